@@ -1,0 +1,13 @@
+FROM python:3.11-slim
+ENV PYTHONDONTWRITEBYTECODE=1 PYTHONUNBUFFERED=1
+RUN apt-get update && apt-get install -y --no-install-recommends gettext && rm -rf /var/lib/apt/lists/*
+WORKDIR /app
+COPY pyproject.toml README.md ./
+RUN pip install --no-cache-dir .
+COPY . .
+RUN DJANGO_DEBUG=true python manage.py compilemessages --ignore=.venv -v0 \
+ && DJANGO_DEBUG=false SECRET_KEY=build ALLOWED_HOSTS=build python manage.py collectstatic --noinput -v0
+RUN useradd --system --home /app tod && chown -R tod /app
+USER tod
+EXPOSE 8000
+CMD ["gunicorn", "tod.wsgi:application", "--bind", "0.0.0.0:8000", "--workers", "2"]

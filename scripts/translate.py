@@ -1,0 +1,49 @@
+"""Fill Danish translations into the catalogues from a JSON file of {msgid: msgstr}.
+
+Usage: .venv/bin/python scripts/translate.py translations.json
+Updates every locale/da catalogue in the project where the msgid occurs (plural entries take a
+list [singular, plural]) and clears the fuzzy flag of the entries it fills. Prints what is still
+untranslated.
+"""
+
+import json
+import sys
+from pathlib import Path
+
+import polib
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def catalogues():
+    for path in sorted(ROOT.glob("**/locale/da/LC_MESSAGES/django.po")):
+        if ".venv" not in path.parts:
+            yield path
+
+
+def main(translation_file: str | None) -> int:
+    table = json.loads(Path(translation_file).read_text()) if translation_file else {}
+    missing = 0
+    for path in catalogues():
+        po = polib.pofile(str(path))
+        for entry in po:
+            if entry.obsolete:
+                continue
+            value = table.get(entry.msgid)
+            if value is not None:
+                if entry.msgid_plural:
+                    entry.msgstr_plural = {0: value[0], 1: value[1]}
+                else:
+                    entry.msgstr = value
+                if "fuzzy" in entry.flags:
+                    entry.flags.remove("fuzzy")
+            if not entry.translated() or "fuzzy" in entry.flags:
+                missing += 1
+                print(f"{path.relative_to(ROOT)}: {entry.msgid!r}")
+        po.save()
+    print(f"{missing} untranslated")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1] if len(sys.argv) > 1 else None))

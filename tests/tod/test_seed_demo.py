@@ -1,0 +1,48 @@
+import io
+
+from django.apps import apps
+from django.core.management import call_command
+
+from programme.models import Kind, Participant, ReferralChannel
+from tod.accounts.models import Role, User
+
+
+def model_counts() -> dict[str, int]:
+    return {model._meta.label: model.objects.count() for model in apps.get_models()}
+
+
+def test_seed_demo_twice_gives_the_same_counts(db):
+    call_command("seed_demo", stdout=io.StringIO())
+    first = model_counts()
+    call_command("seed_demo", stdout=io.StringIO())
+    assert model_counts() == first
+
+
+def test_seed_demo_mirrors_the_studys_sample(db, capsys):
+    call_command("seed_demo")
+    out = capsys.readouterr().out
+    copenhagen = Participant.objects.filter(site__slug="copenhagen")
+    supporters = copenhagen.filter(kind=Kind.SUPPORTER)
+    peers = copenhagen.filter(kind=Kind.PEER)
+    assert supporters.count() == 10
+    assert peers.count() == 12
+    C = ReferralChannel
+    assert supporters.filter(referral_channel=C.CENTRE_FOR_DIABETES).count() == 5
+    assert supporters.filter(referral_channel=C.DIABETES_ASSOCIATION).count() == 2
+    assert supporters.filter(referral_channel=C.GENERAL_PRACTITIONER).count() == 1
+    assert supporters.filter(referral_channel=C.WEB_PAGE).count() == 2
+    assert peers.filter(referral_channel=C.CENTRE_FOR_DIABETES).count() == 6
+    assert peers.filter(referral_channel=C.HOME_CARE).count() == 2
+    assert peers.filter(referral_channel=C.GENERAL_PRACTITIONER).count() == 1
+    assert Participant.objects.filter(site__slug="aarhus").exists()
+    for role in Role:
+        assert User.objects.filter(role=role).exists(), role
+        assert User.objects.filter(role=role).first().username in out
+
+
+def test_demo_logins_work(client, db):
+    from programme.demo import DEMO_PASSWORD
+
+    call_command("seed_demo", stdout=io.StringIO())
+    assert client.login(username="manager", password=DEMO_PASSWORD)
+    assert client.get("/", follow=True).status_code == 200

@@ -1,0 +1,77 @@
+"""Users and sites.
+
+A site is one municipality or organisation running the programme, like a REDCap data access
+group: every programme record belongs to one, and staff see only the sites they work in.
+"""
+
+from __future__ import annotations
+
+from django.contrib.auth.models import AbstractUser
+from django.db import models
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+
+class Role(models.TextChoices):
+    MANAGER = "manager", _("Project manager")
+    SUPPORTER = "supporter", _("Peer supporter")
+    NURSE = "nurse", _("Diabetes nurse")
+    SUPERVISOR = "supervisor", _("Supervisor")
+    EVALUATOR = "evaluator", _("Evaluator")
+
+
+class Site(models.Model):
+    name = models.CharField(_("name"), max_length=120, unique=True)
+    slug = models.SlugField(_("short name"), max_length=50, unique=True)
+    created_at = models.DateTimeField(_("created"), default=timezone.now, editable=False)
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = _("site")
+        verbose_name_plural = _("sites")
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class User(AbstractUser):
+    """A person who logs in. Peers need no account: the project manager acts for them."""
+
+    role = models.CharField(_("role"), max_length=20, choices=Role.choices, blank=True)
+    sites = models.ManyToManyField(
+        Site,
+        verbose_name=_("sites"),
+        related_name="staff",
+        blank=True,
+        help_text=_("The sites this person works in; they see nothing of other sites."),
+    )
+    language = models.CharField(
+        _("language"),
+        max_length=8,
+        choices=[("da", _("Danish")), ("en", _("English"))],
+        default="da",
+    )
+    access_expires_on = models.DateField(
+        _("access expires on"),
+        null=True,
+        blank=True,
+        help_text=_("Volunteers' accounts can end on a date; the account is then deactivated."),
+    )
+
+    class Meta:
+        verbose_name = _("user")
+        verbose_name_plural = _("users")
+
+    def __str__(self) -> str:
+        return self.get_full_name() or self.username
+
+    def site_ids(self) -> frozenset[int]:
+        """The ids of the sites this user works in, fetched once per user object."""
+        cached = getattr(self, "_site_ids", None)
+        if cached is None:
+            cached = frozenset(self.sites.values_list("id", flat=True))
+            self._site_ids = cached
+        return cached
+
+    def works_in(self, site_id: int | None) -> bool:
+        return site_id is not None and site_id in self.site_ids()
