@@ -1,6 +1,6 @@
 """Fill Danish translations into the catalogues from a JSON file of {msgid: msgstr}.
 
-Usage: .venv/bin/python scripts/translate.py translations.json
+Usage: .venv/bin/python scripts/translate.py translations.json [--only DIR]
 Updates every locale/da catalogue in the project where the msgid occurs (plural entries take a
 list [singular, plural]) and clears the fuzzy flag of the entries it fills. Prints what is still
 untranslated.
@@ -15,16 +15,17 @@ import polib
 ROOT = Path(__file__).resolve().parent.parent
 
 
-def catalogues():
-    for path in sorted(ROOT.glob("**/locale/da/LC_MESSAGES/django.po")):
+def catalogues(only: str | None = None):
+    base = ROOT / only if only else ROOT
+    for path in sorted(base.glob("**/locale/da/LC_MESSAGES/django.po")):
         if ".venv" not in path.parts:
             yield path
 
 
-def main(translation_file: str | None) -> int:
+def main(translation_file: str | None, only: str | None = None) -> int:
     table = json.loads(Path(translation_file).read_text()) if translation_file else {}
     missing = 0
-    for path in catalogues():
+    for path in catalogues(only):
         po = polib.pofile(str(path))
         for entry in po:
             if entry.obsolete:
@@ -46,4 +47,10 @@ def main(translation_file: str | None) -> int:
 
 
 if __name__ == "__main__":
-    sys.exit(main(sys.argv[1] if len(sys.argv) > 1 else None))
+    args = sys.argv[1:]
+    only = None
+    if "--only" in args:
+        index = args.index("--only")
+        only = args[index + 1]
+        del args[index : index + 2]
+    sys.exit(main(args[0] if args else None, only))
