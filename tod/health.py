@@ -3,12 +3,13 @@ docker-compose healthchecks; says nothing else about the installation."""
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.db import connection
 from django.http import HttpRequest, JsonResponse
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
-from .celery import app as celery_app
+from kombu import Connection
 
 
 def check_database() -> str:
@@ -23,7 +24,12 @@ def check_database() -> str:
 
 def check_broker() -> str:
     try:
-        with celery_app.connection_for_write() as conn:
+        # A fresh connection each time: a pooled one would report a broker that has since gone.
+        with Connection(
+            settings.CELERY_BROKER_URL,
+            transport_options=getattr(settings, "CELERY_BROKER_TRANSPORT_OPTIONS", {}),
+            connect_timeout=2,
+        ) as conn:
             conn.ensure_connection(max_retries=1, timeout=2)
     except Exception as exc:  # kombu raises many types; any of them means "down"
         return f"error: {type(exc).__name__}"

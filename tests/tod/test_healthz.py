@@ -2,8 +2,6 @@ import pytest
 from django.db import OperationalError
 from django.db.backends.utils import CursorWrapper
 
-from tod.celery import app as celery_app
-
 
 def test_healthz_reports_database_and_broker_up(client, db):
     response = client.get("/healthz")
@@ -11,9 +9,9 @@ def test_healthz_reports_database_and_broker_up(client, db):
     assert response.json() == {"status": "ok", "database": "ok", "broker": "ok"}
 
 
-def test_healthz_is_503_when_the_broker_is_down(client, db, monkeypatch):
+def test_healthz_is_503_when_the_broker_is_down(client, db, settings):
     # Nothing listens on port 1: a real connection attempt that fails.
-    monkeypatch.setattr(celery_app.conf, "broker_url", "redis://127.0.0.1:1/0")
+    settings.CELERY_BROKER_URL = "redis://127.0.0.1:1/0"
     response = client.get("/healthz")
     assert response.status_code == 503
     assert response.json()["broker"].startswith("error")
