@@ -1,16 +1,32 @@
-"""People and the programme's components: rounds and participants (more to come: screening,
-consent, training, supervision)."""
+"""Rounds, participants, the initial conversation, withdrawal and the public form's rate limit."""
 
 from __future__ import annotations
 
+import datetime as dt
+
 from django.conf import settings
+from django.core.validators import RegexValidator
 from django.db import models
+from django.db.models import Exists, OuterRef, Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from phonenumber_field.modelfields import PhoneNumberField
 
 from tod.accounts.models import Role
 from tod.accounts.scoping import SiteScopedQuerySet
+
+danish_postcode = RegexValidator(
+    r"^[0-9]{4}$", _("A Danish postcode has four digits, for example 2200.")
+)
+
+
+class RoundQuerySet(SiteScopedQuerySet):
+    def current_for_site(self, site, today: dt.date | None = None) -> Round | None:
+        """The round that runs today at the site, else the latest one (or None)."""
+        today = today or timezone.localdate()
+        rounds = self.filter(site=site)
+        running = rounds.filter(starts_on__lte=today, ends_on__gte=today).order_by("-starts_on")
+        return running.first() or rounds.order_by("-starts_on").first()
 
 
 class Round(models.Model):
@@ -23,7 +39,7 @@ class Round(models.Model):
     starts_on = models.DateField(_("starts on"))
     ends_on = models.DateField(_("ends on"))
 
-    objects = SiteScopedQuerySet.as_manager()
+    objects = RoundQuerySet.as_manager()
 
     class Meta:
         ordering = ["-starts_on"]
@@ -73,11 +89,107 @@ class Status(models.TextChoices):
 
 
 class ParticipantQuerySet(SiteScopedQuerySet):
+    """Reads over participants. Eligibility is computed from the records (screenings, consents,
+    attendance, withdrawal), never from the `status` label, so it cannot drift."""
+
     def peers(self):
         return self.filter(kind=Kind.PEER)
 
     def supporters(self):
         return self.filter(kind=Kind.SUPPORTER)
+
+    def not_withdrawn(self):
+        return self.filter(withdrawal__isnull=True)
+
+    def with_consent(self, purpose: str):
+        """Participants whose latest answer for `purpose` is 'given'."""
+        from .consent import Consent, ConsentDecision
+
+        name = f"_latest_{purpose}_consent"
+        return self.alias(
+            **{name: Consent.objects.latest_decision_of(purpose, OuterRef("pk"))}
+        ).filter(**{name: ConsentDecision.GIVEN})
+
+    def with_programme_consent(self):
+        from .consent import ConsentPurpose
+
+        return self.with_consent(ConsentPurpose.PROGRAMME)
+
+    def with_evaluation_consent(self):
+        """Only these may enter evaluation data (interviews, logbooks and visits for research)."""
+        from .consent import ConsentPurpose
+
+        return self.with_consent(ConsentPurpose.EVALUATION)
+
+    def screened_eligible(self):
+        """Participants whose latest screening's result is 'eligible'."""
+        from .screening import Screening, ScreeningResult
+
+        return self.alias(
+            _latest_screening=Screening.objects.latest_result_of(OuterRef("pk"))
+        ).filter(_latest_screening=ScreeningResult.ELIGIBLE)
+
+    def trained(self):
+        """Supporters who attended day 1 and day 2, on the same course or a later make-up."""
+        from .training import TrainingAttendance
+
+        attended = TrainingAttendance.objects.filter(participant=OuterRef("pk"), attended=True)
+        return self.filter(
+            Exists(attended.filter(day__number=1)), Exists(attended.filter(day__number=2))
+        )
+
+    def eligible_supporters(self):
+        """Supporters the matching may use: trained, programme consent given, not withdrawn."""
+        return self.supporters().not_withdrawn().with_programme_consent().trained()
+
+    def eligible_peers(self):
+        """Peers the matching may use: screened eligible, programme consent given, not withdrawn."""
+        return self.peers().not_withdrawn().with_programme_consent().screened_eligible()
+
+    def waiting_for_training(self):
+        """Supporters with programme consent, not withdrawn, who still miss a course day."""
+        return (
+            self.supporters()
+            .not_withdrawn()
+            .with_programme_consent()
+            .exclude(pk__in=Participant.objects.trained().values("pk"))
+        )
+
+    def possible_duplicates_of(self, *, site, first_name: str, last_name: str, born, exclude=None):
+        """Participants of the site with the same name and date of birth (case-insensitive)."""
+        qs = self.filter(
+            site=site,
+            first_name__iexact=first_name.strip(),
+            last_name__iexact=last_name.strip(),
+            date_of_birth=born,
+        )
+        if exclude is not None:
+            qs = qs.exclude(pk=exclude)
+        return qs
+
+    def with_duplicate_flag(self):
+        twins = Participant.objects.filter(
+            site=OuterRef("site"),
+            first_name__iexact=OuterRef("first_name"),
+            last_name__iexact=OuterRef("last_name"),
+            date_of_birth=OuterRef("date_of_birth"),
+        ).exclude(pk=OuterRef("pk"))
+        return self.annotate(has_duplicate=Exists(twins))
+
+    def search(self, text: str):
+        text = (text or "").strip()
+        if not text:
+            return self
+        query = Q()
+        for word in text.split()[:5]:
+            query &= (
+                Q(first_name__icontains=word)
+                | Q(last_name__icontains=word)
+                | Q(email__icontains=word)
+                | Q(phone__icontains=word)
+                | Q(postcode=word)
+            )
+        return self.filter(query)
 
 
 class Participant(models.Model):
@@ -105,7 +217,9 @@ class Participant(models.Model):
     phone = PhoneNumberField(_("phone"), blank=True)
     email = models.EmailField(_("e-mail"), blank=True)
     address = models.CharField(_("address"), max_length=200, blank=True)
-    postcode = models.CharField(_("postcode"), max_length=4, blank=True)
+    postcode = models.CharField(
+        _("postcode"), max_length=4, blank=True, validators=[danish_postcode]
+    )
     preferred_language = models.CharField(
         _("preferred language"),
         max_length=8,
@@ -121,6 +235,12 @@ class Participant(models.Model):
         blank=True,
         help_text=_("The referring professional or organisation."),
     )
+    referral_note = models.TextField(
+        _("referral note"),
+        max_length=2000,
+        blank=True,
+        help_text=_("Why they were referred, or the message they left on the web page."),
+    )
     status = models.CharField(
         _("status"), max_length=20, choices=Status.choices, default=Status.REFERRED
     )
@@ -133,6 +253,7 @@ class Participant(models.Model):
         related_name="participant",
     )
     created_at = models.DateTimeField(_("created"), default=timezone.now, editable=False)
+    erased_at = models.DateTimeField(_("personal data erased"), null=True, blank=True)
 
     objects = ParticipantQuerySet.as_manager()
 
@@ -154,3 +275,95 @@ class Participant(models.Model):
         if user.role == Role.SUPPORTER:
             return self.user_id == user.id
         return user.works_in(self.site_id)
+
+    @property
+    def is_withdrawn(self) -> bool:
+        return self.status == Status.WITHDRAWN
+
+
+class InitialConversation(models.Model):
+    """The first conversation with a candidate, which the manager relies on for matching."""
+
+    participant = models.ForeignKey(
+        Participant,
+        verbose_name=_("participant"),
+        on_delete=models.CASCADE,
+        related_name="conversations",
+    )
+    held_on = models.DateField(_("held on"))
+    held_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("held by"),
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    notes = models.TextField(_("notes"), max_length=5000, blank=True)
+    created_at = models.DateTimeField(_("created"), default=timezone.now, editable=False)
+
+    class Meta:
+        ordering = ["-held_on", "-id"]
+        verbose_name = _("initial conversation")
+        verbose_name_plural = _("initial conversations")
+
+    def __str__(self) -> str:
+        return f"{self.participant} · {self.held_on}"
+
+
+class WithdrawalInitiator(models.TextChoices):
+    PARTICIPANT = "participant", _("The participant")
+    STAFF = "staff", _("The project team")
+    OTHER = "other", _("Someone else (relative, professional)")
+
+
+class DataChoice(models.TextChoices):
+    KEEP = "keep", _("Keep the data for the evaluation")
+    ERASE = "erase", _("Erase the personal data")
+
+
+class Withdrawal(models.Model):
+    """A participant left the programme. Kept for good: the record explains what happened."""
+
+    participant = models.OneToOneField(
+        Participant,
+        verbose_name=_("participant"),
+        on_delete=models.CASCADE,
+        related_name="withdrawal",
+    )
+    withdrawn_on = models.DateField(_("withdrawn on"))
+    reason = models.TextField(_("reason"), max_length=2000)
+    initiated_by = models.CharField(
+        _("initiated by"), max_length=20, choices=WithdrawalInitiator.choices
+    )
+    data_choice = models.CharField(
+        _("what happens to the data"), max_length=10, choices=DataChoice.choices
+    )
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("recorded by"),
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    recorded_at = models.DateTimeField(_("recorded"), default=timezone.now, editable=False)
+    pairs_ended = models.PositiveIntegerField(_("pairs ended"), default=0)
+
+    class Meta:
+        verbose_name = _("withdrawal")
+        verbose_name_plural = _("withdrawals")
+
+    def __str__(self) -> str:
+        return f"{self.participant} · {self.withdrawn_on}"
+
+
+class InterestAttempt(models.Model):
+    """One submission of the public interest form, keyed by a hash of the client address, so the
+    form can be rate limited across processes without keeping addresses."""
+
+    address_hash = models.CharField(max_length=64, db_index=True)
+    created_at = models.DateTimeField(default=timezone.now, db_index=True)
+
+    class Meta:
+        verbose_name = _("interest form submission")
+        verbose_name_plural = _("interest form submissions")
+
+    def __str__(self) -> str:
+        return f"{self.address_hash[:8]} · {self.created_at:%Y-%m-%d %H:%M}"

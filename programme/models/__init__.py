@@ -1,0 +1,71 @@
+"""People and the programme's components 1, 2 and 5: rounds, participants, recruitment,
+screening, consent, withdrawal, the training course, supervision and network meetings."""
+
+from .consent import (
+    Consent,
+    ConsentDecision,
+    ConsentMethod,
+    ConsentPurpose,
+    ConsentText,
+)
+from .participants import (
+    DataChoice,
+    InitialConversation,
+    InterestAttempt,
+    Kind,
+    Participant,
+    ReferralChannel,
+    Round,
+    Sex,
+    Status,
+    Withdrawal,
+    WithdrawalInitiator,
+    danish_postcode,
+)
+from .screening import CRITERIA, Answer, Screening, ScreeningResult, derive_result
+from .supervision import (
+    Dilemma,
+    FollowUpAction,
+    Session,
+    SessionInvitation,
+    SessionKind,
+    SuggestedTopic,
+    Theme,
+)
+from .training import Course, CourseInvitation, TrainingAttendance, TrainingDay
+
+__all__ = [
+    "CRITERIA",
+    "Answer",
+    "Consent",
+    "ConsentDecision",
+    "ConsentMethod",
+    "ConsentPurpose",
+    "ConsentText",
+    "Course",
+    "CourseInvitation",
+    "DataChoice",
+    "Dilemma",
+    "FollowUpAction",
+    "InitialConversation",
+    "InterestAttempt",
+    "Kind",
+    "Participant",
+    "ReferralChannel",
+    "Round",
+    "Screening",
+    "ScreeningResult",
+    "Session",
+    "SessionInvitation",
+    "SessionKind",
+    "Sex",
+    "Status",
+    "SuggestedTopic",
+    "Theme",
+    "TrainingAttendance",
+    "TrainingDay",
+    "Withdrawal",
+    "WithdrawalInitiator",
+    "danish_postcode",
+    "derive_result",
+]

@@ -1,0 +1,242 @@
+"""Supervision sessions and network meetings for peer supporters (component 5)."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from tod.accounts.models import Role
+from tod.accounts.scoping import SiteScopedQuerySet
+
+
+class SessionKind(models.TextChoices):
+    SUPERVISION = "supervision", _("Supervision")
+    NETWORK = "network", _("Network meeting")
+
+
+class Theme(models.TextChoices):
+    ROLE = "role", _("The supporter's role and expectations")
+    LIFE_CIRCUMSTANCES = "life_circumstances", _("The peer's life circumstances")
+    HEALTH = "health", _("Health and diabetes management")
+    HEALTH_CARE = "health_care", _("Access to health care")
+    BOUNDARIES = "boundaries", _("Boundaries and own resources")
+    CONTACT = "contact", _("Contact and cancelled meetings")
+    OTHER = "other", _("Other")
+
+
+class SessionQuerySet(SiteScopedQuerySet):
+    def visible_to(self, user):
+        """Staff: sessions of their sites; a supervisor: the ones they lead; a supporter: the
+        ones they are invited to."""
+        if not user or not user.is_authenticated:
+            return self.none()
+        if user.role == Role.SUPPORTER:
+            return self.filter(invitations__participant__user=user)
+        if user.role == Role.SUPERVISOR:
+            return self.filter(leader=user)
+        return self.for_user(user)
+
+    def upcoming(self, now: dt.datetime | None = None):
+        """Sessions that have not started yet, soonest first (the reminders read this)."""
+        now = now or timezone.now()
+        return self.filter(starts_at__gt=now).order_by("starts_at")
+
+    def past(self, now: dt.datetime | None = None):
+        now = now or timezone.now()
+        return self.filter(starts_at__lte=now).order_by("-starts_at")
+
+
+class Session(models.Model):
+    """A supervision session (led by a professional supervisor) or a network meeting."""
+
+    site = models.ForeignKey(
+        "accounts.Site", verbose_name=_("site"), on_delete=models.PROTECT, related_name="sessions"
+    )
+    round = models.ForeignKey(
+        "programme.Round",
+        verbose_name=_("round"),
+        on_delete=models.PROTECT,
+        related_name="sessions",
+    )
+    kind = models.CharField(_("kind"), max_length=12, choices=SessionKind.choices)
+    starts_at = models.DateTimeField(_("starts"))
+    ends_at = models.DateTimeField(_("ends"))
+    place = models.CharField(_("place"), max_length=200)
+    leader = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("led by"),
+        on_delete=models.PROTECT,
+        related_name="sessions_led",
+        null=True,
+        blank=True,
+        limit_choices_to={"role": Role.SUPERVISOR},
+    )
+    notes = models.TextField(_("notes"), max_length=20000, blank=True)
+    series = models.UUIDField(_("series"), null=True, blank=True, editable=False)
+    cancelled_at = models.DateTimeField(_("cancelled"), null=True, blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("created by"),
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    created_at = models.DateTimeField(_("created"), default=timezone.now, editable=False)
+
+    objects = SessionQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-starts_at", "-id"]
+        verbose_name = _("supervision or network meeting")
+        verbose_name_plural = _("supervision and network meetings")
+        indexes = [models.Index(fields=["site", "starts_at"])]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(ends_at__gt=models.F("starts_at")), name="session_ends_after_start"
+            )
+        ]
+
+    def __str__(self) -> str:
+        local = timezone.localtime(self.starts_at)
+        return f"{self.get_kind_display()} · {local:%Y-%m-%d %H:%M}"
+
+    def user_can_access(self, user) -> bool:
+        if user.role == Role.SUPPORTER:
+            return self.invitations.filter(participant__user=user).exists()
+        if user.role == Role.SUPERVISOR:
+            return self.leader_id == user.id
+        return user.works_in(self.site_id)
+
+    def has_started(self, now: dt.datetime | None = None) -> bool:
+        return self.starts_at <= (now or timezone.now())
+
+
+class SessionInvitation(models.Model):
+    """A supporter invited to a session; `attended` is recorded afterwards (None: not yet)."""
+
+    session = models.ForeignKey(
+        Session, verbose_name=_("session"), on_delete=models.CASCADE, related_name="invitations"
+    )
+    participant = models.ForeignKey(
+        "programme.Participant",
+        verbose_name=_("peer supporter"),
+        on_delete=models.CASCADE,
+        related_name="session_invitations",
+    )
+    attended = models.BooleanField(_("attended"), null=True, blank=True)
+    invited_at = models.DateTimeField(_("invited"), default=timezone.now, editable=False)
+
+    class Meta:
+        ordering = ["participant__last_name", "participant__first_name", "id"]
+        verbose_name = _("session invitation")
+        verbose_name_plural = _("session invitations")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["session", "participant"], name="session_invitation_unique"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.participant} · {self.session}"
+
+
+class Dilemma(models.Model):
+    """A dilemma or challenge raised at a session, tagged by theme."""
+
+    session = models.ForeignKey(
+        Session, verbose_name=_("session"), on_delete=models.CASCADE, related_name="dilemmas"
+    )
+    theme = models.CharField(_("theme"), max_length=30, choices=Theme.choices)
+    text = models.TextField(_("dilemma or challenge"), max_length=5000)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("recorded by"),
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    created_at = models.DateTimeField(_("created"), default=timezone.now, editable=False)
+
+    class Meta:
+        ordering = ["created_at", "id"]
+        verbose_name = _("dilemma")
+        verbose_name_plural = _("dilemmas")
+
+    def __str__(self) -> str:
+        return f"{self.get_theme_display()}: {self.text[:40]}"
+
+
+class FollowUpAction(models.Model):
+    """Something to do after a session: who, what, by when, and whether it is done."""
+
+    session = models.ForeignKey(
+        Session, verbose_name=_("session"), on_delete=models.CASCADE, related_name="actions"
+    )
+    text = models.CharField(_("action"), max_length=500)
+    responsible = models.CharField(_("responsible"), max_length=200, blank=True)
+    due_on = models.DateField(_("due on"), null=True, blank=True)
+    done_at = models.DateTimeField(_("done"), null=True, blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("created by"),
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    created_at = models.DateTimeField(_("created"), default=timezone.now, editable=False)
+
+    class Meta:
+        ordering = ["done_at", "due_on", "id"]
+        verbose_name = _("follow-up action")
+        verbose_name_plural = _("follow-up actions")
+
+    def __str__(self) -> str:
+        return self.text
+
+
+class SuggestedTopicQuerySet(SiteScopedQuerySet):
+    def open(self):
+        return self.filter(session__isnull=True, dismissed_at__isnull=True)
+
+
+class SuggestedTopic(models.Model):
+    """A topic suggested for the next supervision, e.g. a logbook's request for support."""
+
+    site = models.ForeignKey(
+        "accounts.Site",
+        verbose_name=_("site"),
+        on_delete=models.PROTECT,
+        related_name="suggested_topics",
+    )
+    text = models.TextField(_("topic"), max_length=5000)
+    source_label = models.CharField(_("source"), max_length=200, blank=True)
+    suggested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("suggested by"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    created_at = models.DateTimeField(_("created"), default=timezone.now, editable=False)
+    session = models.ForeignKey(
+        Session,
+        verbose_name=_("taken up at"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="topics",
+    )
+    dismissed_at = models.DateTimeField(_("dismissed"), null=True, blank=True)
+
+    objects = SuggestedTopicQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["created_at", "id"]
+        verbose_name = _("suggested topic")
+        verbose_name_plural = _("suggested topics")
+
+    def __str__(self) -> str:
+        return self.text[:60]

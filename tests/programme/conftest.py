@@ -1,0 +1,90 @@
+"""Helpers for the programme tests: a participant who is screened, consented and trained."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+from django.utils import timezone
+
+from programme import services
+from programme.models import (
+    CRITERIA,
+    Answer,
+    ConsentDecision,
+    ConsentMethod,
+    ConsentPurpose,
+    Kind,
+)
+from tests.conftest import make_participant
+
+
+def screen(participant, by, answer=Answer.YES, **overrides):
+    answers = {code: answer for code, _label in CRITERIA[participant.kind]}
+    return services.screening_record(
+        participant=participant,
+        screened_on=dt.date(2026, 1, 10),
+        answers=answers,
+        by=by,
+        **overrides,
+    )
+
+
+def consent(participant, by, purpose=ConsentPurpose.PROGRAMME, decision=ConsentDecision.GIVEN):
+    return services.consent_record(
+        participant=participant,
+        purpose=purpose,
+        decision=decision,
+        decided_on=dt.date(2026, 1, 11),
+        method=ConsentMethod.WRITTEN,
+        by=by,
+    )
+
+
+def make_course(site, programme_round, by, start=None, name="Course"):
+    start = start or timezone.make_aware(dt.datetime(2026, 2, 2, 9, 0))
+    return services.course_create(
+        site=site,
+        round=programme_round,
+        name=name,
+        trainer="Trainer",
+        capacity=12,
+        days=[
+            (start, start + dt.timedelta(hours=6), "Centre for Diabetes"),
+            (start + dt.timedelta(days=7), start + dt.timedelta(days=7, hours=6), "Centre"),
+        ],
+        by=by,
+    )
+
+
+def train(participant, course, by, days=(1, 2)):
+    services.course_invite(course=course, participants=[participant], by=by)
+    for day in course.days.all():
+        services.training_attendance_record(
+            day=day,
+            attended={participant.pk: day.number in days},
+            by=by,
+            now=day.starts_at + dt.timedelta(hours=1),
+        )
+
+
+@pytest.fixture
+def ready_supporter(site, programme_round, manager):
+    """A supporter who is screened, has given programme consent and attended both days."""
+    participant = make_participant(
+        site, Kind.SUPPORTER, first_name="Ready", last_name="Supporter", round=programme_round
+    )
+    screen(participant, manager)
+    consent(participant, manager)
+    train(participant, make_course(site, programme_round, manager), manager)
+    return participant
+
+
+@pytest.fixture
+def ready_peer(site, programme_round, manager):
+    participant = make_participant(
+        site, Kind.PEER, first_name="Ready", last_name="Peer", round=programme_round
+    )
+    screen(participant, manager)
+    consent(participant, manager)
+    return participant
