@@ -17,7 +17,7 @@ ROOT = Path(__file__).resolve().parent.parent
 
 def catalogues(only: str | None = None):
     base = ROOT / only if only else ROOT
-    for path in sorted(base.glob("**/locale/da/LC_MESSAGES/django.po")):
+    for path in sorted(base.glob("**/da/LC_MESSAGES/django.po")):
         if ".venv" not in path.parts:
             yield path
 

@@ -9,6 +9,12 @@ urlpatterns = [
     path("", account_views.home, name="home"),
     path("healthz", healthz, name="healthz"),
     path("language/", account_views.set_language, name="set_language"),
+    path("accounts/security/", account_views.security, name="account_security"),
+    path(
+        "accounts/security/end-all-sessions/",
+        account_views.end_all_sessions,
+        name="end_all_sessions",
+    ),
     path("accounts/login/", auth_views.LoginView.as_view(), name="login"),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path(

@@ -6,9 +6,12 @@ group: every programme record belongs to one, and staff see only the sites they 
 
 from __future__ import annotations
 
+import secrets
+
 from django.contrib.auth.models import AbstractUser
 from django.db import models
 from django.utils import timezone
+from django.utils.crypto import salted_hmac
 from django.utils.translation import gettext_lazy as _
 
 
@@ -58,9 +61,24 @@ class User(AbstractUser):
         help_text=_("Volunteers' accounts can end on a date; the account is then deactivated."),
     )
 
+    session_salt = models.CharField(max_length=32, default="", blank=True, editable=False)
+
     class Meta:
         verbose_name = _("user")
         verbose_name_plural = _("users")
+
+    def _get_session_auth_hash(self, secret=None):
+        """Django checks this hash on every request; it covers the password (as Django's does)
+        and `session_salt`, so rotating the salt logs the user out of every session."""
+        return salted_hmac(
+            "tod.accounts.User.get_session_auth_hash",
+            self.password + self.session_salt,
+            secret=secret,
+            algorithm="sha256",
+        ).hexdigest()
+
+    def rotate_session_salt(self) -> None:
+        self.session_salt = secrets.token_hex(16)
 
     def __str__(self) -> str:
         return self.get_full_name() or self.username

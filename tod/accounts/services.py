@@ -36,3 +36,9 @@ def accounts_deactivate_expired(*, today=None) -> int:
     """Deactivate every active account whose access expiry date is before today. Idempotent."""
     today = today or timezone.localdate()
     return User.objects.filter(is_active=True, access_expires_on__lt=today).update(is_active=False)
+
+
+def user_end_all_sessions(*, user: User) -> None:
+    """Log the user out everywhere: every session's auth hash stops matching."""
+    user.rotate_session_salt()
+    user.save(update_fields=["session_salt"])

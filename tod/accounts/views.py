@@ -1,4 +1,5 @@
 from django.contrib import messages
+from django.contrib.auth import logout
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import redirect, render
@@ -9,6 +10,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from .roles import ROLE_HOME_URL_NAMES
+from .services import user_end_all_sessions
 
 
 @login_required
@@ -45,3 +47,18 @@ def set_language(request: HttpRequest) -> HttpResponse:
         secure=not settings.DEBUG,
     )
     return response
+
+
+@login_required
+def security(request: HttpRequest) -> HttpResponse:
+    """The user's own security page: change password, log out on every device."""
+    return render(request, "accounts/security.html")
+
+
+@login_required
+@require_POST
+def end_all_sessions(request: HttpRequest) -> HttpResponse:
+    user_end_all_sessions(user=request.user)
+    logout(request)
+    messages.success(request, _("You have been logged out on all your devices."))
+    return redirect("login")
