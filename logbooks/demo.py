@@ -1,7 +1,146 @@
-"""This app's part of the demo programme (see programme.demo). Idempotent."""
+"""This app's part of the demo programme (see programme.demo). Idempotent.
 
-from programme.demo import DemoContext
+Four pairs of the study's Copenhagen sample: an active pair with held meetings, logbooks and one
+request for support; an active pair with three cancellations in a row (the supporter's health, as
+in the study) that the manager's dashboard shows at risk; a paused pair; and a pair that
+completed its six months. Pairs that matching's demo already made are reused. Dates are relative
+to the first run; a second run finds every plan, meeting and logbook and changes nothing.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.utils import timezone
+
+from matching.models import Pair, PairStatus
+from programme.demo import DEMO_PASSWORD, DemoContext
+from programme.models import Status
+from tod.accounts.models import Role, User
+from tod.accounts.services import user_create
+
+from . import services
+from .models import CancelledBy, CancelReason, Topic
+
+PAIRS = [
+    # (supporter index, peer index, weeks since the match meeting, scenario)
+    (0, 0, 10, "active"),
+    (1, 1, 12, "cancellations"),
+    (2, 2, 8, "paused"),
+    (3, 3, 30, "completed"),
+]
+
+ANSWERS = {
+    "activities": "Gåtur i Fælledparken og kaffe bagefter",
+    "place": "Fælledparken",
+    "duration_minutes": 90,
+    "topics": [Topic.FOOD, Topic.PHYSICAL_ACTIVITY, Topic.LONELINESS],
+    "relationship": "Vi taler lettere sammen nu.",
+    "improvements": "Han går selv en tur om morgenen.",
+    "reflections": "Det hjælper at jeg selv har haft det svært med maden.",
+    "challenges": "",
+    "needs_support": False,
+    "support_with": "",
+    "scale_trust": 4,
+    "scale_respect": 5,
+    "scale_empathy": 4,
+    "scale_care": 4,
+    "scale_honesty": 4,
+    "scale_equal": 5,
+    "role_perception": "befriender",
+}
+
+
+def _pair(ctx: DemoContext, supporter, peer) -> Pair:
+    pair = Pair.objects.filter(peer=peer).order_by("id").first()
+    if pair is None:
+        pair = Pair.objects.create(
+            site=ctx.site, round=ctx.round, peer=peer, supporter=supporter, status=PairStatus.AGREED
+        )
+    return pair
 
 
 def seed(ctx: DemoContext) -> None:
-    return None
+    manager = ctx.users["manager"]
+    today = timezone.localdate()
+    for supporter_index, peer_index, weeks, scenario in PAIRS:
+        supporter, peer = ctx.supporters[supporter_index], ctx.peers[peer_index]
+        pair = _pair(ctx, supporter, peer)
+        if hasattr(pair, "meeting_plan") or Pair.objects.get(pk=pair.pk).status in (
+            PairStatus.COMPLETED,
+            PairStatus.ENDED,
+        ):
+            continue  # seeded before: nothing to do
+        for participant in (supporter, peer):
+            if participant.status != Status.WITHDRAWN:
+                participant.status = Status.ACTIVE
+                participant.save(update_fields=["status"])
+        _login(supporter, ctx)
+        pair.supporter.refresh_from_db()
+        match_on = today - dt.timedelta(weeks=weeks)
+        _play(pair, match_on, scenario, manager)
+
+
+def _login(supporter, ctx: DemoContext):
+    """Supporters of the demo pairs get a login (the first one has `supporter` already)."""
+    if supporter.user_id is None:
+        username = f"supporter-{supporter.first_name.lower()}"
+        user = User.objects.filter(username=username).first() or user_create(
+            username=username,
+            role=Role.SUPPORTER,
+            sites=[ctx.site],
+            password=DEMO_PASSWORD,
+            first_name=supporter.first_name,
+            last_name=supporter.last_name,
+            email=f"{username}@demo.invalid",
+        )
+        supporter.user = user
+        supporter.save(update_fields=["user"])
+    return supporter.user
+
+
+def _play(pair: Pair, match_on: dt.date, scenario: str, manager) -> None:
+    writer = pair.supporter.user
+    services.pair_start(
+        pair=pair, match_meeting_on=match_on, by=manager, place="Biblioteket", time=dt.time(10)
+    )
+    now = timezone.now()
+    past = list(pair.meetings.filter(planned_at__lt=now).order_by("planned_at"))
+    for number, meeting in enumerate(past, start=1):
+        day = timezone.localtime(meeting.planned_at).date()
+        if scenario == "cancellations" and number > len(past) - 3:
+            services.meeting_record_cancelled(
+                meeting=meeting,
+                by=manager,
+                cancelled_by=CancelledBy.SUPPORTER,
+                reason=CancelReason.SUPPORTER_HEALTH,
+                note="",
+            )
+            continue
+        if scenario == "completed" and number == 4:
+            services.meeting_record_cancelled(
+                meeting=meeting,
+                by=manager,
+                cancelled_by=CancelledBy.PEER,
+                reason=CancelReason.PEER_HEALTH,
+            )
+            continue
+        if scenario == "active" and number == len(past):
+            services.meeting_record_held(
+                meeting=meeting, by=manager, held_on=day, duration_minutes=60, place="Biblioteket"
+            )  # held, logbook not yet written
+            continue
+        answers = dict(ANSWERS)
+        if scenario == "active" and number == len(past) - 1:
+            answers.update(
+                needs_support=True,
+                challenges="Han vil ikke tale om medicin.",
+                support_with="Hvordan jeg taler med ham om hans medicin uden at presse.",
+            )
+        logbook = services.logbook_save(meeting=meeting, by=writer, answers=answers, submit=True)
+        if number < len(past) - 2:
+            services.logbook_review(logbook=logbook, by=manager)
+    if scenario == "paused":
+        services.pair_pause(pair=pair, by=manager, reason="Indlagt på hospitalet")
+    if scenario == "completed":
+        services.pair_complete(pair=pair, by=manager)

@@ -1,7 +1,76 @@
-"""Dashboard panels this app contributes (see tod.accounts.dashboards)."""
+"""Dashboard panels this app contributes (see tod.accounts.dashboards). Each runs a constant
+number of queries whatever the number of pairs."""
+
+import datetime as dt
+
+from django.utils import timezone
 
 from tod.accounts.dashboards import Panel
+from tod.accounts.permissions import has_permission
+from tod.accounts.roles import Permission
+
+from .models import Logbook, LogbookStatus, Meeting, MeetingStatus
+from .queries import pairs_at_risk, pairs_for_user, risk_reasons
+
+SHOWN = 10
 
 
 def panels(request, dashboard: str) -> list[Panel]:
+    user = request.user
+    if dashboard == "manager" and has_permission(user, Permission.MANAGE_PAIRS):
+        return [_manager_risk(user), _manager_logbooks(user)]
+    if dashboard == "supporter" and has_permission(user, Permission.VIEW_OWN_PAIRS):
+        return [_supporter_meetings(user)]
     return []
+
+
+def _manager_risk(user) -> Panel:
+    today = timezone.localdate()
+    at_risk = pairs_at_risk(pairs_for_user(user), today=today).order_by("quiet_since", "id")
+    shown = list(at_risk[:SHOWN])
+    for pair in shown:
+        pair.risks = risk_reasons(pair, today=today)
+    return Panel(
+        "logbooks/panels/manager_risk.html",
+        {"pairs": shown, "total": at_risk.count() if len(shown) == SHOWN else len(shown)},
+        order=20,
+    )
+
+
+def _manager_logbooks(user) -> Panel:
+    logbooks = Logbook.objects.for_user(user).submitted()
+    support = list(
+        logbooks.support_open().select_related("meeting__pair__peer", "meeting__pair__supporter")[
+            :SHOWN
+        ]
+    )
+    to_review = logbooks.filter(status=LogbookStatus.SUBMITTED).count()
+    return Panel(
+        "logbooks/panels/manager_logbooks.html",
+        {"support": support, "to_review": to_review},
+        order=21,
+    )
+
+
+def _supporter_meetings(user) -> Panel:
+    now = timezone.now()
+    meetings = Meeting.objects.for_user(user)
+    upcoming = list(meetings.upcoming(now).select_related("pair__peer")[:5])
+    to_write = list(
+        meetings.filter(planned_at__lte=now)
+        .filter(status__in=[MeetingStatus.PLANNED, MeetingStatus.HELD])
+        .exclude(logbook__status__in=[LogbookStatus.SUBMITTED, LogbookStatus.REVIEWED])
+        .select_related("pair__peer", "logbook")
+        .order_by("-planned_at")[:SHOWN]
+    )
+    commented = list(
+        Logbook.objects.for_user(user)
+        .filter(author=user, comments__created_at__gte=now - dt.timedelta(days=30))
+        .select_related("meeting__pair__peer")
+        .distinct()[:5]
+    )
+    return Panel(
+        "logbooks/panels/supporter_meetings.html",
+        {"upcoming": upcoming, "to_write": to_write, "commented": commented},
+        order=10,
+    )

@@ -64,6 +64,7 @@ INSTALLED_APPS = [
     "matching",
     "logbooks",
     "evaluation",
+    "tod.outbox",
 ]
 
 MIDDLEWARE = [
@@ -74,6 +75,8 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # Keeps a logbook POST that arrives after the session ended (logbooks/middleware.py).
+    "logbooks.middleware.LogbookRescueMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "tod.accounts.middleware.SessionTimeoutMiddleware",
@@ -199,7 +202,28 @@ CELERY_BEAT_SCHEDULE = {
         "task": "tod.accounts.tasks.deactivate_expired_accounts",
         "schedule": crontab(minute=5),
     },
+    # The outbox sweep: sends due reminders (rows in PostgreSQL, claimed with SKIP LOCKED, so two
+    # beats or a double run send nothing twice; a missed run is caught up by the next).
+    "sweep-outbox": {
+        "task": "tod.outbox.tasks.sweep_outbox",
+        "schedule": 60.0,
+    },
+    # Pairs at risk -> alerts to their managers (keyed per episode, so hourly runs alert once);
+    # pairs past their last planned meeting -> completed.
+    "logbooks-hourly": {
+        "task": "logbooks.tasks.pairs_hourly",
+        "schedule": crontab(minute=15),
+    },
 }
+
+# --- Reminders (tod.outbox) -----------------------------------------------------------------------
+# Reminders carry no health content, so their sender does not name the programme either.
+OUTBOX_FROM_EMAIL = env("OUTBOX_FROM_EMAIL", default="ToD <noreply@localhost>")
+# The SMS gateway: a class with send_sms(*, to, text) (see tod/outbox/channels.py).
+OUTBOX_SMS_BACKEND = env("OUTBOX_SMS_BACKEND", default="tod.outbox.channels.LoggingSmsBackend")
+OUTBOX_QUIET_HOURS = (21, 8)  # no SMS from 21:00 to 08:00, Copenhagen time
+# The public address of the app, for links in reminders.
+SITE_URL = env("SITE_URL", default="http://127.0.0.1:8000")
 
 # --- Security -------------------------------------------------------------------------------------
 # Sessions end after 30 minutes idle and 12 hours in all (tod.accounts.middleware).

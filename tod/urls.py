@@ -47,6 +47,7 @@ urlpatterns = [
     path("matching/", include("matching.urls")),
     path("logbooks/", include("logbooks.urls")),
     path("evaluation/", include("evaluation.urls")),
+    path("outbox/", include("tod.outbox.urls")),
     path("admin/", admin.site.urls),
 ]
 

@@ -1,0 +1,42 @@
+from django.contrib import admin
+
+from .models import Logbook, LogbookComment, LogbookVersion, Meeting, MeetingPlan, Pause
+
+
+@admin.register(MeetingPlan)
+class MeetingPlanAdmin(admin.ModelAdmin):
+    list_display = ["pair", "match_meeting_on", "weekday", "time", "place"]
+    raw_id_fields = ["pair"]
+
+
+@admin.register(Meeting)
+class MeetingAdmin(admin.ModelAdmin):
+    list_display = ["pair", "sequence", "planned_at", "status", "held_on"]
+    list_filter = ["status"]
+    raw_id_fields = ["pair", "held_by", "recorded_by"]
+
+
+@admin.register(Pause)
+class PauseAdmin(admin.ModelAdmin):
+    list_display = ["pair", "starts_on", "ends_on"]
+    raw_id_fields = ["pair", "created_by"]
+
+
+class CommentInline(admin.TabularInline):
+    model = LogbookComment
+    extra = 0
+    raw_id_fields = ["author"]
+
+
+class VersionInline(admin.TabularInline):
+    model = LogbookVersion
+    extra = 0
+    readonly_fields = ["version", "answers", "reviewed_at", "saved_at"]
+
+
+@admin.register(Logbook)
+class LogbookAdmin(admin.ModelAdmin):
+    list_display = ["meeting", "author", "status", "needs_support", "submitted_at"]
+    list_filter = ["status", "needs_support"]
+    raw_id_fields = ["meeting", "author", "reviewed_by", "support_handled_by"]
+    inlines = [CommentInline, VersionInline]

@@ -1,0 +1,240 @@
+"""Forms of the meetings and the logbook. Forms validate; the services do the writing."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django import forms
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from .models import (
+    SCALE_CHOICES,
+    CancelledBy,
+    CancelReason,
+    Logbook,
+    MeetingPlan,
+    Topic,
+)
+
+
+class DateInput(forms.DateInput):
+    input_type = "date"
+
+    def __init__(self, **kwargs):
+        super().__init__(format="%Y-%m-%d", **kwargs)
+
+
+class TimeInput(forms.TimeInput):
+    input_type = "time"
+
+    def __init__(self, **kwargs):
+        super().__init__(format="%H:%M", **kwargs)
+
+
+class MeetingTimeForm(forms.Form):
+    """A date and a time in Copenhagen, e.g. moving a meeting or adding an extra one."""
+
+    date = forms.DateField(label=_("Date"), widget=DateInput())
+    time = forms.TimeField(label=_("Time"), widget=TimeInput())
+    place = forms.CharField(label=_("Place"), max_length=200, required=False)
+
+    def clean(self):
+        data = super().clean()
+        if data.get("date") and data.get("time") is not None:
+            data["planned_at"] = timezone.make_aware(
+                dt.datetime.combine(data["date"], data["time"])
+            )
+        return data
+
+
+class OutcomeForm(forms.Form):
+    OUTCOMES = [
+        ("held", _("Held")),
+        ("cancelled", _("Cancelled")),
+        ("missed", _("Missed")),
+    ]
+    outcome = forms.ChoiceField(
+        label=_("What happened?"), choices=OUTCOMES, widget=forms.RadioSelect
+    )
+    held_on = forms.DateField(label=_("Held on"), required=False, widget=DateInput())
+    duration_minutes = forms.IntegerField(
+        label=_("Duration (minutes)"), required=False, min_value=1, max_value=24 * 60
+    )
+    place = forms.CharField(label=_("Place"), max_length=200, required=False)
+    activity = forms.CharField(label=_("Activity"), max_length=200, required=False)
+    cancelled_by = forms.ChoiceField(
+        label=_("Cancelled by"),
+        required=False,
+        choices=[
+            ("", "—"),
+            (CancelledBy.PEER, CancelledBy.PEER.label),
+            (CancelledBy.SUPPORTER, CancelledBy.SUPPORTER.label),
+        ],
+    )
+    cancel_reason = forms.ChoiceField(
+        label=_("Reason"),
+        required=False,
+        choices=[("", "—")]
+        + [
+            (value, label)
+            for value, label in CancelReason.choices
+            if value not in (CancelReason.PAUSE, CancelReason.PAIR_ENDED)
+        ],
+    )
+    note = forms.CharField(label=_("Note"), max_length=200, required=False)
+
+    def clean(self):
+        data = super().clean()
+        outcome = data.get("outcome")
+        if outcome == "held":
+            if not data.get("held_on"):
+                self.add_error("held_on", _("When was the meeting held?"))
+            elif data["held_on"] > timezone.localdate():
+                self.add_error("held_on", _("A meeting cannot be held in the future."))
+        if outcome == "cancelled":
+            if not data.get("cancelled_by"):
+                self.add_error("cancelled_by", _("Who cancelled the meeting?"))
+            if not data.get("cancel_reason"):
+                self.add_error("cancel_reason", _("Why was it cancelled?"))
+        return data
+
+
+class PauseForm(forms.Form):
+    starts_on = forms.DateField(label=_("Paused from"), widget=DateInput())
+    reason = forms.CharField(label=_("Reason"), max_length=200, required=False)
+
+
+class ResumeForm(forms.Form):
+    resumes_on = forms.DateField(label=_("Resumes on"), widget=DateInput())
+
+
+class EndForm(forms.Form):
+    completed = forms.TypedChoiceField(
+        label=_("How did the pair end?"),
+        choices=[("1", _("Completed the six months")), ("0", _("Ended early"))],
+        coerce=lambda value: value == "1",
+        widget=forms.RadioSelect,
+    )
+    reason = forms.CharField(
+        label=_("Reason"), widget=forms.Textarea(attrs={"rows": 2}), required=False
+    )
+
+    def clean(self):
+        data = super().clean()
+        if data.get("completed") is False and not data.get("reason"):
+            self.add_error("reason", _("Say why the pair ended early."))
+        return data
+
+
+class MeetingPlanForm(forms.ModelForm):
+    class Meta:
+        model = MeetingPlan
+        fields = ["weekday", "time", "place", "peer_sms_reminders"]
+        widgets = {"time": TimeInput()}
+
+
+class ScaleWidget(forms.RadioSelect):
+    template_name = "logbooks/widgets/scale.html"
+
+
+class LogbookForm(forms.ModelForm):
+    """The ten questions and the two short items, on one screen."""
+
+    topics = forms.MultipleChoiceField(
+        label=Logbook._meta.get_field("topics").verbose_name,
+        choices=Topic.choices,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+    needs_support = forms.TypedChoiceField(
+        label=Logbook._meta.get_field("needs_support").verbose_name,
+        choices=[("0", _("No")), ("1", _("Yes"))],
+        coerce=lambda value: value == "1",
+        widget=forms.RadioSelect,
+        initial="0",
+        required=False,
+        empty_value=False,
+    )
+
+    class Meta:
+        model = Logbook
+        fields = [
+            "activities",
+            "place",
+            "duration_minutes",
+            "topics",
+            "relationship",
+            "improvements",
+            "reflections",
+            "challenges",
+            "needs_support",
+            "support_with",
+            "scale_trust",
+            "scale_respect",
+            "scale_empathy",
+            "scale_care",
+            "scale_honesty",
+            "scale_equal",
+            "role_perception",
+        ]
+        widgets = {
+            "relationship": forms.Textarea(attrs={"rows": 2}),
+            "improvements": forms.Textarea(attrs={"rows": 2}),
+            "reflections": forms.Textarea(attrs={"rows": 2}),
+            "challenges": forms.Textarea(attrs={"rows": 2}),
+            "support_with": forms.Textarea(attrs={"rows": 2}),
+            "duration_minutes": forms.NumberInput(attrs={"inputmode": "numeric", "min": 1}),
+            "role_perception": forms.RadioSelect,
+            **{
+                f"scale_{name}": ScaleWidget(choices=SCALE_CHOICES)
+                for name in ("trust", "respect", "empathy", "care", "honesty", "equal")
+            },
+        }
+
+    def __init__(self, *args, submitting: bool = False, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.submitting = submitting
+        self.fields["role_perception"].choices = [
+            c for c in self.fields["role_perception"].choices if c[0]
+        ]
+        for name in self.fields:
+            if name.startswith("scale_"):
+                self.fields[name].choices = SCALE_CHOICES
+
+    def clean_duration_minutes(self):
+        value = self.cleaned_data.get("duration_minutes")
+        if value is not None and not 1 <= value <= 24 * 60:
+            raise forms.ValidationError(_("Enter the duration in minutes (1 to 1440)."))
+        return value
+
+    def clean(self):
+        data = super().clean()
+        if self.submitting:
+            if not data.get("activities"):
+                self.add_error("activities", _("Say briefly what you did together."))
+            if data.get("needs_support") and not data.get("support_with"):
+                self.add_error("support_with", _("Say what you would like support with."))
+        return data
+
+    def answers(self) -> dict:
+        data = self.cleaned_data
+        answers = {name: data.get(name) for name in self.Meta.fields}
+        answers["topics"] = list(data.get("topics") or [])
+        answers["needs_support"] = bool(data.get("needs_support"))
+        for name in (
+            "activities",
+            "place",
+            "relationship",
+            "improvements",
+            "reflections",
+            "challenges",
+            "support_with",
+            "role_perception",
+        ):
+            answers[name] = answers[name] or ""
+        return answers
+
+
+class CommentForm(forms.Form):
+    text = forms.CharField(label=_("Comment"), widget=forms.Textarea(attrs={"rows": 3}))

@@ -1,0 +1,119 @@
+"""Reads reused by views, panels and tasks: pairs a user may see, and pairs at risk.
+
+Each returns one queryset (annotations as subqueries), so a page costs the same number of
+queries whatever the number of pairs.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.db.models import (
+    Count,
+    DateField,
+    Exists,
+    IntegerField,
+    OuterRef,
+    Q,
+    QuerySet,
+    Subquery,
+    Value,
+)
+from django.db.models.functions import Coalesce, Greatest
+from django.utils.translation import gettext_lazy as _
+
+from matching.models import Pair, PairStatus
+from tod.accounts.models import Role
+
+from .models import (
+    CANCELLATIONS_AT_RISK,
+    NO_MEETING_RISK_AFTER,
+    Logbook,
+    Meeting,
+    MeetingStatus,
+    Pause,
+)
+
+RUNNING = (PairStatus.ACTIVE, PairStatus.PAUSED)
+
+
+def pairs_for_user(user) -> QuerySet:
+    """The pairs a user may see: a supporter their own, staff the pairs of their sites."""
+    if not user or not user.is_authenticated:
+        return Pair.objects.none()
+    if user.role == Role.SUPPORTER:
+        return Pair.objects.filter(supporter__user=user)
+    return Pair.objects.for_user(user)
+
+
+def with_progress(pairs: QuerySet, *, today: dt.date) -> QuerySet:
+    """Annotate held/planned counts, the last held meeting and the risk signals."""
+    meetings = Meeting.objects.filter(pair=OuterRef("pk"))
+
+    def count(qs):
+        return Coalesce(
+            Subquery(
+                qs.order_by().values("pair").annotate(n=Count("pk")).values("n")[:1],
+                output_field=IntegerField(),
+            ),
+            Value(0),
+        )
+
+    last_held = Subquery(
+        meetings.filter(status=MeetingStatus.HELD).order_by("-held_on").values("held_on")[:1],
+        output_field=DateField(),
+    )
+    last_resumed = Subquery(
+        Pause.objects.filter(pair=OuterRef("pk"), ends_on__isnull=False)
+        .order_by("-ends_on")
+        .values("ends_on")[:1],
+        output_field=DateField(),
+    )
+    started = Coalesce("meeting_plan__match_meeting_on", "started_on", output_field=DateField())
+    return pairs.annotate(
+        held_count=count(meetings.filter(status=MeetingStatus.HELD)),
+        planned_count=count(meetings.filter(status=MeetingStatus.PLANNED)),
+        cancelled_count=count(meetings.filter(status=MeetingStatus.CANCELLED)),
+        overdue_logbooks=count(meetings.logbook_overdue(today)),
+        last_held_on=last_held,
+        quiet_since=Greatest(
+            Coalesce(last_held, started, output_field=DateField()),
+            Coalesce(last_resumed, started, output_field=DateField()),
+        ),
+        cancellations_in_a_row=Coalesce("meeting_plan__consecutive_cancellations", Value(0)),
+        support_open=Exists(Logbook.objects.filter(meeting__pair=OuterRef("pk")).support_open()),
+    )
+
+
+def pairs_at_risk(pairs: QuerySet, *, today: dt.date) -> QuerySet:
+    """Running pairs with no held meeting for four weeks, three cancellations in a row, an
+    overdue logbook or an open support request."""
+    return (
+        with_progress(pairs.filter(status__in=RUNNING), today=today)
+        .filter(
+            Q(status=PairStatus.ACTIVE, quiet_since__lt=today - NO_MEETING_RISK_AFTER)
+            | Q(cancellations_in_a_row__gte=CANCELLATIONS_AT_RISK)
+            | Q(overdue_logbooks__gt=0)
+            | Q(support_open=True)
+        )
+        .select_related("peer", "supporter")
+    )
+
+
+def risk_reasons(pair, *, today: dt.date) -> list[tuple[str, str]]:
+    """(code, label) of each risk signal of a pair annotated by `with_progress`."""
+    reasons = []
+    quiet_since = getattr(pair, "quiet_since", None)
+    if (
+        pair.status == PairStatus.ACTIVE
+        and quiet_since is not None
+        and quiet_since < today - NO_MEETING_RISK_AFTER
+    ):
+        reasons.append(("no_meeting", str(_("No held meeting for four weeks"))))
+    if getattr(pair, "cancellations_in_a_row", 0) >= CANCELLATIONS_AT_RISK:
+        reasons.append(("cancellations", str(_("Three cancellations in a row"))))
+    if getattr(pair, "overdue_logbooks", 0):
+        reasons.append(("logbook_overdue", str(_("Overdue logbook"))))
+    if getattr(pair, "support_open", False):
+        reasons.append(("support", str(_("Support requested"))))
+    return reasons

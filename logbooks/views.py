@@ -1,0 +1,532 @@
+"""Pairs' timelines, meetings, logbooks and their review, the calendar feed.
+
+Views stay thin: check the role (`requires`), fetch the object for the user (404 outside their
+reach), call a service, render.
+"""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.core.paginator import Paginator
+from django.db.models import Count
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import formats, timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from matching.models import Pair, PairStatus
+from tod.accounts.permissions import get_object_for_user, has_permission, requires
+from tod.accounts.roles import Permission
+
+from . import services
+from .calendar import calendar_feed_response
+from .forms import (
+    CommentForm,
+    EndForm,
+    LogbookForm,
+    MeetingPlanForm,
+    MeetingTimeForm,
+    OutcomeForm,
+    PauseForm,
+    ResumeForm,
+)
+from .middleware import pop_rescued
+from .models import (
+    CalendarFeed,
+    Logbook,
+    LogbookStatus,
+    Meeting,
+    MeetingPlan,
+    MeetingStatus,
+)
+from .queries import pairs_for_user, risk_reasons, with_progress
+
+PAGE_SIZE = 25
+P = Permission
+
+
+def _pair_perm(user) -> Permission:
+    return P.MANAGE_PAIRS if has_permission(user, P.MANAGE_PAIRS) else P.VIEW_OWN_PAIRS
+
+
+def _get_pair(request, pk) -> Pair:
+    return get_object_for_user(
+        Pair.objects.select_related("supporter", "peer", "site", "meeting_plan"),
+        request.user,
+        _pair_perm(request.user),
+        pk=pk,
+    )
+
+
+def _get_meeting(request, pk) -> Meeting:
+    return get_object_for_user(
+        Meeting.objects.select_related("pair__supporter", "pair__peer", "pair__meeting_plan"),
+        request.user,
+        P.RECORD_MEETINGS,
+        pk=pk,
+    )
+
+
+# --- Pairs ----------------------------------------------------------------------------------------
+
+
+@requires(P.MANAGE_PAIRS, P.VIEW_OWN_PAIRS)
+def pair_list(request: HttpRequest) -> HttpResponse:
+    today = timezone.localdate()
+    pairs = with_progress(pairs_for_user(request.user), today=today).select_related(
+        "peer", "supporter"
+    )
+    status = request.GET.get("status", "")
+    if status in PairStatus.values:
+        pairs = pairs.filter(status=status)
+    page = Paginator(pairs.order_by("-started_on", "-id"), PAGE_SIZE).get_page(
+        request.GET.get("page")
+    )
+    for pair in page:
+        pair.risks = risk_reasons(pair, today=today)
+    return render(
+        request,
+        "logbooks/pair_list.html",
+        {
+            "page": page,
+            "statuses": PairStatus.choices,
+            "status": status,
+            "query": f"status={status}" if status else "",
+        },
+    )
+
+
+@requires(P.MANAGE_PAIRS, P.VIEW_OWN_PAIRS)
+def pair_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    """The pair's timeline: planned and held meetings, cancellations and why, logbooks."""
+    pair = _get_pair(request, pk)
+    today = timezone.localdate()
+    progress = with_progress(Pair.objects.filter(pk=pair.pk), today=today).get()
+    meetings = list(
+        pair.meetings.select_related("logbook", "held_by").annotate(
+            comment_count=Count("logbook__comments")
+        )
+    )
+    now = timezone.now()
+    for meeting in meetings:
+        meeting.overdue = meeting.is_logbook_overdue(today)
+        meeting.past = meeting.planned_at <= now
+    return render(
+        request,
+        "logbooks/pair_detail.html",
+        {
+            "pair": pair,
+            "progress": progress,
+            "risks": risk_reasons(progress, today=today),
+            "meetings": meetings,
+            "pauses": list(pair.pauses.all()),
+            "plan": getattr(pair, "meeting_plan", None),
+            "can_manage": has_permission(request.user, P.MANAGE_PAIRS, pair),
+            "can_record": has_permission(request.user, P.RECORD_MEETINGS, pair),
+            "can_write": has_permission(request.user, P.WRITE_LOGBOOK, pair),
+            "running": pair.status in (PairStatus.ACTIVE, PairStatus.PAUSED),
+            "pause_form": PauseForm(initial={"starts_on": today}),
+            "resume_form": ResumeForm(initial={"resumes_on": today}),
+            "end_form": EndForm(),
+            "add_form": MeetingTimeForm(),
+        },
+    )
+
+
+def _post_form(request, form_class, pair_pk):
+    form = form_class(request.POST)
+    if not form.is_valid():
+        for errors in form.errors.values():
+            for error in errors:
+                messages.error(request, error)
+        return None
+    return form
+
+
+@require_POST
+@requires(P.MANAGE_PAIRS)
+def pair_pause(request: HttpRequest, pk: int) -> HttpResponse:
+    pair = _get_pair(request, pk)
+    form = _post_form(request, PauseForm, pk)
+    if form is not None:
+        try:
+            services.pair_pause(pair=pair, by=request.user, **form.cleaned_data)
+            messages.success(request, _("The pair is paused; its reminders wait."))
+        except ValueError:
+            messages.error(request, _("Only an active pair can pause."))
+    return redirect("logbooks:pair_detail", pk=pk)
+
+
+@require_POST
+@requires(P.MANAGE_PAIRS)
+def pair_resume(request: HttpRequest, pk: int) -> HttpResponse:
+    pair = _get_pair(request, pk)
+    form = _post_form(request, ResumeForm, pk)
+    if form is not None:
+        try:
+            services.pair_resume(pair=pair, by=request.user, **form.cleaned_data)
+            messages.success(request, _("The pair has resumed; the plan moved with the pause."))
+        except ValueError:
+            messages.error(
+                request, _("Only a paused pair can resume, and not before the pause began.")
+            )
+    return redirect("logbooks:pair_detail", pk=pk)
+
+
+@require_POST
+@requires(P.MANAGE_PAIRS)
+def pair_end(request: HttpRequest, pk: int) -> HttpResponse:
+    pair = _get_pair(request, pk)
+    form = _post_form(request, EndForm, pk)
+    if form is not None:
+        services.pair_end(pair=pair, by=request.user, **form.cleaned_data)
+        messages.success(request, _("The pair has ended; its future meetings are cancelled."))
+    return redirect("logbooks:pair_detail", pk=pk)
+
+
+@requires(P.MANAGE_PAIRS)
+def plan_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    pair = _get_pair(request, pk)
+    plan = getattr(pair, "meeting_plan", None)
+    if plan is None:
+        raise Http404
+    form = MeetingPlanForm(request.POST or None, instance=MeetingPlan.objects.get(pk=plan.pk))
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        services.pair_plan_update(plan=plan, by=request.user, **data)
+        messages.success(request, _("The plan is updated; future meetings moved with it."))
+        return redirect("logbooks:pair_detail", pk=pk)
+    return render(request, "logbooks/plan_form.html", {"pair": pair, "form": form})
+
+
+# --- Meetings -------------------------------------------------------------------------------------
+
+
+@requires(P.RECORD_MEETINGS)
+def meeting_add(request: HttpRequest, pk: int) -> HttpResponse:
+    pair = get_object_for_user(
+        Pair.objects.select_related("supporter", "peer"), request.user, P.RECORD_MEETINGS, pk=pk
+    )
+    form = MeetingTimeForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.meeting_add(
+                pair=pair,
+                planned_at=form.cleaned_data["planned_at"],
+                place=form.cleaned_data["place"],
+                by=request.user,
+            )
+        except ValueError:
+            messages.error(request, _("Meetings can only be added to an active or paused pair."))
+        else:
+            messages.success(request, _("The extra meeting is planned."))
+        return redirect("logbooks:pair_detail", pk=pk)
+    return render(
+        request,
+        "logbooks/meeting_form.html",
+        {"pair": pair, "form": form, "title": _("Add an extra meeting")},
+    )
+
+
+@requires(P.RECORD_MEETINGS)
+def meeting_move(request: HttpRequest, pk: int) -> HttpResponse:
+    meeting = _get_meeting(request, pk)
+    if meeting.status != MeetingStatus.PLANNED:
+        messages.error(request, _("Only a planned meeting can be moved."))
+        return redirect("logbooks:pair_detail", pk=meeting.pair_id)
+    local = timezone.localtime(meeting.planned_at)
+    form = MeetingTimeForm(
+        request.POST or None,
+        initial={"date": local.date(), "time": local.time(), "place": meeting.place},
+    )
+    if request.method == "POST" and form.is_valid():
+        services.meeting_move(
+            meeting=meeting,
+            planned_at=form.cleaned_data["planned_at"],
+            place=form.cleaned_data["place"],
+            by=request.user,
+        )
+        messages.success(request, _("The meeting is moved; its reminders moved with it."))
+        return redirect("logbooks:pair_detail", pk=meeting.pair_id)
+    return render(
+        request,
+        "logbooks/meeting_form.html",
+        {"pair": meeting.pair, "form": form, "meeting": meeting, "title": _("Move a meeting")},
+    )
+
+
+@requires(P.RECORD_MEETINGS)
+def meeting_outcome(request: HttpRequest, pk: int) -> HttpResponse:
+    """Record what happened: held (date, duration, place, activity), cancelled (by whom, why)
+    or missed."""
+    meeting = _get_meeting(request, pk)
+    if hasattr(meeting, "logbook") and meeting.logbook.status != LogbookStatus.DRAFT:
+        messages.error(request, _("This meeting has a logbook; its outcome is recorded."))
+        return redirect("logbooks:pair_detail", pk=meeting.pair_id)
+    local = timezone.localtime(meeting.planned_at)
+    form = OutcomeForm(
+        request.POST or None,
+        initial={
+            "held_on": min(local.date(), timezone.localdate()),
+            "place": meeting.place,
+            "duration_minutes": meeting.duration_minutes,
+            "activity": meeting.activity,
+        },
+    )
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            if data["outcome"] == "held":
+                services.meeting_record_held(
+                    meeting=meeting,
+                    by=request.user,
+                    held_on=data["held_on"],
+                    duration_minutes=data["duration_minutes"],
+                    place=data["place"],
+                    activity=data["activity"],
+                )
+            elif data["outcome"] == "cancelled":
+                services.meeting_record_cancelled(
+                    meeting=meeting,
+                    by=request.user,
+                    cancelled_by=data["cancelled_by"],
+                    reason=data["cancel_reason"],
+                    note=data["note"],
+                )
+            else:
+                services.meeting_record_missed(meeting=meeting, by=request.user, note=data["note"])
+        except ValueError:
+            messages.error(request, _("This meeting has a logbook; it was held."))
+        else:
+            messages.success(request, _("The meeting's outcome is recorded."))
+        return redirect("logbooks:pair_detail", pk=meeting.pair_id)
+    return render(
+        request,
+        "logbooks/meeting_outcome.html",
+        {"pair": meeting.pair, "meeting": meeting, "form": form},
+    )
+
+
+# --- Logbooks -------------------------------------------------------------------------------------
+
+
+def _autosave(request) -> bool:
+    return request.POST.get("autosave") == "1"
+
+
+@requires(P.WRITE_LOGBOOK)
+def logbook_edit(request: HttpRequest, meeting_pk: int) -> HttpResponse:
+    """One screen after a meeting: the ten questions and two short items. `Save draft` keeps
+    it on the server (the JS autosaves the same way); `Submit` sends it to the manager."""
+    meeting = get_object_for_user(
+        Meeting.objects.select_related("pair__supporter", "pair__peer", "logbook"),
+        request.user,
+        P.WRITE_LOGBOOK,
+        pk=meeting_pk,
+    )
+    logbook = getattr(meeting, "logbook", None)
+    if logbook is not None and logbook.author_id != request.user.pk:
+        return redirect("logbooks:logbook_detail", pk=logbook.pk)
+    writable = meeting.status == MeetingStatus.HELD or (
+        meeting.status == MeetingStatus.PLANNED and meeting.planned_at <= timezone.now()
+    )
+    if not writable:
+        messages.error(request, _("A logbook is written after a meeting that was held."))
+        return redirect("logbooks:pair_detail", pk=meeting.pair_id)
+    restored = False
+    if request.method == "POST":
+        submitting = request.POST.get("action") == "submit"
+        form = LogbookForm(request.POST, instance=logbook, submitting=submitting)
+        if form.is_valid():
+            saved = services.logbook_save(
+                meeting=meeting, by=request.user, answers=form.answers(), submit=submitting
+            )
+            if _autosave(request):
+                return JsonResponse(
+                    {
+                        "saved": True,
+                        "saved_at": formats.time_format(timezone.localtime(), "H:i"),
+                        "status": saved.status,
+                    }
+                )
+            if submitting:
+                messages.success(request, _("Thank you! Your logbook is sent to the manager."))
+                return redirect("logbooks:logbook_detail", pk=saved.pk)
+            messages.success(request, _("Draft saved. You can come back to it at any time."))
+            return redirect("logbooks:logbook_edit", meeting_pk=meeting.pk)
+        if _autosave(request):
+            return JsonResponse({"saved": False, "errors": form.errors}, status=400)
+    else:
+        rescued = pop_rescued(request, meeting.pk)
+        if rescued is not None:
+            form = LogbookForm(_as_querydict(rescued), instance=logbook)
+            restored = True
+            if form.is_valid() and (logbook is None or logbook.status == LogbookStatus.DRAFT):
+                logbook = services.logbook_save(
+                    meeting=meeting, by=request.user, answers=form.answers(), submit=False
+                )
+                form = LogbookForm(instance=logbook)
+            messages.info(
+                request,
+                _("Your session had ended: what you typed is kept here. Check it and submit."),
+            )
+        else:
+            initial = {}
+            if logbook is None:
+                initial = {
+                    "place": meeting.place,
+                    "duration_minutes": meeting.duration_minutes,
+                    "activities": meeting.activity,
+                }
+            form = LogbookForm(instance=logbook, initial=initial)
+    return render(
+        request,
+        "logbooks/logbook_form.html",
+        {
+            "meeting": meeting,
+            "pair": meeting.pair,
+            "logbook": logbook,
+            "form": form,
+            "restored": restored,
+            "comments": list(logbook.comments.select_related("author")) if logbook else [],
+        },
+    )
+
+
+def _as_querydict(data: dict):
+    from django.http import QueryDict
+
+    query = QueryDict(mutable=True)
+    for key, values in data.items():
+        query.setlist(key, values)
+    return query
+
+
+@requires(P.REVIEW_LOGBOOKS, P.WRITE_LOGBOOK)
+def logbook_list(request: HttpRequest) -> HttpResponse:
+    """The manager's review queue (support requests first) or a supporter's own logbooks."""
+    logbooks = (
+        Logbook.objects.for_user(request.user)
+        .submitted()
+        .select_related("meeting__pair__peer", "meeting__pair__supporter", "author")
+        .annotate(comment_count=Count("comments"))
+        .review_order()
+    )
+    show = request.GET.get("show", "")
+    if show == "support":
+        logbooks = logbooks.support_open()
+    elif show == "to_review":
+        logbooks = logbooks.filter(status=LogbookStatus.SUBMITTED)
+    page = Paginator(logbooks, PAGE_SIZE).get_page(request.GET.get("page"))
+    drafts = []
+    if has_permission(request.user, P.WRITE_LOGBOOK):
+        drafts = list(
+            Logbook.objects.for_user(request.user)
+            .filter(status=LogbookStatus.DRAFT, author=request.user)
+            .select_related("meeting__pair__peer")[:20]
+        )
+    return render(
+        request,
+        "logbooks/logbook_list.html",
+        {
+            "page": page,
+            "show": show,
+            "drafts": drafts,
+            "query": f"show={show}" if show else "",
+            "reviewer": has_permission(request.user, P.REVIEW_LOGBOOKS),
+        },
+    )
+
+
+@requires(P.REVIEW_LOGBOOKS, P.WRITE_LOGBOOK)
+def logbook_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    perm = P.REVIEW_LOGBOOKS if has_permission(request.user, P.REVIEW_LOGBOOKS) else P.WRITE_LOGBOOK
+    logbook = get_object_for_user(
+        Logbook.objects.select_related(
+            "meeting__pair__peer", "meeting__pair__supporter", "author", "reviewed_by"
+        ),
+        request.user,
+        perm,
+        pk=pk,
+    )
+    if logbook.status == LogbookStatus.DRAFT and logbook.author_id != request.user.pk:
+        raise Http404
+    reviewer = perm == P.REVIEW_LOGBOOKS
+    return render(
+        request,
+        "logbooks/logbook_detail.html",
+        {
+            "logbook": logbook,
+            "meeting": logbook.meeting,
+            "pair": logbook.meeting.pair,
+            "comments": list(logbook.comments.select_related("author")),
+            "versions": list(logbook.versions.all()),
+            "reviewer": reviewer,
+            "can_edit": logbook.author_id == request.user.pk,
+            "comment_form": CommentForm(),
+        },
+    )
+
+
+@require_POST
+@requires(P.REVIEW_LOGBOOKS)
+def logbook_review(request: HttpRequest, pk: int) -> HttpResponse:
+    """The manager's actions on a logbook: comment, mark reviewed, mark support handled."""
+    logbook = get_object_for_user(
+        Logbook.objects.select_related("meeting__pair__supporter"),
+        request.user,
+        P.REVIEW_LOGBOOKS,
+        pk=pk,
+    )
+    if logbook.status == LogbookStatus.DRAFT:
+        raise Http404
+    action = request.POST.get("action")
+    if action == "comment":
+        form = CommentForm(request.POST)
+        if form.is_valid():
+            services.logbook_comment_add(
+                logbook=logbook, by=request.user, text=form.cleaned_data["text"]
+            )
+            messages.success(request, _("Your comment is saved; the supporter can read it."))
+        else:
+            messages.error(request, _("Write a comment first."))
+    elif action == "reviewed":
+        services.logbook_review(logbook=logbook, by=request.user)
+        messages.success(request, _("Marked as reviewed."))
+    elif action == "support_handled":
+        services.logbook_support_handle(logbook=logbook, by=request.user)
+        messages.success(request, _("The support request is marked as handled."))
+    else:
+        return HttpResponse(status=400)
+    return redirect("logbooks:logbook_detail", pk=pk)
+
+
+# --- Calendar and the peer's information sheet ----------------------------------------------------
+
+
+@requires(P.VIEW_OWN_PAIRS)
+def calendar_settings(request: HttpRequest) -> HttpResponse:
+    feed = services.calendar_feed_for(request.user)
+    if request.method == "POST":
+        feed = services.calendar_feed_revoke(user=request.user, by=request.user)
+        messages.success(request, _("A new calendar address is made; the old one stopped working."))
+        return redirect("logbooks:calendar")
+    url = request.build_absolute_uri(reverse("logbooks:calendar_feed", args=[feed.token]))
+    webcal = "webcal://" + url.split("://", 1)[1]
+    return render(request, "logbooks/calendar.html", {"feed_url": url, "webcal_url": webcal})
+
+
+def calendar_feed(request: HttpRequest, token: str) -> HttpResponse:
+    """The supporter's meetings as iCalendar; the secret in the address is the only key."""
+    feed = CalendarFeed.objects.select_related("user").filter(token=token).first()
+    if feed is None or not feed.user.is_active or not has_permission(feed.user, P.VIEW_OWN_PAIRS):
+        raise Http404
+    return calendar_feed_response(feed.user)
+
+
+@requires(P.MANAGE_PAIRS, P.VIEW_OWN_PAIRS)
+def information_sheet(request: HttpRequest) -> HttpResponse:
+    """A printable page for a peer: what their supporter records and who reads it."""
+    return render(request, "logbooks/information_sheet.html")

@@ -1,0 +1,4 @@
+// The information sheet's print button (no inline scripts: the CSP forbids them).
+document.querySelectorAll("[data-print]").forEach((button) => {
+  button.addEventListener("click", () => window.print());
+});

@@ -1,0 +1,84 @@
+"""The text of every reminder, in the recipient's language.
+
+Messages say when and where, never why: no diagnosis, no health content, not even the
+programme's name (a peer in the study opened up only once he knew nothing would be reported).
+The context holds plain values: `when` (an ISO datetime), `place`, `name`, `url`, `count`.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.conf import settings
+from django.utils import formats, timezone, translation
+from django.utils.translation import gettext_lazy as _
+
+from .channels import Message
+from .models import ReminderKind
+
+K = ReminderKind
+TEXTS = {
+    K.MEETING: (
+        _("Reminder: meeting %(when)s"),
+        _("Hello %(name)s. A reminder that you have a meeting %(when)s, %(place)s."),
+    ),
+    K.LOGBOOK: (
+        _("Your logbook is waiting"),
+        _("Hello %(name)s. Please fill in the logbook for your meeting of %(when)s: %(url)s"),
+    ),
+    K.RISK_ALERT: (
+        _("A pair needs your attention"),
+        _("Hello %(name)s. A pair in your site needs your attention: %(url)s"),
+    ),
+    K.SUPPORT_REQUEST: (
+        _("A supporter asks for support"),
+        _("Hello %(name)s. A peer supporter has asked for support in a logbook: %(url)s"),
+    ),
+    K.TRAINING: (
+        _("Training day %(when)s"),
+        _("Hello %(name)s. Your training day is %(when)s, %(place)s."),
+    ),
+    K.SUPERVISION: (
+        _("Supervision %(when)s"),
+        _("Hello %(name)s. Supervision is %(when)s, %(place)s."),
+    ),
+    K.NETWORK_MEETING: (
+        _("Network meeting %(when)s"),
+        _("Hello %(name)s. The network meeting is %(when)s, %(place)s."),
+    ),
+    K.NURSE_VISIT: (
+        _("A visit is due"),
+        _("Hello %(name)s. A follow-up visit is due %(when)s: %(url)s"),
+    ),
+}
+
+
+class _Values(dict):
+    def __missing__(self, key: str) -> str:
+        return ""
+
+
+def _when(value: str) -> str:
+    try:
+        moment = dt.datetime.fromisoformat(value)
+    except (TypeError, ValueError):
+        return value or ""
+    if timezone.is_aware(moment):
+        moment = timezone.localtime(moment)
+        return formats.date_format(moment, "DATETIME_FORMAT")
+    return formats.date_format(moment, "DATE_FORMAT")
+
+
+def render(reminder, *, name: str = "") -> Message:
+    subject, body = TEXTS[reminder.kind]
+    language = reminder.language or settings.LANGUAGE_CODE
+    with translation.override(language):
+        values = _Values(reminder.context or {})
+        values["when"] = _when(values.get("when", ""))
+        values.setdefault("name", name)
+        if not values["name"]:
+            values["name"] = name
+        url = values.get("url", "")
+        if url.startswith("/"):
+            values["url"] = getattr(settings, "SITE_URL", "").rstrip("/") + url
+        return Message(subject=str(subject) % values, text=str(body) % values)

@@ -1,0 +1,332 @@
+"""Planning reminders and sweeping the outbox.
+
+`outbox_plan` is the one way to create a reminder (other apps call it; idempotent on `key`);
+`outbox_cancel_topic` cancels what is still pending about something (a cancelled meeting);
+`outbox_sweep` sends what is due. See docs/adr/0002-outbox-reminders.md for the guarantees.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+from dataclasses import dataclass, field
+
+from django.conf import settings
+from django.db import transaction
+from django.db.models import F
+from django.utils import timezone
+
+from .channels import open_channels
+from .messages import render
+from .models import PENDING, Channel, ContactPreference, Reminder, ReminderStatus
+
+logger = logging.getLogger("tod.outbox")
+
+# Seconds to wait before retry n (1-based); after the last, the row is failed. All well below
+# Redis's visibility timeout, though the wait lives in the database, never in the broker.
+RETRY_BACKOFF = (60, 120, 240, 300)
+MAX_ATTEMPTS = len(RETRY_BACKOFF) + 1
+
+
+def _default_language(recipient_user, recipient_participant) -> str:
+    if recipient_user is not None:
+        return recipient_user.language or settings.LANGUAGE_CODE
+    if recipient_participant is not None:
+        return recipient_participant.preferred_language or settings.LANGUAGE_CODE
+    return settings.LANGUAGE_CODE
+
+
+@transaction.atomic
+def outbox_plan(
+    *,
+    key: str,
+    kind: str,
+    channel: str,
+    due_at: dt.datetime,
+    recipient_user=None,
+    recipient_participant=None,
+    context: dict | None = None,
+    language: str | None = None,
+    site=None,
+    topic: str = "",
+) -> Reminder:
+    """Plan one reminder. Idempotent on `key`: planning it again returns the same row.
+
+    Re-planning a row that is still pending (or was cancelled) updates its due time and context,
+    so callers can simply plan again after a change. A sent or failed row is never touched: a
+    reminder never goes out twice under one key.
+    """
+    if recipient_user is None and recipient_participant is None:
+        raise ValueError("a reminder needs a recipient_user or a recipient_participant")
+    if channel not in Channel.values:
+        raise ValueError(f"unknown channel {channel!r}")
+    if timezone.is_naive(due_at):
+        raise ValueError("due_at must be timezone-aware")
+    if site is None and recipient_participant is not None:
+        site = recipient_participant.site
+    values = {
+        "kind": kind,
+        "channel": channel,
+        "due_at": due_at,
+        "recipient_user": recipient_user,
+        "recipient_participant": recipient_participant,
+        "context": context or {},
+        "language": language or _default_language(recipient_user, recipient_participant),
+        "site": site,
+        "topic": topic,
+    }
+    reminder, created = Reminder.objects.get_or_create(key=key, defaults=values)
+    if created:
+        return reminder
+    if reminder.status in (*PENDING, ReminderStatus.CANCELLED):
+        reminder = Reminder.objects.select_for_update().get(pk=reminder.pk)
+        if reminder.status in (*PENDING, ReminderStatus.CANCELLED):
+            changed = (
+                reminder.due_at != due_at
+                or reminder.context != values["context"]
+                or reminder.status == ReminderStatus.CANCELLED
+            )
+            if changed:
+                reminder.due_at = due_at
+                reminder.context = values["context"]
+                reminder.status = ReminderStatus.QUEUED
+                reminder.last_error = ""
+                reminder.updated_at = timezone.now()
+                reminder.save(
+                    update_fields=["due_at", "context", "status", "last_error", "updated_at"]
+                )
+    return reminder
+
+
+def user_channels(user) -> list[str]:
+    """The channels a user wants reminders by (e-mail when they never said)."""
+    try:
+        preference = user.contact_preference
+    except ContactPreference.DoesNotExist:
+        return [Channel.EMAIL]
+    return [channel for channel in Channel.values if preference.allows(channel)]
+
+
+@transaction.atomic
+def outbox_plan_for_user(*, key: str, user, **kwargs) -> list[Reminder]:
+    """Plan a reminder to a user on each channel they chose; keys get the channel appended."""
+    return [
+        outbox_plan(key=f"{key}:{channel}", channel=channel, recipient_user=user, **kwargs)
+        for channel in user_channels(user)
+    ]
+
+
+@transaction.atomic
+def outbox_cancel_topic(*, topic: str, reason: str = "", exclude_keys=()) -> int:
+    """Cancel every pending reminder about `topic` (sent ones stay as they were)."""
+    return (
+        Reminder.objects.pending()
+        .of_topic(topic)
+        .exclude(key__in=list(exclude_keys))
+        .update(status=ReminderStatus.CANCELLED, last_error=reason, updated_at=timezone.now())
+    )
+
+
+@transaction.atomic
+def outbox_cancel(*, key: str, reason: str = "") -> int:
+    return (
+        Reminder.objects.pending()
+        .filter(key=key)
+        .update(status=ReminderStatus.CANCELLED, last_error=reason, updated_at=timezone.now())
+    )
+
+
+# --- The sweep ------------------------------------------------------------------------------------
+
+
+@dataclass
+class SweepResult:
+    sent: int = 0
+    retried: int = 0
+    failed: int = 0
+    cancelled: int = 0
+    postponed: int = 0
+    batches: int = 0
+    sent_keys: list[str] = field(default_factory=list)
+
+    @property
+    def handled(self) -> int:
+        return self.sent + self.retried + self.failed + self.cancelled + self.postponed
+
+    def __iadd__(self, other: SweepResult) -> SweepResult:
+        for name in ("sent", "retried", "failed", "cancelled", "postponed", "batches"):
+            setattr(self, name, getattr(self, name) + getattr(other, name))
+        self.sent_keys += other.sent_keys
+        return self
+
+
+def _participant_of(reminder):
+    if reminder.recipient_participant_id:
+        return reminder.recipient_participant
+    try:
+        return reminder.recipient_user.participant
+    except Exception:  # RelatedObjectDoesNotExist: a user without a participant record
+        return None
+
+
+def _preference_of(user):
+    try:
+        return user.contact_preference
+    except Exception:  # RelatedObjectDoesNotExist: the default, e-mail only
+        return None
+
+
+def _address(reminder, participant) -> str:
+    user = reminder.recipient_user
+    if reminder.channel == Channel.EMAIL:
+        if user is not None and user.email:
+            return user.email
+        return participant.email if participant is not None else ""
+    if participant is not None and participant.phone:
+        return str(participant.phone)
+    return ""
+
+
+def _name(reminder, participant) -> str:
+    if reminder.recipient_user is not None and reminder.recipient_user.first_name:
+        return reminder.recipient_user.first_name
+    return participant.first_name if participant is not None else ""
+
+
+def quiet_until(moment: dt.datetime) -> dt.datetime | None:
+    """The end of the quiet hours (no SMS at night) `moment` falls in, else None."""
+    start, end = getattr(settings, "OUTBOX_QUIET_HOURS", (21, 8))
+    local = timezone.localtime(moment)
+    if start <= local.hour or local.hour < end:
+        day = local.date() if local.hour < end else local.date() + dt.timedelta(days=1)
+        return timezone.make_aware(dt.datetime.combine(day, dt.time(end, 0)))
+    return None
+
+
+def _sweep_batch(*, now: dt.datetime, batch_size: int, channels: dict) -> SweepResult:
+    """Claim up to batch_size due rows, send them and record each outcome, in one transaction.
+
+    The rows stay locked (FOR UPDATE SKIP LOCKED) until the outcome is committed, so a concurrent
+    sweep skips them and never sends them again; if this process dies before the commit, the
+    locks go with its connection and the rows are due again for the next sweep.
+    """
+    result = SweepResult(batches=1)
+    with transaction.atomic():
+        rows = list(
+            Reminder.objects.due(now)
+            .select_related(
+                "recipient_user",
+                "recipient_user__participant",
+                "recipient_user__contact_preference",
+                "recipient_participant",
+            )
+            .select_for_update(skip_locked=True, of=("self",))
+            .order_by("due_at", "id")[:batch_size]
+        )
+        if not rows:
+            return SweepResult()
+        sent_ids: list[int] = []
+        for reminder in rows:
+            participant = _participant_of(reminder)
+            user = reminder.recipient_user
+            reason = ""
+            if participant is not None and participant.status == "withdrawn":
+                reason = "recipient withdrawn from the programme"
+            elif user is not None and not user.is_active:
+                reason = "recipient's account is inactive"
+            elif user is not None:
+                preference = _preference_of(user)
+                allowed = (
+                    preference.allows(reminder.channel)
+                    if preference is not None
+                    else reminder.channel == Channel.EMAIL
+                )
+                if not allowed:
+                    reason = "recipient does not want this channel"
+            if reason:
+                _finish(reminder, ReminderStatus.CANCELLED, now, error=reason)
+                result.cancelled += 1
+                continue
+            if reminder.channel == Channel.SMS:
+                quiet_end = quiet_until(now)
+                if quiet_end is not None:
+                    reminder.due_at = quiet_end
+                    reminder.updated_at = now
+                    reminder.save(update_fields=["due_at", "updated_at"])
+                    result.postponed += 1
+                    continue
+            address = _address(reminder, participant)
+            if not address:
+                _finish(reminder, ReminderStatus.FAILED, now, error="no address for this channel")
+                result.failed += 1
+                continue
+            try:
+                message = render(reminder, name=_name(reminder, participant))
+                channels[reminder.channel].send(reminder=reminder, address=address, message=message)
+            except Exception as exc:  # any channel failure is stored on the row and retried
+                attempts = reminder.attempts + 1
+                error = f"{type(exc).__name__}: {exc}"[:1000]
+                logger.warning("reminder %s failed (attempt %s): %s", reminder.key, attempts, error)
+                if attempts >= MAX_ATTEMPTS:
+                    _finish(reminder, ReminderStatus.FAILED, now, error=error, attempts=attempts)
+                    result.failed += 1
+                else:
+                    reminder.attempts = attempts
+                    reminder.status = ReminderStatus.RETRY
+                    reminder.due_at = now + dt.timedelta(seconds=RETRY_BACKOFF[attempts - 1])
+                    reminder.last_error = error
+                    reminder.updated_at = now
+                    reminder.save(
+                        update_fields=["attempts", "status", "due_at", "last_error", "updated_at"]
+                    )
+                    result.retried += 1
+                continue
+            sent_ids.append(reminder.pk)
+            result.sent_keys.append(reminder.key)
+        if sent_ids:
+            Reminder.objects.filter(pk__in=sent_ids).update(
+                status=ReminderStatus.SENT,
+                sent_at=now,
+                attempts=F("attempts") + 1,
+                last_error="",
+                updated_at=now,
+            )
+        result.sent = len(sent_ids)
+    return result
+
+
+def _finish(reminder, status, now, *, error: str = "", attempts: int | None = None) -> None:
+    reminder.status = status
+    reminder.last_error = error
+    reminder.updated_at = now
+    if attempts is not None:
+        reminder.attempts = attempts
+    reminder.save(update_fields=["status", "last_error", "updated_at", "attempts"])
+
+
+def outbox_sweep(
+    *, batch_size: int = 100, max_seconds: float | None = 50.0, now: dt.datetime | None = None
+) -> SweepResult:
+    """Send every due reminder, batch by batch, until none is due (or max_seconds passed).
+
+    Safe to run in any number of processes at once (rows are claimed with SKIP LOCKED) and to
+    run again at any time: a sent row is never sent again.
+    """
+    started = timezone.now()
+    result = SweepResult()
+    channels = open_channels()
+    for channel in channels.values():
+        channel.open()
+    try:
+        while True:
+            moment = now or timezone.now()
+            batch = _sweep_batch(now=moment, batch_size=batch_size, channels=channels)
+            if not batch.batches:
+                break
+            result += batch
+            if max_seconds is not None and (timezone.now() - started).total_seconds() > max_seconds:
+                break
+    finally:
+        for channel in channels.values():
+            channel.close()
+    return result

@@ -1,0 +1,11 @@
+from celery import shared_task
+
+from .services import outbox_sweep
+
+
+@shared_task(ignore_result=True)
+def sweep_outbox() -> int:
+    """Every minute (beat): send the due reminders. Runs for at most 50 s so runs do not pile
+    up; two runs at once are safe (rows are claimed with SKIP LOCKED). Returns how many were
+    sent."""
+    return outbox_sweep(max_seconds=50).sent
