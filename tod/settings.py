@@ -152,6 +152,10 @@ STORAGES = {
     },
 }
 
+# Key of the evaluation's stable pseudonyms (HMAC of record ids); keep it secret and never change
+# it during a study, or the pseudonyms in earlier exports no longer match.
+EVALUATION_PSEUDONYM_KEY = env("EVALUATION_PSEUDONYM_KEY", default=f"pseudonyms:{SECRET_KEY}")
+
 CRISPY_ALLOWED_TEMPLATE_PACKS = "bootstrap5"
 CRISPY_TEMPLATE_PACK = "bootstrap5"
 PHONENUMBER_DEFAULT_REGION = "DK"

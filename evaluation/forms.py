@@ -1,0 +1,360 @@
+"""Forms of the evaluation. They validate; the services write."""
+
+from __future__ import annotations
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from .models import (
+    Background,
+    CodeGroup,
+    Complication,
+    ContextFactor,
+    Diagnosis,
+    Interview,
+    MeaningUnit,
+    Mechanism,
+    Medication,
+    NurseVisit,
+    Observation,
+    OtherBehaviour,
+    Outcome,
+    ProgrammeTheory,
+    TheoryConfiguration,
+)
+from .models.choices import (
+    Actor,
+    Component,
+    MechanismCategory,
+    SourceKind,
+    Stance,
+    TheoryKind,
+)
+from .pseudonyms import case_pseudonym
+from .ranges import RANGES, check_measures
+
+CHECKBOXES = forms.CheckboxSelectMultiple
+MEASURES = list(RANGES)
+
+
+class NurseVisitForm(forms.ModelForm):
+    """The whole visit on one page, in the order the nurse works: measures, medication,
+    diagnoses, health care use, questionnaires, note. Unusual values ask for confirmation."""
+
+    medication = forms.MultipleChoiceField(
+        label=_("Current diabetes medication"),
+        choices=Medication.choices,
+        widget=CHECKBOXES,
+        required=False,
+    )
+    complications = forms.MultipleChoiceField(
+        label=_("Diabetes complications"),
+        choices=Complication.choices,
+        widget=CHECKBOXES,
+        required=False,
+    )
+    other_diagnoses = forms.MultipleChoiceField(
+        label=_("Other diagnoses"), choices=Diagnosis.choices, widget=CHECKBOXES, required=False
+    )
+    confirm_unusual = forms.BooleanField(
+        label=_("I have checked the unusual values and they are correct"), required=False
+    )
+
+    class Meta:
+        model = NurseVisit
+        fields = [
+            "visited_on",
+            "hba1c_mmol_mol",
+            "systolic_mmhg",
+            "diastolic_mmhg",
+            "weight_kg",
+            "height_cm",
+            "waist_cm",
+            "medication",
+            "medication_note",
+            "adherence",
+            "complications",
+            "other_diagnoses",
+            "other_diagnoses_note",
+            "gp_contacts",
+            "missed_appointments",
+            "rehabilitation",
+            "who5_1",
+            "who5_2",
+            "who5_3",
+            "who5_4",
+            "who5_5",
+            "paid5_1",
+            "paid5_2",
+            "paid5_3",
+            "paid5_4",
+            "paid5_5",
+            "self_care_note",
+        ]
+        widgets = {
+            "visited_on": forms.DateInput(attrs={"type": "date"}),
+            "self_care_note": forms.Textarea(attrs={"rows": 4}),
+            **{f"{q}_{i}": forms.RadioSelect for q in ("who5", "paid5") for i in range(1, 6)},
+        }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for name in MEASURES:
+            self.fields[name].widget.attrs.update({"inputmode": "decimal"})
+        for q in ("who5", "paid5"):
+            for i in range(1, 6):
+                field = self.fields[f"{q}_{i}"]
+                field.choices = [c for c in field.choices if c[0] != ""]
+        self.warnings: dict[str, str] = {}
+
+    def clean(self):
+        cleaned = super().clean()
+        values = {name: cleaned.get(name) for name in MEASURES}
+        errors, warnings = check_measures(values)
+        for name, message in errors.items():
+            if name in self.fields and name not in self.errors:
+                self.add_error(name, message)
+        self.warnings = {k: v for k, v in warnings.items() if k not in errors}
+        if self.warnings and not cleaned.get("confirm_unusual") and not errors:
+            raise forms.ValidationError(
+                [str(m) for m in self.warnings.values()]
+                + [str(_("Tick the box to confirm the unusual values, or correct them."))]
+            )
+        return cleaned
+
+    def visit_values(self) -> dict:
+        return {name: self.cleaned_data[name] for name in self.Meta.fields}
+
+
+class BackgroundForm(forms.ModelForm):
+    complications = forms.MultipleChoiceField(
+        label=_("Diabetes complications"),
+        choices=Complication.choices,
+        widget=CHECKBOXES,
+        required=False,
+    )
+    other_diagnoses = forms.MultipleChoiceField(
+        label=_("Other diagnoses"), choices=Diagnosis.choices, widget=CHECKBOXES, required=False
+    )
+
+    class Meta:
+        model = Background
+        fields = [
+            "origin",
+            "education",
+            "employment",
+            "lives_alone",
+            "work_experience_as_support_person",
+            "complications",
+            "other_diagnoses",
+        ]
+
+
+class OutcomeForm(forms.ModelForm):
+    behaviours = forms.MultipleChoiceField(
+        label=_("Behaviours (other behaviour)"),
+        choices=OtherBehaviour.choices,
+        widget=CHECKBOXES,
+        required=False,
+    )
+
+    class Meta:
+        model = Outcome
+        fields = ["kind", "result", "behaviours", "description"]
+        widgets = {"description": forms.Textarea(attrs={"rows": 3})}
+
+
+class ContextForm(forms.ModelForm):
+    class Meta:
+        model = ContextFactor
+        fields = ["subject", "category", "influence", "description"]
+        widgets = {"description": forms.Textarea(attrs={"rows": 3})}
+
+
+class MechanismForm(forms.ModelForm):
+    class Meta:
+        model = Mechanism
+        fields = ["category", "actor", "description"]
+        widgets = {"description": forms.Textarea(attrs={"rows": 3})}
+
+
+class CaseConfigurationForm(forms.Form):
+    theory_configuration = forms.ModelChoiceField(
+        label=_("Tests the configuration"),
+        queryset=TheoryConfiguration.objects.none(),
+        required=False,
+    )
+    stance = forms.ChoiceField(label=_("The case"), choices=Stance.choices)
+    intervention = forms.ChoiceField(label=_("Intervention component"), choices=Component.choices)
+    contexts = forms.ModelMultipleChoiceField(
+        label=_("Contexts"),
+        queryset=ContextFactor.objects.none(),
+        widget=CHECKBOXES,
+        required=False,
+    )
+    actor = forms.ChoiceField(label=_("Actor"), choices=Actor.choices)
+    mechanism = forms.ModelChoiceField(label=_("Mechanism"), queryset=Mechanism.objects.none())
+    outcome = forms.ModelChoiceField(label=_("Outcome"), queryset=Outcome.objects.none())
+    note = forms.CharField(
+        label=_("Note"), widget=forms.Textarea(attrs={"rows": 3}), required=False
+    )
+
+    def __init__(self, *args, pair, theory_configurations, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["contexts"].queryset = pair.contexts.all()
+        self.fields["mechanism"].queryset = pair.mechanisms.all()
+        self.fields["outcome"].queryset = pair.outcomes.all()
+        self.fields["theory_configuration"].queryset = theory_configurations
+
+
+class EvidenceForm(forms.Form):
+    source_kind = forms.ChoiceField(label=_("Source"), choices=SourceKind.choices)
+    excerpt = forms.ModelChoiceField(
+        label=_("Coded excerpt"),
+        queryset=MeaningUnit.objects.none(),
+        required=False,
+        help_text=_("Choose an excerpt and leave the quote empty to cite it as it is."),
+    )
+    logbook_entry_id = forms.IntegerField(label=_("Logbook entry"), required=False, min_value=1)
+    stance = forms.ChoiceField(label=_("The evidence"), choices=Stance.choices)
+    quote = forms.CharField(
+        label=_("Quote"), widget=forms.Textarea(attrs={"rows": 3}), required=False, max_length=5000
+    )
+
+    def __init__(self, *args, excerpts, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["excerpt"].queryset = excerpts
+        # Evaluated once: the form is rendered once per record on a case page.
+        self.fields["excerpt"].widget.choices = list(self.fields["excerpt"].choices)
+
+    def clean(self):
+        cleaned = super().clean()
+        excerpt = cleaned.get("excerpt")
+        if not cleaned.get("quote") and excerpt is not None:
+            cleaned["quote"] = excerpt.text
+        if not cleaned.get("quote"):
+            self.add_error("quote", _("Give the quote, or choose a coded excerpt."))
+        return cleaned
+
+
+class TheoryForm(forms.ModelForm):
+    class Meta:
+        model = ProgrammeTheory
+        fields = ["kind", "title", "refines", "description"]
+
+    def __init__(self, *args, theories, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["refines"].queryset = theories
+        self.fields["kind"].initial = (
+            TheoryKind.REFINED if theories.exists() else TheoryKind.INITIAL
+        )
+
+
+class TheoryConfigurationForm(forms.ModelForm):
+    reasonings = forms.MultipleChoiceField(
+        label=_("Mechanism: reasonings"),
+        choices=[(v, MechanismCategory(v).label) for v in MechanismCategory.reasonings()],
+        widget=CHECKBOXES,
+    )
+
+    class Meta:
+        model = TheoryConfiguration
+        fields = [
+            "code",
+            "intervention",
+            "context",
+            "actor",
+            "resource",
+            "reasonings",
+            "outcome",
+            "statement",
+        ]
+        widgets = {
+            "context": forms.Textarea(attrs={"rows": 2}),
+            "statement": forms.Textarea(attrs={"rows": 3}),
+        }
+
+    def __init__(self, *args, theory, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.theory = theory
+
+    def clean_code(self):
+        code = self.cleaned_data["code"]
+        clash = TheoryConfiguration.objects.filter(theory=self.theory, code=code)
+        if self.instance.pk:
+            clash = clash.exclude(pk=self.instance.pk)
+        if clash.exists():
+            raise forms.ValidationError(
+                _("This theory already has a configuration with this code.")
+            )
+        return code
+
+
+class CaseChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, obj):
+        return case_pseudonym(obj.pk)
+
+
+class InterviewForm(forms.ModelForm):
+    pair = CaseChoiceField(label=_("Case"), queryset=None, required=False)
+
+    class Meta:
+        model = Interview
+        fields = ["pair", "informant_type", "conducted_on", "mode", "transcript", "notes"]
+        widgets = {
+            "conducted_on": forms.DateInput(attrs={"type": "date"}),
+            "transcript": forms.Textarea(attrs={"rows": 12}),
+            "notes": forms.Textarea(attrs={"rows": 4}),
+        }
+
+    def __init__(self, *args, pairs, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["pair"].queryset = pairs
+
+    def clean(self):
+        cleaned = super().clean()
+        if not cleaned.get("transcript") and not cleaned.get("notes"):
+            raise forms.ValidationError(_("Give the transcript or notes."))
+        return cleaned
+
+
+class ObservationForm(forms.ModelForm):
+    class Meta:
+        model = Observation
+        fields = ["setting", "observed_on", "title", "field_notes"]
+        widgets = {
+            "observed_on": forms.DateInput(attrs={"type": "date"}),
+            "field_notes": forms.Textarea(attrs={"rows": 12}),
+        }
+
+
+class CodeGroupChoiceField(forms.ModelMultipleChoiceField):
+    def label_from_instance(self, obj):
+        return str(obj)
+
+
+class MeaningUnitForm(forms.Form):
+    text = forms.CharField(
+        label=_("Meaning unit"),
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("Copy the passage exactly from the text above."),
+        max_length=10000,
+    )
+    condensed = forms.CharField(
+        label=_("Condensed meaning"), widget=forms.Textarea(attrs={"rows": 2}), required=False
+    )
+    code_groups = CodeGroupChoiceField(
+        label=_("Code groups"),
+        queryset=CodeGroup.objects.select_related("theme"),
+        widget=CHECKBOXES,
+    )
+
+    def __init__(self, *args, source, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.source = source
+
+    def clean_text(self):
+        text = self.cleaned_data["text"].strip()
+        if text not in self.source.text:
+            raise forms.ValidationError(_("The excerpt must be copied exactly from the text."))
+        return text

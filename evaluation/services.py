@@ -1,0 +1,284 @@
+"""Writes of the evaluation: the nurse's visits and the evaluation records of each case.
+
+Every service is keyword-only, atomic and takes the acting user as `by=`. Access is checked by
+the views; the services refuse data about participants without evaluation consent.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from matching.models import Pair
+from programme.models import Kind, Participant
+
+from .models import (
+    Background,
+    CaseConfiguration,
+    ContextFactor,
+    Evidence,
+    Interview,
+    MeaningUnit,
+    Mechanism,
+    NurseVisit,
+    Observation,
+    Outcome,
+    ProgrammeTheory,
+    TheoryConfiguration,
+)
+from .selectors import has_evaluation_consent
+
+
+def _require_consent(participant: Participant) -> None:
+    if not has_evaluation_consent(participant):
+        raise ValidationError(
+            _("%(name)s has not consented to the evaluation; nothing can be recorded.")
+            % {"name": participant.full_name}
+        )
+
+
+@transaction.atomic
+def nurse_visit_save(
+    *,
+    peer: Participant,
+    kind: str,
+    values: dict,
+    by,
+    confirmed_warnings: list[str] | None = None,
+) -> NurseVisit:
+    """Record (or correct) a peer's pre or post visit; scores are computed from the items.
+
+    One visit per peer and kind: saving again updates it. Values outside plausible ranges must
+    have been refused by the form (ranges.check_measures).
+    """
+    if peer.kind != Kind.PEER:
+        raise ValidationError(_("Only peers have nurse visits."))
+    _require_consent(peer)
+    visit = NurseVisit.objects.filter(peer=peer, kind=kind).first() or NurseVisit(
+        peer=peer, kind=kind, site_id=peer.site_id
+    )
+    for name, value in values.items():
+        setattr(visit, name, value)
+    visit.nurse = by
+    visit.confirmed_warnings = sorted(confirmed_warnings or [])
+    visit.compute_scores()
+    visit.updated_at = timezone.now()
+    visit.save()
+    return visit
+
+
+@transaction.atomic
+def background_save(*, participant: Participant, values: dict, by) -> Background:
+    """Record a participant's characteristics for the sample table. Idempotent per participant."""
+    _require_consent(participant)
+    background, _created = Background.objects.get_or_create(participant=participant)
+    for name, value in values.items():
+        setattr(background, name, value)
+    background.save()
+    return background
+
+
+def _case_consent(pair: Pair) -> None:
+    _require_consent(pair.peer)
+    _require_consent(pair.supporter)
+
+
+@transaction.atomic
+def outcome_save(
+    *, pair: Pair, kind: str, result: str, by, description: str = "", behaviours=()
+) -> Outcome:
+    """Record a case's outcome of one kind; saving the same kind again updates it."""
+    _case_consent(pair)
+    outcome, _created = Outcome.objects.update_or_create(
+        pair=pair,
+        kind=kind,
+        defaults={
+            "result": result,
+            "description": description,
+            "behaviours": list(behaviours),
+            "created_by": by,
+        },
+    )
+    return outcome
+
+
+@transaction.atomic
+def context_add(
+    *, pair: Pair, subject: str, category: str, influence: str, by, description: str = ""
+) -> ContextFactor:
+    _case_consent(pair)
+    return ContextFactor.objects.create(
+        pair=pair,
+        subject=subject,
+        category=category,
+        influence=influence,
+        description=description,
+        created_by=by,
+    )
+
+
+@transaction.atomic
+def mechanism_add(*, pair: Pair, category: str, actor: str, by, description: str = "") -> Mechanism:
+    _case_consent(pair)
+    return Mechanism.objects.create(
+        pair=pair, category=category, actor=actor, description=description, created_by=by
+    )
+
+
+@transaction.atomic
+def case_configuration_add(
+    *,
+    pair: Pair,
+    intervention: str,
+    actor: str,
+    mechanism: Mechanism,
+    outcome: Outcome,
+    by,
+    contexts=(),
+    theory_configuration: TheoryConfiguration | None = None,
+    stance: str = "supports",
+    note: str = "",
+) -> CaseConfiguration:
+    """Link an intervention component, contexts, an actor, a mechanism and an outcome of one
+    case, optionally as a test of a programme theory's configuration."""
+    _case_consent(pair)
+    if mechanism.pair_id != pair.id or outcome.pair_id != pair.id:
+        raise ValidationError(_("The mechanism and the outcome must belong to this case."))
+    contexts = list(contexts)
+    if any(c.pair_id != pair.id for c in contexts):
+        raise ValidationError(_("The contexts must belong to this case."))
+    configuration = CaseConfiguration.objects.create(
+        pair=pair,
+        intervention=intervention,
+        actor=actor,
+        mechanism=mechanism,
+        outcome=outcome,
+        theory_configuration=theory_configuration,
+        stance=stance,
+        note=note,
+        created_by=by,
+    )
+    configuration.contexts.set(contexts)
+    return configuration
+
+
+@transaction.atomic
+def evidence_add(*, target, site_id: int, source_kind: str, quote: str, by, **sources) -> Evidence:
+    """Cite a quote from a source for one record (outcome, context, mechanism, case or theory
+    configuration). `sources` may name excerpt, interview, observation, nurse_visit or
+    logbook_entry_id."""
+    field = {
+        Outcome: "outcome",
+        ContextFactor: "context",
+        Mechanism: "mechanism",
+        CaseConfiguration: "case_configuration",
+        TheoryConfiguration: "theory_configuration",
+    }[type(target)]
+    return Evidence.objects.create(
+        site_id=site_id,
+        source_kind=source_kind,
+        quote=quote,
+        created_by=by,
+        **{field: target},
+        **sources,
+    )
+
+
+@transaction.atomic
+def theory_create(
+    *, site, kind: str, title: str, by, description: str = "", refines=None
+) -> ProgrammeTheory:
+    """A new programme theory version. A refinement copies the configurations of the version it
+    refines (each marked as derived from its original) so they can be edited and retested."""
+    last = ProgrammeTheory.objects.filter(site=site).order_by("-version").first()
+    theory = ProgrammeTheory.objects.create(
+        site=site,
+        version=(last.version + 1) if last else 1,
+        kind=kind,
+        title=title,
+        description=description,
+        refines=refines,
+        created_by=by,
+    )
+    if refines is not None:
+        for original in refines.configurations.all():
+            TheoryConfiguration.objects.create(
+                theory=theory,
+                code=original.code,
+                intervention=original.intervention,
+                context=original.context,
+                actor=original.actor,
+                resource=original.resource,
+                reasonings=list(original.reasonings),
+                outcome=original.outcome,
+                statement=original.statement,
+                derived_from=original,
+            )
+    return theory
+
+
+@transaction.atomic
+def theory_configuration_save(
+    *, theory: ProgrammeTheory, values: dict, by, configuration=None
+) -> TheoryConfiguration:
+    configuration = configuration or TheoryConfiguration(theory=theory)
+    for name, value in values.items():
+        setattr(configuration, name, value)
+    configuration.full_clean()
+    configuration.save()
+    return configuration
+
+
+@transaction.atomic
+def interview_save(*, site, values: dict, by, interview: Interview | None = None) -> Interview:
+    interview = interview or Interview(site=site, interviewer=by)
+    for name, value in values.items():
+        setattr(interview, name, value)
+    if interview.pair_id and interview.pair.site_id != site.id:
+        raise ValidationError(_("The case belongs to another site."))
+    interview.save()
+    return interview
+
+
+@transaction.atomic
+def observation_save(
+    *, site, values: dict, by, observation: Observation | None = None
+) -> Observation:
+    observation = observation or Observation(site=site, observer=by)
+    for name, value in values.items():
+        setattr(observation, name, value)
+    observation.save()
+    return observation
+
+
+@transaction.atomic
+def meaning_unit_add(
+    *, source: Interview | Observation, text: str, code_groups, by, condensed: str = ""
+) -> MeaningUnit:
+    """Code an excerpt of a source: the excerpt must occur in the source's text; its position is
+    kept so exports (REFI-QDA) can point at it."""
+    body = source.text
+    text = text.strip()
+    start = body.find(text) if text else -1
+    if start < 0:
+        raise ValidationError(_("The excerpt must be copied exactly from the text."))
+    unit = MeaningUnit.objects.create(
+        site_id=source.site_id,
+        interview=source if isinstance(source, Interview) else None,
+        observation=source if isinstance(source, Observation) else None,
+        start=start,
+        end=start + len(text),
+        text=text,
+        condensed=condensed,
+        created_by=by,
+    )
+    unit.code_groups.set(code_groups)
+    return unit
+
+
+def today() -> dt.date:
+    return timezone.localdate()

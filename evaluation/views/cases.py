@@ -1,0 +1,334 @@
+"""Cases (pairs) in the evaluation: the outcome pattern list, a case's records and evidence, and
+the printable case page. Everything shown is pseudonymised."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.db.models import Q
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from programme.models import Participant
+from tod.accounts.models import Site
+from tod.accounts.permissions import get_object_for_user, has_permission, requires
+from tod.accounts.roles import Permission
+
+from .. import services
+from ..forms import (
+    BackgroundForm,
+    CaseConfigurationForm,
+    ContextForm,
+    EvidenceForm,
+    MechanismForm,
+    OutcomeForm,
+)
+from ..models import (
+    Background,
+    CaseConfiguration,
+    ContextFactor,
+    MeaningUnit,
+    Mechanism,
+    NurseVisit,
+    Outcome,
+    OutcomeKind,
+    ProgrammeTheory,
+    TheoryConfiguration,
+)
+from ..pseudonyms import age_on, case_pseudonym, participant_pseudonym
+from ..reports import cases_for, outcome_pattern_queryset, outcome_pattern_rows, outcome_summary
+from ..selectors import redactor_for
+from .common import paginate
+
+
+def obj_site(site_id):
+    return Site.objects.get(pk=site_id)
+
+
+def _case(request, pk):
+    return get_object_for_user(
+        cases_for(request.user).select_related("peer", "supporter"),
+        request.user,
+        Permission.VIEW_EVALUATION,
+        pk=pk,
+    )
+
+
+@requires(Permission.VIEW_EVALUATION)
+def case_list(request: HttpRequest) -> HttpResponse:
+    """The outcome pattern per case: which outcomes, which contexts hindered or helped."""
+    page = paginate(request, outcome_pattern_queryset(request.user))
+    return render(
+        request,
+        "evaluation/case_list.html",
+        {
+            "page": page,
+            "rows": outcome_pattern_rows(page),
+            "summary": outcome_summary(request.user),
+            "outcome_kinds": OutcomeKind.choices,
+        },
+    )
+
+
+def _case_context(request, pair) -> dict:
+    outcomes = list(pair.outcomes.prefetch_related("evidence"))
+    contexts = list(pair.contexts.prefetch_related("evidence"))
+    mechanisms = list(pair.mechanisms.prefetch_related("evidence"))
+    configurations = list(
+        pair.configurations.select_related(
+            "mechanism", "outcome", "theory_configuration__theory"
+        ).prefetch_related("contexts", "evidence")
+    )
+    visits = {v.kind: v for v in NurseVisit.objects.filter(peer=pair.peer)}
+    backgrounds = {
+        b.participant_id: b
+        for b in Background.objects.filter(participant__in=[pair.peer_id, pair.supporter_id])
+    }
+    on = pair.started_on or timezone.localdate()
+    people = []
+    for person in (pair.peer, pair.supporter):
+        people.append(
+            {
+                "id": person.id,
+                "pseudonym": participant_pseudonym(person.id, person.kind),
+                "kind": person.get_kind_display(),
+                "sex": person.get_sex_display(),
+                "age": age_on(person.date_of_birth, on),
+                "background": backgrounds.get(person.id),
+            }
+        )
+    return {
+        "pair": pair,
+        "case": case_pseudonym(pair.pk),
+        "people": people,
+        "pre": visits.get("pre"),
+        "post": visits.get("post"),
+        "outcomes": outcomes,
+        "contexts": contexts,
+        "mechanisms": mechanisms,
+        "configurations": configurations,
+        "interviews": list(pair.interviews.all()),
+        "can_edit": has_permission(request.user, Permission.EDIT_EVALUATION),
+    }
+
+
+@requires(Permission.VIEW_EVALUATION)
+def case_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    pair = _case(request, pk)
+    context = _case_context(request, pair)
+    if context["can_edit"]:
+        theory_configurations = TheoryConfiguration.objects.filter(
+            theory__in=ProgrammeTheory.objects.for_user(request.user)
+        ).select_related("theory")
+        context.update(
+            outcome_form=OutcomeForm(),
+            context_form=ContextForm(),
+            mechanism_form=MechanismForm(),
+            configuration_form=CaseConfigurationForm(
+                pair=pair, theory_configurations=theory_configurations
+            ),
+            evidence_form=EvidenceForm(excerpts=_excerpts(request.user, pair)),
+        )
+    return render(request, "evaluation/case_detail.html", context)
+
+
+@requires(Permission.VIEW_EVALUATION)
+def case_print(request: HttpRequest, pk: int) -> HttpResponse:
+    """The case on one printable page, without forms or menus."""
+    pair = _case(request, pk)
+    context = _case_context(request, pair)
+    context["can_edit"] = False
+    context["printed_on"] = timezone.localdate()
+    return render(request, "evaluation/case_print.html", context)
+
+
+def _excerpts(user, pair):
+    return (
+        MeaningUnit.objects.for_user(user)
+        .filter(Q(interview__pair=pair) | Q(observation__isnull=False))
+        .order_by("id")
+    )
+
+
+def _post_case_form(request, pk, form_class, save, success):
+    pair = get_object_for_user(
+        cases_for(request.user).select_related("peer", "supporter"),
+        request.user,
+        Permission.EDIT_EVALUATION,
+        pk=pk,
+    )
+    form = form_class(request.POST)
+    if form.is_valid():
+        redact = redactor_for(request.user, pair.site)
+        data = dict(form.cleaned_data)
+        if "description" in data:
+            data["description"] = redact(data["description"])
+        try:
+            save(pair, data)
+        except ValidationError as error:
+            messages.error(request, " ".join(error.messages))
+        else:
+            messages.success(request, success)
+    else:
+        messages.error(request, _form_errors(form))
+    return redirect("evaluation:case_detail", pk=pair.pk)
+
+
+def _form_errors(form) -> str:
+    parts = []
+    for name, errors in form.errors.items():
+        label = form.fields[name].label if name in form.fields else ""
+        parts.append(f"{label}: {' '.join(errors)}" if label else " ".join(errors))
+    return _("Not saved. ") + " ".join(parts)
+
+
+@require_POST
+@requires(Permission.EDIT_EVALUATION)
+def outcome_save(request: HttpRequest, pk: int) -> HttpResponse:
+    return _post_case_form(
+        request,
+        pk,
+        OutcomeForm,
+        lambda pair, data: services.outcome_save(pair=pair, by=request.user, **data),
+        _("The outcome is saved."),
+    )
+
+
+@require_POST
+@requires(Permission.EDIT_EVALUATION)
+def context_add(request: HttpRequest, pk: int) -> HttpResponse:
+    return _post_case_form(
+        request,
+        pk,
+        ContextForm,
+        lambda pair, data: services.context_add(pair=pair, by=request.user, **data),
+        _("The context is added."),
+    )
+
+
+@require_POST
+@requires(Permission.EDIT_EVALUATION)
+def mechanism_add(request: HttpRequest, pk: int) -> HttpResponse:
+    return _post_case_form(
+        request,
+        pk,
+        MechanismForm,
+        lambda pair, data: services.mechanism_add(pair=pair, by=request.user, **data),
+        _("The mechanism is added."),
+    )
+
+
+@require_POST
+@requires(Permission.EDIT_EVALUATION)
+def case_configuration_add(request: HttpRequest, pk: int) -> HttpResponse:
+    pair = get_object_for_user(
+        cases_for(request.user).select_related("peer", "supporter"),
+        request.user,
+        Permission.EDIT_EVALUATION,
+        pk=pk,
+    )
+    theory_configurations = TheoryConfiguration.objects.filter(
+        theory__in=ProgrammeTheory.objects.for_user(request.user)
+    )
+    form = CaseConfigurationForm(
+        request.POST, pair=pair, theory_configurations=theory_configurations
+    )
+    if form.is_valid():
+        data = dict(form.cleaned_data)
+        data["note"] = redactor_for(request.user, pair.site)(data["note"])
+        try:
+            services.case_configuration_add(pair=pair, by=request.user, **data)
+        except ValidationError as error:
+            messages.error(request, " ".join(error.messages))
+        else:
+            messages.success(request, _("The ICAMO configuration is added."))
+    else:
+        messages.error(request, _form_errors(form))
+    return redirect("evaluation:case_detail", pk=pair.pk)
+
+
+EVIDENCE_TARGETS = {
+    "outcome": (Outcome, "pair__site"),
+    "context": (ContextFactor, "pair__site"),
+    "mechanism": (Mechanism, "pair__site"),
+    "configuration": (CaseConfiguration, "pair__site"),
+}
+
+
+@require_POST
+@requires(Permission.EDIT_EVALUATION)
+def evidence_add(request: HttpRequest, target: str, target_id: int) -> HttpResponse:
+    """Cite evidence for a record of a case (or, from the theory page, a theory configuration)."""
+    if target == "theory":
+        obj = get_object_for_user(
+            TheoryConfiguration.objects.for_user(request.user).select_related("theory"),
+            request.user,
+            Permission.EDIT_EVALUATION,
+            pk=target_id,
+        )
+        pair, site_id = None, obj.theory.site_id
+        back = redirect("evaluation:theory_detail", pk=obj.theory_id)
+    elif target in EVIDENCE_TARGETS:
+        model, _site = EVIDENCE_TARGETS[target]
+        obj = get_object_for_user(
+            model.objects.filter(pair__in=cases_for(request.user)).select_related("pair"),
+            request.user,
+            Permission.EDIT_EVALUATION,
+            pk=target_id,
+        )
+        pair, site_id = obj.pair, obj.pair.site_id
+        back = redirect("evaluation:case_detail", pk=pair.pk)
+    else:
+        raise Http404
+    excerpts = MeaningUnit.objects.for_user(request.user)
+    form = EvidenceForm(request.POST, excerpts=excerpts)
+    if form.is_valid():
+        data = form.cleaned_data
+        excerpt = data["excerpt"]
+        redact = redactor_for(request.user, obj_site(site_id))
+        services.evidence_add(
+            target=obj,
+            site_id=site_id,
+            source_kind=data["source_kind"],
+            quote=redact(data["quote"]),
+            by=request.user,
+            excerpt=excerpt,
+            interview=excerpt.interview if excerpt else None,
+            observation=excerpt.observation if excerpt else None,
+            logbook_entry_id=data["logbook_entry_id"],
+            stance=data["stance"],
+        )
+        messages.success(request, _("The evidence is added."))
+    else:
+        messages.error(request, _form_errors(form))
+    return back
+
+
+@requires(Permission.EDIT_EVALUATION, Permission.MANAGE_PARTICIPANTS)
+def background_edit(request: HttpRequest, participant_id: int, case_id: int) -> HttpResponse:
+    """A participant's characteristics for the sample table, edited from a case."""
+    pair = get_object_for_user(
+        cases_for(request.user), request.user, Permission.VIEW_EVALUATION, pk=case_id
+    )
+    if participant_id not in (pair.peer_id, pair.supporter_id):
+        raise Http404
+    participant = Participant.objects.get(pk=participant_id)
+    background = Background.objects.filter(participant=participant).first()
+    form = BackgroundForm(request.POST or None, instance=background)
+    if request.method == "POST" and form.is_valid():
+        services.background_save(participant=participant, values=form.cleaned_data, by=request.user)
+        messages.success(request, _("The background is saved."))
+        return redirect("evaluation:case_detail", pk=pair.pk)
+    return render(
+        request,
+        "evaluation/background_form.html",
+        {
+            "form": form,
+            "pair": pair,
+            "case": case_pseudonym(pair.pk),
+            "pseudonym": participant_pseudonym(participant.id, participant.kind),
+        },
+    )

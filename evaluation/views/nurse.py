@@ -1,0 +1,143 @@
+"""The diabetes nurse: peers with visits due and done, and the visit form (tablet-friendly)."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.db.models import OuterRef, Subquery
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from matching.models import Pair
+from programme.models import Participant
+from tod.accounts.dashboards import collect_panels
+from tod.accounts.permissions import get_object_for_user, requires
+from tod.accounts.roles import Permission
+
+from .. import services
+from ..forms import NurseVisitForm
+from ..models import NurseVisit, VisitKind, post_visit_due_on
+from ..reports import STARTED
+from ..selectors import evaluation_consent_q
+from .common import paginate
+
+DUE_SOON_DAYS = 14
+
+
+def peers_with_visits(user):
+    """The consented peers of the user's sites, annotated with their visits and their pair's
+    dates. One query per page."""
+    visits = NurseVisit.objects.filter(peer=OuterRef("pk"))
+    pairs = Pair.objects.filter(peer=OuterRef("pk"), status__in=STARTED).order_by("-started_on")
+    return (
+        Participant.objects.for_user(user)
+        .peers()
+        .filter(evaluation_consent_q())
+        .annotate(
+            pre_on=Subquery(visits.filter(kind=VisitKind.PRE).values("visited_on")[:1]),
+            pre_id=Subquery(visits.filter(kind=VisitKind.PRE).values("id")[:1]),
+            post_on=Subquery(visits.filter(kind=VisitKind.POST).values("visited_on")[:1]),
+            post_id=Subquery(visits.filter(kind=VisitKind.POST).values("id")[:1]),
+            pair_started_on=Subquery(pairs.values("started_on")[:1]),
+            pair_ended_on=Subquery(pairs.values("ended_on")[:1]),
+        )
+        .order_by("last_name", "first_name", "id")
+    )
+
+
+def _status(peer, today):
+    peer.post_due_on = post_visit_due_on(peer.pair_started_on, peer.pair_ended_on)
+    peer.pre_due = peer.pre_on is None
+    peer.post_due = (
+        peer.post_on is None
+        and peer.post_due_on is not None
+        and (peer.post_due_on - today).days <= DUE_SOON_DAYS
+    )
+    peer.post_overdue = peer.post_due and peer.post_due_on < today
+    return peer
+
+
+@requires(Permission.VIEW_NURSE_HOME)
+def nurse_home(request: HttpRequest) -> HttpResponse:
+    """The nurse's list of peers: pre-visit due or done, post-visit due (six months after the
+    pair started) or done. Filter with ?show=due or ?show=done."""
+    today = timezone.localdate()
+    show = request.GET.get("show", "all")
+    peers = peers_with_visits(request.user)
+    if show == "due":
+        # Pre-visit missing, or post-visit missing for a pair that started; the page marks which
+        # of them are due now.
+        peers = peers.filter(pre_on__isnull=True) | peers.filter(
+            post_on__isnull=True, pair_started_on__isnull=False
+        )
+    elif show == "done":
+        peers = peers.filter(pre_on__isnull=False, post_on__isnull=False)
+    page = paginate(request, peers)
+    for peer in page:
+        _status(peer, today)
+    return render(
+        request,
+        "evaluation/nurse_home.html",
+        {
+            "page": page,
+            "show": show,
+            "today": today,
+            "panels": collect_panels(request, "nurse"),
+        },
+    )
+
+
+def _peer_for(request, peer_id):
+    peer = get_object_for_user(
+        Participant.objects.peers().filter(evaluation_consent_q()),
+        request.user,
+        Permission.RECORD_NURSE_VISITS,
+        pk=peer_id,
+    )
+    return peer
+
+
+@requires(Permission.RECORD_NURSE_VISITS)
+def nurse_visit_edit(request: HttpRequest, peer_id: int, kind: str) -> HttpResponse:
+    if kind not in VisitKind.values:
+        raise Http404
+    peer = _peer_for(request, peer_id)
+    visit = NurseVisit.objects.filter(peer=peer, kind=kind).first()
+    form = NurseVisitForm(
+        request.POST or None,
+        instance=visit,
+        initial=None if visit else {"visited_on": timezone.localdate()},
+    )
+    if request.method == "POST" and form.is_valid():
+        visit = services.nurse_visit_save(
+            peer=peer,
+            kind=kind,
+            values=form.visit_values(),
+            by=request.user,
+            confirmed_warnings=list(form.warnings),
+        )
+        messages.success(request, _("The visit is saved."))
+        return redirect("evaluation:nurse_visit_detail", pk=visit.pk)
+    return render(
+        request,
+        "evaluation/nurse_visit_form.html",
+        {
+            "peer": peer,
+            "kind": VisitKind(kind),
+            "form": form,
+            "visit": visit,
+            "show_confirm": bool(form.warnings) or bool(visit and visit.confirmed_warnings),
+        },
+    )
+
+
+@requires(Permission.RECORD_NURSE_VISITS)
+def nurse_visit_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    visit = get_object_for_user(
+        NurseVisit.objects.select_related("peer"),
+        request.user,
+        Permission.RECORD_NURSE_VISITS,
+        pk=pk,
+    )
+    return render(request, "evaluation/nurse_visit_detail.html", {"visit": visit})

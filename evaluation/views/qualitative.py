@@ -1,0 +1,128 @@
+"""Interviews and observations, and coding their meaning units (systematic text condensation).
+
+Texts are pseudonymised when they are saved: the names and contact details of the site's
+participants are replaced by their pseudonyms, so what is stored, shown, coded and exported
+is the same pseudonymised text."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+
+from tod.accounts.permissions import get_object_for_user, has_permission, requires
+from tod.accounts.roles import Permission
+
+from .. import services
+from ..forms import InterviewForm, MeaningUnitForm, ObservationForm
+from ..models import Interview, Observation
+from ..pseudonyms import case_pseudonym
+from ..reports import cases_for
+from ..selectors import redactor_for
+from .common import paginate
+from .theory import _site_for
+
+
+def _redactor(user, site):
+    return redactor_for(user, site)
+
+
+@requires(Permission.VIEW_EVALUATION)
+def interview_list(request: HttpRequest) -> HttpResponse:
+    interviews = Interview.objects.for_user(request.user).order_by("-conducted_on", "-id")
+    page = paginate(request, interviews)
+    for interview in page:
+        interview.case = case_pseudonym(interview.pair_id) if interview.pair_id else ""
+    return render(
+        request,
+        "evaluation/interview_list.html",
+        {"page": page, "can_edit": has_permission(request.user, Permission.EDIT_EVALUATION)},
+    )
+
+
+@requires(Permission.EDIT_EVALUATION)
+def interview_create(request: HttpRequest) -> HttpResponse:
+    form = InterviewForm(request.POST or None, pairs=cases_for(request.user))
+    if request.method == "POST" and form.is_valid():
+        pair = form.cleaned_data["pair"]
+        site = pair.site if pair else _site_for(request)
+        redact = _redactor(request.user, site)
+        values = dict(form.cleaned_data)
+        values["transcript"] = redact(values["transcript"])
+        values["notes"] = redact(values["notes"])
+        interview = services.interview_save(site=site, values=values, by=request.user)
+        messages.success(request, _("The interview is saved."))
+        return redirect("evaluation:interview_detail", pk=interview.pk)
+    return render(request, "evaluation/interview_form.html", {"form": form})
+
+
+def _source_detail(request, source, template, extra):
+    can_edit = has_permission(request.user, Permission.EDIT_EVALUATION)
+    form = MeaningUnitForm(request.POST or None, source=source) if can_edit else None
+    if request.method == "POST":
+        if not can_edit:
+            return HttpResponse(status=403)
+        if form.is_valid():
+            services.meaning_unit_add(
+                source=source,
+                text=form.cleaned_data["text"],
+                condensed=form.cleaned_data["condensed"],
+                code_groups=form.cleaned_data["code_groups"],
+                by=request.user,
+            )
+            messages.success(request, _("The meaning unit is coded."))
+            return redirect(request.path)
+    units = source.excerpts.prefetch_related("code_groups__theme").order_by("start")
+    return render(
+        request,
+        template,
+        {"source": source, "units": units, "form": form, "can_edit": can_edit, **extra},
+    )
+
+
+@requires(Permission.VIEW_EVALUATION)
+def interview_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    interview = get_object_for_user(
+        Interview.objects.all(), request.user, Permission.VIEW_EVALUATION, pk=pk
+    )
+    return _source_detail(
+        request,
+        interview,
+        "evaluation/interview_detail.html",
+        {"case": case_pseudonym(interview.pair_id) if interview.pair_id else ""},
+    )
+
+
+@requires(Permission.VIEW_EVALUATION)
+def observation_list(request: HttpRequest) -> HttpResponse:
+    observations = Observation.objects.for_user(request.user).order_by("-observed_on", "-id")
+    return render(
+        request,
+        "evaluation/observation_list.html",
+        {
+            "page": paginate(request, observations),
+            "can_edit": has_permission(request.user, Permission.EDIT_EVALUATION),
+        },
+    )
+
+
+@requires(Permission.EDIT_EVALUATION)
+def observation_create(request: HttpRequest) -> HttpResponse:
+    form = ObservationForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        site = _site_for(request)
+        values = dict(form.cleaned_data)
+        values["field_notes"] = _redactor(request.user, site)(values["field_notes"])
+        observation = services.observation_save(site=site, values=values, by=request.user)
+        messages.success(request, _("The observation is saved."))
+        return redirect("evaluation:observation_detail", pk=observation.pk)
+    return render(request, "evaluation/observation_form.html", {"form": form})
+
+
+@requires(Permission.VIEW_EVALUATION)
+def observation_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    observation = get_object_for_user(
+        Observation.objects.all(), request.user, Permission.VIEW_EVALUATION, pk=pk
+    )
+    return _source_detail(request, observation, "evaluation/observation_detail.html", {})

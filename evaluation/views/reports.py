@@ -1,0 +1,103 @@
+"""The evaluation dashboard and its reports, regenerated from the data on every request."""
+
+from __future__ import annotations
+
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from tod.accounts.dashboards import collect_panels
+from tod.accounts.permissions import requires
+from tod.accounts.roles import Permission
+
+from .. import charts, reports
+from ..models import NurseVisit, ProgrammeTheory
+from .common import paginate
+
+
+@requires(Permission.VIEW_EVALUATION)
+def dashboard(request: HttpRequest) -> HttpResponse:
+    """The evaluation at a glance: cases, outcomes, pre/post change, the recruitment funnel."""
+    user = request.user
+    cases = reports.cases_for(user)
+    funnel = reports.recruitment_funnel(user)
+    prepost = reports.pre_post(user)
+    return render(
+        request,
+        "evaluation/dashboard_evaluator.html",
+        {
+            "panels": collect_panels(request, "evaluator"),
+            "case_count": cases.count(),
+            "visit_count": NurseVisit.objects.filter(peer_id__in=cases.values("peer_id")).count(),
+            "summary": reports.outcome_summary(user),
+            "funnel": funnel,
+            "funnel_chart": charts.funnel_bars(funnel, title=_("Recruitment funnel")),
+            "prepost": prepost[:2] + prepost[6:8],
+        },
+    )
+
+
+@requires(Permission.VIEW_EVALUATION)
+def report_sample(request: HttpRequest) -> HttpResponse:
+    """The study's Table 2: characteristics of the peers and the supporters in the cases."""
+    on = timezone.localdate()
+    return render(
+        request,
+        "evaluation/report_sample.html",
+        {"rows": reports.sample_table(request.user, on=on), "on": on},
+    )
+
+
+@requires(Permission.VIEW_EVALUATION)
+def report_icamo(request: HttpRequest) -> HttpResponse:
+    """The study's Table 3 for a chosen theory version (the latest by default)."""
+    theories = list(ProgrammeTheory.objects.for_user(request.user).order_by("-version", "-id"))
+    chosen = request.GET.get("theory")
+    theory = next((t for t in theories if str(t.pk) == chosen), theories[0] if theories else None)
+    return render(
+        request,
+        "evaluation/report_icamo.html",
+        {
+            "theories": theories,
+            "theory": theory,
+            "matrix": reports.icamo_matrix(request.user, theory),
+            "crosstab": reports.mechanism_outcome_crosstab(request.user),
+        },
+    )
+
+
+@requires(Permission.VIEW_EVALUATION)
+def report_prepost(request: HttpRequest) -> HttpResponse:
+    rows = reports.pre_post(request.user)
+    for row in rows:
+        row.chart = charts.pre_post_bars(
+            row.label, row.pre_mean, row.post_mean, title=f"{row.label}: {_('before and after')}"
+        )
+    return render(request, "evaluation/report_prepost.html", {"rows": rows})
+
+
+@requires(Permission.VIEW_EVALUATION)
+def report_engagement(request: HttpRequest) -> HttpResponse:
+    """Sociodemographic similarity of each pair against its engagement, and meeting frequency."""
+    rows = reports.engagement_rows(request.user)
+    has_meetings = any(r["meetings"] is not None for r in rows)
+    y_name = "meetings" if has_meetings else "mechanism_items"
+    y_label = _("Meetings held") if has_meetings else _("Mechanism items recorded")
+    chart = charts.scatter(
+        [(r["similarities"], r[y_name] or 0) for r in rows],
+        x_label=_("Sociodemographic similarities"),
+        y_label=y_label,
+        title=_("Similarity and engagement"),
+        x_max=len(reports.SIMILARITY_FIELDS),
+    )
+    return render(
+        request,
+        "evaluation/report_engagement.html",
+        {
+            "page": paginate(request, rows),
+            "by_similarity": reports.engagement_by_similarity(rows),
+            "chart": chart,
+            "has_meetings": has_meetings,
+        },
+    )

@@ -1,0 +1,114 @@
+"""Programme theory versions and their ICAMO configurations, with the evidence for and against."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.db.models import Prefetch
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from tod.accounts.permissions import get_object_for_user, has_permission, requires
+from tod.accounts.roles import Permission
+
+from .. import services
+from ..forms import EvidenceForm, TheoryConfigurationForm, TheoryForm
+from ..models import CaseConfiguration, MeaningUnit, ProgrammeTheory, TheoryConfiguration
+from ..pseudonyms import case_pseudonym
+from ..reports import cases_for
+from .common import paginate
+
+
+def _site_for(request):
+    """The site new records go to: the user's first site."""
+    return request.user.sites.order_by("id").first()
+
+
+@requires(Permission.VIEW_EVALUATION)
+def theory_list(request: HttpRequest) -> HttpResponse:
+    theories = ProgrammeTheory.objects.for_user(request.user).select_related("refines", "site")
+    can_edit = has_permission(request.user, Permission.EDIT_EVALUATION)
+    form = None
+    if can_edit:
+        form = TheoryForm(request.POST or None, theories=theories)
+        if request.method == "POST" and form.is_valid():
+            site = _site_for(request)
+            refines = form.cleaned_data["refines"]
+            theory = services.theory_create(
+                site=refines.site if refines else site,
+                kind=form.cleaned_data["kind"],
+                title=form.cleaned_data["title"],
+                description=form.cleaned_data["description"],
+                refines=refines,
+                by=request.user,
+            )
+            messages.success(request, _("The programme theory is created."))
+            return redirect("evaluation:theory_detail", pk=theory.pk)
+    return render(
+        request,
+        "evaluation/theory_list.html",
+        {"page": paginate(request, theories), "form": form, "can_edit": can_edit},
+    )
+
+
+@requires(Permission.VIEW_EVALUATION)
+def theory_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    """A theory version: each configuration with the cases that support, refute or refine it
+    and the evidence cited."""
+    theory = get_object_for_user(
+        ProgrammeTheory.objects.select_related("refines"),
+        request.user,
+        Permission.VIEW_EVALUATION,
+        pk=pk,
+    )
+    cases = cases_for(request.user)
+    configurations = list(
+        TheoryConfiguration.objects.filter(theory=theory)
+        .select_related("derived_from__theory")
+        .prefetch_related(
+            "evidence",
+            Prefetch(
+                "case_configurations",
+                queryset=CaseConfiguration.objects.filter(pair__in=cases)
+                .select_related("mechanism", "outcome")
+                .prefetch_related("evidence"),
+            ),
+        )
+    )
+    for configuration in configurations:
+        for case_configuration in configuration.case_configurations.all():
+            case_configuration.case = case_pseudonym(case_configuration.pair_id)
+    can_edit = has_permission(request.user, Permission.EDIT_EVALUATION)
+    return render(
+        request,
+        "evaluation/theory_detail.html",
+        {
+            "theory": theory,
+            "configurations": configurations,
+            "can_edit": can_edit,
+            "configuration_form": TheoryConfigurationForm(theory=theory) if can_edit else None,
+            "evidence_form": (
+                EvidenceForm(excerpts=MeaningUnit.objects.for_user(request.user))
+                if can_edit
+                else None
+            ),
+        },
+    )
+
+
+@require_POST
+@requires(Permission.EDIT_EVALUATION)
+def theory_configuration_add(request: HttpRequest, pk: int) -> HttpResponse:
+    theory = get_object_for_user(
+        ProgrammeTheory.objects.all(), request.user, Permission.EDIT_EVALUATION, pk=pk
+    )
+    form = TheoryConfigurationForm(request.POST, theory=theory)
+    if form.is_valid():
+        services.theory_configuration_save(theory=theory, values=form.cleaned_data, by=request.user)
+        messages.success(request, _("The configuration is added."))
+    else:
+        from .cases import _form_errors
+
+        messages.error(request, _form_errors(form))
+    return redirect("evaluation:theory_detail", pk=theory.pk)
