@@ -7,6 +7,7 @@ import datetime as dt
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -104,6 +105,9 @@ class Session(models.Model):
         local = timezone.localtime(self.starts_at)
         return f"{self.get_kind_display()} · {local:%Y-%m-%d %H:%M}"
 
+    def get_absolute_url(self) -> str:
+        return reverse("programme:session_detail", args=[self.pk])
+
     def user_can_access(self, user) -> bool:
         if user.role == Role.SUPPORTER:
             return self.invitations.filter(participant__user=user).exists()
@@ -194,6 +198,9 @@ class FollowUpAction(models.Model):
 
     def __str__(self) -> str:
         return self.text
+
+    def user_can_access(self, user) -> bool:
+        return self.session.user_can_access(user)
 
 
 class SuggestedTopicQuerySet(SiteScopedQuerySet):

@@ -6,6 +6,7 @@ import datetime as dt
 
 from django.conf import settings
 from django.db import models
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -45,6 +46,9 @@ class Course(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+    def get_absolute_url(self) -> str:
+        return reverse("programme:course_detail", args=[self.pk])
 
 
 class TrainingDayQuerySet(models.QuerySet):
@@ -87,6 +91,9 @@ class TrainingDay(models.Model):
 
     def has_started(self, now: dt.datetime | None = None) -> bool:
         return self.starts_at <= (now or timezone.now())
+
+    def user_can_access(self, user) -> bool:
+        return user.works_in(self.course.site_id)
 
 
 class CourseInvitation(models.Model):

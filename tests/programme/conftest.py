@@ -88,3 +88,9 @@ def ready_peer(site, programme_round, manager):
     screen(participant, manager)
     consent(participant, manager)
     return participant
+
+
+@pytest.fixture(autouse=True)
+def fast_password_hashing(settings):
+    """The personas' passwords are hashed with PBKDF2; these tests never log in by password."""
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]

@@ -1,3 +1,5 @@
+"""The role dashboards this app owns; every app adds panels through its panels.py."""
+
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 

@@ -1,0 +1,345 @@
+"""Recruitment, screening, consent, the initial conversation and withdrawal (component 1)."""
+
+from __future__ import annotations
+
+import csv
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods
+
+from tod.accounts.permissions import get_object_for_user, requires
+from tod.accounts.roles import Permission
+
+from .. import services
+from ..forms import (
+    ConsentForm,
+    ConsentTextForm,
+    ConversationForm,
+    ParticipantFilterForm,
+    ParticipantForm,
+    RoundForm,
+    ScreeningForm,
+    WithdrawalForm,
+)
+from ..models import (
+    ConsentPurpose,
+    ConsentText,
+    Kind,
+    Participant,
+    Round,
+    Withdrawal,
+)
+from ..selectors import FUNNEL_STAGES, funnel_by_channel, participant_timeline
+from .common import add_service_error, paginate
+
+P = Permission.MANAGE_PARTICIPANTS
+
+
+def _participant(request: HttpRequest, pk: int) -> Participant:
+    return get_object_for_user(
+        Participant.objects.select_related("site", "round"), request.user, P, pk=pk
+    )
+
+
+@requires(P)
+def participant_list(request: HttpRequest) -> HttpResponse:
+    filters = ParticipantFilterForm(request.GET or None)
+    queryset = filters.filter(
+        Participant.objects.for_user(request.user)
+        .select_related("round", "site")
+        .with_duplicate_flag()
+    )
+    return render(
+        request,
+        "programme/participant_list.html",
+        {"filters": filters, "page": paginate(request, queryset)},
+    )
+
+
+@requires(P)
+@require_http_methods(["GET", "POST"])
+def participant_create(request: HttpRequest) -> HttpResponse:
+    form = ParticipantForm(request.POST or None, user=request.user)
+    if request.method == "POST" and form.is_valid():
+        data = {k: v for k, v in form.cleaned_data.items() if k != "confirm_not_duplicate"}
+        site = data.pop("site")
+        try:
+            participant = services.participant_create(site=site, by=request.user, **data)
+        except ValidationError as error:
+            add_service_error(form, error)
+        else:
+            messages.success(request, _("%(name)s is registered.") % {"name": participant})
+            return redirect("programme:participant_detail", pk=participant.pk)
+    return render(
+        request, "programme/form.html", {"form": form, "title": _("Register a participant")}
+    )
+
+
+@requires(P)
+@require_http_methods(["GET", "POST"])
+def participant_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    participant = _participant(request, pk)
+    form = ParticipantForm(
+        request.POST or None,
+        instance=participant,
+        user=request.user,
+        initial={"site": participant.site},
+    )
+    if request.method == "POST" and form.is_valid():
+        messages.success(request, _("Saved."))
+        form.save()
+        return redirect("programme:participant_detail", pk=participant.pk)
+    return render(
+        request,
+        "programme/form.html",
+        {"form": form, "title": _("Edit %(name)s") % {"name": participant}, "back": participant},
+    )
+
+
+@requires(P)
+def participant_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    participant = _participant(request, pk)
+    duplicates = Participant.objects.possible_duplicates_of(
+        site=participant.site,
+        first_name=participant.first_name,
+        last_name=participant.last_name,
+        born=participant.date_of_birth,
+        exclude=participant.pk,
+    )
+    current = services.current_consents(participant)
+    latest_texts = {purpose: ConsentText.objects.current(purpose) for purpose in current}
+    consents = [
+        {
+            "purpose": label,
+            "consent": current[purpose],
+            "outdated": current[purpose] is not None
+            and latest_texts[purpose] is not None
+            and current[purpose].text_id != latest_texts[purpose].pk,
+        }
+        for purpose, label in ConsentPurpose.choices
+    ]
+    return render(
+        request,
+        "programme/participant_detail.html",
+        {
+            "participant": participant,
+            "timeline": participant_timeline(participant),
+            "screening": participant.screenings.select_related("screened_by").first(),
+            "consents": consents,
+            "duplicates": duplicates,
+            "withdrawal": Withdrawal.objects.filter(participant=participant).first(),
+        },
+    )
+
+
+@requires(P)
+@require_http_methods(["GET", "POST"])
+def participant_screen(request: HttpRequest, pk: int) -> HttpResponse:
+    participant = _participant(request, pk)
+    form = ScreeningForm(request.POST or None, participant=participant)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            screening = services.screening_record(
+                participant=participant,
+                screened_on=data["screened_on"],
+                answers=form.answers(),
+                override_result=data["override_result"],
+                override_reason=data["override_reason"],
+                notes=data["notes"],
+                by=request.user,
+            )
+        except ValidationError as error:
+            add_service_error(form, error)
+        else:
+            messages.success(
+                request,
+                _("Screening saved: %(result)s.") % {"result": screening.get_result_display()},
+            )
+            return redirect("programme:participant_detail", pk=participant.pk)
+    return render(
+        request,
+        "programme/form.html",
+        {
+            "form": form,
+            "title": _("Screen %(name)s") % {"name": participant},
+            "intro": _(
+                "Answer each inclusion criterion. All met: eligible; any not met: not eligible; "
+                "otherwise the screening needs review."
+            ),
+            "back": participant,
+        },
+    )
+
+
+@requires(P)
+@require_http_methods(["GET", "POST"])
+def participant_consent(request: HttpRequest, pk: int) -> HttpResponse:
+    participant = _participant(request, pk)
+    purpose = request.GET.get("purpose", ConsentPurpose.PROGRAMME)
+    if purpose not in ConsentPurpose.values:
+        purpose = ConsentPurpose.PROGRAMME
+    form = ConsentForm(
+        request.POST or None,
+        initial={"purpose": purpose, "text": ConsentText.objects.current(purpose)},
+    )
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            services.consent_record(participant=participant, by=request.user, **data)
+        except ValidationError as error:
+            add_service_error(form, error)
+        else:
+            messages.success(request, _("Consent recorded."))
+            return redirect("programme:participant_detail", pk=participant.pk)
+    return render(
+        request,
+        "programme/form.html",
+        {
+            "form": form,
+            "title": _("Consent of %(name)s") % {"name": participant},
+            "intro": _(
+                "Each purpose is answered separately. A new answer is added to the history; "
+                "earlier answers are kept."
+            ),
+            "back": participant,
+        },
+    )
+
+
+@requires(P)
+@require_http_methods(["GET", "POST"])
+def participant_conversation(request: HttpRequest, pk: int) -> HttpResponse:
+    participant = _participant(request, pk)
+    form = ConversationForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        services.conversation_record(participant=participant, by=request.user, **form.cleaned_data)
+        messages.success(request, _("Conversation recorded."))
+        return redirect("programme:participant_detail", pk=participant.pk)
+    return render(
+        request,
+        "programme/form.html",
+        {
+            "form": form,
+            "title": _("Initial conversation with %(name)s") % {"name": participant},
+            "back": participant,
+        },
+    )
+
+
+@requires(P)
+@require_http_methods(["GET", "POST"])
+def participant_withdraw(request: HttpRequest, pk: int) -> HttpResponse:
+    participant = _participant(request, pk)
+    form = WithdrawalForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            withdrawal = services.participant_withdraw(
+                participant=participant,
+                withdrawn_on=data["withdrawn_on"],
+                reason=data["reason"],
+                initiated_by=data["initiated_by"],
+                data_choice=data["data_choice"],
+                by=request.user,
+            )
+        except ValidationError as error:
+            add_service_error(form, error)
+        else:
+            messages.success(
+                request,
+                _("The withdrawal is recorded; %(count)s pair(s) ended.")
+                % {"count": withdrawal.pairs_ended},
+            )
+            return redirect("programme:participant_detail", pk=participant.pk)
+    return render(
+        request,
+        "programme/form.html",
+        {
+            "form": form,
+            "title": _("Withdraw %(name)s") % {"name": participant},
+            "intro": _(
+                "An active pair ends and future meetings, reminders and invitations are "
+                "cancelled. Nothing is deleted unless the participant asked to erase their "
+                "personal data."
+            ),
+            "back": participant,
+            "danger": True,
+        },
+    )
+
+
+def _funnel_queryset(request: HttpRequest):
+    queryset = Participant.objects.for_user(request.user)
+    kind = request.GET.get("kind", "")
+    if kind in Kind.values:
+        queryset = queryset.filter(kind=kind)
+    round_id = request.GET.get("round", "")
+    if round_id.isdigit():
+        queryset = queryset.filter(round_id=int(round_id))
+    return queryset
+
+
+@requires(P)
+def funnel(request: HttpRequest) -> HttpResponse:
+    rows = funnel_by_channel(_funnel_queryset(request))
+    if request.GET.get("format") == "csv":
+        response = HttpResponse(content_type="text/csv; charset=utf-8")
+        response["Content-Disposition"] = 'attachment; filename="recruitment-funnel.csv"'
+        writer = csv.writer(response)
+        writer.writerow([_("Channel"), *[str(label) for _name, label in FUNNEL_STAGES]])
+        for row in rows:
+            writer.writerow([str(row["label"]), *[row[name] for name, _label in FUNNEL_STAGES]])
+        return response
+    return render(
+        request,
+        "programme/funnel.html",
+        {
+            "rows": rows,
+            "stages": FUNNEL_STAGES,
+            "kinds": Kind.choices,
+            "rounds": Round.objects.for_user(request.user).select_related("site"),
+            "query": request.GET.urlencode(),
+        },
+    )
+
+
+@requires(P)
+@require_http_methods(["GET", "POST"])
+def round_list(request: HttpRequest) -> HttpResponse:
+    form = RoundForm(request.POST or None, user=request.user)
+    if request.method == "POST" and form.is_valid():
+        form.save()
+        messages.success(request, _("Round created."))
+        return redirect("programme:round_list")
+    rounds = Round.objects.for_user(request.user).select_related("site")
+    return render(
+        request,
+        "programme/round_list.html",
+        {"form": form, "page": paginate(request, rounds)},
+    )
+
+
+@requires(P)
+@require_http_methods(["GET", "POST"])
+def consent_text_list(request: HttpRequest) -> HttpResponse:
+    form = ConsentTextForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        text = form.save(commit=False)
+        latest = ConsentText.objects.current(text.purpose)
+        text.version = (latest.version + 1) if latest else 1
+        text.save()
+        messages.success(
+            request,
+            _("Version %(version)s of the text is now current.") % {"version": text.version},
+        )
+        return redirect("programme:consent_text_list")
+    return render(
+        request,
+        "programme/consent_text_list.html",
+        {"form": form, "texts": ConsentText.objects.all()},
+    )
