@@ -6,6 +6,7 @@ code: set DJANGO_DEBUG=false and the values that .env.example lists. A value tha
 and that is missing stops the start with a message that names it.
 """
 
+import datetime
 from pathlib import Path
 
 import environ
@@ -56,6 +57,7 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django.contrib.humanize",
     "csp",
+    "axes",
     "crispy_forms",
     "crispy_bootstrap5",
     "phonenumber_field",
@@ -83,6 +85,7 @@ MIDDLEWARE = [
     "tod.accounts.middleware.NoCacheForSignedInMiddleware",
     "tod.accounts.middleware.UserLanguageCookieMiddleware",
     "csp.middleware.CSPMiddleware",
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "tod.urls"
@@ -116,6 +119,10 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # --- Users ----------------------------------------------------------------------------------------
 AUTH_USER_MODEL = "accounts.User"
+AUTHENTICATION_BACKENDS = [
+    "tod.accounts.throttling.ThrottledLoginBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "login"
@@ -248,6 +255,17 @@ if not DEBUG:
     SECURE_HSTS_SECONDS = env.int("SECURE_HSTS_SECONDS", default=31536000)
     SECURE_HSTS_INCLUDE_SUBDOMAINS = True
     SECURE_HSTS_PRELOAD = True
+
+# Login throttling: 10 failures in 15 minutes lock the username, and the address, for 15 minutes.
+AXES_FAILURE_LIMIT = 10
+AXES_COOLOFF_TIME = datetime.timedelta(minutes=15)
+AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
+AXES_CLIENT_IP_CALLABLE = "tod.accounts.throttling.client_address"
+AXES_VERBOSE = False
+# How many reverse proxies in front of the app append to X-Forwarded-For (docker-compose: 1).
+TRUSTED_PROXY_COUNT = env.int("TRUSTED_PROXY_COUNT", default=0)
 
 # No inline scripts or styles anywhere: every page is held to this policy.
 CONTENT_SECURITY_POLICY = {

@@ -12,7 +12,7 @@ def test_check_deploy_is_clean_with_production_settings():
     env = {
         k: v
         for k, v in os.environ.items()
-        if k not in ("DJANGO_DEBUG", "SECRET_KEY", "ALLOWED_HOSTS")
+        if k not in ("DJANGO_DEBUG", "SECRET_KEY", "ALLOWED_HOSTS", "DJANGO_ALLOW_ASYNC_UNSAFE")
     }
     env.update(
         DJANGO_DEBUG="false",

@@ -1,0 +1,54 @@
+import time_machine
+from django.test import RequestFactory
+from django.urls import reverse
+
+from tests.conftest import PASSWORD
+from tod.accounts.throttling import client_address
+
+
+def attempt(client, username, password, address="203.0.113.7"):
+    return client.post(
+        reverse("login"), {"username": username, "password": password}, REMOTE_ADDR=address
+    )
+
+
+def test_ten_failures_lock_the_username_for_15_minutes(client, manager):
+    with time_machine.travel("2026-03-02 09:00 +0100", tick=False) as clock:
+        for _ in range(9):
+            assert attempt(client, "manager", "wrong-password").status_code == 200
+        assert attempt(client, "manager", "wrong-password").status_code == 429  # the 10th
+        locked = attempt(client, "manager", PASSWORD)
+        assert locked.status_code == 429
+        assert "15" in locked.content.decode()
+        # another address does not help: the username itself is locked
+        assert attempt(client, "manager", PASSWORD, address="198.51.100.9").status_code == 429
+        clock.shift(16 * 60)
+        assert attempt(client, "manager", PASSWORD).status_code == 302
+
+
+def test_nine_failures_do_not_lock(client, manager):
+    for _ in range(9):
+        attempt(client, "manager", "wrong-password")
+    assert attempt(client, "manager", PASSWORD).status_code == 302
+
+
+def test_ten_failures_from_one_address_lock_that_address(client, manager, nurse):
+    for n in range(10):
+        attempt(client, f"someone-{n}", "wrong-password", address="192.0.2.50")
+    assert attempt(client, "nurse", PASSWORD, address="192.0.2.50").status_code == 429
+    assert attempt(client, "nurse", PASSWORD, address="192.0.2.51").status_code == 302
+
+
+def test_client_address_is_read_behind_one_trusted_proxy(settings):
+    settings.TRUSTED_PROXY_COUNT = 1
+    request = RequestFactory().get(
+        "/", REMOTE_ADDR="172.18.0.5", HTTP_X_FORWARDED_FOR="10.9.9.9, 203.0.113.7"
+    )
+    # the client may forge the left part; the proxy appended the right-most entry
+    assert client_address(request) == "203.0.113.7"
+
+
+def test_client_address_ignores_forwarded_header_without_a_proxy(settings):
+    settings.TRUSTED_PROXY_COUNT = 0
+    request = RequestFactory().get("/", REMOTE_ADDR="203.0.113.7", HTTP_X_FORWARDED_FOR="1.2.3.4")
+    assert client_address(request) == "203.0.113.7"
