@@ -1,11 +1,47 @@
 from django.contrib import admin
 
-from .models import Pair
+from .models import MatchProposal, MatchRule, MatchRun, MatchSurvey, MatchWeights, Pair
 
 
 @admin.register(Pair)
 class PairAdmin(admin.ModelAdmin):
-    list_display = ["peer", "supporter", "status", "started_on", "site"]
+    list_display = ["peer", "supporter", "status", "started_on", "site", "similarities", "score"]
     list_filter = ["site", "status"]
     list_select_related = ["peer", "supporter", "site"]
-    raw_id_fields = ["peer", "supporter"]
+    raw_id_fields = ["peer", "supporter", "peer_survey", "supporter_survey", "proposal"]
+    raw_id_fields += ["previous_pair", "formed_by"]
+
+
+@admin.register(MatchSurvey)
+class MatchSurveyAdmin(admin.ModelAdmin):
+    list_display = ["participant", "version", "is_current", "created_at"]
+    list_filter = ["is_current"]
+    list_select_related = ["participant"]
+    raw_id_fields = ["participant", "filled_by"]
+
+
+@admin.register(MatchWeights)
+class MatchWeightsAdmin(admin.ModelAdmin):
+    list_display = ["site", "similarity", "language", "distance", "needs", "availability"]
+
+
+@admin.register(MatchRule)
+class MatchRuleAdmin(admin.ModelAdmin):
+    list_display = ["peer", "supporter", "kind", "source", "created_at"]
+    list_filter = ["kind", "source", "site"]
+    raw_id_fields = ["peer", "supporter", "created_by"]
+
+
+class ProposalInline(admin.TabularInline):
+    model = MatchProposal
+    fields = ["peer", "supporter", "score", "similarities", "locked"]
+    readonly_fields = fields
+    extra = 0
+    can_delete = False
+
+
+@admin.register(MatchRun)
+class MatchRunAdmin(admin.ModelAdmin):
+    list_display = ["site", "created_at", "status", "progress", "peers", "supporters", "pairs"]
+    list_filter = ["site", "status"]
+    inlines = [ProposalInline]

@@ -1,7 +1,9 @@
-"""Pairs (a peer with a peer supporter) and, to come, match surveys and proposals."""
+"""Pairs (a peer with a peer supporter), match surveys, the manager's weights and rules, and the
+proposals of the matching service."""
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -17,11 +19,31 @@ class PairStatus(models.TextChoices):
     PAUSED = "paused", _("Paused")
     COMPLETED = "completed", _("Completed")
     ENDED = "ended", _("Ended early")
+    REFUSED = "refused", _("Refused")
+
+
+# A pair in one of these states holds its peer (out of the pool) and a place of its supporter.
+OPEN_STATUSES = (PairStatus.PROPOSED, PairStatus.AGREED, PairStatus.ACTIVE, PairStatus.PAUSED)
+
+
+class Answer(models.TextChoices):
+    PENDING = "", _("Not asked yet")
+    AGREED = "agreed", _("Agreed")
+    REFUSED = "refused", _("Refused")
 
 
 class PairQuerySet(SiteScopedQuerySet):
     def of_supporter_user(self, user):
         return self.filter(supporter__user=user)
+
+    def open(self):
+        """Pairs that hold their peer and a place of their supporter."""
+        return self.filter(status__in=OPEN_STATUSES)
+
+    def in_matching(self):
+        """Pairs the manager still works on: proposed to both, or agreed and waiting for the
+        match meeting."""
+        return self.filter(status__in=(PairStatus.PROPOSED, PairStatus.AGREED))
 
 
 class Pair(models.Model):
@@ -58,6 +80,68 @@ class Pair(models.Model):
     end_reason = models.TextField(_("reason for ending"), blank=True)
     created_at = models.DateTimeField(_("created"), default=timezone.now, editable=False)
 
+    # Evaluation data: the score as the manager saw it when the pair was formed.
+    score = models.FloatField(_("score"), null=True, blank=True)
+    similarities = models.PositiveSmallIntegerField(
+        _("sociodemographic similarities"), null=True, blank=True
+    )
+    explanation = models.JSONField(_("explanation of the score"), default=dict, blank=True)
+    peer_survey = models.ForeignKey(
+        "matching.MatchSurvey",
+        verbose_name=_("peer's match survey"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    supporter_survey = models.ForeignKey(
+        "matching.MatchSurvey",
+        verbose_name=_("supporter's match survey"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    proposal = models.ForeignKey(
+        "matching.MatchProposal",
+        verbose_name=_("proposal"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="pairs",
+    )
+    formed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("formed by"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    previous_pair = models.OneToOneField(
+        "self",
+        verbose_name=_("continues the case of"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="continued_by",
+        help_text=_("When a substitute supporter took over, the pair they continue."),
+    )
+    # Both parties' answer to the proposed match.
+    peer_answer = models.CharField(
+        _("peer's answer"), max_length=10, choices=Answer.choices, blank=True
+    )
+    supporter_answer = models.CharField(
+        _("supporter's answer"), max_length=10, choices=Answer.choices, blank=True
+    )
+    refusal_reason = models.TextField(_("reason for refusing"), blank=True)
+    # The match meeting: planned, then held with the expectations and wishes recorded.
+    match_meeting_at = models.DateTimeField(_("match meeting"), null=True, blank=True)
+    match_meeting_place = models.CharField(_("place"), max_length=200, blank=True)
+    match_meeting_held_on = models.DateField(_("match meeting held on"), null=True, blank=True)
+    expectations = models.TextField(_("expectations"), blank=True)
+    wishes = models.TextField(_("wishes for the meetings"), blank=True)
+
     objects = PairQuerySet.as_manager()
 
     class Meta:
@@ -74,3 +158,14 @@ class Pair(models.Model):
         if user.role == Role.SUPPORTER:
             return self.supporter.user_id == user.id
         return user.works_in(self.site_id)
+
+    @property
+    def is_open(self) -> bool:
+        return self.status in OPEN_STATUSES
+
+    def case_root(self) -> Pair:
+        """The first pair of the case this pair belongs to (a substitute continues a case)."""
+        pair = self
+        while pair.previous_pair_id is not None:
+            pair = pair.previous_pair
+        return pair

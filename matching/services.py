@@ -1,0 +1,459 @@
+"""Writes of the matching app: surveys, weights, rules, runs, and a pair's way from proposal to
+match meeting, and the substitute supporter who continues a case.
+
+Each service is keyword-only, atomic and takes the acting user as `by=`.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+import time as clock
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from logbooks import services as logbooks_services
+from programme.models import Kind, Participant
+
+from . import scoring, solver
+from .models import (
+    Answer,
+    MatchProposal,
+    MatchRule,
+    MatchRun,
+    MatchSurvey,
+    MatchWeights,
+    Pair,
+    PairStatus,
+    RuleKind,
+    RuleSource,
+    RunStatus,
+)
+from .models.survey import ANSWER_FIELDS
+from .pool import Pool, answers_for, load_pool
+
+logger = logging.getLogger(__name__)
+
+# Pools up to this many peer x supporter pairs are proposed inside the request (1,000 x 1,000
+# scores and solves in well under a second); larger ones run as a Celery task with progress.
+SYNC_PAIRS_LIMIT = 1_000_000
+
+
+# --- surveys -------------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def survey_submit(*, participant: Participant, answers: dict, by) -> MatchSurvey:
+    """Save a participant's match survey as a new version when an answer changed.
+
+    Idempotent: the same answers again keep the current version. The earlier versions stay
+    (proposals and pairs point at the version they were scored on); the next proposal and every
+    candidate page score the new answers.
+    """
+    participant = Participant.objects.select_for_update().get(pk=participant.pk)
+    current = MatchSurvey.objects.filter(participant=participant, is_current=True).first()
+    values = {name: answers[name] for name in ANSWER_FIELDS if name in answers}
+    if participant.kind == Kind.PEER:
+        values["capacity"] = 1
+        values["support_work_experience"] = False
+    if current is not None:
+        merged = {**current.answers(), **values}
+        if _same(merged, current.answers()):
+            return current
+        values = merged
+    version = 1 if current is None else current.version + 1
+    if current is not None:
+        MatchSurvey.objects.filter(pk=current.pk).update(is_current=False)
+    survey = MatchSurvey(participant=participant, version=version, is_current=True, filled_by=by)
+    for name, value in values.items():
+        setattr(survey, name, value)
+    survey.full_clean(exclude=["participant", "filled_by"])
+    survey.save()
+    logger.info("match survey %s v%s saved by %s", participant.pk, version, getattr(by, "pk", None))
+    return survey
+
+
+def _normalise(value):
+    if isinstance(value, list):
+        return sorted(value)
+    if value is None:
+        return None
+    if hasattr(value, "normalize"):  # Decimal
+        return float(value)
+    return value
+
+
+def _same(a: dict, b: dict) -> bool:
+    return all(_normalise(a.get(k)) == _normalise(b.get(k)) for k in ANSWER_FIELDS)
+
+
+# --- weights and rules ---------------------------------------------------------------------------
+
+
+@transaction.atomic
+def weights_update(*, site, values: dict, by) -> MatchWeights:
+    """Set a site's weights; the next proposal and the candidate pages use them."""
+    row, _created = MatchWeights.objects.select_for_update().get_or_create(site=site)
+    for name in scoring.CRITERIA:
+        if name in values:
+            setattr(row, name, values[name])
+    row.updated_by = by
+    row.updated_at = timezone.now()
+    row.full_clean(exclude=["site", "updated_by"])
+    row.save()
+    return row
+
+
+def _check_pairable(peer: Participant, supporter: Participant) -> None:
+    if peer.kind != Kind.PEER or supporter.kind != Kind.SUPPORTER:
+        raise ValidationError(_("Choose a peer and a peer supporter."))
+    if peer.site_id != supporter.site_id:
+        raise ValidationError(_("The peer and the supporter belong to different sites."))
+
+
+@transaction.atomic
+def rule_set(
+    *,
+    peer: Participant,
+    supporter: Participant,
+    kind: str,
+    by,
+    reason: str = "",
+    source: str = RuleSource.MANAGER,
+) -> MatchRule:
+    """Lock a pair into the next proposal or forbid it. A new lock for a peer replaces their
+    earlier lock; a rule for the same pair is replaced."""
+    _check_pairable(peer, supporter)
+    if kind == RuleKind.LOCK:
+        MatchRule.objects.filter(peer=peer, kind=RuleKind.LOCK).exclude(
+            supporter=supporter
+        ).delete()
+    rule, _created = MatchRule.objects.update_or_create(
+        peer=peer,
+        supporter=supporter,
+        defaults={
+            "site_id": peer.site_id,
+            "kind": kind,
+            "reason": reason,
+            "source": source,
+            "created_by": by,
+            "created_at": timezone.now(),
+        },
+    )
+    return rule
+
+
+@transaction.atomic
+def rule_delete(*, rule: MatchRule, by) -> None:
+    logger.info("match rule %s deleted by %s", rule.pk, getattr(by, "pk", None))
+    rule.delete()
+
+
+# --- runs ----------------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def match_run_start(*, site, by) -> MatchRun:
+    """Start a proposal for the site's pool.
+
+    A pool up to SYNC_PAIRS_LIMIT pairs is solved at once, inside the request; a larger one is
+    queued as a Celery task (enqueued after commit) that stores its progress on the run.
+    """
+    pool_size = _pool_size(site.pk)
+    run = MatchRun.objects.create(
+        site=site, created_by=by, peers=pool_size[0], supporters=pool_size[1]
+    )
+    if pool_size[0] * pool_size[1] <= SYNC_PAIRS_LIMIT:
+        match_run_execute(run_id=run.pk)
+        run.refresh_from_db()
+    else:
+        from .tasks import execute_match_run
+
+        transaction.on_commit(lambda: execute_match_run.delay(run.pk))
+    return run
+
+
+def _pool_size(site_id: int) -> tuple[int, int]:
+    from .pool import eligible_peers, eligible_supporters
+
+    return (
+        eligible_peers().filter(site_id=site_id).count(),
+        eligible_supporters().filter(site_id=site_id).count(),
+    )
+
+
+def match_run_execute(*, run_id: int) -> MatchRun:
+    """Score the pool, solve, and store the proposals on the run. Progress is written to the run
+    as it goes (outside any transaction, so the manager's page sees it). Safe to call twice: a
+    finished run is left as it is."""
+    run = MatchRun.objects.get(pk=run_id)
+    if run.is_finished:
+        return run
+    started = clock.perf_counter()
+    _progress(run, 1, status=RunStatus.RUNNING)
+    try:
+        pool = load_pool(run.site_id)
+        _progress(run, 10, peers=len(pool.peers), supporters=len(pool.supporters))
+        last = [10]
+
+        def on_rows(done: int, total: int) -> None:
+            percent = 10 + int(50 * done / max(total, 1))
+            if percent >= last[0] + 5:
+                last[0] = percent
+                _progress(run, percent)
+
+        matrix = pool.scores(progress=on_rows)
+        _progress(run, 60)
+        pairs = solver.solve(matrix, pool.capacities(), pool.locked_indices())
+        _progress(run, 90)
+        with transaction.atomic():
+            proposals = _proposals(run, pool, pairs)
+            MatchProposal.objects.bulk_create(proposals, batch_size=1000)
+            run.status = RunStatus.DONE
+            run.progress = 100
+            run.pairs = len(proposals)
+            run.total_score = round(sum(p.score for p in proposals), 3)
+            run.weights = {name: getattr(pool.weights, name) for name in scoring.CRITERIA}
+            run.seconds = round(clock.perf_counter() - started, 3)
+            run.finished_at = timezone.now()
+            run.save()
+    except Exception as exc:
+        logger.exception("match run %s failed", run_id)
+        MatchRun.objects.filter(pk=run_id).update(
+            status=RunStatus.FAILED, error=str(exc)[:2000], finished_at=timezone.now()
+        )
+        raise
+    return run
+
+
+def _progress(run: MatchRun, percent: int, **fields) -> None:
+    fields["progress"] = percent
+    MatchRun.objects.filter(pk=run.pk).update(**fields)
+
+
+def _proposals(run: MatchRun, pool: Pool, pairs) -> list[MatchProposal]:
+    locked = set(pool.locked.items())
+    result = []
+    for i, j in pairs:
+        peer, supporter = pool.peers[i], pool.supporters[j]
+        explanation = scoring.explain(pool.peer_answers[i], pool.supporter_answers[j], pool.weights)
+        result.append(
+            MatchProposal(
+                run=run,
+                peer=peer,
+                supporter=supporter,
+                score=explanation["total"] if explanation["total"] is not None else 0.0,
+                similarities=explanation["similarities"],
+                explanation=explanation,
+                locked=(peer.pk, supporter.pk) in locked,
+                peer_survey=peer.current_surveys[0],
+                supporter_survey=supporter.current_surveys[0],
+            )
+        )
+    return result
+
+
+# --- pairs ---------------------------------------------------------------------------------------
+
+
+def _explain_now(
+    peer: Participant, supporter: Participant
+) -> tuple[dict, MatchSurvey | None, MatchSurvey | None]:
+    today = timezone.localdate()
+    peer_survey = MatchSurvey.objects.filter(participant=peer, is_current=True).first()
+    supporter_survey = MatchSurvey.objects.filter(participant=supporter, is_current=True).first()
+    if peer_survey is None or supporter_survey is None:
+        return {}, peer_survey, supporter_survey
+    explanation = scoring.explain(
+        answers_for(peer, peer_survey, today),
+        answers_for(supporter, supporter_survey, today),
+        MatchWeights.for_site(peer.site_id),
+    )
+    return explanation, peer_survey, supporter_survey
+
+
+def _check_free(peer: Participant, supporter: Participant, *, ignore: Pair | None = None) -> None:
+    others = Pair.objects.open()
+    if ignore is not None:
+        others = others.exclude(pk=ignore.pk)
+    if others.filter(peer=peer).exists():
+        raise ValidationError(_("This peer already has a supporter."))
+    if Pair.objects.filter(peer=peer, status=PairStatus.COMPLETED).exists():
+        raise ValidationError(_("This peer has completed the programme."))
+    survey = MatchSurvey.objects.filter(participant=supporter, is_current=True).first()
+    capacity = survey.capacity if survey else 1
+    if others.filter(supporter=supporter).count() >= capacity:
+        raise ValidationError(_("This supporter has no free place."))
+    excluded = (
+        MatchRule.objects.filter(peer=peer, supporter=supporter, kind=RuleKind.FORBID).exists()
+        or Pair.objects.filter(
+            peer=peer, supporter=supporter, status__in=(PairStatus.ENDED, PairStatus.REFUSED)
+        ).exists()
+    )
+    if excluded:
+        raise ValidationError(
+            _("This pair is excluded: it was forbidden, refused or ended before.")
+        )
+
+
+@transaction.atomic
+def pair_propose(
+    *, peer: Participant, supporter: Participant, by, proposal: MatchProposal | None = None
+) -> Pair:
+    """Put a pair to both parties (status proposed): the solver's proposal or the manager's own
+    choice. Stores the score, the explanation and the number of sociodemographic similarities
+    as they are now (evaluation data). Refuses a pair that a hard constraint excludes."""
+    _check_pairable(peer, supporter)
+    Participant.objects.select_for_update().filter(pk__in=[peer.pk, supporter.pk]).exists()
+    _check_free(peer, supporter)
+    explanation, peer_survey, supporter_survey = _explain_now(peer, supporter)
+    if not explanation:
+        raise ValidationError(_("Both need a match survey first."))
+    if explanation["exclusions"]:
+        raise ValidationError(_("A requirement of one of them excludes this pair."))
+    pair = Pair.objects.create(
+        site_id=peer.site_id,
+        round_id=peer.round_id or supporter.round_id,
+        peer=peer,
+        supporter=supporter,
+        status=PairStatus.PROPOSED,
+        score=explanation["total"],
+        similarities=explanation["similarities"],
+        explanation=explanation,
+        peer_survey=peer_survey,
+        supporter_survey=supporter_survey,
+        proposal=proposal,
+        formed_by=by,
+    )
+    MatchRule.objects.filter(peer=peer, kind=RuleKind.LOCK).delete()
+    logger.info("pair %s proposed by %s", pair.pk, getattr(by, "pk", None))
+    return pair
+
+
+@transaction.atomic
+def pair_answer_record(*, pair: Pair, side: str, agreed: bool, by, reason: str = "") -> Pair:
+    """Record the peer's or the supporter's answer to a proposed pair.
+
+    Both agreeing makes the pair agreed (ready for the match meeting). A refusal, with its
+    reason, closes the pair (refused), excludes that pairing from every later proposal and
+    returns the peer to the pool.
+    """
+    pair = Pair.objects.select_for_update().get(pk=pair.pk)
+    if pair.status != PairStatus.PROPOSED:
+        raise ValidationError(_("Answers can be recorded while the pair is proposed."))
+    if side not in ("peer", "supporter"):
+        raise ValidationError(_("Unknown side."))
+    if not agreed and not reason.strip():
+        raise ValidationError(_("Give the reason for refusing."))
+    setattr(pair, f"{side}_answer", Answer.AGREED if agreed else Answer.REFUSED)
+    if not agreed:
+        pair.status = PairStatus.REFUSED
+        pair.ended_on = timezone.localdate()
+        who = _("the peer") if side == "peer" else _("the supporter")
+        pair.refusal_reason = f"{reason.strip()} ({who})"
+        rule_set(
+            peer=pair.peer,
+            supporter=pair.supporter,
+            kind=RuleKind.FORBID,
+            reason=pair.refusal_reason,
+            source=RuleSource.REFUSAL,
+            by=by,
+        )
+    elif pair.peer_answer == Answer.AGREED and pair.supporter_answer == Answer.AGREED:
+        pair.status = PairStatus.AGREED
+    pair.save()
+    return pair
+
+
+@transaction.atomic
+def pair_match_meeting_schedule(*, pair: Pair, at: dt.datetime, place: str, by) -> Pair:
+    """Plan the match meeting of an agreed pair (can be moved until it is held)."""
+    pair = Pair.objects.select_for_update().get(pk=pair.pk)
+    if pair.status != PairStatus.AGREED:
+        raise ValidationError(_("Both must agree before the match meeting is planned."))
+    pair.match_meeting_at = at
+    pair.match_meeting_place = place
+    pair.save(update_fields=["match_meeting_at", "match_meeting_place"])
+    return pair
+
+
+@transaction.atomic
+def pair_match_meeting_record(
+    *,
+    pair: Pair,
+    held_on: dt.date,
+    expectations: str,
+    wishes: str,
+    by,
+    weekday: int | None = None,
+    time: dt.time | None = None,
+    place: str = "",
+) -> Pair:
+    """Record the held match meeting with both parties' expectations and wishes; the pair
+    becomes active (logbooks.pair_start plans its biweekly meetings)."""
+    pair = Pair.objects.select_for_update().get(pk=pair.pk)
+    if pair.status != PairStatus.AGREED:
+        raise ValidationError(_("Both must agree before the match meeting is held."))
+    pair.match_meeting_held_on = held_on
+    pair.expectations = expectations
+    pair.wishes = wishes
+    pair.save(update_fields=["match_meeting_held_on", "expectations", "wishes"])
+    return logbooks_services.pair_start(
+        pair=pair, match_meeting_on=held_on, by=by, weekday=weekday, time=time, place=place
+    )
+
+
+@transaction.atomic
+def pair_substitute_supporter(*, pair: Pair, supporter: Participant, by, reason: str = "") -> Pair:
+    """A substitute supporter continues the same case (in the study one supporter withdrew
+    through ill health and another took over).
+
+    Ends the pair (logbooks.pair_end, idempotent), excludes that pairing from later proposals,
+    and returns a new active pair of the same peer with `supporter`, `previous_pair` pointing at
+    the ended one (the same case) and its score and explanation stored. Meetings are the
+    logbooks app's: it moves the remaining plan to the new pair.
+    """
+    pair = Pair.objects.select_for_update().get(pk=pair.pk)
+    if supporter.pk == pair.supporter_id:
+        raise ValidationError(_("Choose another supporter."))
+    if hasattr(pair, "continued_by"):
+        raise ValidationError(_("This case has already been taken over."))
+    _check_pairable(pair.peer, supporter)
+    ended = logbooks_services.pair_end(
+        pair=pair, by=by, reason=reason or _("A substitute supporter took over.")
+    )
+    _check_free(pair.peer, supporter, ignore=ended)
+    rule_set(
+        peer=pair.peer,
+        supporter=pair.supporter,
+        kind=RuleKind.FORBID,
+        reason=ended.end_reason,
+        source=RuleSource.PREVIOUS_PAIR,
+        by=by,
+    )
+    explanation, peer_survey, supporter_survey = _explain_now(pair.peer, supporter)
+    successor = Pair.objects.create(
+        site_id=pair.site_id,
+        round_id=pair.round_id,
+        peer=pair.peer,
+        supporter=supporter,
+        status=PairStatus.ACTIVE,
+        started_on=timezone.localdate(),
+        score=explanation.get("total"),
+        similarities=explanation.get("similarities"),
+        explanation=explanation,
+        peer_survey=peer_survey,
+        supporter_survey=supporter_survey,
+        formed_by=by,
+        previous_pair=ended,
+        peer_answer=Answer.AGREED,
+        supporter_answer=Answer.AGREED,
+        match_meeting_held_on=ended.match_meeting_held_on,
+        expectations=ended.expectations,
+        wishes=ended.wishes,
+    )
+    logger.info("pair %s continues %s, by %s", successor.pk, ended.pk, getattr(by, "pk", None))
+    return successor

@@ -1,0 +1,36 @@
+from django import template
+
+from .. import labels
+
+register = template.Library()
+
+
+@register.filter
+def criterion_label(code: str) -> str:
+    return labels.CRITERIA.get(code, code)
+
+
+@register.filter
+def exclusion_label(exclusion) -> str:
+    constraint, side = exclusion
+    return f"{labels.CONSTRAINTS.get(constraint, constraint)} ({labels.SIDES.get(side, side)})"
+
+
+@register.filter
+def source_label(code: str) -> str:
+    return labels.SOURCES.get(code, code)
+
+
+@register.filter
+def shared_labels(codes) -> str:
+    return ", ".join(str(labels.SHARED.get(c, c)) for c in codes or ())
+
+
+@register.filter
+def code_labels(codes) -> str:
+    return ", ".join(str(labels.CODES.get(c, c)) for c in codes or ()) or "–"
+
+
+@register.filter
+def points(explanation, criterion):
+    return (explanation or {}).get("points", {}).get(criterion, 0)

@@ -1,0 +1,536 @@
+"""Views of the matching app: the manager's board, candidates, comparison, rules, runs, pairs on
+their way to the match meeting, surveys and weights; a supporter's own survey. Thin: parse,
+check permission, call a service or a query, render."""
+
+from __future__ import annotations
+
+import numpy as np
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
+from django.db.models import Exists, OuterRef
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from programme.models import Kind, Participant
+from tod.accounts.models import Site
+from tod.accounts.permissions import get_object_for_user, requires
+from tod.accounts.roles import Permission
+
+from . import scoring, services
+from .compare import compare_surveys
+from .forms import (
+    AnswerForm,
+    MatchMeetingForm,
+    RuleForm,
+    ScheduleForm,
+    SubstituteForm,
+    WeightsForm,
+    survey_form_class,
+)
+from .models import (
+    MatchProposal,
+    MatchRule,
+    MatchRun,
+    MatchSurvey,
+    MatchWeights,
+    Pair,
+    PairStatus,
+    RuleKind,
+)
+from .pool import eligible_supporters, load_pool
+
+P = Permission
+PAGE_SIZE = 25
+
+
+def _site(request: HttpRequest) -> Site:
+    """The site the manager works on: ?site=<id> among theirs, else their first."""
+    sites = Site.objects.filter(staff=request.user).order_by("name")
+    wanted = request.GET.get("site") or request.POST.get("site")
+    if wanted:
+        site = sites.filter(pk=wanted).first() if str(wanted).isdigit() else None
+        if site is None:
+            raise Http404
+        return site
+    site = sites.first()
+    if site is None:
+        raise Http404
+    return site
+
+
+def _error(request: HttpRequest, exc: ValidationError) -> None:
+    for message in exc.messages:
+        messages.error(request, message)
+
+
+# --- the board -----------------------------------------------------------------------------------
+
+
+@requires(P.MANAGE_MATCHING)
+def board(request: HttpRequest) -> HttpResponse:
+    """The latest proposal of the site, with what became of each proposed pair."""
+    site = _site(request)
+    run = MatchRun.objects.latest_for_site(site.pk)
+    page = None
+    stale = False
+    if run is not None:
+        taken = Pair.objects.open().filter(peer=OuterRef("peer"))
+        proposals = (
+            MatchProposal.objects.filter(run=run)
+            .select_related("peer", "supporter")
+            .annotate(peer_taken=Exists(taken))
+            .order_by("peer__last_name", "peer__first_name", "id")
+        )
+        page = Paginator(proposals, PAGE_SIZE).get_page(request.GET.get("page"))
+        stale = (
+            MatchSurvey.objects.filter(
+                participant__site=site, created_at__gt=run.created_at
+            ).exists()
+            or MatchWeights.objects.filter(site=site, updated_at__gt=run.created_at).exists()
+        )
+    sites = Site.objects.filter(staff=request.user).order_by("name")
+    return render(
+        request,
+        "matching/board.html",
+        {
+            "site": site,
+            "sites": sites,
+            "run": run,
+            "page": page,
+            "stale": stale,
+            "in_matching": Pair.objects.filter(site=site).in_matching().count(),
+            "extra": f"site={site.pk}",
+        },
+    )
+
+
+@require_POST
+@requires(P.MANAGE_MATCHING)
+def run_start(request: HttpRequest) -> HttpResponse:
+    site = _site(request)
+    run = services.match_run_start(site=site, by=request.user)
+    if run.is_finished:
+        messages.success(
+            request,
+            _("Proposal ready: %(pairs)s pairs for %(peers)s peers.")
+            % {"pairs": run.pairs, "peers": run.peers},
+        )
+        return redirect(f"{reverse('matching:board')}?site={site.pk}")
+    return redirect("matching:run_detail", pk=run.pk)
+
+
+@requires(P.MANAGE_MATCHING)
+def run_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    run = get_object_for_user(MatchRun.objects.all(), request.user, P.MANAGE_MATCHING, pk=pk)
+    return render(request, "matching/run_detail.html", {"run": run})
+
+
+@require_POST
+@requires(P.MANAGE_PAIRS)
+def proposal_accept(request: HttpRequest, pk: int) -> HttpResponse:
+    proposal = get_object_for_user(
+        MatchProposal.objects.select_related("run", "peer", "supporter"),
+        request.user,
+        P.MANAGE_PAIRS,
+        pk=pk,
+    )
+    try:
+        pair = services.pair_propose(
+            peer=proposal.peer, supporter=proposal.supporter, proposal=proposal, by=request.user
+        )
+    except ValidationError as exc:
+        _error(request, exc)
+        return redirect(f"{reverse('matching:board')}?site={proposal.run.site_id}")
+    messages.success(request, _("The pair is proposed to both: record their answers."))
+    return redirect("matching:pair_detail", pk=pair.pk)
+
+
+# --- candidates and comparison -------------------------------------------------------------------
+
+
+def _peer(request: HttpRequest, pk: int) -> Participant:
+    peer = get_object_for_user(
+        Participant.objects.filter(kind=Kind.PEER), request.user, P.MANAGE_MATCHING, pk=pk
+    )
+    return peer
+
+
+@requires(P.MANAGE_MATCHING)
+def candidates(request: HttpRequest, pk: int) -> HttpResponse:
+    """A peer's ranked candidates: score and points per criterion; excluded candidates last,
+    with the constraint and the side that excludes them."""
+    peer = _peer(request, pk)
+    pool = load_pool(peer.site_id, peer_ids=[peer.pk])
+    in_pool = bool(pool.peers)
+    rows = []
+    page = None
+    if in_pool and pool.supporters:
+        matrix = pool.scores()[0]
+        # Best first, ties by supporter id (the pool's order): deterministic.
+        order = np.lexsort((np.arange(len(matrix)), -matrix))
+        page = Paginator(order.tolist(), PAGE_SIZE).get_page(request.GET.get("page"))
+        locked = pool.locked.get(peer.pk)
+        for j in page.object_list:
+            supporter = pool.supporters[j]
+            explanation = scoring.explain(
+                pool.peer_answers[0], pool.supporter_answers[j], pool.weights
+            )
+            rule = pool.forbidden.get((peer.pk, supporter.pk))
+            rows.append(
+                {
+                    "supporter": supporter,
+                    "explanation": explanation,
+                    "excluded": bool(explanation["exclusions"]) or rule is not None,
+                    "rule": rule,
+                    "locked": locked == supporter.pk,
+                    "free": pool.supporter_answers[j].capacity,
+                }
+            )
+    open_pair = Pair.objects.open().filter(peer=peer).select_related("supporter").first()
+    history = Pair.objects.filter(peer=peer).select_related("supporter").order_by("created_at")
+    return render(
+        request,
+        "matching/candidates.html",
+        {
+            "peer": peer,
+            "in_pool": in_pool,
+            "has_survey": MatchSurvey.objects.filter(participant=peer, is_current=True).exists(),
+            "rows": rows,
+            "page": page,
+            "open_pair": open_pair,
+            "history": history,
+            "criteria": scoring.CRITERIA,
+        },
+    )
+
+
+@requires(P.MANAGE_MATCHING)
+def compare(request: HttpRequest, pk: int, supporter_pk: int) -> HttpResponse:
+    """The two surveys side by side, shared answers and conflicts highlighted."""
+    peer = _peer(request, pk)
+    supporter = get_object_for_user(
+        Participant.objects.filter(kind=Kind.SUPPORTER, site_id=peer.site_id),
+        request.user,
+        P.MANAGE_MATCHING,
+        pk=supporter_pk,
+    )
+    surveys = {
+        s.participant_id: s
+        for s in MatchSurvey.objects.filter(participant__in=[peer, supporter], is_current=True)
+    }
+    peer_survey, supporter_survey = surveys.get(peer.pk), surveys.get(supporter.pk)
+    rows, explanation = [], None
+    if peer_survey and supporter_survey:
+        rows, explanation = compare_surveys(peer, peer_survey, supporter, supporter_survey)
+    rule = MatchRule.objects.filter(peer=peer, supporter=supporter).first()
+    return render(
+        request,
+        "matching/compare.html",
+        {
+            "peer": peer,
+            "supporter": supporter,
+            "peer_survey": peer_survey,
+            "supporter_survey": supporter_survey,
+            "rows": rows,
+            "explanation": explanation,
+            "rule": rule,
+            "rule_form": RuleForm(),
+        },
+    )
+
+
+@require_POST
+@requires(P.MANAGE_MATCHING)
+def rule_create(request: HttpRequest, pk: int, supporter_pk: int, kind: str) -> HttpResponse:
+    if kind not in RuleKind.values:
+        raise Http404
+    peer = _peer(request, pk)
+    supporter = get_object_for_user(
+        Participant.objects.filter(kind=Kind.SUPPORTER, site_id=peer.site_id),
+        request.user,
+        P.MANAGE_MATCHING,
+        pk=supporter_pk,
+    )
+    form = RuleForm(request.POST)
+    if form.is_valid():
+        services.rule_set(
+            peer=peer,
+            supporter=supporter,
+            kind=kind,
+            reason=form.cleaned_data["reason"],
+            by=request.user,
+        )
+        messages.success(
+            request,
+            _("Locked: the next proposal keeps this pair.")
+            if kind == RuleKind.LOCK
+            else _("Forbidden: the next proposal will not contain this pair."),
+        )
+    else:
+        messages.error(request, _("The reason is too long."))
+    return redirect("matching:candidates", pk=peer.pk)
+
+
+@require_POST
+@requires(P.MANAGE_MATCHING)
+def rule_delete(request: HttpRequest, pk: int) -> HttpResponse:
+    rule = get_object_for_user(MatchRule.objects.all(), request.user, P.MANAGE_MATCHING, pk=pk)
+    peer_id = rule.peer_id
+    services.rule_delete(rule=rule, by=request.user)
+    messages.success(request, _("The rule is removed."))
+    return redirect("matching:candidates", pk=peer_id)
+
+
+@require_POST
+@requires(P.MANAGE_PAIRS)
+def pair_create(request: HttpRequest, pk: int, supporter_pk: int) -> HttpResponse:
+    """The manager's own choice (overriding the proposal): propose this pair to both."""
+    peer = _peer(request, pk)
+    supporter = get_object_for_user(
+        Participant.objects.filter(kind=Kind.SUPPORTER, site_id=peer.site_id),
+        request.user,
+        P.MANAGE_PAIRS,
+        pk=supporter_pk,
+    )
+    try:
+        pair = services.pair_propose(peer=peer, supporter=supporter, by=request.user)
+    except ValidationError as exc:
+        _error(request, exc)
+        return redirect("matching:candidates", pk=peer.pk)
+    messages.success(request, _("The pair is proposed to both: record their answers."))
+    return redirect("matching:pair_detail", pk=pair.pk)
+
+
+# --- pairs on their way to the match meeting -----------------------------------------------------
+
+
+@requires(P.MANAGE_PAIRS)
+def pair_list(request: HttpRequest) -> HttpResponse:
+    pairs = (
+        Pair.objects.for_user(request.user)
+        .filter(status__in=(PairStatus.PROPOSED, PairStatus.AGREED, PairStatus.REFUSED))
+        .select_related("peer", "supporter", "site")
+        .order_by("status", "-created_at", "-id")
+    )
+    page = Paginator(pairs, PAGE_SIZE).get_page(request.GET.get("page"))
+    return render(request, "matching/pair_list.html", {"page": page})
+
+
+def _pair(request: HttpRequest, pk: int) -> Pair:
+    return get_object_for_user(
+        Pair.objects.select_related("peer", "supporter", "site", "previous_pair"),
+        request.user,
+        P.MANAGE_PAIRS,
+        pk=pk,
+    )
+
+
+def _substitutes(pair: Pair):
+    return (
+        eligible_supporters()
+        .filter(site_id=pair.site_id)
+        .exclude(pk=pair.supporter_id)
+        .order_by("last_name", "first_name")
+    )
+
+
+@requires(P.MANAGE_PAIRS)
+def pair_detail(request: HttpRequest, pk: int, forms: dict | None = None) -> HttpResponse:
+    pair = _pair(request, pk)
+    forms = forms or {}
+    context = {
+        "pair": pair,
+        "answer_form": forms.get("answer") or AnswerForm(),
+        "schedule_form": forms.get("schedule")
+        or ScheduleForm(initial={"at": pair.match_meeting_at, "place": pair.match_meeting_place}),
+        "meeting_form": forms.get("meeting") or MatchMeetingForm(),
+        "substitute_form": forms.get("substitute") or SubstituteForm(supporters=_substitutes(pair)),
+        "criteria": scoring.CRITERIA,
+    }
+    return render(request, "matching/pair_detail.html", context, status=400 if forms else 200)
+
+
+def _pair_action(request, pk, form_class, key, action):
+    pair = _pair(request, pk)
+    form = form_class(request.POST)
+    if not form.is_valid():
+        return pair_detail(request, pk, forms={key: form})
+    try:
+        action(pair, form.cleaned_data)
+    except ValidationError as exc:
+        _error(request, exc)
+    return redirect("matching:pair_detail", pk=pair.pk)
+
+
+@require_POST
+@requires(P.MANAGE_PAIRS)
+def pair_answer(request: HttpRequest, pk: int) -> HttpResponse:
+    def act(pair, data):
+        services.pair_answer_record(
+            pair=pair,
+            side=data["side"],
+            agreed=data["answer"] == "agreed",
+            reason=data["reason"],
+            by=request.user,
+        )
+        messages.success(request, _("The answer is recorded."))
+
+    return _pair_action(request, pk, AnswerForm, "answer", act)
+
+
+@require_POST
+@requires(P.MANAGE_PAIRS)
+def pair_schedule(request: HttpRequest, pk: int) -> HttpResponse:
+    def act(pair, data):
+        services.pair_match_meeting_schedule(
+            pair=pair, at=data["at"], place=data["place"], by=request.user
+        )
+        messages.success(request, _("The match meeting is planned."))
+
+    return _pair_action(request, pk, ScheduleForm, "schedule", act)
+
+
+@require_POST
+@requires(P.MANAGE_PAIRS)
+def pair_meeting(request: HttpRequest, pk: int) -> HttpResponse:
+    def act(pair, data):
+        services.pair_match_meeting_record(
+            pair=pair,
+            held_on=data["held_on"],
+            expectations=data["expectations"],
+            wishes=data["wishes"],
+            weekday=data["weekday"],
+            time=data["time"],
+            place=data["place"],
+            by=request.user,
+        )
+        messages.success(request, _("The match meeting is recorded: the pair is active."))
+
+    return _pair_action(request, pk, MatchMeetingForm, "meeting", act)
+
+
+@require_POST
+@requires(P.MANAGE_PAIRS)
+def pair_substitute(request: HttpRequest, pk: int) -> HttpResponse:
+    pair = _pair(request, pk)
+    form = SubstituteForm(request.POST, supporters=_substitutes(pair))
+    if not form.is_valid():
+        return pair_detail(request, pk, forms={"substitute": form})
+    try:
+        successor = services.pair_substitute_supporter(
+            pair=pair,
+            supporter=form.cleaned_data["supporter"],
+            reason=form.cleaned_data["reason"],
+            by=request.user,
+        )
+    except ValidationError as exc:
+        _error(request, exc)
+        return redirect("matching:pair_detail", pk=pair.pk)
+    messages.success(request, _("The substitute supporter continues the case."))
+    return redirect("matching:pair_detail", pk=successor.pk)
+
+
+# --- surveys and weights -------------------------------------------------------------------------
+
+
+@requires(P.MANAGE_MATCHING)
+def survey_list(request: HttpRequest) -> HttpResponse:
+    """The site's participants and whether their match survey is filled in."""
+    site = _site(request)
+    kind = request.GET.get("kind") if request.GET.get("kind") in Kind.values else Kind.PEER
+    current = MatchSurvey.objects.filter(participant=OuterRef("pk"), is_current=True)
+    people = (
+        Participant.objects.for_user(request.user)
+        .filter(site=site, kind=kind)
+        .annotate(has_survey=Exists(current))
+        .order_by("has_survey", "last_name", "first_name", "pk")
+    )
+    page = Paginator(people, PAGE_SIZE).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "matching/survey_list.html",
+        {
+            "site": site,
+            "kind": kind,
+            "page": page,
+            "kinds": Kind.choices,
+            "extra": f"site={site.pk}&kind={kind}",
+        },
+    )
+
+
+def _survey_page(request, participant, *, back_url):
+    current = MatchSurvey.objects.filter(participant=participant, is_current=True).first()
+    form_class = survey_form_class(participant.kind)
+    initial = {"postcode": participant.postcode} if current is None else None
+    if request.method == "POST":
+        form = form_class(request.POST, instance=current)
+        if form.is_valid():
+            try:
+                services.survey_submit(
+                    participant=participant, answers=form.answers(), by=request.user
+                )
+            except ValidationError as exc:
+                _error(request, exc)
+            else:
+                messages.success(request, _("The match survey is saved."))
+                return redirect(back_url)
+    else:
+        form = form_class(instance=current, initial=initial)
+    return render(
+        request,
+        "matching/survey_form.html",
+        {"participant": participant, "form": form, "survey": current, "back_url": back_url},
+        status=400 if request.method == "POST" else 200,
+    )
+
+
+@requires(P.MANAGE_MATCHING)
+def survey_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    """The manager fills a peer's survey with the peer (or a supporter's, on their behalf)."""
+    participant = get_object_for_user(
+        Participant.objects.all(), request.user, P.MANAGE_MATCHING, pk=pk
+    )
+    back = (
+        reverse("matching:candidates", args=[participant.pk])
+        if participant.kind == Kind.PEER
+        else f"{reverse('matching:surveys')}?site={participant.site_id}&kind=supporter"
+    )
+    return _survey_page(request, participant, back_url=back)
+
+
+@requires(P.FILL_OWN_SURVEY)
+def my_survey(request: HttpRequest) -> HttpResponse:
+    """A supporter fills their own survey (at the training course)."""
+    participant = Participant.objects.filter(user=request.user, kind=Kind.SUPPORTER).first()
+    if participant is None:
+        raise Http404
+    return _survey_page(request, participant, back_url=reverse("matching:my_survey"))
+
+
+@requires(P.MANAGE_MATCHING)
+def weights(request: HttpRequest) -> HttpResponse:
+    site = _site(request)
+    row = MatchWeights.objects.filter(site=site).first() or MatchWeights(site=site)
+    if request.method == "POST":
+        form = WeightsForm(request.POST, instance=row)
+        if form.is_valid():
+            services.weights_update(
+                site=site,
+                values={name: form.cleaned_data[name] for name in scoring.CRITERIA},
+                by=request.user,
+            )
+            messages.success(request, _("The weights are saved; run a new proposal to use them."))
+            return redirect(f"{reverse('matching:weights')}?site={site.pk}")
+    else:
+        form = WeightsForm(instance=row)
+    return render(
+        request,
+        "matching/weights.html",
+        {"site": site, "form": form, "maximum": row.as_weights().maximum()},
+        status=400 if request.method == "POST" else 200,
+    )

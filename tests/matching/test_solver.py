@@ -1,0 +1,162 @@
+"""The solver: never an excluded pair, capacities respected, locks kept, optimal against brute
+force on small pools, deterministic."""
+
+from __future__ import annotations
+
+import itertools
+
+import numpy as np
+import pytest
+from hypothesis import given, settings
+
+from matching import scoring, solver
+
+from .strategies import pools, score_problems
+
+
+def brute_force(scores, capacity, locked):
+    """The best (number of pairs, total score) over every assignment that keeps the locks."""
+    n, m = scores.shape
+    locked_rows = {i for i, _ in locked}
+    cap = list(capacity)
+    for _, j in locked:
+        cap[j] -= 1
+    cap = [max(0, c) for c in cap]
+    base = sum(float(scores[i, j]) for i, j in locked)
+    free = [i for i in range(n) if i not in locked_rows]
+    best = (0, 0.0)
+
+    def walk(k, used, count, total):
+        nonlocal best
+        if k == len(free):
+            if (count, total) > (best[0], best[1] + 1e-6):
+                best = (count, total)
+            return
+        i = free[k]
+        walk(k + 1, used, count, total)
+        for j in range(m):
+            if scores[i, j] >= 0 and used[j] < cap[j]:
+                used[j] += 1
+                walk(k + 1, used, count + 1, total + float(scores[i, j]))
+                used[j] -= 1
+
+    walk(0, [0] * m, 0, 0.0)
+    return best[0] + len(locked), best[1] + base
+
+
+def check(scores, capacity, locked, pairs):
+    locked_set = set(locked)
+    # every locked pair is kept; every other pair is allowed
+    assert locked_set <= set(pairs)
+    for i, j in set(pairs) - locked_set:
+        assert scores[i, j] >= 0, "an excluded pair was proposed"
+    # one supporter per peer, capacities respected (locks count against the capacity)
+    rows = [i for i, _ in pairs]
+    assert len(rows) == len(set(rows))
+    for j in range(scores.shape[1]):
+        used = sum(1 for _i, jj in pairs if jj == j)
+        free_used = sum(1 for i, jj in pairs if jj == j and (i, jj) not in locked_set)
+        locks = used - free_used
+        assert free_used <= max(0, capacity[j] - locks)
+
+
+@settings(max_examples=300, deadline=None)
+@given(score_problems())
+def test_proposal_is_valid_and_optimal_against_brute_force(problem):
+    scores, capacity, locked = problem
+    # one lock per peer (the database enforces it)
+    locked = list({i: (i, j) for i, j in locked}.values())
+    pairs = solver.solve(scores, capacity, locked)
+    check(scores, capacity, locked, pairs)
+    count, total = brute_force(scores, capacity, locked)
+    assert len(pairs) == count
+    assert solver.total_score(scores, pairs) == pytest.approx(total, abs=1e-3)
+
+
+@settings(max_examples=100, deadline=None)
+@given(pools(max_peers=5, max_supporters=4))
+def test_proposal_from_real_scores_never_contains_an_excluded_pair(pool):
+    peers, supporters = pool
+    weights = scoring.Weights()
+    p = scoring.encode(peers, "peer", weights)
+    s = scoring.encode(supporters, "supporter", weights)
+    scores = scoring.score_matrix(p, s, weights)
+    pairs = solver.solve(scores, s.capacity)
+    for i, j in pairs:
+        assert not scoring.score_pair(peers[i], supporters[j], weights).excluded
+    check(scores, list(s.capacity), [], pairs)
+    count, total = brute_force(scores, list(s.capacity), [])
+    assert (len(pairs), pytest.approx(total, abs=1e-3)) == (
+        count,
+        solver.total_score(scores, pairs),
+    )
+
+
+def test_same_input_same_proposal():
+    from bench.matching import run_ours, synthetic_pool
+
+    peers, supporters = synthetic_pool(200, seed=7)
+    weights = scoring.Weights()
+    first = run_ours(peers, supporters, weights)[3]
+    second = run_ours(peers, supporters, weights)[3]
+    assert first == second
+
+
+def test_ties_are_broken_the_same_way_every_time():
+    scores = np.full((4, 4), 5.0, dtype=np.float32)
+    assert solver.solve(scores) == solver.solve(scores.copy()) == [(0, 0), (1, 1), (2, 2), (3, 3)]
+
+
+def test_more_peers_than_supporters():
+    scores = np.array([[1, 2], [3, 1], [2, 2]], dtype=np.float32)
+    assert solver.solve(scores) == [(0, 1), (1, 0)]
+
+
+def test_more_supporters_than_peers():
+    scores = np.array([[1, 9, 2, 3]], dtype=np.float32)
+    assert solver.solve(scores) == [(0, 1)]
+
+
+def test_a_supporter_may_take_three_peers():
+    scores = np.array([[5, 1], [5, 1], [5, 1], [5, 1]], dtype=np.float32)
+    pairs = solver.solve(scores, capacity=[3, 1])
+    assert sorted(j for _i, j in pairs) == [0, 0, 0, 1]
+
+
+def test_no_complete_assignment_is_not_an_error():
+    """Every pair excluded: scipy would raise 'cost matrix is infeasible' with infinity."""
+    scores = np.full((3, 3), scoring.EXCLUDED, dtype=np.float32)
+    assert solver.solve(scores) == []
+
+
+def test_excluded_pairs_are_dropped_not_forced():
+    scores = np.array([[4, -1], [-1, -1]], dtype=np.float32)
+    assert solver.solve(scores) == [(0, 0)]
+
+
+def test_matching_more_peers_beats_a_higher_total_with_fewer():
+    # A could take S0 (10) or S1 (1); B only S0 (1). Two pairs (A-S1, B-S0) beat A-S0 alone.
+    scores = np.array([[10, 1], [1, -1]], dtype=np.float32)
+    assert solver.solve(scores) == [(0, 1), (1, 0)]
+
+
+def test_locked_pair_is_kept_even_when_not_optimal():
+    scores = np.array([[9, 1], [1, 9]], dtype=np.float32)
+    assert solver.solve(scores, locked=[(0, 1)]) == [(0, 1), (1, 0)]
+
+
+def test_lock_uses_the_supporters_place():
+    scores = np.array([[9, 1], [9, 1]], dtype=np.float32)
+    assert solver.solve(scores, capacity=[1, 1], locked=[(1, 0)]) == [(0, 1), (1, 0)]
+
+
+def test_two_locks_for_one_peer_are_refused():
+    scores = np.ones((1, 2), dtype=np.float32)
+    with pytest.raises(ValueError):
+        solver.solve(scores, locked=[(0, 0), (0, 1)])
+
+
+def test_empty_pool():
+    assert solver.solve(np.zeros((0, 3), dtype=np.float32)) == []
+    assert solver.solve(np.zeros((3, 0), dtype=np.float32)) == []
+    assert list(itertools.chain(solver.solve(np.zeros((2, 2)), capacity=[0, 0]))) == []
