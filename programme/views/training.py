@@ -26,7 +26,7 @@ P = Permission.MANAGE_TRAINING
 def course_list(request: HttpRequest) -> HttpResponse:
     courses = (
         Course.objects.for_user(request.user)
-        .select_related("site", "round")
+        .select_related("site", "round__site")
         .annotate(invited=Count("invitations", filter=Q(invitations__cancelled_at__isnull=True)))
         .prefetch_related("days")
         .order_by("-created_at", "-id")
@@ -60,7 +60,7 @@ def course_create(request: HttpRequest) -> HttpResponse:
 
 def _course(request: HttpRequest, pk: int) -> Course:
     return get_object_for_user(
-        Course.objects.select_related("site", "round"), request.user, P, pk=pk
+        Course.objects.select_related("site", "round__site"), request.user, P, pk=pk
     )
 
 

@@ -94,3 +94,15 @@ def ready_peer(site, programme_round, manager):
 def fast_password_hashing(settings):
     """The personas' passwords are hashed with PBKDF2; these tests never log in by password."""
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+NOW = dt.datetime(2026, 6, 1, 10, 0, tzinfo=dt.UTC)
+
+
+@pytest.fixture(autouse=True)
+def frozen_clock():
+    """Every programme test runs on 1 June 2026, 12:00 in Copenhagen."""
+    import time_machine
+
+    with time_machine.travel(NOW, tick=False):
+        yield

@@ -1,0 +1,106 @@
+"""The public interest form: no login, and it withstands abuse."""
+
+import datetime as dt
+
+import pytest
+import time_machine
+from django.test import Client
+from django.urls import reverse
+
+from programme.models import Kind, Participant, ReferralChannel, Status
+
+
+@pytest.fixture
+def form_url(site, programme_round):
+    return reverse("programme:interest", args=[site.slug])
+
+
+def valid(**overrides):
+    data = {
+        "kind": Kind.SUPPORTER,
+        "first_name": "Anne",
+        "last_name": "Rasmussen",
+        "date_of_birth": "1968-08-21",
+        "sex": "female",
+        "phone": "20 12 34 56",
+        "email": "",
+        "postcode": "2000",
+        "message": "I have lived with diabetes for ten years.",
+        "contact_consent": "on",
+        "website": "",
+    }
+    data.update(overrides)
+    return data
+
+
+def test_anyone_can_open_the_form(client, form_url):
+    response = client.get(form_url)
+    assert response.status_code == 200
+    assert 'name="csrfmiddlewaretoken"' in response.content.decode()
+
+
+def test_a_single_site_skips_the_site_choice(client, site):
+    response = client.get(reverse("programme:interest_sites"))
+    assert response.status_code == 302
+    assert response["Location"] == reverse("programme:interest", args=[site.slug])
+
+
+def test_unknown_site_is_404(client, db):
+    assert client.get(reverse("programme:interest", args=["nowhere"])).status_code == 404
+
+
+def test_submission_creates_a_web_page_referral(client, form_url, site, programme_round):
+    response = client.post(form_url, valid(), follow=True)
+    assert response.status_code == 200
+    assert response.redirect_chain[-1][0].endswith("/thanks/")
+    participant = Participant.objects.get()
+    assert participant.site == site and participant.round == programme_round
+    assert participant.kind == Kind.SUPPORTER
+    assert participant.referral_channel == ReferralChannel.WEB_PAGE
+    assert participant.status == Status.REFERRED
+    assert participant.referral_note.startswith("I have lived")
+    assert str(participant.phone) == "+4520123456"
+
+
+def test_honeypot_pretends_success_and_stores_nothing(client, form_url):
+    response = client.post(form_url, valid(website="http://spam.example"))
+    assert response.status_code == 302
+    assert not Participant.objects.exists()
+
+
+def test_csrf_is_enforced(form_url):
+    client = Client(enforce_csrf_checks=True)
+    assert client.post(form_url, valid()).status_code == 403
+    assert not Participant.objects.exists()
+
+
+def test_length_limits_and_contact_are_form_errors(client, form_url):
+    response = client.post(
+        form_url,
+        valid(message="x" * 1001, first_name="y" * 101, phone="", email="", postcode="12345"),
+    )
+    assert response.status_code == 200
+    errors = response.context["form"].errors
+    assert set(errors) >= {"message", "first_name", "phone", "postcode"}
+    assert not Participant.objects.exists()
+
+
+def test_rate_limit_per_address_bites(client, form_url):
+    for index in range(5):
+        response = client.post(form_url, valid(last_name=f"Person{index}"))
+        assert response.status_code == 302
+    response = client.post(form_url, valid(last_name="Sixth"))
+    assert response.status_code == 429
+    assert Participant.objects.count() == 5
+    # Another address is not affected.
+    other = client.post(form_url, valid(last_name="Neighbour"), REMOTE_ADDR="10.0.0.9")
+    assert other.status_code == 302
+    # An hour later the address may try again.
+    with time_machine.travel(dt.datetime(2026, 6, 1, 11, 1, tzinfo=dt.UTC), tick=False):
+        assert client.post(form_url, valid(last_name="Later")).status_code == 302
+
+
+def test_invalid_submissions_count_towards_the_limit(client, form_url):
+    for _index in range(5):
+        client.post(form_url, valid(postcode="x"))
+    assert client.post(form_url, valid()).status_code == 429
