@@ -5,19 +5,65 @@ takes a list of pair ids and runs one query."""
 
 from __future__ import annotations
 
-LOGBOOK_TEXT_FIELDS: tuple[str, ...] = ()
+from django.db.models import Count
+
+from logbooks.models import Logbook, LogbookStatus, Meeting, MeetingStatus
+
+# The free-text answers of a logbook, in the order of the questions.
+LOGBOOK_TEXT_FIELDS: tuple[str, ...] = (
+    "activities",
+    "place",
+    "relationship",
+    "improvements",
+    "reflections",
+    "challenges",
+    "support_with",
+)
+SUBMITTED = (LogbookStatus.SUBMITTED, LogbookStatus.REVIEWED)
 
 
 def meetings_held(pair_ids: list[int]) -> dict[int, int]:
-    """{pair id: number of meetings held}; pairs without data are left out."""
-    return {}
+    """{pair id: number of meetings held}; pairs without any are left out."""
+    return dict(
+        Meeting.objects.filter(pair_id__in=pair_ids, status=MeetingStatus.HELD)
+        .values("pair_id")
+        .annotate(n=Count("id"))
+        .values_list("pair_id", "n")
+    )
+
+
+def _rows(pair_ids):
+    return (
+        Logbook.objects.filter(meeting__pair_id__in=pair_ids, status__in=SUBMITTED)
+        .order_by("meeting__pair_id", "meeting__held_on", "id")
+        .values("id", "meeting__pair_id", "meeting__held_on", *LOGBOOK_TEXT_FIELDS)
+    )
+
+
+def logbook_text(row: dict) -> str:
+    labels = {f.name: str(f.verbose_name) for f in Logbook._meta.fields}
+    return "\n\n".join(
+        f"{labels[name]}\n{row[name]}" for name in LOGBOOK_TEXT_FIELDS if row.get(name)
+    )
 
 
 def logbook_words(pair_ids: list[int]) -> dict[int, int]:
     """{pair id: words written in the pair's submitted logbooks}."""
-    return {}
+    words: dict[int, int] = {}
+    for row in _rows(pair_ids):
+        count = sum(len(str(row[name] or "").split()) for name in LOGBOOK_TEXT_FIELDS)
+        words[row["meeting__pair_id"]] = words.get(row["meeting__pair_id"], 0) + count
+    return words
 
 
 def logbook_texts(pair_ids: list[int]) -> list[dict]:
-    """[{id, pair_id, date, text}] of the submitted logbooks, for the REFI-QDA export."""
-    return []
+    """[{id, pair_id, date, text}] of the submitted logbooks, for the exports."""
+    return [
+        {
+            "id": row["id"],
+            "pair_id": row["meeting__pair_id"],
+            "date": row["meeting__held_on"],
+            "text": logbook_text(row),
+        }
+        for row in _rows(pair_ids)
+    ]

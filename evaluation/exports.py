@@ -296,7 +296,7 @@ def csv_tables(user) -> dict[str, list[list]]:
             "interview_id",
             "observation_id",
             "nurse_visit_id",
-            "logbook_entry_id",
+            "logbook_id",
             "quote",
         ]
     ] + [
@@ -309,7 +309,7 @@ def csv_tables(user) -> dict[str, list[list]]:
             e.interview_id,
             e.observation_id,
             e.nurse_visit_id,
-            e.logbook_entry_id,
+            e.logbook_id,
             redact(e.quote),
         ]
         for e in evidence.order_by("id")

@@ -5,6 +5,8 @@ from __future__ import annotations
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from logbooks.models import Logbook
+
 from .models import (
     Background,
     CodeGroup,
@@ -207,31 +209,48 @@ class CaseConfigurationForm(forms.Form):
         self.fields["theory_configuration"].queryset = theory_configurations
 
 
+class LogbookChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, obj):
+        held = obj.meeting.held_on
+        return _("Logbook of %(date)s") % {"date": held.isoformat() if held else obj.pk}
+
+
 class EvidenceForm(forms.Form):
     source_kind = forms.ChoiceField(label=_("Source"), choices=SourceKind.choices)
     excerpt = forms.ModelChoiceField(
         label=_("Coded excerpt"),
         queryset=MeaningUnit.objects.none(),
         required=False,
-        help_text=_("Choose an excerpt and leave the quote empty to cite it as it is."),
+        help_text=_(
+            "Choose an excerpt or a logbook and leave the quote empty to cite it as it is."
+        ),
     )
-    logbook_entry_id = forms.IntegerField(label=_("Logbook entry"), required=False, min_value=1)
+    logbook = LogbookChoiceField(
+        label=_("Logbook entry"), queryset=Logbook.objects.none(), required=False
+    )
     stance = forms.ChoiceField(label=_("The evidence"), choices=Stance.choices)
     quote = forms.CharField(
         label=_("Quote"), widget=forms.Textarea(attrs={"rows": 3}), required=False, max_length=5000
     )
 
-    def __init__(self, *args, excerpts, **kwargs):
+    def __init__(self, *args, excerpts, logbooks=None, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["excerpt"].queryset = excerpts
+        self.fields["logbook"].queryset = (
+            logbooks if logbooks is not None else Logbook.objects.none()
+        )
         # Evaluated once: the form is rendered once per record on a case page.
-        self.fields["excerpt"].widget.choices = list(self.fields["excerpt"].choices)
+        for name in ("excerpt", "logbook"):
+            self.fields[name].widget.choices = list(self.fields[name].choices)
 
     def clean(self):
         cleaned = super().clean()
         excerpt = cleaned.get("excerpt")
         if not cleaned.get("quote") and excerpt is not None:
             cleaned["quote"] = excerpt.text
+        logbook = cleaned.get("logbook")
+        if not cleaned.get("quote") and logbook is not None:
+            cleaned["quote"] = logbook.reflections or logbook.improvements or logbook.relationship
         if not cleaned.get("quote"):
             self.add_error("quote", _("Give the quote, or choose a coded excerpt."))
         return cleaned

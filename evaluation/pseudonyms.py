@@ -55,6 +55,7 @@ class Redactor:
 
     def __init__(self, participants: Iterable, staff: Iterable = ()) -> None:
         replacements: dict[str, str] = {}
+        phones: list[tuple[re.Pattern, str]] = []
         for user in staff:
             pseudonym = user_pseudonym(user.id)
             for value in (user.get_full_name(), user.first_name, user.last_name, user.email):
@@ -62,19 +63,17 @@ class Redactor:
                     replacements.setdefault(value, pseudonym)
         for p in participants:
             pseudonym = participant_pseudonym(p.id, p.kind)
-            for value in (
-                p.full_name,
-                p.first_name,
-                p.last_name,
-                str(p.phone or ""),
-                getattr(p.phone, "national_number", None) and str(p.phone.national_number),
-                p.email,
-                p.address,
-            ):
+            street = (p.address or "").split(",")[0].strip()
+            for value in (p.full_name, p.first_name, p.last_name, p.email, p.address, street):
                 if value and len(value) >= 2:
                     replacements.setdefault(value, pseudonym)
+            digits = re.sub(r"\D", "", str(getattr(p.phone, "national_number", "") or ""))
+            if len(digits) >= 6:
+                # Any spacing or dashes, with or without the country code.
+                body = r"[\s.-]?".join(digits)
+                phones.append((re.compile(r"(?:\+\d{1,3}[\s.-]?)?" + body + r"(?!\d)"), pseudonym))
+        self._phones = phones
         # Longest first, so a full name is replaced before its first name.
-        self._replacements = replacements
         keys = sorted(replacements, key=len, reverse=True)
         self._pattern = (
             re.compile("|".join(r"(?<!\w)" + re.escape(k) + r"(?!\w)" for k in keys), re.I)
@@ -84,6 +83,10 @@ class Redactor:
         self._lookup = {k.lower(): v for k, v in replacements.items()}
 
     def __call__(self, text: str | None) -> str:
-        if not text or self._pattern is None:
+        if not text:
             return text or ""
+        for pattern, pseudonym in self._phones:
+            text = pattern.sub(pseudonym, text)
+        if self._pattern is None:
+            return text
         return self._pattern.sub(lambda m: self._lookup[m.group(0).lower()], text)

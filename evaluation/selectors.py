@@ -35,9 +35,18 @@ def redactor_for(user, site=None):
 
     from .pseudonyms import Redactor
 
-    participants = Participant.objects.for_user(user)
-    staff = User.objects.filter(sites__in=user.sites.all())
     if site is not None:
-        participants = participants.filter(site=site)
-        staff = User.objects.filter(sites=site)
-    return Redactor(participants, staff=staff.distinct())
+        return redactor_for_site(site)
+    participants = Participant.objects.for_user(user)
+    staff = User.objects.filter(sites__in=user.sites.all()).distinct()
+    return Redactor(participants, staff=staff)
+
+
+def redactor_for_site(site):
+    from tod.accounts.models import User
+
+    from .pseudonyms import Redactor
+
+    return Redactor(
+        Participant.objects.filter(site=site), staff=User.objects.filter(sites=site).distinct()
+    )

@@ -30,7 +30,7 @@ from .models import (
     ProgrammeTheory,
     TheoryConfiguration,
 )
-from .selectors import has_evaluation_consent
+from .selectors import has_evaluation_consent, redactor_for_site
 
 
 def _require_consent(participant: Participant) -> None:
@@ -64,6 +64,10 @@ def nurse_visit_save(
     for name, value in values.items():
         setattr(visit, name, value)
     visit.nurse = by
+    redact = redactor_for_site(peer.site)
+    visit.self_care_note = redact(visit.self_care_note)
+    visit.medication_note = redact(visit.medication_note)
+    visit.other_diagnoses_note = redact(visit.other_diagnoses_note)
     visit.confirmed_warnings = sorted(confirmed_warnings or [])
     visit.compute_scores()
     visit.updated_at = timezone.now()
@@ -98,7 +102,7 @@ def outcome_save(
         kind=kind,
         defaults={
             "result": result,
-            "description": description,
+            "description": redactor_for_site(pair.site)(description),
             "behaviours": list(behaviours),
             "created_by": by,
         },
@@ -116,7 +120,7 @@ def context_add(
         subject=subject,
         category=category,
         influence=influence,
-        description=description,
+        description=redactor_for_site(pair.site)(description),
         created_by=by,
     )
 
@@ -125,7 +129,11 @@ def context_add(
 def mechanism_add(*, pair: Pair, category: str, actor: str, by, description: str = "") -> Mechanism:
     _case_consent(pair)
     return Mechanism.objects.create(
-        pair=pair, category=category, actor=actor, description=description, created_by=by
+        pair=pair,
+        category=category,
+        actor=actor,
+        description=redactor_for_site(pair.site)(description),
+        created_by=by,
     )
 
 
@@ -159,7 +167,7 @@ def case_configuration_add(
         outcome=outcome,
         theory_configuration=theory_configuration,
         stance=stance,
-        note=note,
+        note=redactor_for_site(pair.site)(note),
         created_by=by,
     )
     configuration.contexts.set(contexts)
@@ -178,10 +186,12 @@ def evidence_add(*, target, site_id: int, source_kind: str, quote: str, by, **so
         CaseConfiguration: "case_configuration",
         TheoryConfiguration: "theory_configuration",
     }[type(target)]
+    from tod.accounts.models import Site
+
     return Evidence.objects.create(
         site_id=site_id,
         source_kind=source_kind,
-        quote=quote,
+        quote=redactor_for_site(Site.objects.get(pk=site_id))(quote),
         created_by=by,
         **{field: target},
         **sources,
@@ -233,10 +243,18 @@ def theory_configuration_save(
     return configuration
 
 
+def _pseudonymised(site, values: dict, fields) -> dict:
+    """Free text is stored pseudonymised: names and contact details of the site's participants
+    and staff become their pseudonyms, whoever typed them."""
+    redact = redactor_for_site(site)
+    return {k: redact(v) if k in fields and isinstance(v, str) else v for k, v in values.items()}
+
+
 @transaction.atomic
 def interview_save(*, site, values: dict, by, interview: Interview | None = None) -> Interview:
+    """Record an interview; the transcript and notes are stored pseudonymised."""
     interview = interview or Interview(site=site, interviewer=by)
-    for name, value in values.items():
+    for name, value in _pseudonymised(site, values, ("transcript", "notes")).items():
         setattr(interview, name, value)
     if interview.pair_id and interview.pair.site_id != site.id:
         raise ValidationError(_("The case belongs to another site."))
@@ -249,7 +267,7 @@ def observation_save(
     *, site, values: dict, by, observation: Observation | None = None
 ) -> Observation:
     observation = observation or Observation(site=site, observer=by)
-    for name, value in values.items():
+    for name, value in _pseudonymised(site, values, ("title", "field_notes")).items():
         setattr(observation, name, value)
     observation.save()
     return observation

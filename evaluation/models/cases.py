@@ -195,7 +195,7 @@ class Evidence(models.Model):
 
     Exactly one target: an outcome, a context, a mechanism, a case configuration or a programme
     theory configuration. The source is a coded excerpt, an interview, an observation, a nurse
-    visit or a logbook entry (by its id, until the logbook app's model exists).
+    visit or a logbook entry.
     """
 
     site = models.ForeignKey(
@@ -262,7 +262,14 @@ class Evidence(models.Model):
         blank=True,
         related_name="evidence",
     )
-    logbook_entry_id = models.PositiveIntegerField(_("logbook entry"), null=True, blank=True)
+    logbook = models.ForeignKey(
+        "logbooks.Logbook",
+        verbose_name=_("logbook entry"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="evaluation_evidence",
+    )
     quote = models.TextField(_("quote"))
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,

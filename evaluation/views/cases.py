@@ -12,12 +12,13 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from logbooks.models import Logbook
 from programme.models import Participant
-from tod.accounts.models import Site
 from tod.accounts.permissions import get_object_for_user, has_permission, requires
 from tod.accounts.roles import Permission
 
 from .. import services
+from ..engagement import SUBMITTED
 from ..forms import (
     BackgroundForm,
     CaseConfigurationForm,
@@ -40,12 +41,7 @@ from ..models import (
 )
 from ..pseudonyms import age_on, case_pseudonym, participant_pseudonym
 from ..reports import cases_for, outcome_pattern_queryset, outcome_pattern_rows, outcome_summary
-from ..selectors import redactor_for
 from .common import paginate
-
-
-def obj_site(site_id):
-    return Site.objects.get(pk=site_id)
 
 
 def _case(request, pk):
@@ -130,7 +126,9 @@ def case_detail(request: HttpRequest, pk: int) -> HttpResponse:
             configuration_form=CaseConfigurationForm(
                 pair=pair, theory_configurations=theory_configurations
             ),
-            evidence_form=EvidenceForm(excerpts=_excerpts(request.user, pair)),
+            evidence_form=EvidenceForm(
+                excerpts=_excerpts(request.user, pair), logbooks=_logbooks([pair.pk])
+            ),
         )
     return render(request, "evaluation/case_detail.html", context)
 
@@ -143,6 +141,14 @@ def case_print(request: HttpRequest, pk: int) -> HttpResponse:
     context["can_edit"] = False
     context["printed_on"] = timezone.localdate()
     return render(request, "evaluation/case_print.html", context)
+
+
+def _logbooks(pair_ids):
+    return (
+        Logbook.objects.filter(meeting__pair_id__in=pair_ids, status__in=SUBMITTED)
+        .select_related("meeting")
+        .order_by("meeting__held_on", "id")
+    )
 
 
 def _excerpts(user, pair):
@@ -162,12 +168,8 @@ def _post_case_form(request, pk, form_class, save, success):
     )
     form = form_class(request.POST)
     if form.is_valid():
-        redact = redactor_for(request.user, pair.site)
-        data = dict(form.cleaned_data)
-        if "description" in data:
-            data["description"] = redact(data["description"])
         try:
-            save(pair, data)
+            save(pair, form.cleaned_data)
         except ValidationError as error:
             messages.error(request, " ".join(error.messages))
         else:
@@ -237,10 +239,8 @@ def case_configuration_add(request: HttpRequest, pk: int) -> HttpResponse:
         request.POST, pair=pair, theory_configurations=theory_configurations
     )
     if form.is_valid():
-        data = dict(form.cleaned_data)
-        data["note"] = redactor_for(request.user, pair.site)(data["note"])
         try:
-            services.case_configuration_add(pair=pair, by=request.user, **data)
+            services.case_configuration_add(pair=pair, by=request.user, **form.cleaned_data)
         except ValidationError as error:
             messages.error(request, " ".join(error.messages))
         else:
@@ -284,21 +284,21 @@ def evidence_add(request: HttpRequest, target: str, target_id: int) -> HttpRespo
     else:
         raise Http404
     excerpts = MeaningUnit.objects.for_user(request.user)
-    form = EvidenceForm(request.POST, excerpts=excerpts)
+    logbooks = _logbooks([pair.pk] if pair else cases_for(request.user).values("pk"))
+    form = EvidenceForm(request.POST, excerpts=excerpts, logbooks=logbooks)
     if form.is_valid():
         data = form.cleaned_data
         excerpt = data["excerpt"]
-        redact = redactor_for(request.user, obj_site(site_id))
         services.evidence_add(
             target=obj,
             site_id=site_id,
             source_kind=data["source_kind"],
-            quote=redact(data["quote"]),
+            quote=data["quote"],
             by=request.user,
             excerpt=excerpt,
             interview=excerpt.interview if excerpt else None,
             observation=excerpt.observation if excerpt else None,
-            logbook_entry_id=data["logbook_entry_id"],
+            logbook=data["logbook"],
             stance=data["stance"],
         )
         messages.success(request, _("The evidence is added."))

@@ -19,13 +19,8 @@ from ..forms import InterviewForm, MeaningUnitForm, ObservationForm
 from ..models import Interview, Observation
 from ..pseudonyms import case_pseudonym
 from ..reports import cases_for
-from ..selectors import redactor_for
 from .common import paginate
 from .theory import _site_for
-
-
-def _redactor(user, site):
-    return redactor_for(user, site)
 
 
 @requires(Permission.VIEW_EVALUATION)
@@ -47,11 +42,7 @@ def interview_create(request: HttpRequest) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         pair = form.cleaned_data["pair"]
         site = pair.site if pair else _site_for(request)
-        redact = _redactor(request.user, site)
-        values = dict(form.cleaned_data)
-        values["transcript"] = redact(values["transcript"])
-        values["notes"] = redact(values["notes"])
-        interview = services.interview_save(site=site, values=values, by=request.user)
+        interview = services.interview_save(site=site, values=form.cleaned_data, by=request.user)
         messages.success(request, _("The interview is saved."))
         return redirect("evaluation:interview_detail", pk=interview.pk)
     return render(request, "evaluation/interview_form.html", {"form": form})
@@ -112,9 +103,9 @@ def observation_create(request: HttpRequest) -> HttpResponse:
     form = ObservationForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         site = _site_for(request)
-        values = dict(form.cleaned_data)
-        values["field_notes"] = _redactor(request.user, site)(values["field_notes"])
-        observation = services.observation_save(site=site, values=values, by=request.user)
+        observation = services.observation_save(
+            site=site, values=form.cleaned_data, by=request.user
+        )
         messages.success(request, _("The observation is saved."))
         return redirect("evaluation:observation_detail", pk=observation.pk)
     return render(request, "evaluation/observation_form.html", {"form": form})

@@ -17,6 +17,7 @@ from ..forms import EvidenceForm, TheoryConfigurationForm, TheoryForm
 from ..models import CaseConfiguration, MeaningUnit, ProgrammeTheory, TheoryConfiguration
 from ..pseudonyms import case_pseudonym
 from ..reports import cases_for
+from .cases import _logbooks
 from .common import paginate
 
 
@@ -89,7 +90,10 @@ def theory_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "can_edit": can_edit,
             "configuration_form": TheoryConfigurationForm(theory=theory) if can_edit else None,
             "evidence_form": (
-                EvidenceForm(excerpts=MeaningUnit.objects.for_user(request.user))
+                EvidenceForm(
+                    excerpts=MeaningUnit.objects.for_user(request.user),
+                    logbooks=_logbooks(cases.values("pk")),
+                )
                 if can_edit
                 else None
             ),

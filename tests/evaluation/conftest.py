@@ -115,3 +115,95 @@ def other_case(other_site, other_manager):
         site=other_site, name="2026", starts_on=dt.date(2026, 1, 1), ends_on=dt.date(2026, 12, 31)
     )
     return make_case(other_site, other_round, other_manager, first_name="Aarhusian")
+
+
+def record_evaluation(pair, by, *, aware="yes", hindering=True, theory=None):
+    """Outcomes, contexts, mechanisms, visits and a linked ICAMO configuration for one case."""
+    from evaluation import services
+    from evaluation.models import TheoryConfiguration
+
+    services.nurse_visit_save(
+        peer=pair.peer,
+        kind="pre",
+        by=by,
+        values={
+            "visited_on": dt.date(2026, 1, 20),
+            "hba1c_mmol_mol": 70,
+            "systolic_mmhg": 150,
+            "diastolic_mmhg": 90,
+            "weight_kg": 100,
+            "height_cm": 180,
+            "complications": ["hypertension", "neuropathy"],
+            "other_diagnoses": ["depression"],
+            **{f"who5_{i}": 2 for i in range(1, 6)},
+            **{f"paid5_{i}": 2 for i in range(1, 6)},
+        },
+    )
+    services.nurse_visit_save(
+        peer=pair.peer,
+        kind="post",
+        by=by,
+        values={
+            "visited_on": dt.date(2026, 8, 3),
+            "hba1c_mmol_mol": 62,
+            "systolic_mmhg": 140,
+            "diastolic_mmhg": 85,
+            "weight_kg": 98,
+            "height_cm": 180,
+            **{f"who5_{i}": 3 for i in range(1, 6)},
+            **{f"paid5_{i}": 1 for i in range(1, 6)},
+        },
+    )
+    for person, values in (
+        (pair.peer, {"origin": "danish", "education": "short", "employment": "unemployed"}),
+        (pair.supporter, {"origin": "danish", "education": "long", "employment": "retired"}),
+    ):
+        services.background_save(participant=person, values=values, by=by)
+    outcome = services.outcome_save(pair=pair, kind="self_care_awareness", result=aware, by=by)
+    services.outcome_save(pair=pair, kind="self_management", result="no", by=by)
+    context = services.context_add(
+        pair=pair,
+        subject="peer",
+        category="finances_occupation",
+        influence="hindering" if hindering else "facilitating",
+        by=by,
+    )
+    mechanism = services.mechanism_add(pair=pair, category="trust", actor="both", by=by)
+    configuration = None
+    if theory is not None:
+        configuration = TheoryConfiguration.objects.filter(theory=theory).first()
+    return services.case_configuration_add(
+        pair=pair,
+        intervention="meetings",
+        actor="both",
+        mechanism=mechanism,
+        outcome=outcome,
+        contexts=[context],
+        theory_configuration=configuration,
+        stance="supports",
+        by=by,
+    )
+
+
+@pytest.fixture
+def theory(site, evaluator):
+    from evaluation import services
+
+    initial = services.theory_create(
+        site=site, kind="initial", title="Initial programme theory", by=evaluator
+    )
+    services.theory_configuration_save(
+        theory=initial,
+        by=evaluator,
+        values={
+            "code": "ICAMO 1",
+            "intervention": "meetings",
+            "context": "Peers' life circumstances",
+            "actor": "both",
+            "resource": "lived_experience",
+            "reasonings": ["trust", "being_equal"],
+            "outcome": "self_care_awareness",
+            "statement": "Being with a like-minded person builds trust.",
+        },
+    )
+    return initial
