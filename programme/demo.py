@@ -2,7 +2,12 @@
 
 Mirrors the seed paper's recruitment: ten supporters (5 Centre for Diabetes, 2 Danish Diabetes
 Association, 1 GP, 2 web page) and twelve peers (6 Centre for Diabetes, 2 home care, 1 GP, 3 from
-other channels). Every step is keyed on natural keys, so running it twice changes nothing.
+other channels). Everyone is screened eligible after an initial conversation and has given
+programme consent; two peers declined the evaluation's interviews, as in the study. The
+supporters took the two-day course in January (one made up day 2 on the March course), and a
+year of bimonthly supervision and network meetings runs from February, with attendance, dilemmas
+and follow-up actions for the sessions that have taken place. Every step is keyed on natural
+keys, so running it twice changes nothing.
 """
 
 from __future__ import annotations
@@ -10,10 +15,12 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field
 
+from django.utils import timezone
+
 from tod.accounts.models import Role, Site, User
 from tod.accounts.services import user_create
 
-from .models import Kind, Participant, ReferralChannel, Round, Sex
+from .models import Course, Kind, Participant, ReferralChannel, Round, Sex, TrainingDay
 
 DEMO_PASSWORD = "together-on-diabetes"
 
@@ -136,4 +143,196 @@ def seed() -> DemoContext:
         first_supporter.user = supporter_user
         first_supporter.save(update_fields=["user"])
     ctx.users["supporter"] = supporter_user
+    _seed_recruitment(ctx)
+    _seed_training(ctx)
+    _seed_supervision(ctx)
+    _seed_web_referral(small_site, small_round)
     return ctx
+
+
+# Two peers took part in the programme but declined the evaluation's interviews.
+DECLINED_EVALUATION = {("Karen", "Holm"), ("Ulla", "Schmidt")}
+
+
+def _seed_recruitment(ctx: DemoContext) -> None:
+    from . import services
+    from .models import CRITERIA, Answer, ConsentDecision, ConsentMethod, ConsentPurpose
+
+    manager = ctx.users["manager"]
+    people = ctx.supporters + ctx.peers
+    for index, participant in enumerate(people):
+        met = dt.date(2025, 11, 3) + dt.timedelta(days=index)
+        if not participant.conversations.exists():
+            services.conversation_record(
+                participant=participant,
+                held_on=met,
+                notes="Første samtale: motivation, hverdag, ønsker til en makker.",
+                by=manager,
+            )
+        if not participant.screenings.exists():
+            services.screening_record(
+                participant=participant,
+                screened_on=met,
+                answers={code: Answer.YES for code, _label in CRITERIA[participant.kind]},
+                by=manager,
+            )
+        if not participant.consents.exists():
+            services.consent_record(
+                participant=participant,
+                purpose=ConsentPurpose.PROGRAMME,
+                decision=ConsentDecision.GIVEN,
+                decided_on=met + dt.timedelta(days=7),
+                method=ConsentMethod.WRITTEN,
+                by=manager,
+            )
+            declined = (participant.first_name, participant.last_name) in DECLINED_EVALUATION
+            services.consent_record(
+                participant=participant,
+                purpose=ConsentPurpose.EVALUATION,
+                decision=ConsentDecision.DECLINED if declined else ConsentDecision.GIVEN,
+                decided_on=met + dt.timedelta(days=7),
+                method=ConsentMethod.WRITTEN,
+                by=manager,
+                note="Ønsker ikke at blive interviewet." if declined else "",
+            )
+
+
+def _at(day: dt.date, hour: int) -> dt.datetime:
+    return timezone.make_aware(dt.datetime.combine(day, dt.time(hour)))
+
+
+def _course(ctx: DemoContext, name: str, day1: dt.date, day2: dt.date) -> Course:
+    course, _ = Course.objects.get_or_create(
+        site=ctx.site,
+        name=name,
+        defaults={
+            "round": ctx.round,
+            "trainer": "Lene Kragh, sygeplejerske",
+            "capacity": 12,
+            "created_by": ctx.users["manager"],
+        },
+    )
+    for number, day in ((1, day1), (2, day2)):
+        TrainingDay.objects.get_or_create(
+            course=course,
+            number=number,
+            defaults={
+                "starts_at": _at(day, 9),
+                "ends_at": _at(day, 15),
+                "place": "Steno Diabetes Center Copenhagen, Borgmester Ib Juuls Vej 83",
+            },
+        )
+    return course
+
+
+def _seed_training(ctx: DemoContext) -> None:
+    """The January course; the last supporter missed day 2 and made it up in March."""
+    from . import services
+    from .models import CourseInvitation, TrainingAttendance
+
+    manager = ctx.users["manager"]
+    january = _course(ctx, "Makkerkursus januar 2026", dt.date(2026, 1, 12), dt.date(2026, 1, 19))
+    march = _course(ctx, "Makkerkursus marts 2026", dt.date(2026, 3, 9), dt.date(2026, 3, 16))
+    late = ctx.supporters[-1]
+    if not CourseInvitation.objects.filter(course=january).exists():
+        services.course_invite(course=january, participants=ctx.supporters, by=manager)
+        for day in january.days.all():
+            attended = {p.pk: not (p.pk == late.pk and day.number == 2) for p in ctx.supporters}
+            services.training_attendance_record(
+                day=day, attended=attended, by=manager, now=day.ends_at
+            )
+    if not TrainingAttendance.objects.filter(day__course=march).exists():
+        services.course_invite(course=march, participants=[late], by=manager)
+        day2 = march.days.get(number=2)
+        services.training_attendance_record(
+            day=day2, attended={late.pk: True}, by=manager, now=day2.ends_at
+        )
+
+
+DILEMMAS = [
+    ("role", "Min makker vil helst bare snakke om alt andet end diabetes. Er jeg så en ven?"),
+    ("contact", "Min makker aflyser ofte i sidste øjeblik. Hvor mange gange skal jeg ringe?"),
+    ("life_circumstances", "Min makker har mistet sit job og har svært ved at betale medicin."),
+    ("boundaries", "Hvor meget skal jeg hjælpe med praktiske ting som indkøb?"),
+    ("health_care", "Min makker tør ikke gå til lægen. Kan jeg tage med?"),
+    ("health", "Min makker spiser meget sukker. Hvordan taler jeg om det uden at belære?"),
+]
+
+
+def _seed_supervision(ctx: DemoContext) -> None:
+    """A year of bimonthly supervision (from February) and network meetings (from March)."""
+    from .models import (
+        Dilemma,
+        FollowUpAction,
+        Session,
+        SessionInvitation,
+        SessionKind,
+        SuggestedTopic,
+    )
+
+    manager, supervisor = ctx.users["manager"], ctx.users["supervisor"]
+    now = timezone.now()
+    plan = [
+        (SessionKind.SUPERVISION, dt.date(2026, month, 4), supervisor)
+        for month in (2, 4, 6, 8, 10, 12)
+    ] + [(SessionKind.NETWORK, dt.date(2026, month, 18), None) for month in (3, 5, 7, 9, 11)]
+    plan.append((SessionKind.NETWORK, dt.date(2027, 1, 20), None))
+    for index, (kind, day, leader) in enumerate(sorted(plan, key=lambda item: item[1])):
+        session, _ = Session.objects.get_or_create(
+            site=ctx.site,
+            kind=kind,
+            starts_at=_at(day, 16),
+            defaults={
+                "round": ctx.round,
+                "ends_at": _at(day, 18),
+                "place": "Diabetesforeningen, Rosenørns Allé 18",
+                "leader": leader,
+                "created_by": manager,
+            },
+        )
+        for position, supporter in enumerate(ctx.supporters):
+            invitation, _ = SessionInvitation.objects.get_or_create(
+                session=session, participant=supporter
+            )
+            if session.ends_at <= now and invitation.attended is None:
+                invitation.attended = (position + index) % 4 != 0
+                invitation.save(update_fields=["attended"])
+        if session.ends_at <= now:
+            theme, text = DILEMMAS[index % len(DILEMMAS)]
+            Dilemma.objects.get_or_create(
+                session=session, text=text, defaults={"theme": theme, "recorded_by": manager}
+            )
+            FollowUpAction.objects.get_or_create(
+                session=session,
+                text="Del kontaktoplysninger på kommunens gældsrådgivning"
+                if theme == "life_circumstances"
+                else "Tag emnet op igen på næste netværksmøde",
+                defaults={"responsible": "Maria Holm", "created_by": manager},
+            )
+            if kind == SessionKind.SUPERVISION and not session.notes:
+                session.notes = "God stemning. Flere oplever at rollen er mere ven end coach."
+                session.save(update_fields=["notes"])
+    SuggestedTopic.objects.get_or_create(
+        site=ctx.site,
+        text="Hvordan støtter jeg en makker, der ikke vil tale om sin diabetes?",
+        defaults={"source_label": "Logbog", "suggested_by": manager},
+    )
+
+
+def _seed_web_referral(site: Site, round_: Round) -> None:
+    """Someone filled the public form in Aarhus and waits to be screened."""
+    Participant.objects.get_or_create(
+        site=site,
+        first_name="Jonas",
+        last_name="Berg",
+        date_of_birth=dt.date(1966, 4, 12),
+        defaults={
+            "round": round_,
+            "kind": Kind.SUPPORTER,
+            "sex": Sex.MALE,
+            "referral_channel": ReferralChannel.WEB_PAGE,
+            "postcode": "8000",
+            "email": "jonas.berg@demo.invalid",
+            "referral_note": "Jeg har haft type 2-diabetes i 12 år og vil gerne hjælpe andre.",
+        },
+    )

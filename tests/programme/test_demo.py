@@ -1,0 +1,41 @@
+"""The demo shows every part of components 1, 2 and 5."""
+
+import io
+
+import pytest
+import time_machine
+from django.core.management import call_command
+
+from programme.models import (
+    Course,
+    Dilemma,
+    Participant,
+    Session,
+    SessionKind,
+    SuggestedTopic,
+)
+
+
+@pytest.fixture
+def frozen_clock():
+    """The demo is dated in 2026; seed it on 26 November 2026."""
+    import datetime as dt
+
+    with time_machine.travel(dt.datetime(2026, 11, 26, 8, tzinfo=dt.UTC), tick=False):
+        yield
+
+
+def test_demo_has_screenings_consents_a_course_and_a_year_of_sessions(db):
+    call_command("seed_demo", stdout=io.StringIO())
+    copenhagen = Participant.objects.filter(site__slug="copenhagen")
+    assert copenhagen.eligible_peers().count() == 12
+    assert copenhagen.eligible_supporters().count() == 10
+    assert copenhagen.with_evaluation_consent().count() == 20  # two peers declined
+    assert Course.objects.filter(site__slug="copenhagen").count() == 2
+    sessions = Session.objects.filter(site__slug="copenhagen")
+    assert sessions.filter(kind=SessionKind.SUPERVISION).count() == 6
+    assert sessions.filter(kind=SessionKind.NETWORK).count() == 6
+    assert Dilemma.objects.exists()
+    assert SuggestedTopic.objects.open().exists()
+    aarhus = Participant.objects.filter(site__slug="aarhus", referral_channel="web_page")
+    assert aarhus.get().screenings.count() == 0
