@@ -1,7 +1,93 @@
-"""This app's part of the demo programme (see programme.demo). Idempotent."""
+"""This app's part of the demo programme (see programme.demo). Idempotent.
 
+Every demo participant gets a match survey (version 1, keyed on the participant). The first
+four Copenhagen peers are matched with the first four supporters and both have agreed (the
+logbooks demo holds their match meetings); peer 10 is proposed to supporter 10 and waits for
+their answers; peers 11 and 12 wait in the pool, where Hanne (supporter 1, like the study's
+supporter with three peers) has room for more, so "Propose pairs" has something to do.
+"""
+
+from __future__ import annotations
+
+from matching.models import MatchSurvey, MatchWeights, Pair
 from programme.demo import DemoContext
+
+from . import services
+
+ETHNICITIES = ["danish", "danish", "danish", "non_western", "danish", "western"]
+EDUCATIONS = ["basic", "short", "short", "medium", "basic", "long"]
+SUPPORTER_OCCUPATIONS = ["retired", "employed", "retired", "disability_pension", "employed"]
+PEER_OCCUPATIONS = ["disability_pension", "unemployed", "sick_leave", "retired"]
+ACTIVITIES = [
+    ["walks", "company"],
+    ["cooking", "health_system"],
+    ["company", "medication"],
+    ["walks", "shopping", "social"],
+    ["health_system", "emotional"],
+]
+SLOTS = [
+    ["weekday_morning", "weekday_afternoon"],
+    ["weekday_afternoon"],
+    ["weekday_morning", "weekend_morning"],
+    ["weekday_evening", "weekend_afternoon"],
+]
+MOTIVATION = {
+    "supporter": "Jeg ved, hvor svært det kan være, og vil gerne give noget videre.",
+    "peer": "Jeg vil gerne have en at gå tur og snakke med om min diabetes.",
+}
+
+# (supporter index, peer index) agreed by both, and one proposed pair awaiting answers.
+AGREED = [(0, 0), (1, 1), (2, 2), (3, 3)]
+PROPOSED = [(9, 9)]
+
+
+def _survey_values(kind: str, index: int, participant) -> dict:
+    values = {
+        "ethnicity": ETHNICITIES[index % len(ETHNICITIES)],
+        "education": EDUCATIONS[index % len(EDUCATIONS)],
+        "occupation": (SUPPORTER_OCCUPATIONS if kind == "supporter" else PEER_OCCUPATIONS)[
+            index % (5 if kind == "supporter" else 4)
+        ],
+        "languages": ["da", "ar"] if index % 6 == 3 else ["da"],
+        "postcode": participant.postcode,
+        "motivation": MOTIVATION[kind],
+        "activities": ACTIVITIES[index % len(ACTIVITIES)],
+        "years_with_t2d": 3 + (index * 4) % 17,
+        "availability": SLOTS[index % len(SLOTS)],
+        "smokes": kind == "supporter" and index == 7,
+        "has_pets": kind == "supporter" and index in (4, 8),
+        "max_distance_km": 15 if kind == "peer" else None,
+    }
+    if kind == "supporter":
+        values["support_work_experience"] = index in (0, 2, 5, 7)
+        values["capacity"] = 3 if index == 0 else 1
+        values["vulnerabilities"] = ["substance_use"] if index in (5, 6) else []
+    else:
+        values["vulnerabilities"] = [["isolation"], ["mental_health"], ["finances"]][index % 3]
+        values["non_smoker_required"] = index == 10
+        values["pet_allergy"] = index == 11
+    return values
 
 
 def seed(ctx: DemoContext) -> None:
-    return None
+    manager = ctx.users["manager"]
+    MatchWeights.objects.get_or_create(site=ctx.site)
+    for kind, people in (("supporter", ctx.supporters), ("peer", ctx.peers)):
+        for index, participant in enumerate(people):
+            MatchSurvey.objects.get_or_create(
+                participant=participant,
+                version=1,
+                defaults={
+                    "is_current": True,
+                    "filled_by": manager,
+                    **_survey_values(kind, index, participant),
+                },
+            )
+    for supporter_index, peer_index in AGREED + PROPOSED:
+        supporter, peer = ctx.supporters[supporter_index], ctx.peers[peer_index]
+        if Pair.objects.filter(peer=peer).exists():
+            continue
+        pair = services.pair_propose(peer=peer, supporter=supporter, by=manager)
+        if (supporter_index, peer_index) in AGREED:
+            services.pair_answer_record(pair=pair, side="peer", agreed=True, by=manager)
+            services.pair_answer_record(pair=pair, side="supporter", agreed=True, by=manager)

@@ -1,0 +1,355 @@
+"""The manager's matching pages and the supporter's own survey: access per role, forms, and
+constant queries for small and large pools."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+from django.urls import reverse
+
+from matching import services
+from matching.models import MatchRule, MatchSurvey, MatchWeights, Pair, PairStatus, RuleKind
+from programme.models import Kind, Participant
+
+pytestmark = pytest.mark.django_db
+
+STAFF_WITHOUT_MATCHING = ["supporter", "nurse", "supervisor", "evaluator", "outsider"]
+
+
+@pytest.fixture
+def proposed(manager, peer, pool_supporter):
+    return services.pair_propose(peer=peer, supporter=pool_supporter, by=manager)
+
+
+def survey_post(**overrides):
+    data = {
+        "ethnicity": "danish",
+        "education": "short",
+        "occupation": "retired",
+        "languages": ["da"],
+        "postcode": "2200",
+        "motivation": "To meet someone",
+        "activities": ["walks"],
+        "years_with_t2d": "5",
+        "availability": ["weekday_morning"],
+        "capacity": "1",
+        "max_distance_km": "",
+        "age_min": "",
+        "age_max": "",
+        "sex_required": "",
+    }
+    data.update(overrides)
+    return data
+
+
+def urls(peer, supporter, pair):
+    return [
+        reverse("matching:board"),
+        reverse("matching:candidates", args=[peer.pk]),
+        reverse("matching:compare", args=[peer.pk, supporter.pk]),
+        reverse("matching:pair_list"),
+        reverse("matching:pair_detail", args=[pair.pk]),
+        reverse("matching:surveys"),
+        reverse("matching:survey_edit", args=[peer.pk]),
+        reverse("matching:weights"),
+    ]
+
+
+def test_manager_opens_every_page(client, manager, peer, pool_supporter, proposed):
+    client.force_login(manager)
+    for url in urls(peer, pool_supporter, proposed):
+        assert client.get(url).status_code == 200, url
+
+
+@pytest.mark.parametrize("persona", STAFF_WITHOUT_MATCHING)
+def test_other_roles_are_refused(client, request, persona, peer, pool_supporter, proposed):
+    client.force_login(request.getfixturevalue(persona))
+    for url in urls(peer, pool_supporter, proposed):
+        assert client.get(url).status_code == 403, url
+
+
+def test_anonymous_goes_to_login(client, peer, pool_supporter, proposed):
+    for url in urls(peer, pool_supporter, proposed):
+        response = client.get(url)
+        assert response.status_code == 302 and reverse("login") in response["Location"]
+
+
+def test_other_sites_manager_gets_404(client, other_manager, site, peer, pool_supporter, proposed):
+    client.force_login(other_manager)
+    every = urls(peer, pool_supporter, proposed)
+    for url in [every[1], every[2], every[4], every[6]]:
+        assert client.get(url).status_code == 404, url
+    assert client.get(reverse("matching:board"), {"site": site.pk}).status_code == 404
+    assert client.get(reverse("matching:board"), {"site": "x"}).status_code == 404
+    post = client.post(reverse("matching:rule_create", args=[peer.pk, pool_supporter.pk, "forbid"]))
+    assert post.status_code == 404
+    assert client.post(reverse("matching:pair_answer", args=[proposed.pk])).status_code == 404
+    assert not MatchRule.objects.exists()
+
+
+def test_other_sites_manager_sees_their_own_empty_board(client, other_manager, peer):
+    client.force_login(other_manager)
+    page = client.get(reverse("matching:board")).content.decode()
+    assert "Aarhus" in page and peer.first_name not in page
+
+
+# --- proposals -----------------------------------------------------------------------------------
+
+
+def test_propose_then_accept_from_the_board(client, manager, site, pool_factory):
+    peers = pool_factory(Kind.PEER, 2)
+    pool_factory(Kind.SUPPORTER, 2)
+    client.force_login(manager)
+    response = client.post(reverse("matching:run_start"), {"site": site.pk}, follow=True)
+    page = response.content.decode()
+    assert peers[0].first_name in page and peers[1].first_name in page
+    proposal = response.context["page"].object_list[0]
+    response = client.post(reverse("matching:proposal_accept", args=[proposal.pk]))
+    pair = Pair.objects.get()
+    assert response["Location"] == reverse("matching:pair_detail", args=[pair.pk])
+    assert pair.proposal == proposal and pair.status == PairStatus.PROPOSED
+    # accepting twice is refused with a message, not a 500
+    again = client.post(reverse("matching:proposal_accept", args=[proposal.pk]), follow=True)
+    assert again.status_code == 200 and Pair.objects.count() == 1
+
+
+def test_board_queries_do_not_grow_with_the_pool(
+    client, manager, site, pool_factory, django_assert_max_num_queries
+):
+    client.force_login(manager)
+    pool_factory(Kind.PEER, 5)
+    pool_factory(Kind.SUPPORTER, 5)
+    services.match_run_start(site=site, by=manager)
+    with django_assert_max_num_queries(14):
+        assert client.get(reverse("matching:board")).status_code == 200
+    pool_factory(Kind.PEER, 300)
+    pool_factory(Kind.SUPPORTER, 300)
+    services.match_run_start(site=site, by=manager)
+    with django_assert_max_num_queries(14):
+        response = client.get(reverse("matching:board"))
+    assert len(response.context["page"].object_list) == 25
+
+
+@pytest.mark.parametrize("candidates", [10, 1000])
+def test_candidates_page_runs_constant_queries(
+    client, manager, peer, pool_factory, candidates, django_assert_max_num_queries
+):
+    pool_factory(Kind.SUPPORTER, candidates)
+    client.force_login(manager)
+    with django_assert_max_num_queries(20):
+        response = client.get(reverse("matching:candidates", args=[peer.pk]))
+    assert response.status_code == 200
+    assert len(response.context["rows"]) == min(candidates, 25)
+    assert response.context["page"].paginator.count == candidates
+
+
+def test_candidates_are_ranked_with_excluded_last_and_explained(
+    client, manager, peer, pool_factory
+):
+    good, far, smoker = pool_factory(Kind.SUPPORTER, 3)
+    services.survey_submit(participant=far, answers={"postcode": "8000"}, by=manager)
+    services.survey_submit(participant=peer, answers={"non_smoker_required": True}, by=manager)
+    services.survey_submit(participant=smoker, answers={"smokes": True}, by=manager)
+    client.force_login(manager)
+    response = client.get(reverse("matching:candidates", args=[peer.pk]))
+    rows = response.context["rows"]
+    assert [r["supporter"] for r in rows] == [good, far, smoker]
+    assert rows[0]["explanation"]["total"] > rows[1]["explanation"]["total"]
+    assert rows[2]["excluded"]
+    page = response.content.decode()
+    assert "non-smoker" in page or "ikke-ryger" in page.lower()
+
+
+def test_lock_and_forbid_from_the_candidates(client, manager, peer, pool_supporter):
+    client.force_login(manager)
+    url = reverse("matching:rule_create", args=[peer.pk, pool_supporter.pk, "forbid"])
+    client.post(url, {"reason": "Neighbours"})
+    rule = MatchRule.objects.get()
+    assert (rule.kind, rule.reason) == (RuleKind.FORBID, "Neighbours")
+    page = client.get(reverse("matching:candidates", args=[peer.pk]))
+    assert page.context["rows"][0]["excluded"]
+    client.post(reverse("matching:rule_delete", args=[rule.pk]))
+    assert not MatchRule.objects.exists()
+    bad = client.post(reverse("matching:rule_create", args=[peer.pk, pool_supporter.pk, "maybe"]))
+    assert bad.status_code == 404
+    assert client.get(url).status_code == 405
+
+
+def test_compare_highlights_shared_answers_and_conflicts(client, manager, peer, pool_supporter):
+    services.survey_submit(participant=pool_supporter, answers={"has_pets": True}, by=manager)
+    services.survey_submit(participant=peer, answers={"pet_allergy": True}, by=manager)
+    client.force_login(manager)
+    response = client.get(reverse("matching:compare", args=[peer.pk, pool_supporter.pk]))
+    states = {str(row[0]): row[3] for row in response.context["rows"]}
+    assert states["Sex"] == "shared" or "shared" in states.values()
+    assert "conflict" in states.values()
+    assert response.context["explanation"]["exclusions"] == [["pets", "peer"]]
+    assert "table-danger" in response.content.decode()
+
+
+def test_manager_overrides_with_another_candidate(client, manager, peer, pool_supporter):
+    client.force_login(manager)
+    response = client.post(reverse("matching:pair_create", args=[peer.pk, pool_supporter.pk]))
+    pair = Pair.objects.get()
+    assert response["Location"] == reverse("matching:pair_detail", args=[pair.pk])
+
+
+def test_excluded_pair_cannot_be_formed_through_the_page(client, manager, peer, pool_supporter):
+    services.survey_submit(participant=peer, answers={"sex_required": "male"}, by=manager)
+    client.force_login(manager)
+    response = client.post(
+        reverse("matching:pair_create", args=[peer.pk, pool_supporter.pk]), follow=True
+    )
+    assert response.status_code == 200 and not Pair.objects.exists()
+
+
+# --- a pair on its way ---------------------------------------------------------------------------
+
+
+def test_answers_schedule_and_match_meeting_through_the_pages(client, manager, proposed):
+    client.force_login(manager)
+    answer = reverse("matching:pair_answer", args=[proposed.pk])
+    assert client.post(answer, {"side": "peer", "answer": "refused"}).status_code == 400
+    client.post(answer, {"side": "peer", "answer": "agreed"})
+    client.post(answer, {"side": "supporter", "answer": "agreed"})
+    proposed.refresh_from_db()
+    assert proposed.status == PairStatus.AGREED
+    schedule = reverse("matching:pair_schedule", args=[proposed.pk])
+    assert client.post(schedule, {"at": "not a date", "place": "x"}).status_code == 400
+    client.post(schedule, {"at": "2026-03-02T10:00", "place": "Café"})
+    meeting = reverse("matching:pair_meeting", args=[proposed.pk])
+    assert client.post(meeting, {"held_on": "2026-03-02"}).status_code == 400
+    client.post(
+        meeting,
+        {
+            "held_on": "2026-03-02",
+            "expectations": "Company",
+            "wishes": "Walks",
+            "weekday": "0",
+            "time": "10:00",
+            "place": "Park",
+        },
+    )
+    proposed.refresh_from_db()
+    assert proposed.status == PairStatus.ACTIVE
+    assert proposed.match_meeting_place == "Café" and proposed.wishes == "Walks"
+    assert proposed.started_on == dt.date(2026, 3, 2)
+
+
+def test_refusal_through_the_page_needs_a_reason_and_excludes(client, manager, proposed):
+    client.force_login(manager)
+    client.post(
+        reverse("matching:pair_answer", args=[proposed.pk]),
+        {"side": "supporter", "answer": "refused", "reason": "Lives too far"},
+    )
+    proposed.refresh_from_db()
+    assert proposed.status == PairStatus.REFUSED
+    assert MatchRule.objects.get().kind == RuleKind.FORBID
+
+
+def test_substitute_through_the_page(client, manager, peer, pool_factory):
+    first, second = pool_factory(Kind.SUPPORTER, 2)
+    pair = services.pair_propose(peer=peer, supporter=first, by=manager)
+    Pair.objects.filter(pk=pair.pk).update(status=PairStatus.ACTIVE)
+    client.force_login(manager)
+    url = reverse("matching:pair_substitute", args=[pair.pk])
+    assert client.post(url, {"supporter": first.pk, "reason": "x"}).status_code == 400
+    response = client.post(url, {"supporter": second.pk, "reason": "Ill health"})
+    successor = Pair.objects.get(previous_pair=pair)
+    assert response["Location"] == reverse("matching:pair_detail", args=[successor.pk])
+
+
+def test_pair_list_paginates_in_constant_queries(
+    client, manager, pool_factory, django_assert_max_num_queries
+):
+    client.force_login(manager)
+    supporters = pool_factory(Kind.SUPPORTER, 1, capacity=5)
+    for p in pool_factory(Kind.PEER, 2):
+        services.pair_propose(peer=p, supporter=supporters[0], by=manager)
+    with django_assert_max_num_queries(10):
+        client.get(reverse("matching:pair_list"))
+    many = pool_factory(Kind.PEER, 40)
+    Pair.objects.bulk_create(
+        Pair(site_id=p.site_id, peer=p, supporter=supporters[0], status=PairStatus.PROPOSED)
+        for p in many
+    )
+    with django_assert_max_num_queries(10):
+        response = client.get(reverse("matching:pair_list"))
+    assert len(response.context["page"].object_list) == 25
+
+
+# --- surveys and weights -------------------------------------------------------------------------
+
+
+def test_manager_fills_the_peers_survey(client, manager, site):
+    person = Participant.objects.create(
+        site=site,
+        kind=Kind.PEER,
+        first_name="Ny",
+        last_name="Peer",
+        date_of_birth=dt.date(1960, 1, 1),
+        sex="male",
+        referral_channel="other",
+    )
+    client.force_login(manager)
+    url = reverse("matching:survey_edit", args=[person.pk])
+    bad = client.post(url, survey_post(postcode="22", age_min="70", age_max="40"))
+    assert bad.status_code == 400
+    assert set(bad.context["form"].errors) == {"postcode", "age_max"}
+    response = client.post(url, survey_post(vulnerabilities=["isolation"]))
+    assert response.status_code == 302
+    survey = MatchSurvey.objects.get(participant=person)
+    assert survey.vulnerabilities == ["isolation"] and survey.filled_by == manager
+    client.post(url, survey_post(vulnerabilities=["isolation", "finances"]))
+    assert MatchSurvey.objects.filter(participant=person).count() == 2
+
+
+def test_supporter_fills_their_own_survey_only(client, supporter, other_supporter):
+    client.force_login(supporter)
+    url = reverse("matching:my_survey")
+    assert client.get(url).status_code == 200
+    client.post(url, survey_post(capacity="3", activities=["cooking"]))
+    survey = MatchSurvey.objects.get()
+    assert survey.participant.user == supporter and survey.capacity == 3
+    client.force_login(other_supporter)
+    page = client.get(url)
+    assert page.context["survey"] is None
+
+
+def test_my_survey_is_for_supporters_only(client, manager, nurse):
+    for user in (manager, nurse):
+        client.force_login(user)
+        assert client.get(reverse("matching:my_survey")).status_code == 403
+
+
+def test_weights_page_validates_and_saves(client, manager, site):
+    client.force_login(manager)
+    url = reverse("matching:weights")
+    values = {"similarity": 5, "language": 1, "distance": 1, "needs": 1, "availability": 1}
+    assert client.post(url, {**values, "experience": 99}).status_code == 400
+    client.post(url, {**values, "experience": 0})
+    assert MatchWeights.objects.get(site=site).similarity == 5
+
+
+def test_survey_list_shows_who_misses_a_survey(client, manager, pool_factory):
+    (without,) = pool_factory(Kind.PEER, 1, survey=False)
+    client.force_login(manager)
+    response = client.get(reverse("matching:surveys"), {"kind": "peer"})
+    assert response.context["page"].object_list[0] == without
+
+
+# --- dashboards and menu -------------------------------------------------------------------------
+
+
+def test_manager_dashboard_shows_the_matching_panel(client, manager, peer):
+    client.force_login(manager)
+    page = client.get(reverse("programme:dashboard")).content.decode()
+    assert reverse("matching:board") in page
+
+
+def test_supporter_dashboard_links_to_the_survey(client, supporter):
+    client.force_login(supporter)
+    page = client.get(reverse("programme:supporter_home")).content.decode()
+    assert reverse("matching:my_survey") in page
+    assert f'"{reverse("matching:board")}"' not in page
