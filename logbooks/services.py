@@ -88,7 +88,7 @@ def meeting_reminders_sync(meeting: Meeting) -> None:
         context = {"when": meeting.planned_at.isoformat(), "place": meeting.place}
         if supporter_user is not None:
             for reminder in outbox_plan_for_user(
-                key=f"{topic}:{stamp}:supporter",
+                key=f"{topic}:{stamp}:user{supporter_user.pk}",
                 user=supporter_user,
                 kind=ReminderKind.MEETING,
                 due_at=due,
@@ -120,7 +120,7 @@ def meeting_reminders_sync(meeting: Meeting) -> None:
         day = meeting.meeting_date()
         for number, after in enumerate(LOGBOOK_REMINDER_AFTER, start=1):
             for reminder in outbox_plan_for_user(
-                key=f"{topic}:{day:%Y%m%d}:logbook{number}",
+                key=f"{topic}:{day:%Y%m%d}:logbook{number}:user{supporter_user.pk}",
                 user=supporter_user,
                 kind=ReminderKind.LOGBOOK,
                 due_at=local_datetime(day + after, LOGBOOK_REMINDER_TIME),
