@@ -121,7 +121,7 @@ def session_series(request: HttpRequest) -> HttpResponse:
         {
             "form": form,
             "title": _("Plan a series of sessions"),
-            "intro": _("Bimonthly by default: the same weekday of the month at the same time."),
+            "intro": _("Bimonthly by default: the same day of the month at the same time."),
         },
     )
 

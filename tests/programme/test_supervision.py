@@ -140,7 +140,7 @@ def test_supervisor_records_notes_dilemmas_and_actions(
     )
     session.refresh_from_db()
     assert session.notes == "Good discussion"
-    assert Dilemma.objects.get().get_theme_display() == "The supporter's role and expectations"
+    assert Dilemma.objects.get().theme == "role"
     action = FollowUpAction.objects.get()
     client.post(reverse("programme:action_done", args=[action.pk]), {"done": "1"})
     action.refresh_from_db()
