@@ -417,6 +417,7 @@ def engagement_rows(user) -> list[dict]:
             "started_on",
             "ended_on",
             "mechanism_items",
+            "similarities",
             "peer__sex",
             "peer__date_of_birth",
             "peer__evaluation_background__origin",
@@ -451,7 +452,12 @@ def engagement_rows(user) -> list[dict]:
             {
                 "id": row["id"],
                 "case": case_pseudonym(row["id"]),
-                "similarities": similarities(side("peer"), side("supporter")),
+                # The matching's count from the match surveys when it has one; else computed.
+                "similarities": (
+                    row["similarities"]
+                    if row["similarities"] is not None
+                    else similarities(side("peer"), side("supporter"))
+                ),
                 "meetings": held,
                 "meetings_per_month": (
                     round(held / months, 1) if held is not None and months else None
