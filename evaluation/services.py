@@ -10,6 +10,7 @@ import datetime as dt
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -72,6 +73,8 @@ def nurse_visit_save(
     visit.compute_scores()
     visit.updated_at = timezone.now()
     visit.save()
+    if kind == "post":
+        nurse_post_visit_reminders_cancel(peer=peer)
     return visit
 
 
@@ -300,3 +303,75 @@ def meaning_unit_add(
 
 def today() -> dt.date:
     return timezone.localdate()
+
+
+# --- The post-visit reminder ---------------------------------------------------------------------
+
+REMIND_DAYS_BEFORE = 14
+REMIND_AT_HOUR = 9
+
+
+def _topic(peer_id: int) -> str:
+    return f"evaluation:post-visit:{peer_id}"
+
+
+def nurse_post_visit_reminders_plan(*, now: dt.datetime | None = None) -> int:
+    """Plan, through the outbox, a reminder to each nurse of the site two weeks before a peer's
+    post-visit is due (six months after the pair started, or when it ended earlier).
+
+    Idempotent and catch-up safe: keyed per peer and nurse, so a daily run plans each reminder
+    once and a missed run is made up by the next (a due time in the past is sent at once).
+    Returns the number of reminders planned or kept."""
+    from matching.models import Pair
+    from tod.accounts.models import Role, Site, User
+    from tod.outbox.models import ReminderKind
+    from tod.outbox.services import outbox_plan_for_user
+
+    from .models import post_visit_due_on
+    from .reports import STARTED
+    from .selectors import evaluation_consent_q
+
+    now = now or timezone.now()
+    pairs = (
+        Pair.objects.filter(status__in=STARTED, started_on__isnull=False)
+        .filter(evaluation_consent_q("peer__"))
+        .exclude(peer__nurse_visits__kind="post")
+        .order_by("peer_id", "-started_on")
+        .values("peer_id", "site_id", "started_on", "ended_on")
+    )
+    latest: dict[int, dict] = {}
+    for row in pairs:
+        latest.setdefault(row["peer_id"], row)
+    nurses: dict[int, list] = {}
+    for nurse in User.objects.filter(role=Role.NURSE, is_active=True).prefetch_related("sites"):
+        for site in nurse.sites.all():
+            nurses.setdefault(site.id, []).append(nurse)
+    sites = Site.objects.in_bulk(list(nurses))
+    planned = 0
+    for peer_id, row in latest.items():
+        if row["site_id"] not in sites:
+            continue
+        due = post_visit_due_on(row["started_on"], row["ended_on"])
+        remind_on = due - dt.timedelta(days=REMIND_DAYS_BEFORE)
+        due_at = timezone.make_aware(dt.datetime.combine(remind_on, dt.time(REMIND_AT_HOUR)))
+        url = reverse("evaluation:nurse_visit_edit", args=[peer_id, "post"])
+        for nurse in nurses.get(row["site_id"], []):
+            planned += len(
+                outbox_plan_for_user(
+                    key=f"{_topic(peer_id)}:{nurse.pk}",
+                    user=nurse,
+                    kind=ReminderKind.NURSE_VISIT,
+                    due_at=due_at,
+                    context={"when": due.isoformat(), "url": url},
+                    site=sites[row["site_id"]],
+                    topic=_topic(peer_id),
+                )
+            )
+    return planned
+
+
+def nurse_post_visit_reminders_cancel(*, peer: Participant) -> int:
+    """The post-visit is recorded: what is still pending about it is cancelled."""
+    from tod.outbox.services import outbox_cancel_topic
+
+    return outbox_cancel_topic(topic=_topic(peer.pk), reason="post-visit recorded")

@@ -225,6 +225,12 @@ CELERY_BEAT_SCHEDULE = {
         "task": "logbooks.tasks.pairs_hourly",
         "schedule": crontab(minute=15),
     },
+    # Nurses' post-visit reminders (six months after a pair started), planned in the outbox; keyed
+    # per peer and nurse, so a double run plans nothing twice and a missed day is caught up.
+    "evaluation-nurse-reminders": {
+        "task": "evaluation.tasks.plan_nurse_reminders",
+        "schedule": crontab(hour=6, minute=40),
+    },
 }
 
 # --- Reminders (tod.outbox) -----------------------------------------------------------------------
