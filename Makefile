@@ -26,8 +26,10 @@ demo: migrate
 	$(PY) manage.py seed_demo
 
 # Web server, Celery worker and beat on http://127.0.0.1:8000 with the demo programme.
+# The demo's staff log in with the password alone (TWO_FACTOR_REQUIRED_ROLES empty); each can
+# still turn on two-step login on the Security page. Production requires it (see README).
 run: messages demo
-	$(VENV)/bin/honcho start -f Procfile
+	TWO_FACTOR_REQUIRED_ROLES= $(VENV)/bin/honcho start -f Procfile
 
 lint: install
 	$(VENV)/bin/ruff check .

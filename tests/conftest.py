@@ -13,10 +13,17 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
+from django.test import Client
+from django.urls import reverse
+from django_otp import DEVICE_ID_SESSION_KEY
+from django_otp.oath import TOTP, totp
+from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from programme.models import Kind, Participant, ReferralChannel, Round, Sex
 from tod.accounts.models import Role, Site
 from tod.accounts.services import user_create
+from tod.accounts.two_factor import REQUIRED_ROLES
 
 PASSWORD = "a-long-test-password-1"
 
@@ -39,7 +46,53 @@ def programme_round(site) -> Round:
 
 
 def make_user(username: str, role: str, sites, **fields):
-    return user_create(username=username, role=role, sites=sites, password=PASSWORD, **fields)
+    """A user with PASSWORD; roles that require two-step login get a confirmed TOTP device."""
+    user = user_create(username=username, role=role, sites=sites, password=PASSWORD, **fields)
+    if role in REQUIRED_ROLES:
+        TOTPDevice.objects.create(user=user, name="app", confirmed=True)
+    return user
+
+
+def current_code(user) -> str:
+    """A code the user can type now: what their authenticator app shows, or, when that code was
+    already used in this 30-second step (a code works once), a fresh backup code."""
+    device = TOTPDevice.objects.get(user=user, confirmed=True)
+    if device.last_t >= TOTP(device.bin_key, device.step, device.t0, device.digits).t():
+        backup, _ = StaticDevice.objects.get_or_create(user=user, name="backup")
+        token = f"{StaticToken.objects.count() + 10_000_000:08d}"
+        backup.token_set.create(token=token)
+        return token
+    return f"{totp(device.bin_key, step=device.step, t0=device.t0, digits=device.digits):06d}"
+
+
+class VerifiedClient(Client):
+    """`force_login` as a user who has also passed the second step of logging in, as every
+    user of a role that requires it has in real use. The two-step tests use `Client` itself."""
+
+    def force_login(self, user, backend=None):
+        super().force_login(user, backend)
+        device = TOTPDevice.objects.filter(user=user, confirmed=True).first()
+        if device is None and (user.role in REQUIRED_ROLES or user.is_superuser):
+            device = TOTPDevice.objects.create(user=user, name="app", confirmed=True)
+        if device is not None:
+            session = self.session
+            session[DEVICE_ID_SESSION_KEY] = device.persistent_id
+            session.save()
+
+
+@pytest.fixture
+def client() -> VerifiedClient:
+    return VerifiedClient()
+
+
+def log_in(client: Client, user, password: str = PASSWORD):
+    """Log in over HTTP as a person would, with the second step where the user has one."""
+    response = client.post(reverse("login"), {"username": user.username, "password": password})
+    assert response.status_code == 302, response.content[:500]
+    if TOTPDevice.objects.filter(user=user, confirmed=True).exists():
+        response = client.post(reverse("two_factor_verify"), {"token": current_code(user)})
+        assert response.status_code == 302
+    return response
 
 
 def make_participant(site, kind=Kind.PEER, **fields) -> Participant:

@@ -58,6 +58,9 @@ INSTALLED_APPS = [
     "django.contrib.humanize",
     "csp",
     "axes",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
     "crispy_forms",
     "crispy_bootstrap5",
     "phonenumber_field",
@@ -77,11 +80,13 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_otp.middleware.OTPMiddleware",
     # Keeps a logbook POST that arrives after the session ended (logbooks/middleware.py).
     "logbooks.middleware.LogbookRescueMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "tod.accounts.middleware.SessionTimeoutMiddleware",
+    "tod.accounts.two_factor.TwoFactorMiddleware",
     "tod.accounts.middleware.NoCacheForSignedInMiddleware",
     "tod.accounts.middleware.UserLanguageCookieMiddleware",
     "csp.middleware.CSPMiddleware",
@@ -262,6 +267,13 @@ if not DEBUG:
     SECURE_HSTS_INCLUDE_SUBDOMAINS = True
     SECURE_HSTS_PRELOAD = True
 
+OTP_TOTP_ISSUER = "Together on Diabetes"
+# Roles that must log in in two steps (password + authenticator app). The demo of `make run`
+# sets it empty so the demo logins work with the password alone.
+TWO_FACTOR_REQUIRED_ROLES = env.list(
+    "TWO_FACTOR_REQUIRED_ROLES", default=["manager", "nurse", "evaluator"]
+)
+
 # Login throttling: 10 failures in 15 minutes lock the username, and the address, for 15 minutes.
 AXES_FAILURE_LIMIT = 10
 AXES_COOLOFF_TIME = datetime.timedelta(minutes=15)
@@ -294,7 +306,10 @@ LOGGING = {
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": env("LOG_LEVEL", default="INFO")},
-    "loggers": {"django.db.backends": {"level": "WARNING"}},
+    "loggers": {
+        "django.db.backends": {"level": "WARNING"},
+        "axes": {"level": "WARNING"},  # every login is logged at INFO otherwise
+    },
 }
 
 # Modules that contribute entries to the navigation menu, each with `items(user)`.

@@ -1,7 +1,9 @@
 from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
+from django_otp.admin import OTPAdminSite
 
+from .accounts import two_factor
 from .accounts import views as account_views
 from .health import healthz
 
@@ -15,6 +17,14 @@ urlpatterns = [
         account_views.end_all_sessions,
         name="end_all_sessions",
     ),
+    path("accounts/two-step/setup/", two_factor.setup, name="two_factor_setup"),
+    path("accounts/two-step/verify/", two_factor.verify, name="two_factor_verify"),
+    path(
+        "accounts/two-step/backup-codes/",
+        two_factor.new_backup_codes,
+        name="two_factor_backup_codes",
+    ),
+    path("accounts/two-step/disable/", two_factor.disable, name="two_factor_disable"),
     path("accounts/login/", auth_views.LoginView.as_view(), name="login"),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path(
@@ -51,5 +61,7 @@ urlpatterns = [
     path("admin/", admin.site.urls),
 ]
 
+# The admin site asks for the second step too (django-otp's OTPAdminSite checks is_verified).
+admin.site.__class__ = OTPAdminSite
 admin.site.site_header = "Together on Diabetes"
 admin.site.site_title = "ToD"

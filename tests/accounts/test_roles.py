@@ -1,6 +1,7 @@
 import pytest
 from django.urls import reverse
 
+from tests.conftest import log_in
 from tod.accounts.roles import ROLE_HOME_URL_NAMES
 
 ROLE_FIXTURES = ["manager", "supporter", "nurse", "supervisor", "evaluator"]
@@ -9,11 +10,8 @@ ROLE_FIXTURES = ["manager", "supporter", "nurse", "supervisor", "evaluator"]
 @pytest.mark.parametrize("persona", ROLE_FIXTURES)
 def test_login_lands_each_role_on_its_own_dashboard(client, request, persona):
     user = request.getfixturevalue(persona)
-    response = client.post(
-        reverse("login"),
-        {"username": user.username, "password": "a-long-test-password-1"},
-        follow=True,
-    )
+    log_in(client, user)
+    response = client.get(reverse("home"), follow=True)
     assert response.status_code == 200
     assert response.redirect_chain[-1][0] == reverse(ROLE_HOME_URL_NAMES[user.role])
 
@@ -69,7 +67,7 @@ def test_language_choice_is_remembered_for_the_user(client, manager):
     assert manager.language == "en"
     client.logout()
     client.cookies.clear()
-    client.post(reverse("login"), {"username": "manager", "password": "a-long-test-password-1"})
+    log_in(client, manager)
     page = client.get(reverse("programme:dashboard"))
     assert 'lang="en"' in page.content.decode()
 

@@ -2,12 +2,7 @@ import time_machine
 from django.test import Client
 from django.urls import reverse
 
-from tests.conftest import PASSWORD
-
-
-def log_in(client, user):
-    response = client.post(reverse("login"), {"username": user.username, "password": PASSWORD})
-    assert response.status_code == 302
+from tests.conftest import PASSWORD, log_in
 
 
 def test_session_ends_after_30_minutes_idle(client, manager):

@@ -100,8 +100,19 @@ def assert_accessible(page) -> None:
 
 
 def log_in(page, username: str, password: str) -> None:
+    """Log in as a person would: password, then the code from the app where the user has one."""
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    from tests.conftest import current_code
+    from tod.accounts.models import User
+
     page.goto("/accounts/login/")
     page.get_by_label("Brugernavn").fill(username)
     page.get_by_label("Adgangskode").fill(password)
     page.get_by_role("button", name="Log ind").click()
     page.wait_for_load_state()
+    user = User.objects.get(username=username)
+    if "/two-step/verify/" in page.url and TOTPDevice.objects.filter(user=user).exists():
+        page.get_by_label("Kode").fill(current_code(user))
+        page.get_by_role("button", name="Fortsæt").click()
+        page.wait_for_load_state()

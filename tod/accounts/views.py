@@ -52,7 +52,18 @@ def set_language(request: HttpRequest) -> HttpResponse:
 @login_required
 def security(request: HttpRequest) -> HttpResponse:
     """The user's own security page: change password, log out on every device."""
-    return render(request, "accounts/security.html")
+    from django_otp import user_has_device
+
+    from .two_factor import REQUIRED_ROLES
+
+    return render(
+        request,
+        "accounts/security.html",
+        {
+            "has_two_factor": user_has_device(request.user),
+            "two_factor_required": request.user.role in REQUIRED_ROLES,
+        },
+    )
 
 
 @login_required
