@@ -230,19 +230,19 @@ class Encoded:
     """One side of the pool as column vectors (one entry per person)."""
 
     ids: np.ndarray
-    demo: np.ndarray  # uint32, one-hot sex/ethnicity/education/occupation
+    demo: np.ndarray  # uint16, one-hot sex/ethnicity/education/occupation
     age: np.ndarray  # int16
     age_min: np.ndarray  # int16
     age_max: np.ndarray  # int16
     trait: np.ndarray  # uint32
     refuse: np.ndarray  # uint32
-    lang: np.ndarray  # uint32
+    lang: np.ndarray  # uint16
     lang_required: np.ndarray  # bool
     x: np.ndarray  # float32 km, NaN when unknown
     y: np.ndarray
     max_d2: np.ndarray  # float32, squared km, inf when no limit
-    activities: np.ndarray  # uint32
-    slots: np.ndarray  # uint32
+    activities: np.ndarray  # uint8
+    slots: np.ndarray  # uint8
     needs_factor: np.ndarray = field(default_factory=lambda: np.zeros(0, np.float32))
     slots_factor: np.ndarray = field(default_factory=lambda: np.zeros(0, np.float32))
     experience: np.ndarray = field(default_factory=lambda: np.zeros(0, np.float32))
@@ -260,7 +260,7 @@ def encode(people: Sequence[Answers], side: str, weights: Weights) -> Encoded:
     u32 = np.uint32
     enc = Encoded(
         ids=np.fromiter((a.id for a in people), np.int64, n),
-        demo=np.fromiter((_demographics(a) for a in people), u32, n),
+        demo=np.fromiter((_demographics(a) for a in people), np.uint16, n),
         age=np.fromiter((_NO_AGE[side] if a.age is None else a.age for a in people), np.int16, n),
         age_min=np.fromiter(
             (_AGE_LOW if a.age_min is None else a.age_min for a in people), np.int16, n
@@ -270,7 +270,7 @@ def encode(people: Sequence[Answers], side: str, weights: Weights) -> Encoded:
         ),
         trait=np.fromiter((_trait(a, side) for a in people), u32, n),
         refuse=np.fromiter((_refusal(a, side) for a in people), u32, n),
-        lang=np.fromiter((_bits(LANGUAGES, a.languages) for a in people), u32, n),
+        lang=np.fromiter((_bits(LANGUAGES, a.languages) for a in people), np.uint16, n),
         lang_required=np.fromiter((a.shared_language_required for a in people), bool, n),
         x=np.fromiter((np.nan if a.x_km is None else a.x_km for a in people), np.float32, n),
         y=np.fromiter((np.nan if a.y_km is None else a.y_km for a in people), np.float32, n),
@@ -282,8 +282,8 @@ def encode(people: Sequence[Answers], side: str, weights: Weights) -> Encoded:
             np.float32,
             n,
         ),
-        activities=np.fromiter((_bits(ACTIVITIES, a.activities) for a in people), u32, n),
-        slots=np.fromiter((_bits(SLOTS, a.availability) for a in people), u32, n),
+        activities=np.fromiter((_bits(ACTIVITIES, a.activities) for a in people), np.uint8, n),
+        slots=np.fromiter((_bits(SLOTS, a.availability) for a in people), np.uint8, n),
     )
     if side == "peer":
         enc.needs_factor = np.fromiter(
@@ -339,6 +339,8 @@ def score_matrix(
     shape = (rows, m)
     u32a = np.empty(shape, np.uint32)
     u32b = np.empty(shape, np.uint32)
+    u16 = np.empty(shape, np.uint16)
+    u8a = np.empty(shape, np.uint8)
     u8 = np.empty(shape, np.uint8)
     i16 = np.empty(shape, np.int16)
     f32a = np.empty(shape, np.float32)
@@ -362,14 +364,14 @@ def score_matrix(
     for r0 in range(0, n, rows):
         r1 = min(n, r0 + rows)
         b = r1 - r0
-        A, B, U8, I16 = u32a[:b], u32b[:b], u8[:b], i16[:b]
+        A, B, U16, A8, U8, I16 = u32a[:b], u32b[:b], u16[:b], u8a[:b], u8[:b], i16[:b]
         F, G, C, X, T = f32a[:b], f32b[:b], common[:b], excl[:b], tmp[:b]
         score = out[r0:r1]
         p = slice(r0, r1)
 
         # Similarity: equal sex, ethnicity, education, occupation (one AND, one popcount) + age.
-        np.bitwise_and(peers.demo[p, None], s_demo, out=A)
-        np.bitwise_count(A, out=U8)
+        np.bitwise_and(peers.demo[p, None], s_demo, out=U16)
+        np.bitwise_count(U16, out=U8)
         np.subtract(peers.age[p, None], s_age, out=I16)
         np.abs(I16, out=I16)
         np.less_equal(I16, AGE_SIMILARITY_YEARS, out=T)
@@ -377,8 +379,8 @@ def score_matrix(
         np.multiply(U8, w_sim, out=score)
 
         # Language: a shared language scores; a side that requires one excludes the others.
-        np.bitwise_and(peers.lang[p, None], s_lang, out=A)
-        np.not_equal(A, 0, out=C)
+        np.bitwise_and(peers.lang[p, None], s_lang, out=U16)
+        np.not_equal(U16, 0, out=C)
         np.add(score, w_lang, out=score, where=C)
         np.logical_or(peers.lang_required[p, None], s_lreq, out=X)
         np.greater(X, C, out=X)
@@ -416,12 +418,12 @@ def score_matrix(
         np.add(score, F, out=score)
 
         # Needs against offers, and shared time slots: shares of the peer's answers.
-        np.bitwise_and(peers.activities[p, None], s_act, out=A)
-        np.bitwise_count(A, out=U8)
+        np.bitwise_and(peers.activities[p, None], s_act, out=A8)
+        np.bitwise_count(A8, out=U8)
         np.multiply(U8, peers.needs_factor[p, None], out=F)
         np.add(score, F, out=score)
-        np.bitwise_and(peers.slots[p, None], s_slots, out=A)
-        np.bitwise_count(A, out=U8)
+        np.bitwise_and(peers.slots[p, None], s_slots, out=A8)
+        np.bitwise_count(A8, out=U8)
         np.multiply(U8, peers.slots_factor[p, None], out=F)
         np.add(score, F, out=score)
 

@@ -20,18 +20,28 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 
 import numpy as np
+from scipy import sparse
 from scipy.optimize import linear_sum_assignment
+from scipy.sparse.csgraph import min_weight_full_bipartite_matching
+
+# From this many (peer x supporter place) pairs on, and when at most this share of them is
+# allowed, the sparse solver (LAPJVsp on the allowed pairs only) beats the dense one.
+SPARSE_FROM_PAIRS = 2_000_000
+SPARSE_MAX_DENSITY = 0.6
 
 
 def solve(
     scores: np.ndarray,
     capacity: Sequence[int] | np.ndarray | None = None,
     locked: Iterable[tuple[int, int]] = (),
+    method: str = "auto",
 ) -> list[tuple[int, int]]:
     """Row (peer) and column (supporter) indices of the proposed pairs, sorted by row.
 
     `scores`: n x m, negative where the pair is excluded. `capacity`: places per supporter
     (default 1). `locked`: (row, column) pairs decided already; they are part of the result.
+    `method`: "dense" (linear_sum_assignment), "sparse" (LAPJVsp on the allowed pairs) or
+    "auto" (sparse for large pools with many excluded pairs). Both are exact.
     """
     scores = np.asarray(scores)
     n, m = scores.shape
@@ -57,13 +67,77 @@ def solve(
         sub = sub[free_rows]
     if len(columns) != m or not np.all(cap == 1):
         sub = sub[:, columns]
+    excluded = sub < 0
     best = float(max(sub.max(initial=0.0), 0.0))
     big = (best + 1.0) * (min(sub.shape) + 1)
-    cost = np.where(sub < 0, big, -sub.astype(np.float64))
-    rows, cols = linear_sum_assignment(cost)
-    keep = cost[rows, cols] <= 0
-    result.extend(zip(free_rows[rows[keep]].tolist(), columns[cols[keep]].tolist(), strict=True))
+    if method == "auto":
+        allowed = sub.size - int(np.count_nonzero(excluded))
+        dense = sub.size < SPARSE_FROM_PAIRS or allowed > SPARSE_MAX_DENSITY * sub.size
+        method = "dense" if dense else "sparse"
+    if method == "dense":
+        rows, cols = _dense(sub, excluded, big)
+    elif method == "sparse":
+        rows, cols = _sparse(sub, excluded, big, best)
+    else:
+        raise ValueError(method)
+    result.extend(zip(free_rows[rows].tolist(), columns[cols].tolist(), strict=True))
     return sorted(result)
+
+
+def _dense(sub: np.ndarray, excluded: np.ndarray, big: float):
+    cost = np.empty(sub.shape, dtype=np.float64)
+    np.negative(sub, out=cost)
+    np.copyto(cost, big, where=excluded)
+    rows, cols = linear_sum_assignment(cost)
+    keep = ~excluded[rows, cols]
+    return rows[keep], cols[keep]
+
+
+def _sparse(sub: np.ndarray, excluded: np.ndarray, big: float, best: float):
+    """Minimum-weight perfect matching on a graph that always has one: peers and places on
+    both sides, each peer with a "stay unmatched" edge of cost big, each place with a "stay
+    free" edge, and the allowed pairs mirrored between the stand-ins. Its cost is a constant
+    minus (big x pairs + total score), so it is the same objective as the dense solver."""
+    n, m = sub.shape
+    offset = best + 1.0  # every edge weight must be positive
+    rows, cols = np.nonzero(~excluded)
+    weights = offset - sub[rows, cols].astype(np.float64)
+    per_row = np.bincount(rows, minlength=n)
+
+    # Peers (rows 0..n-1): their allowed places, then their own "unmatched" stand-in m + i.
+    top_ptr = np.zeros(n + 1, dtype=np.int64)
+    np.cumsum(per_row + 1, out=top_ptr[1:])
+    top_idx = np.empty(top_ptr[-1], dtype=np.int32)
+    top_val = np.empty(top_ptr[-1], dtype=np.float64)
+    last = top_ptr[1:] - 1
+    body = np.ones(top_ptr[-1], dtype=bool)
+    body[last] = False
+    top_idx[body], top_val[body] = cols, weights
+    top_idx[last], top_val[last] = m + np.arange(n), offset + big
+
+    # Places' stand-ins (rows n..n+m-1): their own place first, then the mirrored pairs.
+    by_col, by_col_rows = np.nonzero(~excluded.T)  # the allowed pairs, column by column
+    per_col = np.bincount(by_col, minlength=m)
+    low_ptr = np.zeros(m + 1, dtype=np.int64)
+    np.cumsum(per_col + 1, out=low_ptr[1:])
+    low_idx = np.empty(low_ptr[-1], dtype=np.int32)
+    first = low_ptr[:-1]
+    body = np.ones(low_ptr[-1], dtype=bool)
+    body[first] = False
+    low_idx[body] = m + by_col_rows
+    low_idx[first] = np.arange(m)
+
+    graph = sparse.csr_matrix(
+        (
+            np.concatenate([top_val, np.ones(low_ptr[-1])]),
+            np.concatenate([top_idx, low_idx]),
+            np.concatenate([top_ptr, top_ptr[-1] + low_ptr[1:]]),
+        ),
+        shape=(n + m, m + n),
+    )
+    left, right = min_weight_full_bipartite_matching(graph)
+    pairs = (left < n) & (right < m)
+    return left[pairs], right[pairs]
 
 
 def total_score(scores: np.ndarray, pairs: Iterable[tuple[int, int]]) -> float:

@@ -60,13 +60,14 @@ def check(scores, capacity, locked, pairs):
         assert free_used <= max(0, capacity[j] - locks)
 
 
+@pytest.mark.parametrize("method", ["dense", "sparse"])
 @settings(max_examples=300, deadline=None)
-@given(score_problems())
-def test_proposal_is_valid_and_optimal_against_brute_force(problem):
+@given(problem=score_problems())
+def test_proposal_is_valid_and_optimal_against_brute_force(method, problem):
     scores, capacity, locked = problem
     # one lock per peer (the database enforces it)
     locked = list({i: (i, j) for i, j in locked}.values())
-    pairs = solver.solve(scores, capacity, locked)
+    pairs = solver.solve(scores, capacity, locked, method=method)
     check(scores, capacity, locked, pairs)
     count, total = brute_force(scores, capacity, locked)
     assert len(pairs) == count
@@ -90,6 +91,24 @@ def test_proposal_from_real_scores_never_contains_an_excluded_pair(pool):
         count,
         solver.total_score(scores, pairs),
     )
+
+
+def test_dense_and_sparse_agree_on_a_large_pool():
+    from bench.matching import synthetic_pool
+
+    peers, supporters = synthetic_pool(300, seed=11)
+    weights = scoring.Weights()
+    scores = scoring.score_matrix(
+        scoring.encode(peers, "peer", weights),
+        scoring.encode(supporters, "supporter", weights),
+        weights,
+    )
+    dense = solver.solve(scores, method="dense")
+    sparse = solver.solve(scores, method="sparse")
+    assert len(dense) == len(sparse)
+    assert solver.total_score(scores, dense) == pytest.approx(solver.total_score(scores, sparse))
+    with pytest.raises(ValueError):
+        solver.solve(scores, method="magic")
 
 
 def test_same_input_same_proposal():
