@@ -117,3 +117,17 @@ def risk_reasons(pair, *, today: dt.date) -> list[tuple[str, str]]:
     if getattr(pair, "support_open", False):
         reasons.append(("support", str(_("Support requested"))))
     return reasons
+
+
+def case_pair_ids(pair) -> list[int]:
+    """The pairs of one case: a substitute supporter's pair continues the earlier one."""
+    ids = [pair.pk]
+    earlier = pair.previous_pair_id
+    while earlier is not None and earlier not in ids and len(ids) < 10:
+        ids.append(earlier)
+        earlier = Pair.objects.filter(pk=earlier).values_list("previous_pair_id", flat=True).first()
+    later = Pair.objects.filter(previous_pair_id=pair.pk).values_list("pk", flat=True).first()
+    while later is not None and later not in ids and len(ids) < 10:
+        ids.append(later)
+        later = Pair.objects.filter(previous_pair_id=later).values_list("pk", flat=True).first()
+    return ids

@@ -13,6 +13,7 @@ import logging
 from collections.abc import Iterable
 
 from django.db import transaction
+from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 
@@ -271,6 +272,67 @@ def pair_supporter_changed(*, pair: Pair, by) -> Pair:
         outbox_cancel_topic(topic=f"meeting:{meeting.pk}", reason="supporter changed")
         meeting_reminders_sync(meeting)
     return pair
+
+
+@transaction.atomic
+def pair_continue(*, pair: Pair, by) -> Pair:
+    """A substitute supporter continues a case: matching ends the old pair (pair_end) and makes
+    a successor pair with `previous_pair` set. This moves the remaining plan to the successor:
+    the same usual weekday/time/place, and every future meeting of the old pair (planned, or
+    cancelled only because the pair ended) becomes a planned meeting of the new one, reminded
+    to the new supporter. Held meetings and their logbooks stay with the old pair (the pair
+    page shows the whole case). Idempotent; the hourly task catches any successor not yet
+    continued."""
+    pair = Pair.objects.select_for_update().get(pk=pair.pk)
+    previous = getattr(pair, "previous_pair", None)
+    if previous is None or MeetingPlan.objects.filter(pair=pair).exists():
+        return pair
+    old_plan = MeetingPlan.objects.filter(pair=previous).first()
+    if old_plan is None:
+        return pair
+    MeetingPlan.objects.create(
+        pair=pair,
+        match_meeting_on=old_plan.match_meeting_on,
+        weekday=old_plan.weekday,
+        time=old_plan.time,
+        place=old_plan.place,
+        peer_sms_reminders=old_plan.peer_sms_reminders,
+    )
+    now = timezone.now()
+    remaining = previous.meetings.filter(planned_at__gte=now).filter(
+        Q(status=MeetingStatus.PLANNED)
+        | Q(status=MeetingStatus.CANCELLED, cancel_reason=CancelReason.PAIR_ENDED)
+    )
+    moved = list(remaining.values_list("pk", flat=True))
+    Meeting.objects.filter(pk__in=moved).update(
+        pair=pair,
+        status=MeetingStatus.PLANNED,
+        cancelled_by="",
+        cancel_reason="",
+        cancel_note="",
+        recorded_by=None,
+        recorded_at=None,
+    )
+    if pair.status == PairStatus.ACTIVE and pair.started_on is None:
+        pair.started_on = previous.started_on
+        pair.save(update_fields=["started_on"])
+    _sync_all(_pair_meetings(pair))
+    logger.info("pair %s continues %s with %s meetings", pair.pk, previous.pk, len(moved))
+    return pair
+
+
+def pairs_continue_substituted() -> int:
+    """Successor pairs of a substitution that have no plan yet get the remaining plan."""
+    waiting = Pair.objects.filter(
+        previous_pair__isnull=False,
+        meeting_plan__isnull=True,
+        status__in=[PairStatus.ACTIVE, PairStatus.PAUSED],
+    )
+    count = 0
+    for pair in waiting:
+        pair_continue(pair=pair, by=None)
+        count += 1
+    return count
 
 
 @transaction.atomic

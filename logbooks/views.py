@@ -41,7 +41,7 @@ from .models import (
     MeetingPlan,
     MeetingStatus,
 )
-from .queries import pairs_for_user, risk_reasons, with_progress
+from .queries import case_pair_ids, pairs_for_user, risk_reasons, with_progress
 
 PAGE_SIZE = 25
 P = Permission
@@ -104,10 +104,12 @@ def pair_detail(request: HttpRequest, pk: int) -> HttpResponse:
     pair = _get_pair(request, pk)
     today = timezone.localdate()
     progress = with_progress(Pair.objects.filter(pk=pair.pk), today=today).get()
+    case = case_pair_ids(pair)
     meetings = list(
-        pair.meetings.select_related("logbook", "held_by").annotate(
-            comment_count=Count("logbook__comments")
-        )
+        Meeting.objects.filter(pair_id__in=case)
+        .select_related("logbook", "held_by")
+        .annotate(comment_count=Count("logbook__comments"))
+        .order_by("planned_at", "id")
     )
     now = timezone.now()
     for meeting in meetings:
@@ -122,6 +124,7 @@ def pair_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "risks": risk_reasons(progress, today=today),
             "meetings": meetings,
             "pauses": list(pair.pauses.all()),
+            "case_pairs": [pk for pk in case if pk != pair.pk],
             "plan": getattr(pair, "meeting_plan", None),
             "can_manage": has_permission(request.user, P.MANAGE_PAIRS, pair),
             "can_record": has_permission(request.user, P.RECORD_MEETINGS, pair),

@@ -208,3 +208,30 @@ def test_pairs_of_another_site_are_independent(started_pair, other_site, manager
     other = make_pair(other_site)
     services.pair_start(pair=other, match_meeting_on=MATCH_DAY, by=manager)
     assert Meeting.objects.filter(pair=other).count() == 13
+
+
+def test_a_substitute_supporters_pair_continues_the_remaining_plan(
+    started_pair, manager, other_supporter, frozen
+):
+    from matching.models import Pair
+
+    frozen.move_to(aware(2026, 4, 15, 12))
+    held = started_pair.meetings.get(sequence=1)
+    services.meeting_record_held(meeting=held, by=manager, held_on=dt.date(2026, 3, 12))
+    ended = services.pair_end(pair=started_pair, by=manager, reason="Supporter ill")
+    successor = Pair.objects.create(
+        site=ended.site,
+        peer=ended.peer,
+        supporter=other_supporter.participant,
+        status=PairStatus.ACTIVE,
+        previous_pair=ended,
+    )
+    assert services.pairs_continue_substituted() == 1
+    assert services.pairs_continue_substituted() == 0  # idempotent
+    moved = successor.meetings.all()
+    assert moved.count() == 10  # the meetings from 23 April on
+    assert {m.status for m in moved} == {MeetingStatus.PLANNED}
+    assert successor.meeting_plan.weekday == 3 and successor.meeting_plan.place == "Café"
+    pending = Reminder.objects.pending().filter(kind=ReminderKind.MEETING)
+    assert pending.count() == 10 and {r.recipient_user for r in pending} == {other_supporter}
+    assert ended.meetings.filter(status=MeetingStatus.HELD).count() == 1  # history stays

@@ -104,7 +104,7 @@ def test_the_hourly_task_runs_both_rules(started_pair, frozen):
     from logbooks.tasks import pairs_hourly
 
     frozen.move_to(aware(2026, 3, 20, 12))
-    assert pairs_hourly.apply().get() == {"completed": 0, "alerts": 0}
+    assert pairs_hourly.apply().get() == {"continued": 0, "completed": 0, "alerts": 0}
 
 
 def test_ended_pairs_get_no_more_reminders(started_pair, manager, frozen, mailoutbox):
