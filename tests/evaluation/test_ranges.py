@@ -1,6 +1,7 @@
 """Every range check: implausible values are refused, unusual ones ask for confirmation."""
 
 import pytest
+from django.utils import translation
 
 from evaluation.ranges import RANGES, check_measures
 
@@ -24,9 +25,11 @@ def test_typical_values_pass_without_warning():
 def test_values_outside_the_plausible_range_are_refused(name):
     rng = RANGES[name]
     for value in (rng.refuse_above + 1,) + ((rng.refuse_below - 1,) if rng.refuse_below else ()):
-        errors, _warnings = check_measures({**TYPICAL, name: value})
+        with translation.override("en"):
+            errors, _warnings = check_measures({**TYPICAL, name: value})
         assert name in errors
-        assert "plausible" in str(errors[name])
+        assert "is not plausible" in str(errors[name])
+        assert f"{value:g}" in str(errors[name])
 
 
 @pytest.mark.parametrize("name", sorted(n for n, r in RANGES.items()))
@@ -54,3 +57,8 @@ def test_unusual_bmi_asks_for_confirmation():
 
 def test_missing_values_are_not_checked():
     assert check_measures({"hba1c_mmol_mol": None}) == ({}, {})
+
+
+def test_the_message_speaks_danish_by_default():
+    errors, _ = check_measures({"hba1c_mmol_mol": 530})
+    assert str(errors["hba1c_mmol_mol"]).startswith("HbA1c skal være mellem 20 og 200 mmol/mol")
