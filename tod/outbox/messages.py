@@ -8,6 +8,7 @@ The context holds plain values: `when` (an ISO datetime), `place`, `name`, `url`
 from __future__ import annotations
 
 import datetime as dt
+from functools import lru_cache
 
 from django.conf import settings
 from django.utils import formats, timezone, translation
@@ -58,27 +59,44 @@ class _Values(dict):
         return ""
 
 
-def _when(value: str) -> str:
+@lru_cache(maxsize=64)
+def _texts(kind: str, language: str) -> tuple[str, str]:
+    """The subject and body templates of a kind in a language (translations never change while
+    the process runs, and the sweep renders thousands a second)."""
+    subject, body = TEXTS[kind]
+    with translation.override(language):
+        return str(subject), str(body)
+
+
+@lru_cache(maxsize=4096)
+def _day(day: dt.date, language: str) -> str:
+    with translation.override(language):
+        return formats.date_format(day, "DATE_FORMAT")
+
+
+def _when(value: str, language: str) -> str:
+    """A date ("5. maj 2026") or a moment ("5. maj 2026 12:00", Copenhagen time)."""
     try:
         moment = dt.datetime.fromisoformat(value)
     except (TypeError, ValueError):
-        return value or ""
+        try:
+            return _day(dt.date.fromisoformat(value), language)
+        except (TypeError, ValueError):
+            return value or ""
     if timezone.is_aware(moment):
         moment = timezone.localtime(moment)
-        return formats.date_format(moment, "DATETIME_FORMAT")
-    return formats.date_format(moment, "DATE_FORMAT")
+        return f"{_day(moment.date(), language)} {moment:%H:%M}"
+    return _day(moment.date(), language)
 
 
 def render(reminder, *, name: str = "") -> Message:
-    subject, body = TEXTS[reminder.kind]
     language = reminder.language or settings.LANGUAGE_CODE
-    with translation.override(language):
-        values = _Values(reminder.context or {})
-        values["when"] = _when(values.get("when", ""))
-        values.setdefault("name", name)
-        if not values["name"]:
-            values["name"] = name
-        url = values.get("url", "")
-        if url.startswith("/"):
-            values["url"] = getattr(settings, "SITE_URL", "").rstrip("/") + url
-        return Message(subject=str(subject) % values, text=str(body) % values)
+    subject, body = _texts(reminder.kind, language)
+    values = _Values(reminder.context or {})
+    values["when"] = _when(values.get("when", ""), language)
+    if not values.get("name"):
+        values["name"] = name
+    url = values.get("url", "")
+    if url.startswith("/"):
+        values["url"] = getattr(settings, "SITE_URL", "").rstrip("/") + url
+    return Message(subject=subject % values, text=body % values)

@@ -203,6 +203,62 @@ def quiet_until(moment: dt.datetime) -> dt.datetime | None:
     return None
 
 
+SWEEP_FIELDS = (
+    "key",
+    "kind",
+    "channel",
+    "language",
+    "context",
+    "status",
+    "attempts",
+    "due_at",
+    "recipient_user_id",
+    "recipient_participant_id",
+)
+
+
+def _attach_recipients(rows: list[Reminder]) -> None:
+    """Load each batch's recipients once (reminders cluster on few people), with only what the
+    sweep reads: two queries per batch instead of a wide join per row."""
+    from programme.models import Participant
+    from tod.accounts.models import User
+
+    user_ids = {row.recipient_user_id for row in rows if row.recipient_user_id}
+    participant_ids = {row.recipient_participant_id for row in rows if row.recipient_participant_id}
+    users = {}
+    if user_ids:
+        users = {
+            user.pk: user
+            for user in User.objects.filter(pk__in=user_ids)
+            .select_related("participant", "contact_preference")
+            .only(
+                "email",
+                "first_name",
+                "is_active",
+                "language",
+                "participant__status",
+                "participant__email",
+                "participant__phone",
+                "participant__first_name",
+                "contact_preference__email",
+                "contact_preference__sms",
+            )
+        }
+    participants = {}
+    if participant_ids:
+        participants = {
+            participant.pk: participant
+            for participant in Participant.objects.filter(pk__in=participant_ids).only(
+                "status", "email", "phone", "first_name", "preferred_language"
+            )
+        }
+    for row in rows:
+        if row.recipient_user_id:
+            row.recipient_user = users.get(row.recipient_user_id)
+        if row.recipient_participant_id:
+            row.recipient_participant = participants.get(row.recipient_participant_id)
+
+
 def _sweep_batch(*, now: dt.datetime, batch_size: int, channels: dict) -> SweepResult:
     """Claim up to batch_size due rows, send them and record each outcome, in one transaction.
 
@@ -214,17 +270,13 @@ def _sweep_batch(*, now: dt.datetime, batch_size: int, channels: dict) -> SweepR
     with transaction.atomic():
         rows = list(
             Reminder.objects.due(now)
-            .select_related(
-                "recipient_user",
-                "recipient_user__participant",
-                "recipient_user__contact_preference",
-                "recipient_participant",
-            )
-            .select_for_update(skip_locked=True, of=("self",))
+            .only(*SWEEP_FIELDS)
+            .select_for_update(skip_locked=True)
             .order_by("due_at", "id")[:batch_size]
         )
         if not rows:
             return SweepResult()
+        _attach_recipients(rows)
         sent_ids: list[int] = []
         for reminder in rows:
             participant = _participant_of(reminder)
