@@ -80,6 +80,8 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # Keeps a logbook POST that arrives after the session ended (logbooks/middleware.py).
+    "logbooks.middleware.LogbookRescueMiddleware",
     "django_otp.middleware.OTPMiddleware",
     # Keeps a logbook POST that arrives after the session ended (logbooks/middleware.py).
     "logbooks.middleware.LogbookRescueMiddleware",
@@ -223,6 +225,11 @@ CELERY_BEAT_SCHEDULE = {
     "sweep-outbox": {
         "task": "tod.outbox.tasks.sweep_outbox",
         "schedule": 60.0,
+    },
+    # Invitations and day-before reminders for training days, supervision and network meetings.
+    "outbox-programme-reminders": {
+        "task": "tod.outbox.tasks.plan_programme_reminders",
+        "schedule": crontab(minute="*/10"),
     },
     # Pairs at risk -> alerts to their managers (keyed per episode, so hourly runs alert once);
     # pairs past their last planned meeting -> completed.

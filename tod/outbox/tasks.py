@@ -9,3 +9,12 @@ def sweep_outbox() -> int:
     up; two runs at once are safe (rows are claimed with SKIP LOCKED). Returns how many were
     sent."""
     return outbox_sweep(max_seconds=50).sent
+
+
+@shared_task(ignore_result=True)
+def plan_programme_reminders() -> int:
+    """Every ten minutes (beat): invitations and day-before reminders for training days,
+    supervision sessions and network meetings. Idempotent."""
+    from .rules import plan_session_reminders, plan_training_reminders
+
+    return plan_training_reminders() + plan_session_reminders()
