@@ -80,8 +80,6 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
-    # Keeps a logbook POST that arrives after the session ended (logbooks/middleware.py).
-    "logbooks.middleware.LogbookRescueMiddleware",
     "django_otp.middleware.OTPMiddleware",
     # Keeps a logbook POST that arrives after the session ended (logbooks/middleware.py).
     "logbooks.middleware.LogbookRescueMiddleware",
