@@ -28,6 +28,12 @@ from tod.accounts.two_factor import REQUIRED_ROLES
 PASSWORD = "a-long-test-password-1"
 
 
+@pytest.fixture(autouse=True)
+def fast_password_hashing(settings):
+    """Production hashes passwords slowly on purpose; tests log in hundreds of times."""
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
 @pytest.fixture
 def site(db) -> Site:
     return Site.objects.create(name="Copenhagen", slug="copenhagen")

@@ -70,6 +70,7 @@ INSTALLED_APPS = [
     "logbooks",
     "evaluation",
     "tod.outbox",
+    "tod.audit",
 ]
 
 MIDDLEWARE = [
@@ -85,6 +86,7 @@ MIDDLEWARE = [
     "logbooks.middleware.LogbookRescueMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "tod.audit.context.AuditActorMiddleware",
     "tod.accounts.middleware.SessionTimeoutMiddleware",
     "tod.accounts.two_factor.TwoFactorMiddleware",
     "tod.accounts.middleware.NoCacheForSignedInMiddleware",
@@ -251,6 +253,16 @@ OUTBOX_SMS_BACKEND = env("OUTBOX_SMS_BACKEND", default="tod.outbox.channels.Logg
 OUTBOX_QUIET_HOURS = (21, 8)  # no SMS from 21:00 to 08:00, Copenhagen time
 # The public address of the app, for links in reminders.
 SITE_URL = env("SITE_URL", default="http://127.0.0.1:8000")
+
+# --- Audit trail (tod.audit) ---------------------------------------------------------------------
+# Every row of these apps is personal or health data: each insert, update and delete is recorded by
+# a database trigger with who and when. Bookkeeping models that hold no one's data are left out.
+AUDITED_APPS = ["programme", "matching", "logbooks", "evaluation"]
+AUDIT_EXCLUDED_MODELS = [
+    "programme.InterestAttempt",  # rate-limit counters of the public form
+    "matching.MatchRun",  # progress of a matching run
+    "logbooks.CalendarFeed",  # secret feed tokens: kept out of the trail on purpose
+]
 
 # --- Security -------------------------------------------------------------------------------------
 # Sessions end after 30 minutes idle and 12 hours in all (tod.accounts.middleware).

@@ -58,6 +58,7 @@ urlpatterns = [
     path("logbooks/", include("logbooks.urls")),
     path("evaluation/", include("evaluation.urls")),
     path("outbox/", include("tod.outbox.urls")),
+    path("audit/", include("tod.audit.urls")),
     path("admin/", admin.site.urls),
 ]
 

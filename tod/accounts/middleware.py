@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 
 LOGIN_AT = "tod_login_at"
 LAST_SEEN = "tod_last_seen"
+LAST_SEEN_GRANULARITY = 60  # seconds
 
 
 class SessionTimeoutMiddleware:
@@ -38,7 +39,10 @@ class SessionTimeoutMiddleware:
                 messages.info(request, _("Your session ended. Please log in again."))
                 next_url = request.get_full_path() if request.method == "GET" else request.path
                 return redirect_to_login(next_url)
-            session[LAST_SEEN] = now
+            if now - last_seen >= LAST_SEEN_GRANULARITY:
+                # Written at most once a minute: most requests then leave the session unchanged
+                # and cost no write.
+                session[LAST_SEEN] = now
         return self.get_response(request)
 
 

@@ -1,0 +1,167 @@
+"""Every change to personal or health data is recorded with who, when and what changed, however
+it was made: save(), QuerySet.update(), bulk_create(), delete()."""
+
+import datetime as dt
+
+import pytest
+from django.db import DatabaseError, connection, transaction
+from django.urls import reverse
+
+from programme.models import Kind, Participant
+from tests.conftest import make_participant
+from tod.audit.context import acting_as
+from tod.audit.models import AuditEvent
+
+TABLE = Participant._meta.db_table
+
+
+def events_for(participant):
+    return AuditEvent.objects.filter(table_name=TABLE, row_id=str(participant.pk))
+
+
+def test_save_is_recorded_with_who_and_what_changed(site, manager):
+    with acting_as(manager):
+        peer = make_participant(site, Kind.PEER, last_name="Madsen")
+        peer.last_name = "Mathiesen"
+        peer.save()
+    created, changed = events_for(peer)
+    assert created.action == "I" and created.actor_id == manager.pk
+    assert created.new["last_name"] == "Madsen"
+    assert changed.action == "U" and changed.actor_id == manager.pk
+    assert changed.changed_fields()["last_name"] == ("Madsen", "Mathiesen")
+
+
+def test_queryset_update_records_every_row(site, manager):
+    peers = [make_participant(site, Kind.PEER) for _ in range(3)]
+    with acting_as(manager):
+        updated = Participant.objects.filter(pk__in=[p.pk for p in peers]).update(postcode="2400")
+    assert updated == 3
+    for peer in peers:
+        change = events_for(peer).filter(action="U").get()
+        assert change.actor_id == manager.pk
+        assert change.changed_fields()["postcode"] == ("2200", "2400")
+
+
+def test_bulk_create_and_delete_are_recorded(site):
+    Participant.objects.bulk_create(
+        Participant(
+            site=site,
+            kind=Kind.PEER,
+            first_name="Bulk",
+            last_name=f"Person{n}",
+            date_of_birth=dt.date(1960, 1, 1),
+            sex="male",
+            referral_channel="home_care",
+        )
+        for n in range(2)
+    )
+    created = AuditEvent.objects.filter(table_name=TABLE, action="I")
+    assert created.count() == 2
+    assert created.first().actor_id is None  # no user: the system
+    Participant.objects.filter(first_name="Bulk").delete()
+    deleted = AuditEvent.objects.filter(table_name=TABLE, action="D")
+    assert sorted(event.old["last_name"] for event in deleted) == ["Person0", "Person1"]
+
+
+def test_an_unchanged_save_records_nothing(site):
+    peer = make_participant(site)
+    before = AuditEvent.objects.count()
+    peer.save()
+    assert AuditEvent.objects.count() == before
+
+
+def test_a_change_made_through_a_page_is_recorded_as_the_logged_in_user(
+    client, manager, site, programme_round
+):
+    peer = make_participant(site, Kind.PEER, last_name="Olsen", round=programme_round)
+    client.force_login(manager)
+    url = reverse("programme:participant_edit", args=[peer.pk])
+    form = client.get(url).context["form"]
+    data = {}
+    for name in form.fields:
+        value = form[name].value()
+        if value is None or value is False:
+            continue
+        data[name] = value
+    data["last_name"] = "Olsen-Berg"
+    response = client.post(url, data)
+    assert response.status_code == 302, response.context["form"].errors
+    change = events_for(peer).filter(action="U").get()
+    assert change.actor_id == manager.pk
+    assert change.changed_fields()["last_name"] == ("Olsen", "Olsen-Berg")
+
+
+def test_reading_a_page_costs_no_extra_query(client, manager, django_assert_num_queries):
+    client.force_login(manager)
+    client.get(reverse("account_security"))  # warm the session
+    with django_assert_num_queries(len(_queries_of(client, reverse("account_security")))):
+        client.get(reverse("account_security"))
+
+
+def _queries_of(client, url):
+    from django.test.utils import CaptureQueriesContext
+
+    with CaptureQueriesContext(connection) as captured:
+        client.get(url)
+    assert not any(q["sql"].lstrip().upper().startswith("SELECT SET_CONFIG") for q in captured)
+    return captured.captured_queries
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="enforced by PostgreSQL triggers")
+def test_the_trail_is_append_only(site):
+    make_participant(site)
+    event = AuditEvent.objects.first()
+    with pytest.raises(DatabaseError, match="append-only"), transaction.atomic():
+        AuditEvent.objects.filter(pk=event.pk).update(actor_id=999)
+    with pytest.raises(DatabaseError, match="append-only"), transaction.atomic():
+        AuditEvent.objects.filter(pk=event.pk).delete()
+
+
+def test_the_trail_cannot_be_rewritten_on_sqlite_either(site):
+    make_participant(site)
+    with pytest.raises(DatabaseError, match="append-only"), transaction.atomic():
+        AuditEvent.objects.update(actor_id=999)
+
+
+def test_manager_reviews_who_changed_and_who_read_a_participant(client, manager, site):
+    from tod.audit.models import AccessEvent
+
+    with acting_as(manager):
+        peer = make_participant(site, Kind.PEER, last_name="Holm")
+        Participant.objects.filter(pk=peer.pk).update(postcode="2450")
+    AccessEvent.objects.create(actor=manager, participant=peer, what="nurse visit")
+    client.force_login(manager)
+    page = client.get(reverse("audit:participant_log", args=[peer.pk]))
+    assert page.status_code == 200
+    text = page.content.decode()
+    assert "2200 → 2450" in text
+    assert "nurse visit" in text
+
+
+def test_audit_log_is_for_the_manager_of_the_participants_site_only(
+    client, site, other_manager, supporter, nurse
+):
+    peer = make_participant(site)
+    url = reverse("audit:participant_log", args=[peer.pk])
+    client.force_login(other_manager)
+    assert client.get(url).status_code == 404
+    for user in (supporter, nurse):
+        client.force_login(user)
+        assert client.get(url).status_code == 403
+
+
+def test_audit_log_runs_a_constant_number_of_queries(
+    client, manager, site, django_assert_max_num_queries
+):
+    from tod.audit.models import AccessEvent
+
+    peer = make_participant(site)
+    client.force_login(manager)
+    url = reverse("audit:participant_log", args=[peer.pk])
+    for n in (1, 40):
+        with acting_as(manager):
+            for i in range(n):
+                Participant.objects.filter(pk=peer.pk).update(postcode=f"{2000 + i}")
+                AccessEvent.objects.create(actor=manager, participant=peer, what="logbook")
+        with django_assert_max_num_queries(12):
+            assert client.get(url).status_code == 200

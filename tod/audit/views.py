@@ -1,0 +1,34 @@
+from django.core.paginator import Paginator
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+
+from programme.models import Participant
+from tod.accounts.models import User
+from tod.accounts.permissions import get_object_for_user, requires
+from tod.accounts.roles import Permission
+
+from .selectors import changes_for_participant
+
+
+@requires(Permission.VIEW_AUDIT_LOG)
+def participant_log(request: HttpRequest, pk: int) -> HttpResponse:
+    """Who changed and who read a participant's records, newest first."""
+    participant = get_object_for_user(
+        Participant.objects.all(), request.user, Permission.VIEW_AUDIT_LOG, pk=pk
+    )
+    changes = Paginator(changes_for_participant(participant), 25).get_page(
+        request.GET.get("changes")
+    )
+    reads = Paginator(participant.access_events.select_related("actor"), 25).get_page(
+        request.GET.get("reads")
+    )
+    actors = User.objects.in_bulk({event.actor_id for event in changes if event.actor_id})
+    rows = [
+        {"event": event, "actor": actors.get(event.actor_id), "fields": event.changed_fields()}
+        for event in changes
+    ]
+    return render(
+        request,
+        "audit/participant_log.html",
+        {"participant": participant, "changes": changes, "rows": rows, "reads": reads},
+    )
