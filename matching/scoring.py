@@ -27,7 +27,9 @@ supporter cannot take on. Soft criteria add up with the manager's weights (`Weig
 from __future__ import annotations
 
 import math
+import os
 from collections.abc import Sequence
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -317,6 +319,11 @@ def _experience_points(weights: Weights, a: Answers) -> float:
 # --- the matrix ----------------------------------------------------------------------------------
 
 BLOCK_ELEMENTS = 1 << 14  # pairs per row block: the temporaries (~25 bytes a pair) stay in L2
+PARALLEL_FROM_PAIRS = 1 << 18  # smaller pools are scored in one thread
+
+
+def _workers() -> int:
+    return max(1, min(2, os.cpu_count() or 1))
 
 
 def score_matrix(
@@ -327,15 +334,59 @@ def score_matrix(
     out: np.ndarray | None = None,
     block_elements: int = BLOCK_ELEMENTS,
     progress=None,
+    workers: int | None = None,
 ) -> np.ndarray:
     """Scores of every peer (row) x supporter (column) pair, float32; `EXCLUDED` where a hard
-    constraint removes the pair. `progress(done_rows, total_rows)` is called between blocks."""
+    constraint removes the pair. `progress(done_rows, total_rows)` is called between blocks,
+    always from the calling thread.
+
+    Large pools are split into `workers` bands of rows scored in parallel threads (NumPy
+    releases the GIL inside its loops); each band has its own buffers and writes its own rows.
+    """
     n, m = len(peers), len(supporters)
     if out is None:
         out = np.empty((n, m), dtype=np.float32)
     if n == 0 or m == 0:
         return out
     rows = max(1, min(n, block_elements // m))
+    workers = _workers() if workers is None else max(1, workers)
+    if workers == 1 or n * m < PARALLEL_FROM_PAIRS or n < 2 * rows:
+        _score_rows(peers, supporters, weights, out, 0, n, rows, _report(progress, n))
+        return out
+    bounds = np.linspace(0, n, workers + 1).astype(int)
+    done = [0] * workers
+
+    def band(k: int) -> None:
+        def tick(r1: int) -> None:
+            done[k] = r1 - bounds[k]
+
+        _score_rows(peers, supporters, weights, out, bounds[k], bounds[k + 1], rows, tick)
+
+    with ThreadPoolExecutor(max_workers=workers - 1) as pool:
+        futures = [pool.submit(band, k) for k in range(1, workers)]
+
+        def main_tick(r1: int) -> None:
+            done[0] = r1
+            if progress is not None:
+                progress(sum(done), n)
+
+        _score_rows(peers, supporters, weights, out, 0, bounds[1], rows, main_tick)
+        for future in futures:
+            future.result()
+    if progress is not None:
+        progress(n, n)
+    return out
+
+
+def _report(progress, n):
+    if progress is None:
+        return None
+    return lambda r1: progress(r1, n)
+
+
+def _score_rows(peers, supporters, weights, out, start, stop, rows, tick) -> None:
+    """Score rows start..stop in blocks of `rows`; `tick(done_up_to_row)` after each block."""
+    m = len(supporters)
     shape = (rows, m)
     u32a = np.empty(shape, np.uint32)
     u32b = np.empty(shape, np.uint32)
@@ -361,8 +412,8 @@ def score_matrix(
     w_dist = np.float32(weights.distance)
     w_dist_km = np.float32(-weights.distance / DISTANCE_SCALE_KM)
 
-    for r0 in range(0, n, rows):
-        r1 = min(n, r0 + rows)
+    for r0 in range(start, stop, rows):
+        r1 = min(stop, r0 + rows)
         b = r1 - r0
         A, B, U16, A8, U8, I16 = u32a[:b], u32b[:b], u16[:b], u8a[:b], u8[:b], i16[:b]
         F, G, C, X, T = f32a[:b], f32b[:b], common[:b], excl[:b], tmp[:b]
@@ -431,9 +482,8 @@ def score_matrix(
         np.add(score, s_exp, out=score)
 
         np.copyto(score, EXCLUDED, where=X)
-        if progress is not None:
-            progress(r1, n)
-    return out
+        if tick is not None:
+            tick(r1)
 
 
 # --- one pair, in plain Python -------------------------------------------------------------------

@@ -255,3 +255,22 @@ def test_matrix_block_size_does_not_change_scores():
     a = matrix(peers, supporters, block_elements=1)
     b = matrix(peers, supporters, block_elements=1 << 20)
     assert np.array_equal(a, b)
+
+
+def test_parallel_bands_give_the_same_matrix(monkeypatch):
+    from bench.matching import synthetic_pool
+
+    peers, supporters = synthetic_pool(80, seed=5)
+    single = matrix(peers, supporters, workers=1, block_elements=64)
+    monkeypatch.setattr(scoring, "PARALLEL_FROM_PAIRS", 0)
+    calls = []
+    parallel = matrix(
+        peers,
+        supporters,
+        workers=2,
+        block_elements=64,
+        progress=lambda done, total: calls.append((done, total)),
+    )
+    assert np.array_equal(single, parallel)
+    assert calls[-1] == (80, 80)
+    assert [d for d, _ in calls] == sorted(d for d, _ in calls)
