@@ -2,6 +2,7 @@
 it was made: save(), QuerySet.update(), bulk_create(), delete()."""
 
 import datetime as dt
+import json
 
 import pytest
 from django.db import DatabaseError, connection, transaction
@@ -165,3 +166,20 @@ def test_audit_log_runs_a_constant_number_of_queries(
                 AccessEvent.objects.create(actor=manager, participant=peer, what="logbook")
         with django_assert_max_num_queries(12):
             assert client.get(url).status_code == 200
+
+
+@pytest.mark.skipif(connection.vendor != "sqlite", reason="a limit of SQLite's json_object")
+def test_rows_wider_than_sqlites_argument_limit_are_recorded_whole(db):
+    from tod.audit.triggers import _sqlite_json
+
+    class Meta:
+        concrete_fields = [type("F", (), {"column": f"c{n}"}) for n in range(120)]
+
+    wide = type("Wide", (), {"_meta": Meta})
+    expression = _sqlite_json("NEW", wide)
+    assert expression.count("json_object(") == 3
+    columns = ", ".join(f"{n} AS c{n}" for n in range(120))
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT {expression.replace('NEW.', 'w.')} FROM (SELECT {columns}) w")
+        row = json.loads(cursor.fetchone()[0])
+    assert row["c0"] == 0 and row["c119"] == 119

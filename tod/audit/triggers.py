@@ -66,9 +66,18 @@ def _install_postgresql(cursor, models) -> None:
 
 
 def _sqlite_json(alias: str, model) -> str:
+    """json_object(...) of the row; SQLite caps a function at 127 arguments, so wide rows are
+    built in chunks of 50 columns joined with json_patch."""
     columns = [field.column for field in model._meta.concrete_fields]
-    pairs = ", ".join(f"'{column}', {alias}.\"{column}\"" for column in columns)
-    return f"json_object({pairs})"
+    chunks = [columns[i : i + 50] for i in range(0, len(columns), 50)]
+    objects = [
+        "json_object(" + ", ".join(f"'{c}', {alias}.\"{c}\"" for c in chunk) + ")"
+        for chunk in chunks
+    ]
+    expression = objects[0]
+    for more in objects[1:]:
+        expression = f"json_patch({expression}, {more})"
+    return expression
 
 
 def _install_sqlite(cursor, models) -> None:
