@@ -59,7 +59,9 @@ def panels(request, dashboard: str) -> list[Panel]:
     if dashboard == "supporter" and has_permission(user, Permission.VIEW_OWN_SUPERVISION):
         upcoming = list(
             SessionInvitation.objects.filter(
-                participant__user=user, session__starts_at__gt=timezone.now()
+                participant__user=user,
+                session__starts_at__gt=timezone.now(),
+                session__cancelled_at__isnull=True,
             )
             .select_related("session")
             .order_by("session__starts_at")[:3]

@@ -529,6 +529,19 @@ def session_attendance_record(
 
 
 @transaction.atomic
+def session_cancel(*, session: Session, by, now: dt.datetime | None = None) -> Session:
+    """Cancel a session that has not started; the reminders skip it (`upcoming()` excludes it).
+    Idempotent."""
+    now = now or timezone.now()
+    if session.has_started(now):
+        raise ValidationError(_("A session that has started cannot be cancelled."))
+    if session.cancelled_at is None:
+        session.cancelled_at = now
+        session.save(update_fields=["cancelled_at"])
+    return session
+
+
+@transaction.atomic
 def session_notes_update(*, session: Session, notes: str, by) -> Session:
     session.notes = notes
     session.save(update_fields=["notes"])

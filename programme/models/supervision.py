@@ -43,9 +43,10 @@ class SessionQuerySet(SiteScopedQuerySet):
         return self.for_user(user)
 
     def upcoming(self, now: dt.datetime | None = None):
-        """Sessions that have not started yet, soonest first (the reminders read this)."""
+        """Sessions that have not started yet and are not cancelled, soonest first (the
+        reminders read this)."""
         now = now or timezone.now()
-        return self.filter(starts_at__gt=now).order_by("starts_at")
+        return self.filter(starts_at__gt=now, cancelled_at__isnull=True).order_by("starts_at")
 
     def past(self, now: dt.datetime | None = None):
         now = now or timezone.now()

@@ -166,6 +166,19 @@ def session_notes(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
+@requires(MANAGE)
+@require_POST
+def session_cancel(request: HttpRequest, pk: int) -> HttpResponse:
+    session = get_object_for_user(Session.objects.all(), request.user, MANAGE, pk=pk)
+    try:
+        services.session_cancel(session=session, by=request.user)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(request, _("The session is cancelled."))
+    return redirect("programme:session_detail", pk=session.pk)
+
+
 @requires(MANAGE, LEAD)
 @require_POST
 def session_dilemma(request: HttpRequest, pk: int) -> HttpResponse:

@@ -388,3 +388,19 @@ def test_funnel_counts_per_channel_and_exports_csv(
     lines = response.content.decode().splitlines()
     assert len(lines) == 1 + len(ReferralChannel.choices) + 1
     assert lines[1].endswith(",2,2,2,2,1,2,2,0")
+
+
+def test_manager_edits_a_participant_but_not_their_site(
+    client, manager, programme_round, other_site
+):
+    client.force_login(manager)
+    client.post(reverse("programme:participant_create"), participant_data(programme_round))
+    participant = Participant.objects.get()
+    url = reverse("programme:participant_edit", args=[participant.pk])
+    response = client.post(
+        url, participant_data(programme_round, site=other_site.pk, postcode="2100")
+    )
+    assert response.status_code == 302
+    participant.refresh_from_db()
+    assert participant.postcode == "2100"
+    assert participant.site == programme_round.site

@@ -207,3 +207,20 @@ def test_supporter_sees_own_upcoming_and_attended_sessions(
     assert "Network meeting" in home or "Netværksmøde" in home
     # A supporter cannot open the staff session page, even for their own session.
     assert client.get(past.get_absolute_url()).status_code == 403
+
+
+def test_manager_cancels_a_future_session_and_reminders_skip_it(
+    client, manager, supervisor, site, programme_round, ready_supporter, supporter
+):
+    future = plan(site, programme_round, manager, timezone.now() + dt.timedelta(days=5))
+    past = plan(site, programme_round, manager, timezone.now() - dt.timedelta(days=5))
+    client.force_login(supervisor)
+    assert client.post(reverse("programme:session_cancel", args=[future.pk])).status_code == 403
+    client.force_login(manager)
+    client.post(reverse("programme:session_cancel", args=[future.pk]))
+    future.refresh_from_db()
+    assert future.cancelled_at is not None
+    assert not Session.objects.upcoming().exists()
+    client.post(reverse("programme:session_cancel", args=[past.pk]))
+    past.refresh_from_db()
+    assert past.cancelled_at is None
