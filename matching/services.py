@@ -333,6 +333,20 @@ def pair_propose(
     return pair
 
 
+def proposals_accept_all(*, run: MatchRun, by) -> int:
+    """Propose to both parties every pair of the run whose peer and supporter are still free.
+    Each pair is its own transaction; pairs that no longer fit (the peer was paired since, a
+    survey changed so that a requirement excludes the pair) are skipped. Returns how many."""
+    created = 0
+    for proposal in run.proposals.select_related("peer", "supporter").order_by("id"):
+        try:
+            pair_propose(peer=proposal.peer, supporter=proposal.supporter, proposal=proposal, by=by)
+        except ValidationError:
+            continue
+        created += 1
+    return created
+
+
 @transaction.atomic
 def pair_answer_record(*, pair: Pair, side: str, agreed: bool, by, reason: str = "") -> Pair:
     """Record the peer's or the supporter's answer to a proposed pair.

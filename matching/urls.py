@@ -8,6 +8,7 @@ urlpatterns = [
     path("", views.board, name="board"),
     path("runs/", views.run_start, name="run_start"),
     path("runs/<int:pk>/", views.run_detail, name="run_detail"),
+    path("runs/<int:pk>/accept/", views.run_accept_all, name="run_accept_all"),
     path("proposals/<int:pk>/accept/", views.proposal_accept, name="proposal_accept"),
     path("peers/<int:pk>/", views.candidates, name="candidates"),
     path("peers/<int:pk>/with/<int:supporter_pk>/", views.compare, name="compare"),

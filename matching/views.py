@@ -149,6 +149,19 @@ def proposal_accept(request: HttpRequest, pk: int) -> HttpResponse:
     return redirect("matching:pair_detail", pk=pair.pk)
 
 
+@require_POST
+@requires(P.MANAGE_PAIRS)
+def run_accept_all(request: HttpRequest, pk: int) -> HttpResponse:
+    """Accept every proposal of the run whose peer and supporter are still free."""
+    run = get_object_for_user(MatchRun.objects.all(), request.user, P.MANAGE_PAIRS, pk=pk)
+    created = services.proposals_accept_all(run=run, by=request.user)
+    messages.success(
+        request,
+        _("%(count)s pairs are proposed to both: record their answers.") % {"count": created},
+    )
+    return redirect(f"{reverse('matching:board')}?site={run.site_id}")
+
+
 # --- candidates and comparison -------------------------------------------------------------------
 
 

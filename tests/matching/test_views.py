@@ -114,6 +114,21 @@ def test_propose_then_accept_from_the_board(client, manager, site, pool_factory)
     assert again.status_code == 200 and Pair.objects.count() == 1
 
 
+def test_accept_all_proposes_every_free_pair(client, manager, other_manager, site, pool_factory):
+    peers = pool_factory(Kind.PEER, 3)
+    supporters = pool_factory(Kind.SUPPORTER, 3)
+    services.pair_propose(peer=peers[0], supporter=supporters[2], by=manager)
+    run = services.match_run_start(site=site, by=manager)
+    assert run.pairs == 2
+    client.force_login(other_manager)
+    assert client.post(reverse("matching:run_accept_all", args=[run.pk])).status_code == 404
+    client.force_login(manager)
+    client.post(reverse("matching:run_accept_all", args=[run.pk]))
+    assert Pair.objects.filter(status=PairStatus.PROPOSED).count() == 3
+    client.post(reverse("matching:run_accept_all", args=[run.pk]))  # twice: nothing new
+    assert Pair.objects.count() == 3
+
+
 def test_board_queries_do_not_grow_with_the_pool(
     client, manager, site, pool_factory, django_assert_max_num_queries
 ):
