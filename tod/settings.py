@@ -71,6 +71,7 @@ INSTALLED_APPS = [
     "evaluation",
     "tod.outbox",
     "tod.audit",
+    "tod.privacy",
 ]
 
 MIDDLEWARE = [

@@ -59,6 +59,7 @@ urlpatterns = [
     path("evaluation/", include("evaluation.urls")),
     path("outbox/", include("tod.outbox.urls")),
     path("audit/", include("tod.audit.urls")),
+    path("privacy/", include("tod.privacy.urls")),
     path("admin/", admin.site.urls),
 ]
 
