@@ -25,5 +25,7 @@ def items(user) -> list[MenuItem]:
     if has_permission(user, Permission.MANAGE_SUPERVISION) or has_permission(
         user, Permission.LEAD_SUPERVISION
     ):
-        entries.append(MenuItem(_("Sessions"), reverse("programme:session_list"), order=60))
+        entries.append(
+            MenuItem(_("Supervision and network"), reverse("programme:session_list"), order=60)
+        )
     return entries

@@ -17,6 +17,7 @@ from programme.models import (
     Kind,
 )
 from tests.conftest import make_participant
+from tests.e2e.conftest import browser, open_page  # noqa: F401  (for test_browser.py)
 
 
 def screen(participant, by, answer=Answer.YES, **overrides):
