@@ -187,7 +187,22 @@ _DEMO_EDU = 6
 _DEMO_OCC = 10
 
 _NO_AGE = {"peer": -1000, "supporter": -2000}  # unknown ages never come within 10 years
-_AGE_LOW, _AGE_HIGH = -32768, 32767
+# Ages are uint16 shifted by this offset, so "outside [low, high]" is one wrapping subtraction
+# and one comparison: (age - low) mod 2**16 > high - low.
+_AGE_OFFSET = 4096
+_U16_MAX = 65535
+
+
+def _age_u16(a: Answers, side: str) -> int:
+    return (_NO_AGE[side] if a.age is None else a.age) + _AGE_OFFSET
+
+
+def _age_range_u16(a: Answers) -> tuple[int, int]:
+    low = 0 if a.age_min is None else a.age_min + _AGE_OFFSET
+    high = _U16_MAX if a.age_max is None else a.age_max + _AGE_OFFSET
+    if high < low:  # an empty range accepts nobody
+        return _U16_MAX, 0
+    return low, high - low
 
 
 def _trait(a: Answers, side: str) -> int:
@@ -233,9 +248,10 @@ class Encoded:
 
     ids: np.ndarray
     demo: np.ndarray  # uint16, one-hot sex/ethnicity/education/occupation
-    age: np.ndarray  # int16
-    age_min: np.ndarray  # int16
-    age_max: np.ndarray  # int16
+    age: np.ndarray  # uint16, shifted by _AGE_OFFSET
+    age_near: np.ndarray  # uint16, age + 10: (age_near - other) mod 2**16 <= 20 means close
+    age_low: np.ndarray  # uint16, the youngest accepted (shifted), 0 when no limit
+    age_span: np.ndarray  # uint16, oldest - youngest accepted
     trait: np.ndarray  # uint32
     refuse: np.ndarray  # uint32
     lang: np.ndarray  # uint16
@@ -263,13 +279,12 @@ def encode(people: Sequence[Answers], side: str, weights: Weights) -> Encoded:
     enc = Encoded(
         ids=np.fromiter((a.id for a in people), np.int64, n),
         demo=np.fromiter((_demographics(a) for a in people), np.uint16, n),
-        age=np.fromiter((_NO_AGE[side] if a.age is None else a.age for a in people), np.int16, n),
-        age_min=np.fromiter(
-            (_AGE_LOW if a.age_min is None else a.age_min for a in people), np.int16, n
+        age=np.fromiter((_age_u16(a, side) for a in people), np.uint16, n),
+        age_near=np.fromiter(
+            (_age_u16(a, side) + AGE_SIMILARITY_YEARS for a in people), np.uint16, n
         ),
-        age_max=np.fromiter(
-            (_AGE_HIGH if a.age_max is None else a.age_max for a in people), np.int16, n
-        ),
+        age_low=np.fromiter((_age_range_u16(a)[0] for a in people), np.uint16, n),
+        age_span=np.fromiter((_age_range_u16(a)[1] for a in people), np.uint16, n),
         trait=np.fromiter((_trait(a, side) for a in people), u32, n),
         refuse=np.fromiter((_refusal(a, side) for a in people), u32, n),
         lang=np.fromiter((_bits(LANGUAGES, a.languages) for a in people), np.uint16, n),
@@ -393,7 +408,6 @@ def _score_rows(peers, supporters, weights, out, start, stop, rows, tick) -> Non
     u16 = np.empty(shape, np.uint16)
     u8a = np.empty(shape, np.uint8)
     u8 = np.empty(shape, np.uint8)
-    i16 = np.empty(shape, np.int16)
     f32a = np.empty(shape, np.float32)
     f32b = np.empty(shape, np.float32)
     common = np.empty(shape, bool)
@@ -402,7 +416,7 @@ def _score_rows(peers, supporters, weights, out, start, stop, rows, tick) -> Non
 
     s = supporters
     s_demo, s_age = s.demo[None, :], s.age[None, :]
-    s_amin, s_amax = s.age_min[None, :], s.age_max[None, :]
+    s_alow, s_aspan = s.age_low[None, :], s.age_span[None, :]
     s_trait, s_refuse = s.trait[None, :], s.refuse[None, :]
     s_lang, s_lreq = s.lang[None, :], s.lang_required[None, :]
     s_x, s_y, s_d2 = s.x[None, :], s.y[None, :], s.max_d2[None, :]
@@ -415,7 +429,7 @@ def _score_rows(peers, supporters, weights, out, start, stop, rows, tick) -> Non
     for r0 in range(start, stop, rows):
         r1 = min(stop, r0 + rows)
         b = r1 - r0
-        A, B, U16, A8, U8, I16 = u32a[:b], u32b[:b], u16[:b], u8a[:b], u8[:b], i16[:b]
+        A, B, U16, A8, U8 = u32a[:b], u32b[:b], u16[:b], u8a[:b], u8[:b]
         F, G, C, X, T = f32a[:b], f32b[:b], common[:b], excl[:b], tmp[:b]
         score = out[r0:r1]
         p = slice(r0, r1)
@@ -423,9 +437,8 @@ def _score_rows(peers, supporters, weights, out, start, stop, rows, tick) -> Non
         # Similarity: equal sex, ethnicity, education, occupation (one AND, one popcount) + age.
         np.bitwise_and(peers.demo[p, None], s_demo, out=U16)
         np.bitwise_count(U16, out=U8)
-        np.subtract(peers.age[p, None], s_age, out=I16)
-        np.abs(I16, out=I16)
-        np.less_equal(I16, AGE_SIMILARITY_YEARS, out=T)
+        np.subtract(peers.age_near[p, None], s_age, out=U16)
+        np.less_equal(U16, 2 * AGE_SIMILARITY_YEARS, out=T)
         np.add(U8, T, out=U8)
         np.multiply(U8, w_sim, out=score)
 
@@ -443,14 +456,12 @@ def _score_rows(peers, supporters, weights, out, start, stop, rows, tick) -> Non
         np.not_equal(A, 0, out=T)
         np.logical_or(X, T, out=X)
 
-        # Age ranges, in both directions.
-        np.less(s_age, peers.age_min[p, None], out=T)
+        # Age ranges, in both directions (wrapping uint16: below low wraps above the span).
+        np.subtract(s_age, peers.age_low[p, None], out=U16)
+        np.greater(U16, peers.age_span[p, None], out=T)
         np.logical_or(X, T, out=X)
-        np.greater(s_age, peers.age_max[p, None], out=T)
-        np.logical_or(X, T, out=X)
-        np.less(peers.age[p, None], s_amin, out=T)
-        np.logical_or(X, T, out=X)
-        np.greater(peers.age[p, None], s_amax, out=T)
+        np.subtract(peers.age[p, None], s_alow, out=U16)
+        np.greater(U16, s_aspan, out=T)
         np.logical_or(X, T, out=X)
 
         # Distance: squared, so the limit needs no square root; unknown (NaN) never excludes.

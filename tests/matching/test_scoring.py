@@ -274,3 +274,14 @@ def test_parallel_bands_give_the_same_matrix(monkeypatch):
     assert np.array_equal(single, parallel)
     assert calls[-1] == (80, 80)
     assert [d for d, _ in calls] == sorted(d for d, _ in calls)
+
+
+def test_age_range_boundaries_and_unknown_ages():
+    peer = person(1, age_min=50, age_max=60)
+    assert pair(peer, person(2, age=50))[0] != EXCLUDED
+    assert pair(peer, person(2, age=60))[0] != EXCLUDED
+    assert pair(peer, person(2, age=49))[0] == EXCLUDED
+    assert pair(peer, person(2, age=61))[0] == EXCLUDED
+    assert pair(peer, person(2, age=None))[0] == EXCLUDED  # cannot be checked: excluded
+    assert pair(person(1, age_min=70, age_max=40), person(2, age=55))[0] == EXCLUDED
+    assert pair(person(1, age=None), person(2, age=None), only("similarity"))[0] == 1  # sex
