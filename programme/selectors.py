@@ -43,10 +43,9 @@ MATCHED_STATUSES = [
 ]
 
 
-def funnel_by_channel(participants: QuerySet[Participant]) -> list[dict]:
-    """How far the participants got, per referral channel, counted in one SQL query. A stage
-    counts everyone who ever reached it (a withdrawn supporter who was trained counts as
-    trained and as withdrawn). 'Trained' applies to supporters only."""
+def _stage_counts(participants: QuerySet[Participant], group_by: str) -> dict:
+    """{group value: {stage: count}} in one SQL query. A stage counts everyone who ever reached
+    it (a withdrawn supporter who was trained counts as trained and as withdrawn)."""
     me = OuterRef("pk")
     attended = TrainingAttendance.objects.filter(participant=me, attended=True)
     in_pair = Q(peer=me) | Q(supporter=me)
@@ -74,13 +73,16 @@ def funnel_by_channel(participants: QuerySet[Participant]) -> list[dict]:
     aggregates.update(
         {name: Count("pk", filter=condition) for name, condition in stage_filters.items()}
     )
-    rows = {
-        row["referral_channel"]: row
-        for row in participants.order_by()
-        .values("referral_channel")
-        .annotate(**aggregates)
-        .order_by("referral_channel")
+    return {
+        row[group_by]: row
+        for row in participants.order_by().values(group_by).annotate(**aggregates).order_by()
     }
+
+
+def funnel_by_channel(participants: QuerySet[Participant]) -> list[dict]:
+    """How far the participants got, per referral channel, and in total, in one SQL query.
+    'Trained' applies to supporters only."""
+    rows = _stage_counts(participants, "referral_channel")
     result = []
     for value, label in ReferralChannel.choices:
         row = rows.get(value, {})
@@ -96,6 +98,18 @@ def funnel_by_channel(participants: QuerySet[Participant]) -> list[dict]:
         total[name] = sum(row[name] for row in result)
     result.append(total)
     return result
+
+
+def funnel_by_round(participants: QuerySet[Participant], rounds) -> list[dict]:
+    """The same stages per round, so a site can compare its rounds (one SQL query)."""
+    rows = _stage_counts(participants, "round")
+    return [
+        {
+            "round": round_,
+            **{name: rows.get(round_.pk, {}).get(name, 0) for name, _l in FUNNEL_STAGES},
+        }
+        for round_ in rounds
+    ]
 
 
 @dataclass

@@ -33,7 +33,7 @@ from ..models import (
     Round,
     Withdrawal,
 )
-from ..selectors import FUNNEL_STAGES, funnel_by_channel, participant_timeline
+from ..selectors import FUNNEL_STAGES, funnel_by_channel, funnel_by_round, participant_timeline
 from .common import add_service_error, paginate
 
 P = Permission.MANAGE_PARTICIPANTS
@@ -317,10 +317,18 @@ def round_list(request: HttpRequest) -> HttpResponse:
         messages.success(request, _("Round created."))
         return redirect("programme:round_list")
     rounds = Round.objects.for_user(request.user).select_related("site")
+    page = paginate(request, rounds)
     return render(
         request,
         "programme/round_list.html",
-        {"form": form, "page": paginate(request, rounds)},
+        {
+            "form": form,
+            "page": page,
+            "stages": FUNNEL_STAGES,
+            "comparison": funnel_by_round(
+                Participant.objects.filter(round__in=list(page.object_list)), page.object_list
+            ),
+        },
     )
 
 

@@ -404,3 +404,20 @@ def test_manager_edits_a_participant_but_not_their_site(
     participant.refresh_from_db()
     assert participant.postcode == "2100"
     assert participant.site == programme_round.site
+
+
+def test_rounds_are_compared_stage_by_stage(
+    client, manager, site, programme_round, ready_peer, django_assert_max_num_queries
+):
+    from programme.models import Round
+
+    Round.objects.create(
+        site=site, name="2027", starts_on=dt.date(2027, 1, 1), ends_on=dt.date(2027, 12, 31)
+    )
+    make_participant(site, Kind.PEER, round=programme_round)
+    client.force_login(manager)
+    with django_assert_max_num_queries(12):
+        response = client.get(reverse("programme:round_list"))
+    rows = {row["round"].name: row for row in response.context["comparison"]}
+    assert rows["2026"]["referred"] == 2 and rows["2026"]["consented"] == 1
+    assert rows["2027"]["referred"] == 0
