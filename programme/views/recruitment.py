@@ -26,6 +26,7 @@ from ..forms import (
     WithdrawalForm,
 )
 from ..models import (
+    ConsentDecision,
     ConsentPurpose,
     ConsentText,
     Kind,
@@ -111,6 +112,11 @@ def participant_detail(request: HttpRequest, pk: int) -> HttpResponse:
         exclude=participant.pk,
     )
     current = services.current_consents(participant)
+    same = Participant.objects.filter(pk=participant.pk)
+    eligible = (
+        same.eligible_supporters() if participant.kind == Kind.SUPPORTER else same.eligible_peers()
+    ).exists()
+    programme_consent = current[ConsentPurpose.PROGRAMME]
     latest_texts = {purpose: ConsentText.objects.current(purpose) for purpose in current}
     consents = [
         {
@@ -132,6 +138,9 @@ def participant_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "consents": consents,
             "duplicates": duplicates,
             "withdrawal": Withdrawal.objects.filter(participant=participant).first(),
+            "eligible": eligible,
+            "consent_withdrawn": programme_consent is not None
+            and programme_consent.decision == ConsentDecision.WITHDRAWN,
         },
     )
 

@@ -10,6 +10,7 @@ from programme import services
 from programme.models import (
     Answer,
     Consent,
+    ConsentDecision,
     ConsentPurpose,
     ConsentText,
     Kind,
@@ -421,3 +422,27 @@ def test_rounds_are_compared_stage_by_stage(
     rows = {row["round"].name: row for row in response.context["comparison"]}
     assert rows["2026"]["referred"] == 2 and rows["2026"]["consented"] == 1
     assert rows["2027"]["referred"] == 0
+
+
+def test_participant_page_says_whether_they_can_be_matched(client, manager, ready_supporter):
+    client.force_login(manager)
+    assert client.get(ready_supporter.get_absolute_url()).context["eligible"] is True
+    consent(ready_supporter, manager, decision=ConsentDecision.WITHDRAWN)
+    response = client.get(ready_supporter.get_absolute_url())
+    assert response.context["eligible"] is False
+    assert response.context["consent_withdrawn"] is True
+
+
+def test_withdrawal_cancels_future_course_invitations(client, manager, site, programme_round):
+    from .conftest import make_course
+
+    supporter = make_participant(site, Kind.SUPPORTER)
+    consent(supporter, manager)
+    course = make_course(
+        site, programme_round, manager, start=dt.datetime(2026, 9, 1, 7, tzinfo=dt.UTC)
+    )
+    services.course_invite(course=course, participants=[supporter], by=manager)
+    client.force_login(manager)
+    client.post(reverse("programme:participant_withdraw", args=[supporter.pk]), withdrawal_post())
+    invitation = course.invitations.get()
+    assert invitation.cancelled_at is not None
