@@ -477,6 +477,26 @@ class SessionForm(SiteScopedFormMixin, forms.Form):
         return cleaned
 
 
+class SessionEditForm(forms.Form):
+    starts_at = forms.DateTimeField(label=_("Starts"), widget=DateTimeInput())
+    duration = forms.IntegerField(label=_("Duration in minutes"), min_value=15, max_value=480)
+    place = forms.CharField(label=_("Place"), max_length=200)
+    leader = forms.ModelChoiceField(
+        label=_("Led by (supervisor)"), queryset=User.objects.none(), required=False
+    )
+
+    def __init__(self, *args, user, session, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.session = session
+        self.fields["leader"].queryset = _supervisors(user).filter(sites=session.site_id)
+
+    def clean(self):
+        cleaned = super().clean()
+        if self.session.kind == SessionKind.SUPERVISION and not cleaned.get("leader"):
+            self.add_error("leader", _("A supervision session is led by a supervisor."))
+        return cleaned
+
+
 class SeriesForm(SessionForm):
     count = forms.IntegerField(label=_("Number of sessions"), min_value=1, max_value=24, initial=6)
     every_months = forms.IntegerField(

@@ -529,6 +529,30 @@ def session_attendance_record(
 
 
 @transaction.atomic
+def session_update(
+    *,
+    session: Session,
+    starts_at: dt.datetime,
+    ends_at: dt.datetime,
+    place: str,
+    by,
+    leader=None,
+) -> Session:
+    """Move a session or change its place or leader. The outbox plans new reminders for the new
+    time (its keys carry the time) and cancels the old ones."""
+    if ends_at <= starts_at:
+        raise ValidationError(_("A session must end after it starts."))
+    session.starts_at, session.ends_at, session.place, session.leader = (
+        starts_at,
+        ends_at,
+        place,
+        leader,
+    )
+    session.save(update_fields=["starts_at", "ends_at", "place", "leader"])
+    return session
+
+
+@transaction.atomic
 def session_cancel(*, session: Session, by, now: dt.datetime | None = None) -> Session:
     """Cancel a session that has not started; the reminders skip it (`upcoming()` excludes it).
     Idempotent."""

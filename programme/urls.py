@@ -48,6 +48,7 @@ urlpatterns = [
     path("sessions/<int:pk>/", supervision.session_detail, name="session_detail"),
     path("sessions/<int:pk>/notes/", supervision.session_notes, name="session_notes"),
     path("sessions/<int:pk>/cancel/", supervision.session_cancel, name="session_cancel"),
+    path("sessions/<int:pk>/edit/", supervision.session_edit, name="session_edit"),
     path("sessions/<int:pk>/dilemma/", supervision.session_dilemma, name="session_dilemma"),
     path("sessions/<int:pk>/action/", supervision.session_action, name="session_action"),
     path(

@@ -17,7 +17,15 @@ from tod.accounts.permissions import get_object_for_user, has_permission, requir
 from tod.accounts.roles import Permission
 
 from .. import services
-from ..forms import ActionForm, AttendanceForm, DilemmaForm, InviteForm, NotesForm, SeriesForm
+from ..forms import (
+    ActionForm,
+    AttendanceForm,
+    DilemmaForm,
+    InviteForm,
+    NotesForm,
+    SeriesForm,
+    SessionEditForm,
+)
 from ..forms import SessionForm as SessionPlanForm
 from ..models import FollowUpAction, Participant, Session, SessionInvitation, SuggestedTopic
 from .common import add_service_error, paginate
@@ -163,6 +171,45 @@ def session_notes(request: HttpRequest, pk: int) -> HttpResponse:
         return redirect("programme:session_detail", pk=session.pk)
     return render(
         request, "programme/form.html", {"form": form, "title": _("Notes"), "back": session}
+    )
+
+
+@requires(MANAGE)
+@require_http_methods(["GET", "POST"])
+def session_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    session = get_object_for_user(Session.objects.all(), request.user, MANAGE, pk=pk)
+    minutes = int((session.ends_at - session.starts_at).total_seconds() // 60)
+    form = SessionEditForm(
+        request.POST or None,
+        user=request.user,
+        session=session,
+        initial={
+            "starts_at": timezone.localtime(session.starts_at),
+            "duration": minutes,
+            "place": session.place,
+            "leader": session.leader_id,
+        },
+    )
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            services.session_update(
+                session=session,
+                starts_at=data["starts_at"],
+                ends_at=data["starts_at"] + dt.timedelta(minutes=data["duration"]),
+                place=data["place"],
+                leader=data["leader"],
+                by=request.user,
+            )
+        except ValidationError as error:
+            add_service_error(form, error)
+        else:
+            messages.success(request, _("Saved."))
+            return redirect("programme:session_detail", pk=session.pk)
+    return render(
+        request,
+        "programme/form.html",
+        {"form": form, "title": _("Edit %(name)s") % {"name": session}, "back": session},
     )
 
 

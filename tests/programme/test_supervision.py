@@ -224,3 +224,34 @@ def test_manager_cancels_a_future_session_and_reminders_skip_it(
     client.post(reverse("programme:session_cancel", args=[past.pk]))
     past.refresh_from_db()
     assert past.cancelled_at is None
+
+
+def test_manager_moves_a_session(client, manager, supervisor, other_manager, site, programme_round):
+    session = plan(
+        site, programme_round, manager, timezone.now() + dt.timedelta(days=5), leader=supervisor
+    )
+    url = reverse("programme:session_edit", args=[session.pk])
+    client.force_login(other_manager)
+    assert client.get(url).status_code == 404
+    client.force_login(supervisor)
+    assert client.get(url).status_code == 403
+    client.force_login(manager)
+    assert client.get(url).status_code == 200
+    response = client.post(
+        url,
+        {"starts_at": "2026-06-10T17:00", "duration": "90", "place": "Library", "leader": ""},
+    )
+    assert "leader" in response.context["form"].errors  # supervision needs its supervisor
+    client.post(
+        url,
+        {
+            "starts_at": "2026-06-10T17:00",
+            "duration": "90",
+            "place": "Library",
+            "leader": supervisor.pk,
+        },
+    )
+    session.refresh_from_db()
+    assert timezone.localtime(session.starts_at).hour == 17
+    assert session.ends_at - session.starts_at == dt.timedelta(minutes=90)
+    assert session.place == "Library"
