@@ -217,6 +217,11 @@ CELERY_TIMEZONE = TIME_ZONE
 # the next one and a double run does nothing twice.
 CELERY_BEAT_SCHEDULE = {
     # Volunteers' accounts can carry an expiry date; deactivate them once it has passed.
+    # Personal data past each site's retention period is erased (pseudonymised records stay).
+    "erase-past-retention": {
+        "task": "tod.privacy.tasks.erase_personal_data_past_retention",
+        "schedule": crontab(hour=3, minute=30),
+    },
     "deactivate-expired-accounts": {
         "task": "tod.accounts.tasks.deactivate_expired_accounts",
         "schedule": crontab(minute=5),

@@ -27,6 +27,14 @@ class Site(models.Model):
     name = models.CharField(_("name"), max_length=120, unique=True)
     slug = models.SlugField(_("short name"), max_length=50, unique=True)
     created_at = models.DateTimeField(_("created"), default=timezone.now, editable=False)
+    retention_days = models.PositiveIntegerField(
+        _("keep personal data for (days)"),
+        default=5 * 365,
+        help_text=_(
+            "After a participant's last activity in the programme, their personal data is kept "
+            "this long, then erased automatically; the pseudonymised records stay."
+        ),
+    )
 
     class Meta:
         ordering = ["name"]

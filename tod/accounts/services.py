@@ -42,3 +42,19 @@ def user_end_all_sessions(*, user: User) -> None:
     """Log the user out everywhere: every session's auth hash stops matching."""
     user.rotate_session_salt()
     user.save(update_fields=["session_salt"])
+
+
+SYSTEM_USERNAME = "system"
+
+
+def system_user() -> User:
+    """The account that automated jobs act as (retention, sweeps), so every record still says
+    who did it. It cannot log in."""
+    user, created = User.objects.get_or_create(
+        username=SYSTEM_USERNAME,
+        defaults={"first_name": "ToD", "last_name": "system", "is_active": False},
+    )
+    if created:
+        user.set_unusable_password()
+        user.save(update_fields=["password"])
+    return user

