@@ -307,7 +307,9 @@ def pair_propose(
     choice. Stores the score, the explanation and the number of sociodemographic similarities
     as they are now (evaluation data). Refuses a pair that a hard constraint excludes."""
     _check_pairable(peer, supporter)
-    Participant.objects.select_for_update().filter(pk__in=[peer.pk, supporter.pk]).exists()
+    # Lock both (in id order, so two managers cannot deadlock) before checking they are free.
+    locked = Participant.objects.select_for_update().filter(pk__in=[peer.pk, supporter.pk])
+    list(locked.order_by("pk").values_list("pk", flat=True))
     _check_free(peer, supporter)
     explanation, peer_survey, supporter_survey = _explain_now(peer, supporter)
     if not explanation:
