@@ -127,6 +127,11 @@ def nurse_visit_edit(request: HttpRequest, peer_id: int, kind: str) -> HttpRespo
             "kind": VisitKind(kind),
             "form": form,
             "visit": visit,
+            "previous": (
+                NurseVisit.objects.filter(peer=peer, kind=VisitKind.PRE).first()
+                if kind == VisitKind.POST
+                else None
+            ),
             "show_confirm": bool(form.warnings) or bool(visit and visit.confirmed_warnings),
         },
     )

@@ -207,3 +207,85 @@ def theory(site, evaluator):
         },
     )
     return initial
+
+
+def bulk_cases(n, site, programme_round, manager):
+    """n consented cases with an outcome, a context, a mechanism and both visits, made in bulk
+    (for the 1,000-case query-count test)."""
+    from evaluation.models import ContextFactor, Mechanism, NurseVisit, Outcome
+    from programme.models import Consent, ConsentText
+
+    people = Participant.objects.bulk_create(
+        [
+            Participant(
+                site=site,
+                round=programme_round,
+                kind=kind,
+                first_name="Bulk",
+                last_name=f"Person{i}{kind}",
+                date_of_birth=dt.date(1960, 1, 1),
+                sex=Sex.MALE,
+                referral_channel="other",
+                status="active",
+            )
+            for i in range(n)
+            for kind in (Kind.PEER, Kind.SUPPORTER)
+        ]
+    )
+    texts = {t.purpose: t for t in ConsentText.objects.all()}
+    Consent.objects.bulk_create(
+        [
+            Consent(
+                participant=person,
+                purpose=purpose,
+                decision=ConsentDecision.GIVEN,
+                text=texts[purpose],
+                decided_on=dt.date(2026, 1, 1),
+                method=ConsentMethod.WRITTEN,
+                recorded_by=manager,
+            )
+            for person in people
+            for purpose in (ConsentPurpose.PROGRAMME, ConsentPurpose.EVALUATION)
+        ]
+    )
+    pairs = Pair.objects.bulk_create(
+        [
+            Pair(
+                site=site,
+                round=programme_round,
+                peer=people[2 * i],
+                supporter=people[2 * i + 1],
+                status=PairStatus.ACTIVE,
+                started_on=dt.date(2026, 2, 1),
+            )
+            for i in range(n)
+        ]
+    )
+    Outcome.objects.bulk_create(
+        [Outcome(pair=p, kind="self_care_awareness", result="yes") for p in pairs]
+    )
+    ContextFactor.objects.bulk_create(
+        [
+            ContextFactor(pair=p, subject="peer", category="energy", influence="hindering")
+            for p in pairs
+        ]
+    )
+    Mechanism.objects.bulk_create(
+        [Mechanism(pair=p, kind="reasoning", category="trust", actor="both") for p in pairs]
+    )
+    NurseVisit.objects.bulk_create(
+        [
+            NurseVisit(
+                site=site,
+                peer=p.peer,
+                kind=kind,
+                visited_on=dt.date(2026, 1, 1),
+                hba1c_mmol_mol=60,
+                who5_score=40,
+                paid5_score=9,
+            )
+            for p in pairs
+            for kind in ("pre", "post")
+        ]
+    )
+    return pairs

@@ -141,3 +141,10 @@ def test_nurse_home_runs_constant_queries(
         make_case(site, programme_round, manager)
     with django_assert_max_num_queries(14):
         assert client.get(reverse("evaluation:nurse_home")).status_code == 200
+
+
+def test_post_visit_form_shows_the_pre_visit(client, nurse, peer):
+    client.force_login(nurse)
+    client.post(edit_url(peer), VISIT)
+    page = client.get(edit_url(peer, "post")).content.decode()
+    assert "64 mmol/mol (8,0 %)" in page

@@ -183,3 +183,29 @@ def test_report_pages_run_constant_queries(
     add_cases(40, site, programme_round, manager, evaluator, theory)
     with django_assert_max_num_queries(bound):
         assert client.get(reverse(url_name)).status_code == 200
+
+
+def test_report_pages_and_exports_run_the_same_queries_for_10_and_1000_cases(
+    client, site, programme_round, manager, evaluator, theory, nurse
+):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from .conftest import bulk_cases
+
+    urls = REPORT_URLS + ["evaluation:export_csv", "evaluation:export_qdpx"]
+    counts = {}
+    made = 0
+    for total in (10, 1000):
+        bulk_cases(total - made, site, programme_round, manager)
+        made = total
+        client.force_login(evaluator)
+        for name in urls:
+            with CaptureQueriesContext(connection) as queries:
+                assert client.get(reverse(name)).status_code == 200
+            counts.setdefault(name, []).append(len(queries))
+        client.force_login(nurse)
+        with CaptureQueriesContext(connection) as queries:
+            assert client.get(reverse("evaluation:nurse_home")).status_code == 200
+        counts.setdefault("nurse_home", []).append(len(queries))
+    assert {name: n[0] == n[1] for name, n in counts.items()} == {name: True for name in counts}
