@@ -7,6 +7,7 @@ and that is missing stops the start with a message that names it.
 """
 
 import datetime
+import os
 from pathlib import Path
 
 import environ
@@ -334,6 +335,15 @@ LOGGING = {
         "axes": {"level": "WARNING"},  # every login is logged at INFO otherwise
     },
 }
+
+# The test suite runs with django-zeal, which fails any request whose code loads related objects
+# one query at a time (N+1). pytest sets PYTEST_VERSION; nothing of zeal runs outside the tests.
+if os.environ.get("PYTEST_VERSION"):
+    INSTALLED_APPS.append("zeal")
+    MIDDLEWARE.insert(0, "zeal.middleware.zeal_middleware")
+    ZEAL_RAISE = True
+    # Three loads from one line in one request is a loop; two is a view fetching two objects.
+    ZEAL_NPLUSONE_THRESHOLD = 3
 
 # Modules that contribute entries to the navigation menu, each with `items(user)`.
 NAVIGATION_MODULES = [
