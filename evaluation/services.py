@@ -375,3 +375,10 @@ def nurse_post_visit_reminders_cancel(*, peer: Participant) -> int:
     from tod.outbox.services import outbox_cancel_topic
 
     return outbox_cancel_topic(topic=_topic(peer.pk), reason="post-visit recorded")
+
+
+@transaction.atomic
+def case_record_delete(*, record, by) -> None:
+    """Remove a record of a case (an outcome, context, mechanism, configuration or evidence).
+    Removing a mechanism or an outcome removes the configurations that link it."""
+    record.delete()

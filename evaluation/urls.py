@@ -32,9 +32,15 @@ urlpatterns = [
         name="background_edit",
     ),
     path("evidence/<str:target>/<int:target_id>/", views.evidence_add, name="evidence_add"),
+    path("records/<str:kind>/<int:pk>/delete/", views.record_delete, name="record_delete"),
     # programme theories
     path("theories/", views.theory_list, name="theory_list"),
     path("theories/<int:pk>/", views.theory_detail, name="theory_detail"),
+    path(
+        "theories/configurations/<int:pk>/",
+        views.theory_configuration_edit,
+        name="theory_configuration_edit",
+    ),
     path(
         "theories/<int:pk>/configurations/",
         views.theory_configuration_add,

@@ -11,6 +11,7 @@ from .cases import (
     evidence_add,
     mechanism_add,
     outcome_save,
+    record_delete,
 )
 from .exports import export_csv, export_qdpx
 from .nurse import nurse_home, nurse_visit_detail, nurse_visit_edit
@@ -29,7 +30,12 @@ from .reports import (
     report_prepost,
     report_sample,
 )
-from .theory import theory_configuration_add, theory_detail, theory_list
+from .theory import (
+    theory_configuration_add,
+    theory_configuration_edit,
+    theory_detail,
+    theory_list,
+)
 
 __all__ = [
     "background_edit",
@@ -53,11 +59,13 @@ __all__ = [
     "observation_detail",
     "observation_list",
     "outcome_save",
+    "record_delete",
     "report_engagement",
     "report_icamo",
     "report_prepost",
     "report_sample",
     "theory_configuration_add",
+    "theory_configuration_edit",
     "theory_detail",
     "theory_list",
 ]

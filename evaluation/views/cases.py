@@ -31,6 +31,7 @@ from ..models import (
     Background,
     CaseConfiguration,
     ContextFactor,
+    Evidence,
     MeaningUnit,
     Mechanism,
     NurseVisit,
@@ -332,3 +333,44 @@ def background_edit(request: HttpRequest, participant_id: int, case_id: int) -> 
             "pseudonym": participant_pseudonym(participant.id, participant.kind),
         },
     )
+
+
+DELETABLE = {
+    "outcome": Outcome,
+    "context": ContextFactor,
+    "mechanism": Mechanism,
+    "configuration": CaseConfiguration,
+}
+
+
+@require_POST
+@requires(Permission.EDIT_EVALUATION)
+def record_delete(request: HttpRequest, kind: str, pk: int) -> HttpResponse:
+    if kind == "evidence":
+        record = get_object_for_user(
+            Evidence.objects.all(), request.user, Permission.EDIT_EVALUATION, pk=pk
+        )
+        pair_id = next(
+            (
+                getattr(record, name).pair_id
+                for name in ("outcome", "context", "mechanism", "case_configuration")
+                if getattr(record, f"{name}_id")
+            ),
+            None,
+        )
+        theory_id = record.theory_configuration.theory_id if pair_id is None else None
+    elif kind in DELETABLE:
+        record = get_object_for_user(
+            DELETABLE[kind].objects.filter(pair__in=cases_for(request.user)),
+            request.user,
+            Permission.EDIT_EVALUATION,
+            pk=pk,
+        )
+        pair_id, theory_id = record.pair_id, None
+    else:
+        raise Http404
+    services.case_record_delete(record=record, by=request.user)
+    messages.success(request, _("Removed."))
+    if pair_id is not None:
+        return redirect("evaluation:case_detail", pk=pair_id)
+    return redirect("evaluation:theory_detail", pk=theory_id)

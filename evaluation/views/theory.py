@@ -116,3 +116,31 @@ def theory_configuration_add(request: HttpRequest, pk: int) -> HttpResponse:
 
         messages.error(request, _form_errors(form))
     return redirect("evaluation:theory_detail", pk=theory.pk)
+
+
+@requires(Permission.EDIT_EVALUATION)
+def theory_configuration_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    """Change a configuration, e.g. the copy a refinement starts from."""
+    configuration = get_object_for_user(
+        TheoryConfiguration.objects.select_related("theory"),
+        request.user,
+        Permission.EDIT_EVALUATION,
+        pk=pk,
+    )
+    form = TheoryConfigurationForm(
+        request.POST or None, instance=configuration, theory=configuration.theory
+    )
+    if request.method == "POST" and form.is_valid():
+        services.theory_configuration_save(
+            theory=configuration.theory,
+            values=form.cleaned_data,
+            by=request.user,
+            configuration=configuration,
+        )
+        messages.success(request, _("The configuration is saved."))
+        return redirect("evaluation:theory_detail", pk=configuration.theory_id)
+    return render(
+        request,
+        "evaluation/theory_configuration_form.html",
+        {"form": form, "configuration": configuration},
+    )

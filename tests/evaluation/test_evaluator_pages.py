@@ -302,3 +302,56 @@ def test_interview_form_pseudonymises_the_transcript(client, evaluator, case):
     transcript = Interview.objects.get().transcript
     assert "Hanne" not in transcript and "Bentholm" not in transcript
     assert participant_pseudonym(case.peer_id, "peer") in transcript
+
+
+def test_evaluator_removes_a_record_and_evidence(client, evaluator, full_case):
+    client.force_login(evaluator)
+    evidence = Evidence.objects.first()
+    response = client.post(reverse("evaluation:record_delete", args=["evidence", evidence.pk]))
+    assert response.status_code == 302
+    assert not Evidence.objects.filter(pk=evidence.pk).exists()
+    context = ContextFactor.objects.first()
+    client.post(reverse("evaluation:record_delete", args=["context", context.pk]))
+    assert not ContextFactor.objects.filter(pk=context.pk).exists()
+    assert client.post(reverse("evaluation:record_delete", args=["pair", 1])).status_code == 404
+    assert client.get(reverse("evaluation:record_delete", args=["context", 1])).status_code == 405
+
+
+def test_record_removal_is_refused_to_others(client, manager, other_manager, full_case):
+    mechanism = Mechanism.objects.first()
+    url = reverse("evaluation:record_delete", args=["mechanism", mechanism.pk])
+    client.force_login(manager)
+    assert client.post(url).status_code == 403
+    client.force_login(other_manager)
+    assert client.post(url).status_code == 403
+    assert Mechanism.objects.filter(pk=mechanism.pk).exists()
+
+
+def test_evaluator_edits_a_refined_configuration(client, evaluator, theory, site):
+    from evaluation.models import TheoryConfiguration
+
+    refined = services.theory_create(
+        site=site, kind="refined", title="Refined", refines=theory, by=evaluator
+    )
+    copy = TheoryConfiguration.objects.get(theory=refined)
+    assert copy.derived_from.theory == theory
+    client.force_login(evaluator)
+    url = reverse("evaluation:theory_configuration_edit", args=[copy.pk])
+    assert client.get(url).status_code == 200
+    response = client.post(
+        url,
+        {
+            "code": "ICAMO 1",
+            "intervention": "meetings",
+            "context": "Also the supporter's health",
+            "actor": "both",
+            "resource": "lived_experience",
+            "reasonings": ["trust"],
+            "outcome": "self_care_awareness",
+            "statement": "Refined.",
+        },
+    )
+    assert response.status_code == 302
+    copy.refresh_from_db()
+    assert copy.context == "Also the supporter's health"
+    assert TheoryConfiguration.objects.get(theory=theory).context == "Peers' life circumstances"
