@@ -101,6 +101,7 @@ def _sparse(sub: np.ndarray, excluded: np.ndarray, big: float, best: float):
     n, m = sub.shape
     offset = best + 1.0  # every edge weight must be positive
     rows, cols = np.nonzero(~excluded)
+    rows, cols = rows.astype(np.int32), cols.astype(np.int32)
     weights = offset - sub[rows, cols].astype(np.float64)
     per_row = np.bincount(rows, minlength=n)
 
@@ -117,6 +118,7 @@ def _sparse(sub: np.ndarray, excluded: np.ndarray, big: float, best: float):
 
     # Places' stand-ins (rows n..n+m-1): their own place first, then the mirrored pairs.
     by_col, by_col_rows = np.nonzero(~excluded.T)  # the allowed pairs, column by column
+    by_col, by_col_rows = by_col.astype(np.int32), by_col_rows.astype(np.int32)
     per_col = np.bincount(by_col, minlength=m)
     low_ptr = np.zeros(m + 1, dtype=np.int64)
     np.cumsum(per_col + 1, out=low_ptr[1:])
@@ -135,6 +137,8 @@ def _sparse(sub: np.ndarray, excluded: np.ndarray, big: float, best: float):
         ),
         shape=(n + m, m + n),
     )
+    # Free the pieces before solving: at 5,000 x 5,000 they are hundreds of megabytes.
+    del rows, cols, weights, by_col, by_col_rows, top_idx, top_val, low_idx, body
     left, right = min_weight_full_bipartite_matching(graph)
     pairs = (left < n) & (right < m)
     return left[pairs], right[pairs]
