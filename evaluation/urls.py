@@ -50,6 +50,7 @@ urlpatterns = [
     path("interviews/", views.interview_list, name="interview_list"),
     path("interviews/new/", views.interview_create, name="interview_create"),
     path("interviews/<int:pk>/", views.interview_detail, name="interview_detail"),
+    path("interviews/<int:pk>/edit/", views.interview_edit, name="interview_edit"),
     path("observations/", views.observation_list, name="observation_list"),
     path("observations/new/", views.observation_create, name="observation_create"),
     path("observations/<int:pk>/", views.observation_detail, name="observation_detail"),

@@ -18,6 +18,7 @@ from .nurse import nurse_home, nurse_visit_detail, nurse_visit_edit
 from .qualitative import (
     interview_create,
     interview_detail,
+    interview_edit,
     interview_list,
     observation_create,
     observation_detail,
@@ -50,6 +51,7 @@ __all__ = [
     "export_qdpx",
     "interview_create",
     "interview_detail",
+    "interview_edit",
     "interview_list",
     "mechanism_add",
     "nurse_home",

@@ -117,3 +117,23 @@ def observation_detail(request: HttpRequest, pk: int) -> HttpResponse:
         Observation.objects.all(), request.user, Permission.VIEW_EVALUATION, pk=pk
     )
     return _source_detail(request, observation, "evaluation/observation_detail.html", {})
+
+
+@requires(Permission.EDIT_EVALUATION)
+def interview_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    """Correct an interview's details. The transcript is locked once excerpts are coded, since
+    their positions point into it."""
+    interview = get_object_for_user(
+        Interview.objects.all(), request.user, Permission.EDIT_EVALUATION, pk=pk
+    )
+    form = InterviewForm(request.POST or None, instance=interview, pairs=cases_for(request.user))
+    locked = interview.excerpts.exists()
+    if locked:
+        form.fields["transcript"].disabled = True
+    if request.method == "POST" and form.is_valid():
+        services.interview_save(
+            site=interview.site, values=form.cleaned_data, by=request.user, interview=interview
+        )
+        messages.success(request, _("The interview is saved."))
+        return redirect("evaluation:interview_detail", pk=interview.pk)
+    return render(request, "evaluation/interview_form.html", {"form": form, "locked": locked})

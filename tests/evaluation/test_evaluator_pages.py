@@ -355,3 +355,27 @@ def test_evaluator_edits_a_refined_configuration(client, evaluator, theory, site
     copy.refresh_from_db()
     assert copy.context == "Also the supporter's health"
     assert TheoryConfiguration.objects.get(theory=theory).context == "Peers' life circumstances"
+
+
+def test_interview_edit_keeps_the_coded_transcript(client, evaluator, full_case, other_manager):
+    interview = Interview.objects.get()
+    url = reverse("evaluation:interview_edit", args=[interview.pk])
+    client.force_login(evaluator)
+    response = client.post(
+        url,
+        {
+            "pair": full_case.pk,
+            "informant_type": "peer",
+            "conducted_on": "2026-08-11",
+            "mode": "in_person",
+            "transcript": "changed",
+            "notes": "Call with Hanne Larsen",
+        },
+    )
+    assert response.status_code == 302
+    interview.refresh_from_db()
+    assert interview.conducted_on == dt.date(2026, 8, 11)
+    assert interview.transcript != "changed"
+    assert "Hanne" not in interview.notes
+    client.force_login(other_manager)
+    assert client.get(url).status_code == 403
