@@ -167,7 +167,13 @@ def match_run_start(*, site, by) -> MatchRun:
         site=site, created_by=by, peers=pool_size[0], supporters=pool_size[1]
     )
     if pool_size[0] * pool_size[1] <= SYNC_PAIRS_LIMIT:
-        match_run_execute(run_id=run.pk)
+        try:
+            with transaction.atomic():
+                match_run_execute(run_id=run.pk)
+        except Exception as exc:  # the manager sees a failed run, not an error page
+            MatchRun.objects.filter(pk=run.pk).update(
+                status=RunStatus.FAILED, error=str(exc)[:2000], finished_at=timezone.now()
+            )
         run.refresh_from_db()
     else:
         from .tasks import execute_match_run

@@ -40,6 +40,7 @@ from .models import (
     Pair,
     PairStatus,
     RuleKind,
+    RunStatus,
 )
 from .pool import eligible_supporters, load_pool
 
@@ -113,6 +114,9 @@ def board(request: HttpRequest) -> HttpResponse:
 def run_start(request: HttpRequest) -> HttpResponse:
     site = _site(request)
     run = services.match_run_start(site=site, by=request.user)
+    if run.status == RunStatus.FAILED:
+        messages.error(request, _("The proposal failed."))
+        return redirect("matching:run_detail", pk=run.pk)
     if run.is_finished:
         messages.success(
             request,

@@ -173,6 +173,18 @@ def test_large_pool_is_queued_after_commit_with_progress_in_the_database(
     assert MatchProposal.objects.filter(run=run).count() == 3
 
 
+def test_failed_run_in_the_request_is_shown_as_failed(site, manager, pool_factory, monkeypatch):
+    pool_factory(Kind.PEER, 1)
+
+    def broken(*args, **kwargs):
+        raise RuntimeError("boom")
+
+    monkeypatch.setattr(services.solver, "solve", broken)
+    run = services.match_run_start(site=site, by=manager)
+    assert run.status == RunStatus.FAILED and "boom" in run.error
+    assert not MatchProposal.objects.exists()
+
+
 def test_failed_run_is_marked_failed(site, manager, pool_factory, monkeypatch):
     pool_factory(Kind.PEER, 1)
 
