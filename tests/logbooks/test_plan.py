@@ -96,7 +96,7 @@ def test_cancelling_a_meeting_cancels_its_reminders(started_pair, supporter):
     )
     assert not Reminder.objects.pending().filter(topic=f"meeting:{meeting.pk}").exists()
     meeting.refresh_from_db()
-    assert meeting.get_cancel_reason_display() == "The supporter's health"
+    assert meeting.cancel_reason == CancelReason.SUPPORTER_HEALTH
 
 
 def test_an_extra_meeting_gets_its_reminder(started_pair, supporter):
