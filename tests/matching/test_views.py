@@ -7,6 +7,8 @@ import datetime as dt
 
 import pytest
 from django.urls import reverse
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from matching import services
 from matching.models import MatchRule, MatchSurvey, MatchWeights, Pair, PairStatus, RuleKind
@@ -369,3 +371,43 @@ def test_supporter_dashboard_links_to_the_survey(client, supporter):
     page = client.get(reverse("programme:supporter_home")).content.decode()
     assert reverse("matching:my_survey") in page
     assert f'"{reverse("matching:board")}"' not in page
+
+
+# --- bad input is a form error, never a 500 ------------------------------------------------------
+
+FIELD_VALUES = st.one_of(
+    st.text(max_size=30),
+    st.integers(-(10**6), 10**6).map(str),
+    st.sampled_from(["", "2200", "99999", "1e9", "-1", "70", "da", "walks", "null"]),
+)
+
+
+@settings(
+    max_examples=40,
+    deadline=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
+)
+@given(data=st.dictionaries(st.sampled_from(sorted(survey_post())), FIELD_VALUES, max_size=8))
+def test_survey_form_never_fails_on_bad_input(client, manager, peer, data):
+    client.force_login(manager)
+    response = client.post(reverse("matching:survey_edit", args=[peer.pk]), survey_post(**data))
+    assert response.status_code in (302, 400)
+
+
+@settings(
+    max_examples=25,
+    deadline=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
+)
+@given(
+    data=st.dictionaries(
+        st.sampled_from(["at", "place", "held_on", "weekday", "time", "side", "answer", "reason"]),
+        FIELD_VALUES,
+        max_size=6,
+    )
+)
+def test_pair_forms_never_fail_on_bad_input(client, manager, proposed, data):
+    client.force_login(manager)
+    for action in ("pair_answer", "pair_schedule", "pair_meeting", "pair_substitute"):
+        response = client.post(reverse(f"matching:{action}", args=[proposed.pk]), data)
+        assert response.status_code in (302, 400), action
