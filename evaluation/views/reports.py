@@ -23,6 +23,9 @@ def dashboard(request: HttpRequest) -> HttpResponse:
     cases = reports.cases_for(user)
     funnel = reports.recruitment_funnel(user)
     prepost = reports.pre_post(user)
+    engagement = reports.engagement_rows(user)
+    held = [r["meetings"] for r in engagement if r["meetings"] is not None]
+    per_month = [r["meetings_per_month"] for r in engagement if r["meetings_per_month"]]
     return render(
         request,
         "evaluation/dashboard_evaluator.html",
@@ -34,6 +37,15 @@ def dashboard(request: HttpRequest) -> HttpResponse:
             "funnel": funnel,
             "funnel_chart": charts.funnel_bars(funnel, title=_("Recruitment funnel")),
             "prepost": prepost[:2] + prepost[6:8],
+            "meetings": {
+                "cases": len(held),
+                "mean": round(sum(held) / len(held), 1) if held else None,
+                "per_month": round(sum(per_month) / len(per_month), 1) if per_month else None,
+                "low": sorted(
+                    (r for r in engagement if r["meetings"] is not None),
+                    key=lambda r: r["meetings_per_month"] or 0,
+                )[:5],
+            },
         },
     )
 

@@ -138,6 +138,25 @@ def test_engagement_reads_meetings_and_logbooks(case, evaluator, supporter):
     assert row["logbook_words"] == 6
 
 
+def test_dashboard_shows_meeting_frequency(client, case, evaluator):
+    from django.utils import timezone
+
+    from logbooks.models import Meeting, MeetingStatus
+
+    for day in (15, 28):
+        Meeting.objects.create(
+            pair=case,
+            planned_at=timezone.now(),
+            status=MeetingStatus.HELD,
+            held_on=dt.date(2026, 2, day),
+        )
+    client.force_login(evaluator)
+    meetings = client.get(reverse("evaluation:dashboard")).context["meetings"]
+    assert meetings["cases"] == 1
+    assert meetings["mean"] == 2
+    assert [r["id"] for r in meetings["low"]] == [case.pk]
+
+
 def test_recruitment_funnel(case, site, evaluator):
     make_participant(site, Kind.PEER)  # referred only
     funnel = {s["step"]: s for s in reports.recruitment_funnel(evaluator)}
