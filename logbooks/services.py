@@ -20,7 +20,13 @@ from django.utils import timezone
 from matching.models import Pair, PairStatus
 from tod.accounts.models import Role, User
 from tod.outbox.models import Channel, ReminderKind
-from tod.outbox.services import outbox_cancel_topic, outbox_plan, outbox_plan_for_user
+from tod.outbox.services import (
+    outbox_cancel_topics,
+    outbox_plan_for_user,
+    outbox_plan_many,
+    reminder_spec,
+    user_specs,
+)
 
 from .models import (
     DEFAULT_MEETING_TIME,
@@ -70,17 +76,12 @@ def _managers_of(site_id: int) -> list[User]:
     )
 
 
-def meeting_reminders_sync(meeting: Meeting) -> None:
-    """Make the meeting's pending reminders match its state; cancel the ones no longer wanted.
-
-    Keys carry the planned time, so a moved meeting gets fresh reminders even when the old ones
-    were already sent. Idempotent.
-    """
+def _meeting_specs(meeting: Meeting, now: dt.datetime) -> list[dict]:
+    """The reminders a meeting wants in its current state."""
     pair = meeting.pair
     supporter_user = pair.supporter.user
     topic = f"meeting:{meeting.pk}"
-    wanted: list[str] = []
-    now = timezone.now()
+    specs: list[dict] = []
     running = pair.status == PairStatus.ACTIVE
     if running and meeting.status == MeetingStatus.PLANNED and meeting.planned_at > now:
         local = timezone.localtime(meeting.planned_at)
@@ -88,7 +89,7 @@ def meeting_reminders_sync(meeting: Meeting) -> None:
         due = local_datetime(local.date() - dt.timedelta(days=1), local.time())
         context = {"when": meeting.planned_at.isoformat(), "place": meeting.place}
         if supporter_user is not None:
-            for reminder in outbox_plan_for_user(
+            specs += user_specs(
                 key=f"{topic}:{stamp}:user{supporter_user.pk}",
                 user=supporter_user,
                 kind=ReminderKind.MEETING,
@@ -96,12 +97,11 @@ def meeting_reminders_sync(meeting: Meeting) -> None:
                 context={**context, "url": reverse("logbooks:pair_detail", args=[pair.pk])},
                 site=pair.site,
                 topic=topic,
-            ):
-                wanted.append(reminder.key)
+            )
         plan = getattr(pair, "meeting_plan", None)
         if plan is not None and plan.peer_sms_reminders and pair.peer.phone:
-            wanted.append(
-                outbox_plan(
+            specs.append(
+                reminder_spec(
                     key=f"{topic}:{stamp}:peer:sms",
                     kind=ReminderKind.MEETING,
                     channel=Channel.SMS,
@@ -110,7 +110,7 @@ def meeting_reminders_sync(meeting: Meeting) -> None:
                     context=context,
                     site=pair.site,
                     topic=topic,
-                ).key
+                )
             )
     logbook = getattr(meeting, "logbook", None)
     logbook_done = logbook is not None and logbook.status != LogbookStatus.DRAFT
@@ -119,31 +119,55 @@ def meeting_reminders_sync(meeting: Meeting) -> None:
     )
     if expects_logbook and not logbook_done and supporter_user is not None:
         day = meeting.meeting_date()
+        url = reverse("logbooks:logbook_edit", args=[meeting.pk])
         for number, after in enumerate(LOGBOOK_REMINDER_AFTER, start=1):
-            for reminder in outbox_plan_for_user(
+            specs += user_specs(
                 key=f"{topic}:{day:%Y%m%d}:logbook{number}:user{supporter_user.pk}",
                 user=supporter_user,
                 kind=ReminderKind.LOGBOOK,
                 due_at=local_datetime(day + after, LOGBOOK_REMINDER_TIME),
-                context={
-                    "when": day.isoformat(),
-                    "url": reverse("logbooks:logbook_edit", args=[meeting.pk]),
-                },
+                context={"when": day.isoformat(), "url": url},
                 site=pair.site,
                 topic=topic,
-            ):
-                wanted.append(reminder.key)
-    outbox_cancel_topic(topic=topic, reason="no longer wanted", exclude_keys=wanted)
+            )
+    return specs
+
+
+def meetings_reminders_sync(meetings: Iterable[Meeting]) -> None:
+    """Make the meetings' pending reminders match their state and cancel the ones no longer
+    wanted, in a few queries whatever the number of meetings.
+
+    Keys carry the planned time and the recipient, so a moved meeting (or a new supporter) gets
+    fresh reminders even when the old ones were already sent. Idempotent.
+    """
+    meetings = list(meetings)
+    if not meetings:
+        return
+    now = timezone.now()
+    specs = [spec for meeting in meetings for spec in _meeting_specs(meeting, now)]
+    wanted = outbox_plan_many(specs)
+    outbox_cancel_topics(
+        topics=[f"meeting:{meeting.pk}" for meeting in meetings],
+        reason="no longer wanted",
+        exclude_keys=wanted,
+    )
+
+
+def meeting_reminders_sync(meeting: Meeting) -> None:
+    meetings_reminders_sync([meeting])
 
 
 def _sync_all(meetings: Iterable[Meeting]) -> None:
-    for meeting in meetings:
-        meeting_reminders_sync(meeting)
+    meetings_reminders_sync(meetings)
 
 
 def _pair_meetings(pair: Pair):
     return pair.meetings.select_related(
-        "pair__supporter__user__contact_preference", "pair__peer", "pair__meeting_plan", "logbook"
+        "pair__supporter__user__contact_preference",
+        "pair__peer",
+        "pair__site",
+        "pair__meeting_plan",
+        "logbook",
     )
 
 
@@ -268,9 +292,11 @@ def pair_resume(*, pair: Pair, by, resumes_on: dt.date | None = None) -> Pair:
 def pair_supporter_changed(*, pair: Pair, by) -> Pair:
     """A substitute supporter took over the pair (matching's substitution calls this): the plan
     and meetings stay with the pair; pending reminders move to the new supporter."""
-    for meeting in _pair_meetings(pair):
-        outbox_cancel_topic(topic=f"meeting:{meeting.pk}", reason="supporter changed")
-        meeting_reminders_sync(meeting)
+    meetings = list(_pair_meetings(pair))
+    outbox_cancel_topics(
+        topics=[f"meeting:{meeting.pk}" for meeting in meetings], reason="supporter changed"
+    )
+    meetings_reminders_sync(meetings)
     return pair
 
 
@@ -364,7 +390,12 @@ def pair_plan_update(
 def _locked(meeting: Meeting) -> Meeting:
     return (
         Meeting.objects.select_for_update(of=("self",))
-        .select_related("pair__supporter__user", "pair__peer", "pair__meeting_plan")
+        .select_related(
+            "pair__supporter__user__contact_preference",
+            "pair__peer",
+            "pair__site",
+            "pair__meeting_plan",
+        )
         .get(pk=meeting.pk)
     )
 
@@ -555,8 +586,10 @@ def _support_requested(logbook: Logbook, by) -> None:
     pair = logbook.meeting.pair
     url = reverse("logbooks:logbook_detail", args=[logbook.pk])
     now = timezone.now()
-    for manager in _managers_of(pair.site_id):
-        outbox_plan_for_user(
+    outbox_plan_many(
+        spec
+        for manager in _managers_of(pair.site_id)
+        for spec in user_specs(
             key=f"support:{logbook.pk}:v{logbook.version}:{manager.pk}",
             user=manager,
             kind=ReminderKind.SUPPORT_REQUEST,
@@ -565,6 +598,7 @@ def _support_requested(logbook: Logbook, by) -> None:
             site=pair.site,
             topic=f"logbook:{logbook.pk}",
         )
+    )
     suggest_supervision_topic_from_logbook(logbook, by=by)
 
 

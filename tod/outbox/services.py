@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 from django.conf import settings
@@ -36,8 +37,7 @@ def _default_language(recipient_user, recipient_participant) -> str:
     return settings.LANGUAGE_CODE
 
 
-@transaction.atomic
-def outbox_plan(
+def reminder_spec(
     *,
     key: str,
     kind: str,
@@ -49,13 +49,8 @@ def outbox_plan(
     language: str | None = None,
     site=None,
     topic: str = "",
-) -> Reminder:
-    """Plan one reminder. Idempotent on `key`: planning it again returns the same row.
-
-    Re-planning a row that is still pending (or was cancelled) updates its due time and context,
-    so callers can simply plan again after a change. A sent or failed row is never touched: a
-    reminder never goes out twice under one key.
-    """
+) -> dict:
+    """Validate one reminder to plan; `outbox_plan_many` takes a list of these."""
     if recipient_user is None and recipient_participant is None:
         raise ValueError("a reminder needs a recipient_user or a recipient_participant")
     if channel not in Channel.values:
@@ -64,7 +59,8 @@ def outbox_plan(
         raise ValueError("due_at must be timezone-aware")
     if site is None and recipient_participant is not None:
         site = recipient_participant.site
-    values = {
+    return {
+        "key": key,
         "kind": kind,
         "channel": channel,
         "due_at": due_at,
@@ -75,27 +71,66 @@ def outbox_plan(
         "site": site,
         "topic": topic,
     }
-    reminder, created = Reminder.objects.get_or_create(key=key, defaults=values)
-    if created:
-        return reminder
-    if reminder.status in (*PENDING, ReminderStatus.CANCELLED):
-        reminder = Reminder.objects.select_for_update().get(pk=reminder.pk)
-        if reminder.status in (*PENDING, ReminderStatus.CANCELLED):
-            changed = (
-                reminder.due_at != due_at
-                or reminder.context != values["context"]
-                or reminder.status == ReminderStatus.CANCELLED
+
+
+@transaction.atomic
+def outbox_plan_many(specs: Iterable[dict]) -> list[str]:
+    """Plan many reminders in a few queries (see `outbox_plan`); returns their keys."""
+    rows = {spec["key"]: spec for spec in specs}
+    if not rows:
+        return []
+    existing = {
+        reminder.key: reminder
+        for reminder in Reminder.objects.select_for_update()
+        .filter(key__in=list(rows))
+        .only("key", "status", "due_at", "context")
+    }
+    now = timezone.now()
+    new = [
+        Reminder(created_at=now, updated_at=now, **spec)
+        for key, spec in rows.items()
+        if key not in existing
+    ]
+    if new:
+        # A concurrent planner may insert the same key first: its row wins, nothing doubles.
+        Reminder.objects.bulk_create(new, ignore_conflicts=True)
+    changed = []
+    for key, reminder in existing.items():
+        spec = rows[key]
+        if reminder.status not in (*PENDING, ReminderStatus.CANCELLED):
+            continue  # sent or failed: never touched again
+        if (
+            reminder.due_at != spec["due_at"]
+            or reminder.context != spec["context"]
+            or reminder.status == ReminderStatus.CANCELLED
+        ):
+            reminder.due_at, reminder.context = spec["due_at"], spec["context"]
+            reminder.status, reminder.last_error, reminder.updated_at = (
+                ReminderStatus.QUEUED,
+                "",
+                now,
             )
-            if changed:
-                reminder.due_at = due_at
-                reminder.context = values["context"]
-                reminder.status = ReminderStatus.QUEUED
-                reminder.last_error = ""
-                reminder.updated_at = timezone.now()
-                reminder.save(
-                    update_fields=["due_at", "context", "status", "last_error", "updated_at"]
-                )
-    return reminder
+            changed.append(reminder)
+    if changed:
+        Reminder.objects.bulk_update(
+            changed, ["due_at", "context", "status", "last_error", "updated_at"]
+        )
+    return list(rows)
+
+
+@transaction.atomic
+def outbox_plan(**fields) -> Reminder:
+    """Plan one reminder. Idempotent on `key`: planning it again returns the same row.
+
+    Arguments: key, kind, channel, due_at (aware), recipient_user or recipient_participant,
+    context (plain values: when, place, url), language (default: the recipient's), site, topic.
+    Re-planning a row that is still pending (or was cancelled) updates its due time and context,
+    so callers can simply plan again after a change. A sent or failed row is never touched: a
+    reminder never goes out twice under one key.
+    """
+    spec = reminder_spec(**fields)
+    outbox_plan_many([spec])
+    return Reminder.objects.get(key=spec["key"])
 
 
 def user_channels(user) -> list[str]:
@@ -107,21 +142,33 @@ def user_channels(user) -> list[str]:
     return [channel for channel in Channel.values if preference.allows(channel)]
 
 
-@transaction.atomic
-def outbox_plan_for_user(*, key: str, user, **kwargs) -> list[Reminder]:
-    """Plan a reminder to a user on each channel they chose; keys get the channel appended."""
+def user_specs(*, key: str, user, **fields) -> list[dict]:
+    """One reminder spec per channel the user chose; keys get the channel appended."""
     return [
-        outbox_plan(key=f"{key}:{channel}", channel=channel, recipient_user=user, **kwargs)
+        reminder_spec(key=f"{key}:{channel}", channel=channel, recipient_user=user, **fields)
         for channel in user_channels(user)
     ]
 
 
 @transaction.atomic
+def outbox_plan_for_user(*, key: str, user, **fields) -> list[Reminder]:
+    """Plan a reminder to a user on each channel they chose; keys get the channel appended."""
+    keys = outbox_plan_many(user_specs(key=key, user=user, **fields))
+    return list(Reminder.objects.filter(key__in=keys))
+
+
+@transaction.atomic
 def outbox_cancel_topic(*, topic: str, reason: str = "", exclude_keys=()) -> int:
     """Cancel every pending reminder about `topic` (sent ones stay as they were)."""
+    return outbox_cancel_topics(topics=[topic], reason=reason, exclude_keys=exclude_keys)
+
+
+@transaction.atomic
+def outbox_cancel_topics(*, topics, reason: str = "", exclude_keys=()) -> int:
+    """Cancel every pending reminder about any of `topics`, except `exclude_keys`."""
     return (
         Reminder.objects.pending()
-        .of_topic(topic)
+        .filter(topic__in=list(topics))
         .exclude(key__in=list(exclude_keys))
         .update(status=ReminderStatus.CANCELLED, last_error=reason, updated_at=timezone.now())
     )
