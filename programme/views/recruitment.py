@@ -54,11 +54,50 @@ def participant_list(request: HttpRequest) -> HttpResponse:
         .select_related("round", "site")
         .with_duplicate_flag()
     )
+    if request.GET.get("format") == "csv":
+        return _participants_csv(queryset)
     return render(
         request,
         "programme/participant_list.html",
         {"filters": filters, "page": paginate(request, queryset)},
     )
+
+
+def _participants_csv(queryset) -> HttpResponse:
+    """The filtered list as CSV for the manager (full data: the manager's own sites only)."""
+    response = HttpResponse(content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = 'attachment; filename="participants.csv"'
+    writer = csv.writer(response)
+    writer.writerow(
+        [
+            _("Id"),
+            _("First name"),
+            _("Last name"),
+            _("Role"),
+            _("Status"),
+            _("Channel"),
+            _("Referred by"),
+            _("Round"),
+            _("Registered"),
+            _("Possible duplicate"),
+        ]
+    )
+    for p in queryset.iterator(chunk_size=500):
+        writer.writerow(
+            [
+                p.pk,
+                p.first_name,
+                p.last_name,
+                p.get_kind_display(),
+                p.get_status_display(),
+                p.get_referral_channel_display(),
+                p.referred_by,
+                p.round.name if p.round else "",
+                p.created_at.date().isoformat(),
+                _("yes") if p.has_duplicate else "",
+            ]
+        )
+    return response
 
 
 @requires(P)

@@ -446,3 +446,15 @@ def test_withdrawal_cancels_future_course_invitations(client, manager, site, pro
     client.post(reverse("programme:participant_withdraw", args=[supporter.pk]), withdrawal_post())
     invitation = course.invitations.get()
     assert invitation.cancelled_at is not None
+
+
+def test_participant_list_exports_the_filtered_rows_as_csv(client, manager, site, other_site):
+    make_participant(site, Kind.PEER, first_name="Inge", last_name="Kristensen")
+    make_participant(site, Kind.SUPPORTER, first_name="Lars", last_name="Christensen")
+    make_participant(other_site, Kind.PEER, first_name="Mette", last_name="Dahl")
+    client.force_login(manager)
+    response = client.get(reverse("programme:participant_list"), {"kind": "peer", "format": "csv"})
+    assert response["Content-Type"].startswith("text/csv")
+    body = response.content.decode()
+    assert "Kristensen" in body and "Christensen" not in body and "Dahl" not in body
+    assert len(body.strip().splitlines()) == 2
