@@ -1,0 +1,164 @@
+"""Logbooks: drafts, submitting, support requests, review and comments."""
+
+from __future__ import annotations
+
+from django.db import transaction
+from django.urls import reverse
+from django.utils import timezone
+
+from tod.outbox.models import ReminderKind
+from tod.outbox.services import (
+    outbox_plan_many,
+    user_specs,
+)
+
+from ..models import (
+    LOGBOOK_ANSWER_FIELDS,
+    Logbook,
+    LogbookComment,
+    LogbookStatus,
+    LogbookVersion,
+    Meeting,
+    MeetingStatus,
+)
+from .pairs import _count_cancellations, _locked, _record
+from .reminders import _managers_of, meeting_reminders_sync
+
+# --- Logbooks -------------------------------------------------------------------------------------
+
+
+def _apply_answers(logbook: Logbook, answers: dict) -> None:
+    for name in LOGBOOK_ANSWER_FIELDS:
+        if name in answers:
+            setattr(logbook, name, answers[name])
+    if not logbook.needs_support:
+        logbook.support_with = ""
+
+
+@transaction.atomic
+def logbook_save(*, meeting: Meeting, by, answers: dict, submit: bool = False) -> Logbook:
+    """Save the supporter's logbook for a meeting: a draft, or submitted.
+
+    Submitting records the meeting as held (date, duration, place, activity from the answers)
+    if it was not yet, cancels the logbook reminders and, when the supporter asks for support,
+    alerts the site's managers at once and suggests a supervision topic. The author may edit
+    until the manager has reviewed it; a change after that keeps the previous version and puts
+    the logbook back for review.
+    """
+    meeting = _locked(meeting)
+    logbook = Logbook.objects.select_for_update().filter(meeting=meeting).first()
+    if logbook is None:
+        logbook = Logbook(meeting=meeting, author=by)
+    elif logbook.author_id != by.pk:
+        raise PermissionError("only the author edits a logbook")
+    was_support_open = logbook.pk is not None and logbook.support_open
+    now = timezone.now()
+    if logbook.status == LogbookStatus.REVIEWED and logbook.answers() != {
+        **logbook.answers(),
+        **{k: v for k, v in answers.items() if k in LOGBOOK_ANSWER_FIELDS},
+    }:
+        LogbookVersion.objects.create(
+            logbook=logbook,
+            version=logbook.version,
+            answers=logbook.answers(),
+            reviewed_at=logbook.reviewed_at,
+        )
+        logbook.version += 1
+        logbook.status = LogbookStatus.SUBMITTED
+        logbook.reviewed_at = None
+        logbook.reviewed_by = None
+    _apply_answers(logbook, answers)
+    if submit and logbook.status == LogbookStatus.DRAFT:
+        logbook.status = LogbookStatus.SUBMITTED
+        logbook.submitted_at = now
+    elif logbook.status == LogbookStatus.DRAFT:
+        logbook.draft_saved_at = now
+    logbook.save()
+    if submit and meeting.status != MeetingStatus.HELD:
+        meeting.status = MeetingStatus.HELD
+        meeting.held_on = meeting.held_on or min(
+            timezone.localtime(meeting.planned_at).date(), timezone.localdate()
+        )
+        meeting.held_by = meeting.pair.supporter
+        _record(meeting, by)
+    if logbook.status != LogbookStatus.DRAFT and meeting.status == MeetingStatus.HELD:
+        meeting.duration_minutes = logbook.duration_minutes or meeting.duration_minutes
+        meeting.place = logbook.place or meeting.place
+        meeting.activity = (logbook.activities or meeting.activity)[:200]
+        meeting.save()
+        _count_cancellations(meeting.pair)
+    meeting.logbook = logbook
+    meeting_reminders_sync(meeting)
+    if logbook.support_open and not was_support_open:
+        _support_requested(logbook, by)
+    return logbook
+
+
+def _support_requested(logbook: Logbook, by) -> None:
+    """Alert the site's managers now (the next sweep, within a minute) and suggest the request
+    as a supervision topic."""
+    pair = logbook.meeting.pair
+    url = reverse("logbooks:logbook_detail", args=[logbook.pk])
+    now = timezone.now()
+    outbox_plan_many(
+        spec
+        for manager in _managers_of(pair.site_id)
+        for spec in user_specs(
+            key=f"support:{logbook.pk}:v{logbook.version}:{manager.pk}",
+            user=manager,
+            kind=ReminderKind.SUPPORT_REQUEST,
+            due_at=now,
+            context={"url": url},
+            site=pair.site,
+            topic=f"logbook:{logbook.pk}",
+        )
+    )
+    suggest_supervision_topic_from_logbook(logbook, by=by)
+
+
+def suggest_supervision_topic_from_logbook(logbook: Logbook, *, by) -> bool:
+    """Call site for the programme app's supervision topics: a support request becomes a
+    suggested topic. Returns False while programme.services.supervision_topic_suggest does not
+    exist yet."""
+    try:
+        from programme.services import supervision_topic_suggest
+    except ImportError:
+        return False
+    pair = logbook.meeting.pair
+    supervision_topic_suggest(
+        site=pair.site,
+        text=logbook.support_with or logbook.challenges,
+        source_label=f"logbook:{logbook.pk}",
+        by=by,
+    )
+    return True
+
+
+@transaction.atomic
+def logbook_comment_add(*, logbook: Logbook, by, text: str) -> LogbookComment:
+    """The manager comments on a logbook; the supporter sees it on the logbook."""
+    return LogbookComment.objects.create(logbook=logbook, author=by, text=text)
+
+
+@transaction.atomic
+def logbook_review(*, logbook: Logbook, by) -> Logbook:
+    """The manager has read the logbook; from now on a change keeps the previous version."""
+    logbook = Logbook.objects.select_for_update().get(pk=logbook.pk)
+    if logbook.status == LogbookStatus.DRAFT:
+        raise ValueError("a draft cannot be reviewed")
+    logbook.status = LogbookStatus.REVIEWED
+    logbook.reviewed_at = timezone.now()
+    logbook.reviewed_by = by
+    logbook.save(update_fields=["status", "reviewed_at", "reviewed_by"])
+    return logbook
+
+
+@transaction.atomic
+def logbook_support_handle(*, logbook: Logbook, by) -> Logbook:
+    """The manager has dealt with the support request."""
+    logbook = Logbook.objects.select_for_update().get(pk=logbook.pk)
+    if logbook.support_handled_at is None:
+        logbook.support_handled_at = timezone.now()
+        logbook.support_handled_by = by
+        logbook.save(update_fields=["support_handled_at", "support_handled_by"])
+    return logbook
