@@ -1,5 +1,5 @@
-"""The supporter's iCalendar feed: their pairs' meetings (and, once programme provides them,
-supervision sessions), so the meetings appear in the phone's calendar. Summaries say when and
+"""The supporter's iCalendar feed: their pairs' meetings and the supervision sessions and network
+meetings they are invited to, so the meetings appear in the phone's calendar. Summaries say when and
 where, nothing about health."""
 
 from __future__ import annotations
@@ -52,7 +52,32 @@ def build_calendar(user) -> bytes:
             if meeting.place:
                 event.add("location", meeting.place)
             calendar.add_component(event)
+        for session in _sessions(user, since):
+            event = Event()
+            event.add("uid", f"session-{session.pk}@tod")
+            event.add("dtstamp", stamp)
+            event.add("dtstart", session.starts_at)
+            event.add("dtend", session.ends_at)
+            event.add("summary", str(session.get_kind_display()))
+            if session.place:
+                event.add("location", session.place)
+            calendar.add_component(event)
     return calendar.to_ical()
+
+
+def _sessions(user, since):
+    """The supervision sessions and network meetings the supporter is invited to."""
+    from programme.models import Session
+
+    return (
+        Session.objects.filter(
+            invitations__participant__user=user,
+            cancelled_at__isnull=True,
+            starts_at__gte=since,
+        )
+        .distinct()
+        .order_by("starts_at")
+    )
 
 
 def calendar_feed_response(user) -> HttpResponse:

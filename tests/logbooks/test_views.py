@@ -382,3 +382,24 @@ def test_a_supporter_lists_only_their_own_pairs(client, site, supporter, other_s
     client.force_login(supporter)
     page = client.get(reverse("logbooks:pair_list")).content.decode()
     assert page.count("list-group-item-action") == 2
+
+
+def test_the_calendar_feed_has_the_supporters_supervision_sessions(
+    client, supporter, meeting, programme_round, manager
+):
+    from programme.models import Session, SessionInvitation
+
+    session = Session.objects.create(
+        site=meeting.pair.site,
+        round=programme_round,
+        kind="supervision",
+        starts_at=aware(2026, 4, 1, 17),
+        ends_at=aware(2026, 4, 1, 19),
+        place="Library",
+        created_by=manager,
+    )
+    SessionInvitation.objects.create(session=session, participant=supporter.participant)
+    feed = services.calendar_feed_for(supporter)
+    body = client.get(reverse("logbooks:calendar_feed", args=[feed.token])).content.decode()
+    assert body.count("BEGIN:VEVENT") == 14
+    assert f"session-{session.pk}@tod" in body and "LOCATION:Library" in body
