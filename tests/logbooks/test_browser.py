@@ -87,3 +87,17 @@ def test_the_managers_pages_are_accessible(open_page, manager, supporter, past_m
     ):
         page.goto(url)
         assert_accessible(page)
+
+
+def test_the_supporters_pages_are_accessible_on_a_phone(open_page, supporter, past_meeting):  # noqa: F811
+    page = open_page("phone")
+    log_in(page, supporter.username, PASSWORD)
+    for url in (
+        "/programme/supporter/",
+        f"/logbooks/pairs/{past_meeting.pair_id}/",
+        "/logbooks/calendar/",
+        "/outbox/preferences/",
+    ):
+        page.goto(url)
+        assert_accessible(page)
+    screenshot(page, "logbooks-reminder-settings-phone")
