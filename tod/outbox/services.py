@@ -119,7 +119,19 @@ def outbox_plan_many(specs: Iterable[dict]) -> list[str]:
 
 
 @transaction.atomic
-def outbox_plan(**fields) -> Reminder:
+def outbox_plan(
+    *,
+    key: str,
+    kind: str,
+    channel: str,
+    due_at: dt.datetime,
+    recipient_user=None,
+    recipient_participant=None,
+    context: dict | None = None,
+    language: str | None = None,
+    site=None,
+    topic: str = "",
+) -> Reminder:
     """Plan one reminder. Idempotent on `key`: planning it again returns the same row.
 
     Arguments: key, kind, channel, due_at (aware), recipient_user or recipient_participant,
@@ -128,7 +140,18 @@ def outbox_plan(**fields) -> Reminder:
     so callers can simply plan again after a change. A sent or failed row is never touched: a
     reminder never goes out twice under one key.
     """
-    spec = reminder_spec(**fields)
+    spec = reminder_spec(
+        key=key,
+        kind=kind,
+        channel=channel,
+        due_at=due_at,
+        recipient_user=recipient_user,
+        recipient_participant=recipient_participant,
+        context=context,
+        language=language,
+        site=site,
+        topic=topic,
+    )
     outbox_plan_many([spec])
     return Reminder.objects.get(key=spec["key"])
 
