@@ -28,6 +28,22 @@ from tod.accounts.two_factor import REQUIRED_ROLES
 PASSWORD = "a-long-test-password-1"
 
 
+def pytest_collection_modifyitems(items):
+    """Transactional tests (live server, real Celery worker, concurrent sweeps) empty every table
+    when they end, rows of data migrations included (consent texts, the codebook); restore them
+    so the tests after stay independent of the order."""
+    for item in items:
+        marker = item.get_closest_marker("django_db")
+        if (
+            marker
+            and marker.kwargs.get("transaction")
+            and "serialized_rollback" not in marker.kwargs
+        ):
+            item.add_marker(
+                pytest.mark.django_db(**marker.kwargs, serialized_rollback=True), append=False
+            )
+
+
 @pytest.fixture(autouse=True)
 def fast_password_hashing(settings):
     """Production hashes passwords slowly on purpose; tests log in hundreds of times."""
