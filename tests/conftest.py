@@ -11,6 +11,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import os
 
 import pytest
 from django.test import Client
@@ -28,11 +29,85 @@ from tod.accounts.two_factor import REQUIRED_ROLES
 PASSWORD = "a-long-test-password-1"
 
 
+@pytest.fixture(scope="session", autouse=True)
+def close_stray_connections(django_db_setup, django_db_blocker):
+    """At the end of the run, close database connections that threads of the live server left
+    open (a browser's kept-alive connection keeps its handler thread waiting), so PostgreSQL lets
+    the test database be dropped."""
+    yield
+    from django.db import connection
+
+    with django_db_blocker.unblock():
+        if connection.vendor == "postgresql":
+            with connection.cursor() as cursor:
+                cursor.execute(
+                    "SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
+                    "WHERE datname = current_database() AND pid <> pg_backend_pid()"
+                )
+
+
+@pytest.fixture(scope="session")
+def browser():
+    """One headless Chromium (Debian's, never a downloaded one) for every browser test of the run:
+    Playwright's sync API allows one instance per thread."""
+    from pathlib import Path
+
+    from tests.browser import CHROMIUM
+
+    if not Path(CHROMIUM).exists():
+        pytest.skip("Chromium is not installed (apt-get install chromium); CI installs it")
+    from playwright.sync_api import sync_playwright
+
+    # Playwright's sync API runs an event loop in this thread; the test's own ORM calls
+    # (fixtures, assertions) stay synchronous and safe.
+    os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+    with sync_playwright() as playwright:
+        chromium = playwright.chromium.launch(
+            executable_path=CHROMIUM,
+            headless=True,
+            args=[
+                "--no-sandbox",
+                "--disable-gpu",
+                "--disable-quic",
+                "--no-first-run",
+                "--disable-background-networking",
+                "--disable-component-update",
+                "--disable-sync",
+            ],
+        )
+        yield chromium
+        chromium.close()
+
+
+@pytest.fixture
+def open_page(browser, live_server):
+    """open_page("phone" | "tablet" | "desktop") -> a fresh page, with its own cookies, on the
+    live server."""
+    from tests.browser import VIEWPORTS
+
+    contexts = []
+
+    def make(viewport: str = "desktop", locale: str = "da-DK"):
+        context = browser.new_context(
+            viewport=VIEWPORTS[viewport], locale=locale, base_url=live_server.url
+        )
+        context.set_default_timeout(10_000)
+        contexts.append(context)
+        return context.new_page()
+
+    yield make
+    for context in contexts:
+        context.close()
+
+
 def pytest_collection_modifyitems(items):
-    """Transactional tests (live server, real Celery worker, concurrent sweeps) empty every table
-    when they end, rows of data migrations included (consent texts, the codebook); restore them
-    so the tests after stay independent of the order."""
+    """Browser tests carry the `browser` marker. Transactional tests (live server, real Celery
+    worker, concurrent sweeps) empty every table when they end, rows of data migrations
+    included (consent texts, the codebook): restore them so later tests do not depend on the
+    order."""
     for item in items:
+        if "open_page" in getattr(item, "fixturenames", ()):
+            item.add_marker(pytest.mark.browser)
         marker = item.get_closest_marker("django_db")
         if (
             marker

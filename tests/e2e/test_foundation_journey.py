@@ -2,8 +2,8 @@
 
 import pytest
 
+from tests.browser import assert_accessible, log_in, screenshot
 from tests.conftest import PASSWORD
-from tests.e2e.conftest import assert_accessible, log_in, screenshot
 
 pytestmark = pytest.mark.django_db(transaction=True)
 

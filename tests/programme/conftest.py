@@ -17,8 +17,6 @@ from programme.models import (
     Kind,
 )
 from tests.conftest import make_participant
-from tests.e2e import conftest as e2e
-from tests.e2e.conftest import open_page  # noqa: F401  (for test_browser.py)
 
 
 def screen(participant, by, answer=Answer.YES, **overrides):
@@ -108,20 +106,3 @@ def frozen_clock():
 
     with time_machine.travel(NOW, tick=False):
         yield
-
-
-@pytest.fixture(scope="session")
-def browser():
-    """tests/e2e's Chromium, launched the same way. Playwright's sync API allows one instance per
-    thread: when tests/e2e's browser is already running in this run, these tests are skipped
-    (run `pytest tests/programme` to include them). Moving `browser` to tests/conftest.py
-    would let both share one."""
-    import asyncio
-
-    try:
-        busy = asyncio.get_running_loop().is_running()
-    except RuntimeError:
-        busy = False
-    if busy:
-        pytest.skip("another Playwright instance runs in this process (tests/e2e)")
-    yield from e2e.browser.__wrapped__()

@@ -8,8 +8,8 @@ from django.utils import timezone
 
 from programme import services
 from programme.models import Participant, ReferralChannel, SessionKind
+from tests.browser import assert_accessible, log_in, screenshot
 from tests.conftest import PASSWORD
-from tests.e2e.conftest import assert_accessible, log_in, screenshot
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
