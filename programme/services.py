@@ -264,15 +264,21 @@ def participant_withdraw(
         participant.user.is_active = False
         participant.user.save(update_fields=["is_active"])
     if data_choice == DataChoice.ERASE:
-        participant_erase_personal_data(participant=participant, by=by)
+        # Everywhere, not only on the participant's own row: free text of other records, the
+        # outbox and the audit trail (tod.privacy.erasure, which calls the function below).
+        from tod.privacy.erasure import participant_erase
+
+        participant_erase(participant=participant, by=by)
     return withdrawal
 
 
 @transaction.atomic
 def participant_erase_personal_data(*, participant: Participant, by) -> Participant:
-    """Erase what identifies the participant (name, contact, address, free text about them),
-    keep the year of birth, sex and the records the programme needs, and record that the
-    evaluation consent is withdrawn so nothing of theirs enters evaluation data. Idempotent."""
+    """The participant's own part of an erasure (use tod.privacy.erasure.participant_erase, which
+    also cleans every other text and the audit trail): erase what identifies the participant
+    (name, contact, address, free text about them), keep the year of birth, sex and the records
+    the programme needs, and record that the evaluation consent is withdrawn so nothing of
+    theirs enters evaluation data. Idempotent."""
     if participant.erased_at is not None:
         return participant
     participant.first_name = _("Erased")

@@ -11,15 +11,16 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_http_methods
 
 from tod.accounts.models import Site
+from tod.accounts.throttling import client_address
 
 from .. import services
 from ..forms import InterestForm
 
 
 def _client_address(request: HttpRequest) -> str:
-    # Behind the reverse proxy REMOTE_ADDR is the proxy; the proxy must set it to the client
-    # (e.g. gunicorn --forwarded-allow-ips with the proxy's address).
-    return request.META.get("REMOTE_ADDR", "") or "unknown"
+    """The client's address, read behind TRUSTED_PROXY_COUNT reverse proxies (as login
+    throttling reads it)."""
+    return client_address(request) or "unknown"
 
 
 def interest_sites(request: HttpRequest) -> HttpResponse:

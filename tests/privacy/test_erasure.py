@@ -120,3 +120,26 @@ def test_erasure_is_itself_in_the_audit_trail_without_the_values(demo):
     events = AuditEvent.objects.filter(table_name="programme_participant", row_id=str(peer.pk))
     assert events.filter(action="U").exists()
     assert all(name not in str(event.old) for event in events)
+
+
+def test_withdrawal_with_erasure_cleans_everywhere(demo, django_user_model):
+    from programme.services import participant_withdraw
+
+    peer = (
+        Participant.objects.peers()
+        .filter(site__slug="copenhagen", pairs_as_peer__isnull=False)
+        .first()
+    )
+    values = identifying_values(peer)
+    plant(peer, values)
+    manager = django_user_model.objects.get(username="manager")
+    participant_withdraw(
+        participant=peer,
+        withdrawn_on=dt.date(2026, 11, 1),
+        reason="Moved away",
+        initiated_by="participant",
+        data_choice="erase",
+        by=manager,
+    )
+    assert scan(values) == []
+    assert ErasureRecord.objects.filter(participant=peer, reason="request").exists()
