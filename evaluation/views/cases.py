@@ -16,6 +16,7 @@ from logbooks.models import Logbook
 from programme.models import Participant
 from tod.accounts.permissions import get_object_for_user, has_permission, requires
 from tod.accounts.roles import Permission
+from tod.audit.services import access_record
 
 from .. import services
 from ..engagement import SUBMITTED
@@ -115,6 +116,7 @@ def _case_context(request, pair) -> dict:
 @requires(Permission.VIEW_EVALUATION)
 def case_detail(request: HttpRequest, pk: int) -> HttpResponse:
     pair = _case(request, pk)
+    access_record(request=request, participant=pair.peer, what="evaluation case")
     context = _case_context(request, pair)
     if context["can_edit"]:
         theory_configurations = TheoryConfiguration.objects.filter(
@@ -138,6 +140,7 @@ def case_detail(request: HttpRequest, pk: int) -> HttpResponse:
 def case_print(request: HttpRequest, pk: int) -> HttpResponse:
     """The case on one printable page, without forms or menus."""
     pair = _case(request, pk)
+    access_record(request=request, participant=pair.peer, what="evaluation case (printed)")
     context = _case_context(request, pair)
     context["can_edit"] = False
     context["printed_on"] = timezone.localdate()

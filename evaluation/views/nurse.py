@@ -14,6 +14,7 @@ from programme.models import Participant
 from tod.accounts.dashboards import collect_panels
 from tod.accounts.permissions import get_object_for_user, requires
 from tod.accounts.roles import Permission
+from tod.audit.services import access_record
 
 from .. import services
 from ..forms import NurseVisitForm
@@ -104,6 +105,8 @@ def nurse_visit_edit(request: HttpRequest, peer_id: int, kind: str) -> HttpRespo
         raise Http404
     peer = _peer_for(request, peer_id)
     visit = NurseVisit.objects.filter(peer=peer, kind=kind).first()
+    if request.method == "GET":
+        access_record(request=request, participant=peer, what=f"nurse visit ({kind})")
     form = NurseVisitForm(
         request.POST or None,
         instance=visit,
@@ -145,4 +148,5 @@ def nurse_visit_detail(request: HttpRequest, pk: int) -> HttpResponse:
         Permission.RECORD_NURSE_VISITS,
         pk=pk,
     )
+    access_record(request=request, participant=visit.peer, what=f"nurse visit ({visit.kind})")
     return render(request, "evaluation/nurse_visit_detail.html", {"visit": visit})

@@ -183,3 +183,18 @@ def test_rows_wider_than_sqlites_argument_limit_are_recorded_whole(db):
         cursor.execute(f"SELECT {expression.replace('NEW.', 'w.')} FROM (SELECT {columns}) w")
         row = json.loads(cursor.fetchone()[0])
     assert row["c0"] == 0 and row["c119"] == 119
+
+
+def test_reading_health_records_is_logged_without_the_values(client, nurse, evaluator, site):
+    from evaluation.models import NurseVisit
+    from tod.audit.models import AccessEvent
+
+    peer = make_participant(site, Kind.PEER)
+    visit = NurseVisit.objects.create(
+        site=site, peer=peer, kind="pre", visited_on=dt.date(2026, 3, 1)
+    )
+    client.force_login(nurse)
+    response = client.get(reverse("evaluation:nurse_visit_detail", args=[visit.pk]))
+    assert response.status_code == 200
+    event = AccessEvent.objects.get(participant=peer, actor=nurse)
+    assert event.what == "nurse visit (pre)"
