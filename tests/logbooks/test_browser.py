@@ -8,14 +8,8 @@ from django.utils import timezone
 
 from logbooks import services
 from logbooks.models import Logbook, LogbookStatus
+from tests.browser import assert_accessible, log_in, screenshot
 from tests.conftest import PASSWORD
-from tests.e2e.conftest import (  # noqa: F401 - fixtures
-    assert_accessible,
-    browser,
-    log_in,
-    open_page,
-    screenshot,
-)
 
 from .conftest import make_pair
 
@@ -34,7 +28,7 @@ def past_meeting(site, supporter, manager):
     return pair.meetings.filter(planned_at__lt=timezone.now()).first()
 
 
-def test_the_supporter_writes_a_logbook_on_a_phone(open_page, supporter, past_meeting):  # noqa: F811
+def test_the_supporter_writes_a_logbook_on_a_phone(open_page, supporter, past_meeting):
     page = open_page("phone")
     log_in(page, supporter.username, PASSWORD)
     page.goto(f"/logbooks/meetings/{past_meeting.pk}/logbook/")
@@ -59,7 +53,7 @@ def test_the_supporter_writes_a_logbook_on_a_phone(open_page, supporter, past_me
     assert draft.status == LogbookStatus.SUBMITTED
 
 
-def test_the_pair_page_is_accessible(open_page, manager, past_meeting):  # noqa: F811
+def test_the_pair_page_is_accessible(open_page, manager, past_meeting):
     page = open_page("desktop")
     log_in(page, manager.username, PASSWORD)
     page.goto(f"/logbooks/pairs/{past_meeting.pair_id}/")
@@ -68,7 +62,7 @@ def test_the_pair_page_is_accessible(open_page, manager, past_meeting):  # noqa:
     screenshot(page, "logbooks-pair-desktop")
 
 
-def test_the_managers_pages_are_accessible(open_page, manager, supporter, past_meeting):  # noqa: F811
+def test_the_managers_pages_are_accessible(open_page, manager, supporter, past_meeting):
     logbook = services.logbook_save(
         meeting=past_meeting,
         by=supporter,
@@ -89,7 +83,7 @@ def test_the_managers_pages_are_accessible(open_page, manager, supporter, past_m
         assert_accessible(page)
 
 
-def test_the_supporters_pages_are_accessible_on_a_phone(open_page, supporter, past_meeting):  # noqa: F811
+def test_the_supporters_pages_are_accessible_on_a_phone(open_page, supporter, past_meeting):
     page = open_page("phone")
     log_in(page, supporter.username, PASSWORD)
     for url in (
