@@ -46,10 +46,14 @@ def close_stray_connections(django_db_setup, django_db_blocker):
                 )
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture
 def browser():
-    """One headless Chromium (Debian's, never a downloaded one) for every browser test of the run:
-    Playwright's sync API allows one instance per thread."""
+    """A headless Chromium (Debian's, never a downloaded one) for one browser test.
+
+    Started per test on purpose: while Playwright's sync API runs, its event loop makes Django
+    see another connection object in this thread, one without the serialized data that
+    transactional tests restore; stopping it after each test keeps the tests that follow
+    independent of it. Playwright allows one instance per thread, so no test may start its own."""
     from pathlib import Path
 
     from tests.browser import CHROMIUM
