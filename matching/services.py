@@ -478,4 +478,7 @@ def pair_substitute_supporter(*, pair: Pair, supporter: Participant, by, reason:
         wishes=ended.wishes,
     )
     logger.info("pair %s continues %s, by %s", successor.pk, ended.pk, getattr(by, "pk", None))
+    # The case goes on: the remaining meeting plan moves to the new supporter now, not at the
+    # next hourly safety net.
+    successor = logbooks_services.pair_continue(pair=successor, by=by)
     return successor

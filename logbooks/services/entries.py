@@ -114,6 +114,14 @@ def _support_requested(logbook: Logbook, by) -> None:
         )
     )
     suggest_supervision_topic_from_logbook(logbook, by=by)
+    # Send it now rather than at the next minute's sweep: the sweep itself, once committed.
+    transaction.on_commit(_sweep_now)
+
+
+def _sweep_now() -> None:
+    from tod.outbox.tasks import sweep_outbox
+
+    sweep_outbox.delay()
 
 
 def suggest_supervision_topic_from_logbook(logbook: Logbook, *, by) -> bool:

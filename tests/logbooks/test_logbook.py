@@ -179,3 +179,17 @@ def test_a_meeting_with_a_logbook_cannot_be_cancelled(first_meeting, supporter):
         services.meeting_record_cancelled(
             meeting=first_meeting, by=supporter, cancelled_by="peer", reason="other"
         )
+
+
+def test_a_request_for_support_is_sent_without_waiting_for_the_next_sweep(
+    first_meeting, supporter, manager, mailoutbox, monkeypatch, django_capture_on_commit_callbacks
+):
+    from tod.celery import app as celery_app
+
+    monkeypatch.setitem(celery_app.conf, "task_always_eager", True)  # the worker, inline
+    manager.email = "maria@example.org"
+    manager.save()
+    answers = {**ANSWERS, "needs_support": True, "support_with": "A hard week"}
+    with django_capture_on_commit_callbacks(execute=True):
+        services.logbook_save(meeting=first_meeting, by=supporter, answers=answers, submit=True)
+    assert [m.to for m in mailoutbox] == [["maria@example.org"]]
