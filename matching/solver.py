@@ -100,8 +100,11 @@ def _sparse(sub: np.ndarray, excluded: np.ndarray, big: float, best: float):
     minus (big x pairs + total score), so it is the same objective as the dense solver."""
     n, m = sub.shape
     offset = best + 1.0  # every edge weight must be positive
-    rows, cols = np.nonzero(~excluded)
-    rows, cols = rows.astype(np.int32), cols.astype(np.int32)
+    # The allowed pairs row by row: one pass over the flat matrix is about twice as fast as
+    # np.nonzero's two index arrays.
+    flat_rows, flat_cols = np.divmod(np.flatnonzero(~excluded), m)
+    rows, cols = flat_rows.astype(np.int32), flat_cols.astype(np.int32)
+    del flat_rows, flat_cols
     weights = offset - sub[rows, cols].astype(np.float64)
     per_row = np.bincount(rows, minlength=n)
 
@@ -117,8 +120,13 @@ def _sparse(sub: np.ndarray, excluded: np.ndarray, big: float, best: float):
     top_idx[last], top_val[last] = m + np.arange(n), offset + big
 
     # Places' stand-ins (rows n..n+m-1): their own place first, then the mirrored pairs.
-    by_col, by_col_rows = np.nonzero(~excluded.T)  # the allowed pairs, column by column
-    by_col, by_col_rows = by_col.astype(np.int32), by_col_rows.astype(np.int32)
+    # The allowed pairs column by column: a stable sort of the row-by-row list by column keeps
+    # rows ascending within each column; on 16-bit keys numpy sorts by radix, faster than a
+    # second pass over the transposed matrix.
+    key = cols.astype(np.int16) if m < 2**15 else cols
+    order = np.argsort(key, kind="stable")
+    by_col, by_col_rows = cols[order], rows[order]
+    del key, order
     per_col = np.bincount(by_col, minlength=m)
     low_ptr = np.zeros(m + 1, dtype=np.int64)
     np.cumsum(per_col + 1, out=low_ptr[1:])
