@@ -19,6 +19,7 @@ from django.views.decorators.http import require_POST
 from matching.models import Pair, PairStatus
 from tod.accounts.permissions import get_object_for_user, has_permission, requires
 from tod.accounts.roles import Permission
+from tod.audit.services import access_record
 
 from . import services
 from .calendar import calendar_feed_response
@@ -456,6 +457,8 @@ def logbook_detail(request: HttpRequest, pk: int) -> HttpResponse:
     )
     if logbook.status == LogbookStatus.DRAFT and logbook.author_id != request.user.pk:
         raise Http404
+    if logbook.author_id != request.user.pk:
+        access_record(request=request, participant=logbook.meeting.pair.peer, what="logbook")
     reviewer = perm == P.REVIEW_LOGBOOKS
     return render(
         request,

@@ -193,3 +193,26 @@ def test_a_request_for_support_is_sent_without_waiting_for_the_next_sweep(
     with django_capture_on_commit_callbacks(execute=True):
         services.logbook_save(meeting=first_meeting, by=supporter, answers=answers, submit=True)
     assert [m.to for m in mailoutbox] == [["maria@example.org"]]
+
+
+def test_the_manager_reading_a_logbook_is_in_the_access_log(
+    client, first_meeting, supporter, manager
+):
+    from django.urls import reverse
+
+    from tod.audit.models import AccessEvent
+
+    logbook = services.logbook_save(
+        meeting=first_meeting, by=supporter, answers=ANSWERS, submit=True
+    )
+    client.force_login(supporter)
+    client.get(reverse("logbooks:logbook_detail", args=[logbook.pk]))
+    assert not AccessEvent.objects.exists()  # the author reading their own
+    client.force_login(manager)
+    assert client.get(reverse("logbooks:logbook_detail", args=[logbook.pk])).status_code == 200
+    event = AccessEvent.objects.get()
+    assert (event.actor, event.participant, event.what) == (
+        manager,
+        first_meeting.pair.peer,
+        "logbook",
+    )
