@@ -3,6 +3,9 @@ which can cite evidence."""
 
 from __future__ import annotations
 
+import functools
+import operator
+
 from django.conf import settings
 from django.db import models
 from django.utils import timezone
@@ -190,6 +193,23 @@ class EvidenceQuerySet(SiteScopedQuerySet):
     pass
 
 
+EVIDENCE_TARGET_FIELDS = (
+    "outcome",
+    "context",
+    "mechanism",
+    "case_configuration",
+    "theory_configuration",
+)
+
+
+def exactly_one_of(fields: tuple[str, ...]) -> models.Q:
+    """A condition that exactly one of the foreign keys `fields` is set."""
+    return functools.reduce(
+        operator.or_,
+        (models.Q(**{f"{f}__isnull": f != chosen for f in fields}) for chosen in fields),
+    )
+
+
 class Evidence(models.Model):
     """A quote from a source backing (or contradicting) one record.
 
@@ -292,43 +312,7 @@ class Evidence(models.Model):
         constraints = [
             models.CheckConstraint(
                 name="evidence_exactly_one_target",
-                condition=(
-                    models.Q(
-                        outcome__isnull=False,
-                        context__isnull=True,
-                        mechanism__isnull=True,
-                        case_configuration__isnull=True,
-                        theory_configuration__isnull=True,
-                    )
-                    | models.Q(
-                        outcome__isnull=True,
-                        context__isnull=False,
-                        mechanism__isnull=True,
-                        case_configuration__isnull=True,
-                        theory_configuration__isnull=True,
-                    )
-                    | models.Q(
-                        outcome__isnull=True,
-                        context__isnull=True,
-                        mechanism__isnull=False,
-                        case_configuration__isnull=True,
-                        theory_configuration__isnull=True,
-                    )
-                    | models.Q(
-                        outcome__isnull=True,
-                        context__isnull=True,
-                        mechanism__isnull=True,
-                        case_configuration__isnull=False,
-                        theory_configuration__isnull=True,
-                    )
-                    | models.Q(
-                        outcome__isnull=True,
-                        context__isnull=True,
-                        mechanism__isnull=True,
-                        case_configuration__isnull=True,
-                        theory_configuration__isnull=False,
-                    )
-                ),
+                condition=exactly_one_of(EVIDENCE_TARGET_FIELDS),
             )
         ]
 

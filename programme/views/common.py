@@ -1,16 +1,11 @@
 from __future__ import annotations
 
 from django.core.exceptions import ValidationError
-from django.core.paginator import Page, Paginator
 from django.forms import Form
-from django.http import HttpRequest
 
-PAGE_SIZE = 25
+from tod.pagination import PAGE_SIZE, paginate
 
-
-def paginate(request: HttpRequest, queryset, per_page: int = PAGE_SIZE) -> Page:
-    """A page of the queryset; a bad or too large page number gives the nearest page."""
-    return Paginator(queryset, per_page).get_page(request.GET.get("page"))
+__all__ = ["PAGE_SIZE", "add_service_error", "paginate"]
 
 
 def add_service_error(form: Form, error: ValidationError) -> None:

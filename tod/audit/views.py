@@ -6,6 +6,7 @@ from programme.models import Participant
 from tod.accounts.models import User
 from tod.accounts.permissions import get_object_for_user, requires
 from tod.accounts.roles import Permission
+from tod.pagination import PAGE_SIZE
 
 from .selectors import changes_for_participant
 
@@ -16,10 +17,11 @@ def participant_log(request: HttpRequest, pk: int) -> HttpResponse:
     participant = get_object_for_user(
         Participant.objects.all(), request.user, Permission.VIEW_AUDIT_LOG, pk=pk
     )
-    changes = Paginator(changes_for_participant(participant), 25).get_page(
+    # Two lists on one page, each with its own page parameter.
+    changes = Paginator(changes_for_participant(participant), PAGE_SIZE).get_page(
         request.GET.get("changes")
     )
-    reads = Paginator(participant.access_events.select_related("actor"), 25).get_page(
+    reads = Paginator(participant.access_events.select_related("actor"), PAGE_SIZE).get_page(
         request.GET.get("reads")
     )
     actors = User.objects.in_bulk({event.actor_id for event in changes if event.actor_id})
