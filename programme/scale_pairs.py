@@ -1,0 +1,278 @@
+"""The pairs of the national programme (see programme.scale): pairs with their meeting plan,
+twelve meetings each and a logbook after every held meeting; the nurse's visits before and after;
+a year of supervision and network meetings per site with attendance, dilemmas and actions.
+
+Four in five pairs completed their six months; the rest are active, half-way through the plan,
+with a few logbooks waiting for review and some requests for support.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.utils import timezone
+
+from evaluation.models import NurseVisit
+from evaluation.models.choices import VisitKind
+from logbooks.models import (
+    CancelledBy,
+    CancelReason,
+    Logbook,
+    LogbookStatus,
+    Meeting,
+    MeetingPlan,
+    MeetingStatus,
+    Topic,
+)
+from matching.models import MatchWeights, Pair, PairStatus
+from tod.accounts.models import Role
+
+from .models import (
+    Dilemma,
+    FollowUpAction,
+    Participant,
+    Session,
+    SessionInvitation,
+    SessionKind,
+    Status,
+    SuggestedTopic,
+    Theme,
+)
+from .scale import ScaleWorld, SiteWorld, _at, bulk
+
+MEETINGS_PER_PAIR = 12
+COMPLETED_SHARE = 0.8
+TOPICS = [choice for choice, _label in Topic.choices]
+PLACES = ["Biblioteket", "Fælledparken", "Caféen på hjørnet", "Hjemme hos makkeren"]
+THEMES = [choice for choice, _label in Theme.choices]
+
+
+def seed_pairs(world: ScaleWorld) -> None:
+    pairs: list[Pair] = []
+    for site_world in world.sites:
+        pairs += _site_pairs(world, site_world)
+    bulk(Pair, pairs)
+    world.count("pairs", len(pairs))
+    Participant.objects.filter(
+        pk__in=[p.peer_id for p in pairs if p.status == PairStatus.COMPLETED]
+    ).update(status=Status.COMPLETED)
+    _seed_meetings(world, pairs)
+    _seed_nurse_visits(world, pairs)
+    _seed_sessions(world)
+    bulk(MatchWeights, [MatchWeights(site=s.site) for s in world.sites])
+
+
+def _site_pairs(world: ScaleWorld, site_world: SiteWorld) -> list[Pair]:
+    rng, today = world.rng, world.today
+    manager = site_world.staff[Role.MANAGER]
+    supporters = site_world.pair_supporters
+    completed_count = round(len(site_world.pair_peers) * COMPLETED_SHARE)
+    rows = []
+    for index, peer in enumerate(site_world.pair_peers):
+        supporter = supporters[index % len(supporters)]
+        completed = index < completed_count
+        if completed:
+            started = today - dt.timedelta(days=rng.randrange(200, 390))
+            ended = started + dt.timedelta(days=14 * MEETINGS_PER_PAIR)
+        else:
+            started = today - dt.timedelta(days=rng.randrange(99, 111))
+            ended = None
+        created = _at(started, 8) - dt.timedelta(days=21)
+        rows.append(
+            Pair(
+                site=site_world.site, round=site_world.round, peer=peer, supporter=supporter,
+                status=PairStatus.COMPLETED if completed else PairStatus.ACTIVE,
+                started_on=started, ended_on=ended, created_at=created,
+                score=round(rng.uniform(8, 17), 2), similarities=rng.randrange(1, 6),
+                peer_survey_id=site_world.surveys[peer.pk],
+                supporter_survey_id=site_world.surveys[supporter.pk],
+                formed_by=manager, peer_answer="agreed", supporter_answer="agreed",
+                match_meeting_at=_at(started, 10), match_meeting_place=PLACES[0],
+                match_meeting_held_on=started,
+                expectations="At gå ture sammen og tale om mad og motion.",
+            )
+        )  # fmt: skip
+    return rows
+
+
+def _seed_meetings(world: ScaleWorld, pairs: list[Pair]) -> None:
+    """Twelve meetings every second week from the match meeting: in a completed pair ten held
+    and two cancelled; in an active pair the past ones held (the latest without its logbook
+    yet, one cancelled) and the rest planned."""
+    rng, now = world.rng, timezone.now()
+    plans, meetings = [], []
+    for pair in pairs:
+        place = rng.choice(PLACES)
+        plans.append(
+            MeetingPlan(pair=pair, match_meeting_on=pair.started_on,
+                        weekday=pair.started_on.weekday(), place=place)
+        )  # fmt: skip
+        cancelled = set(rng.sample(range(2, MEETINGS_PER_PAIR), 2))
+        for number in range(1, MEETINGS_PER_PAIR + 1):
+            day = pair.started_on + dt.timedelta(days=14 * number)
+            at = _at(day, 10)
+            meeting = Meeting(pair=pair, sequence=number, planned_at=at, place=place)
+            if at < now and number in cancelled:
+                meeting.status = MeetingStatus.CANCELLED
+                meeting.cancelled_by = rng.choice([CancelledBy.PEER, CancelledBy.SUPPORTER])
+                meeting.cancel_reason = rng.choice(
+                    [CancelReason.PEER_HEALTH, CancelReason.PRACTICAL, CancelReason.LIFE_EVENT]
+                )
+                meeting.recorded_at = at
+            elif at < now:
+                meeting.status = MeetingStatus.HELD
+                meeting.held_on = day
+                meeting.duration_minutes = rng.choice([45, 60, 90, 120])
+                meeting.activity = "Gåtur og kaffe"
+                meeting.held_by_id = pair.supporter_id
+                meeting.recorded_at = at + dt.timedelta(hours=3)
+            meetings.append(meeting)
+    bulk(MeetingPlan, plans)
+    bulk(Meeting, meetings, batch_size=5000)
+    world.count("meetings", len(meetings))
+    _seed_logbooks(world, pairs, meetings)
+
+
+def _seed_logbooks(world: ScaleWorld, pairs: list[Pair], meetings: list[Meeting]) -> None:
+    """A logbook for every held meeting but an active pair's latest; the manager reviewed the
+    ones older than two weeks; about one in fifteen asks for support."""
+    rng, now = world.rng, timezone.now()
+    author = {}
+    manager = {}
+    for site_world in world.sites:
+        for supporter in site_world.pair_supporters:
+            author[supporter.pk] = supporter.user_id
+        manager[site_world.site.pk] = site_world.staff[Role.MANAGER].pk
+    pair_by_id = {pair.pk: pair for pair in pairs}
+    latest_held: dict[int, int] = {}
+    for meeting in meetings:
+        if meeting.status == MeetingStatus.HELD:
+            latest_held[meeting.pair_id] = meeting.pk
+    rows = []
+    for meeting in meetings:
+        pair = pair_by_id[meeting.pair_id]
+        if meeting.status != MeetingStatus.HELD:
+            continue
+        if pair.status == PairStatus.ACTIVE and latest_held[pair.pk] == meeting.pk:
+            continue
+        submitted = meeting.planned_at + dt.timedelta(days=1)
+        reviewed = now - submitted > dt.timedelta(days=14)
+        needs_support = rng.random() < 1 / 15
+        scales = {f"scale_{n}": rng.randint(3, 5) for n in ("trust", "respect", "empathy")}
+        scales |= {f"scale_{n}": rng.randint(2, 5) for n in ("care", "honesty", "equal")}
+        help_text = "Hvordan jeg taler om medicin uden at presse." if needs_support else ""
+        handled = submitted + dt.timedelta(days=2) if needs_support and reviewed else None
+        rows.append(
+            Logbook(
+                meeting=meeting, author_id=author[pair.supporter_id],
+                status=LogbookStatus.REVIEWED if reviewed else LogbookStatus.SUBMITTED,
+                activities="Gåtur og kaffe bagefter", place=meeting.place,
+                duration_minutes=meeting.duration_minutes, topics=rng.sample(TOPICS, 3),
+                relationship="Vi taler lettere sammen nu.",
+                improvements="Går selv en tur om morgenen.",
+                reflections="Det hjælper at jeg selv har haft det svært med maden.",
+                challenges="Vil ikke tale om medicin." if needs_support else "",
+                needs_support=needs_support,
+                support_with=help_text,
+                role_perception=rng.choice(["befriender", "both", "diabetes_support"]),
+                submitted_at=submitted, draft_saved_at=submitted,
+                reviewed_at=submitted + dt.timedelta(days=3) if reviewed else None,
+                reviewed_by_id=manager[pair.site_id] if reviewed else None,
+                support_handled_at=handled,
+                created_at=submitted, **scales,
+            )
+        )  # fmt: skip
+    bulk(Logbook, rows)
+    world.count("logbooks", len(rows))
+
+
+def _seed_nurse_visits(world: ScaleWorld, pairs: list[Pair]) -> None:
+    """A pre-visit for every peer of a pair and of the pool, a post-visit after a completed
+    pair: with 4,000 completed pairs of 5,000 and 1,000 in the pool, 10,000 visits."""
+    rng = world.rng
+    nurse = {s.site.pk: s.staff[Role.NURSE] for s in world.sites}
+    rows = []
+
+    def visit(peer_id, site_id, kind, day, hba1c):
+        who5 = [rng.randint(1, 5) for _ in range(5)]
+        paid5 = [rng.randint(0, 4) for _ in range(5)]
+        row = NurseVisit(
+            site_id=site_id, peer_id=peer_id, kind=kind, visited_on=day, nurse=nurse[site_id],
+            hba1c_mmol_mol=hba1c, systolic_mmhg=rng.randint(118, 165),
+            diastolic_mmhg=rng.randint(70, 100), weight_kg=round(rng.uniform(65, 120), 1),
+            height_cm=round(rng.uniform(155, 195), 1), gp_contacts=rng.randint(0, 8),
+            missed_appointments=rng.randint(0, 3),
+            **{f"who5_{i + 1}": v for i, v in enumerate(who5)},
+            **{f"paid5_{i + 1}": v for i, v in enumerate(paid5)},
+        )  # fmt: skip
+        row.compute_scores()
+        rows.append(row)
+
+    for pair in pairs:
+        before = rng.randint(58, 95)
+        visit(pair.peer_id, pair.site_id, VisitKind.PRE, pair.started_on, before)
+        if pair.status == PairStatus.COMPLETED:
+            visit(
+                pair.peer_id,
+                pair.site_id,
+                VisitKind.POST,
+                pair.ended_on,
+                before - rng.randint(-4, 12),
+            )
+    for site_world in world.sites:
+        for peer in site_world.pool_peers:
+            visit(peer.pk, site_world.site.pk, VisitKind.PRE, world.today, rng.randint(58, 95))
+    bulk(NurseVisit, rows)
+    world.count("nurse visits", len(rows))
+
+
+def _seed_sessions(world: ScaleWorld) -> None:
+    """Per site a year of monthly sessions, supervision and network meetings in turn, every
+    supporter of a pair invited; attendance, a dilemma and an action for the past ones."""
+    rng, now = world.rng, timezone.now()
+    sessions, invitations, dilemmas, actions, topics = [], [], [], [], []
+    per_session: list[tuple[Session, SiteWorld]] = []
+    for site_world in world.sites:
+        manager = site_world.staff[Role.MANAGER]
+        supervisor = site_world.staff[Role.SUPERVISOR]
+        first = world.today - dt.timedelta(days=300)
+        for month in range(12):
+            day = first + dt.timedelta(days=30 * month)
+            kind = SessionKind.SUPERVISION if month % 2 == 0 else SessionKind.NETWORK
+            session = Session(
+                site=site_world.site, round=site_world.round, kind=kind, starts_at=_at(day, 16),
+                ends_at=_at(day, 18), place="Sundhedshuset, mødelokale 2",
+                leader=supervisor if kind == SessionKind.SUPERVISION else None,
+                created_by=manager,
+            )  # fmt: skip
+            sessions.append(session)
+            per_session.append((session, site_world))
+        topics.append(
+            SuggestedTopic(site=site_world.site, source_label="Logbog", suggested_by=manager,
+                           text="Hvordan støtter jeg en makker, der ikke vil tale om diabetes?")
+        )  # fmt: skip
+    bulk(Session, sessions)
+    for session, site_world in per_session:
+        past = session.ends_at <= now
+        for supporter in site_world.pair_supporters:
+            invitations.append(
+                SessionInvitation(session=session, participant=supporter,
+                                  attended=(rng.random() < 0.75) if past else None)
+            )  # fmt: skip
+        if past:
+            manager = site_world.staff[Role.MANAGER]
+            dilemmas.append(
+                Dilemma(session=session, theme=rng.choice(THEMES), recorded_by=manager,
+                        text="Min makker aflyser ofte i sidste øjeblik.")
+            )  # fmt: skip
+            actions.append(
+                FollowUpAction(session=session, created_by=manager, responsible="Projektleder",
+                               text="Tag emnet op igen på næste netværksmøde",
+                               done_at=session.ends_at + dt.timedelta(days=7))
+            )  # fmt: skip
+    bulk(SessionInvitation, invitations, batch_size=5000)
+    bulk(Dilemma, dilemmas)
+    bulk(FollowUpAction, actions)
+    bulk(SuggestedTopic, topics)
+    world.count("sessions", len(sessions))
+    world.count("session invitations", len(invitations))
