@@ -41,7 +41,7 @@ from .models import (
 from .scale import ScaleWorld, SiteWorld, _at, bulk
 
 MEETINGS_PER_PAIR = 12
-COMPLETED_SHARE = 0.8
+COMPLETED_EVERY = 5  # one pair in five is still active, spread over the supporters
 TOPICS = [choice for choice, _label in Topic.choices]
 PLACES = ["Biblioteket", "Fælledparken", "Caféen på hjørnet", "Hjemme hos makkeren"]
 THEMES = [choice for choice, _label in Theme.choices]
@@ -66,11 +66,10 @@ def _site_pairs(world: ScaleWorld, site_world: SiteWorld) -> list[Pair]:
     rng, today = world.rng, world.today
     manager = site_world.staff[Role.MANAGER]
     supporters = site_world.pair_supporters
-    completed_count = round(len(site_world.pair_peers) * COMPLETED_SHARE)
     rows = []
     for index, peer in enumerate(site_world.pair_peers):
         supporter = supporters[index % len(supporters)]
-        completed = index < completed_count
+        completed = index % COMPLETED_EVERY != 0
         if completed:
             started = today - dt.timedelta(days=rng.randrange(200, 390))
             ended = started + dt.timedelta(days=14 * MEETINGS_PER_PAIR)
