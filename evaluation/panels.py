@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from django.utils import timezone
 
-from tod.accounts.dashboards import Panel
+from tod.accounts.dashboards import Panel, count_all
 from tod.accounts.permissions import has_permission
 from tod.accounts.roles import Permission
 
@@ -34,10 +34,14 @@ def _evaluation_panel(request) -> Panel:
     from .reports import cases_for
 
     cases = cases_for(request.user)
-    aware = Outcome.objects.filter(
-        pair__in=cases, kind=OutcomeKind.SELF_CARE_AWARENESS, result=OutcomeResult.YES
-    ).count()
-    return Panel("evaluation/panel_evaluation.html", {"cases": cases.count(), "aware": aware}, 80)
+    counts = count_all(
+        request.user,
+        cases=cases,
+        aware=Outcome.objects.filter(
+            pair__in=cases, kind=OutcomeKind.SELF_CARE_AWARENESS, result=OutcomeResult.YES
+        ),
+    )
+    return Panel("evaluation/panel_evaluation.html", counts, 80)
 
 
 def panels(request, dashboard: str) -> list[Panel]:

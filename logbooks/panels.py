@@ -3,6 +3,7 @@ number of queries whatever the number of pairs."""
 
 import datetime as dt
 
+from django.db.models import Case, Count, Q, Value, When, Window
 from django.utils import timezone
 
 from tod.accounts.dashboards import Panel
@@ -26,25 +27,37 @@ def panels(request, dashboard: str) -> list[Panel]:
 
 def _manager_risk(user) -> Panel:
     today = timezone.localdate()
-    at_risk = pairs_at_risk(pairs_for_user(user), today=today).order_by("quiet_since", "id")
+    # The total comes with the rows (a window over every pair at risk, before the LIMIT).
+    at_risk = (
+        pairs_at_risk(pairs_for_user(user), today=today)
+        .annotate(at_risk_total=Window(Count("pk")))
+        .order_by("quiet_since", "id")
+    )
     shown = list(at_risk[:SHOWN])
     for pair in shown:
         pair.risks = risk_reasons(pair, today=today)
-    return Panel(
-        "logbooks/panels/manager_risk.html",
-        {"pairs": shown, "total": at_risk.count() if len(shown) == SHOWN else len(shown)},
-        order=20,
-    )
+    total = shown[0].at_risk_total if shown else 0
+    return Panel("logbooks/panels/manager_risk.html", {"pairs": shown, "total": total}, order=20)
 
 
 def _manager_logbooks(user) -> Panel:
-    logbooks = Logbook.objects.for_user(user).submitted()
-    support = list(
-        logbooks.support_open().select_related("meeting__pair__peer", "meeting__pair__supporter")[
-            :SHOWN
-        ]
+    # One query: the open support requests first, then the logbooks awaiting review, with a
+    # window counting those awaiting review over all the rows (before the LIMIT). Only the
+    # support requests among the first rows are shown.
+    support_open = Q(needs_support=True, support_handled_at__isnull=True)
+    rows = list(
+        Logbook.objects.for_user(user)
+        .submitted()
+        .filter(support_open | Q(status=LogbookStatus.SUBMITTED))
+        .annotate(
+            to_review=Window(Count("pk", filter=Q(status=LogbookStatus.SUBMITTED))),
+            support_first=Case(When(support_open, then=Value(0)), default=Value(1)),
+        )
+        .select_related("meeting__pair__peer", "meeting__pair__supporter")
+        .order_by("support_first", "-submitted_at", "-id")[:SHOWN]
     )
-    to_review = logbooks.filter(status=LogbookStatus.SUBMITTED).count()
+    support = [logbook for logbook in rows if logbook.support_first == 0]
+    to_review = rows[0].to_review if rows else 0
     return Panel(
         "logbooks/panels/manager_logbooks.html",
         {"support": support, "to_review": to_review},

@@ -1,9 +1,9 @@
 """Dashboard panels this app contributes (see tod.accounts.dashboards). Constant queries."""
 
-from django.db.models import Count, Exists, OuterRef, Q
+from django.db.models import Exists, OuterRef
 
 from programme.models import Participant
-from tod.accounts.dashboards import Panel
+from tod.accounts.dashboards import Panel, count_all
 from tod.accounts.permissions import has_permission
 from tod.accounts.roles import Permission
 
@@ -23,19 +23,17 @@ def panels(request, dashboard: str) -> list[Panel]:
 def _manager_panel(user) -> Panel:
     holding = Pair.objects.filter(peer=OuterRef("pk"), status__in=_HOLDING)
     survey = MatchSurvey.objects.filter(participant=OuterRef("pk"), is_current=True)
-    waiting = (
-        Participant.objects.eligible_peers()
-        .for_user(user)
-        .filter(~Exists(holding))
-        .aggregate(
-            total=Count("pk", distinct=True),
-            without_survey=Count("pk", filter=~Q(Exists(survey)), distinct=True),
-        )
+    pool = Participant.objects.eligible_peers().for_user(user).filter(~Exists(holding))
+    pairs = Pair.objects.for_user(user)
+    counts = count_all(
+        user,
+        total=pool,
+        without_survey=pool.filter(~Exists(survey)),
+        proposed=pairs.filter(status=PairStatus.PROPOSED),
+        agreed=pairs.filter(status=PairStatus.AGREED),
     )
-    pairs = Pair.objects.for_user(user).aggregate(
-        proposed=Count("pk", filter=Q(status=PairStatus.PROPOSED)),
-        agreed=Count("pk", filter=Q(status=PairStatus.AGREED)),
-    )
+    waiting = {"total": counts["total"], "without_survey": counts["without_survey"]}
+    pairs = {"proposed": counts["proposed"], "agreed": counts["agreed"]}
     running = MatchRun.objects.for_user(user).filter(status__in=("queued", "running")).first()
     return Panel(
         "matching/panel_manager.html",

@@ -3,41 +3,46 @@ number of queries whatever the data size."""
 
 from __future__ import annotations
 
-from django.db.models import Count, Q
+from django.db.models import Count
 from django.utils import timezone
 
-from tod.accounts.dashboards import Panel
+from tod.accounts.dashboards import Panel, count_all
 from tod.accounts.permissions import has_permission
 from tod.accounts.roles import Permission
 
-from .models import Participant, ScreeningResult, Session, SessionInvitation, Status, SuggestedTopic
+from .models import (
+    Participant,
+    Screening,
+    ScreeningResult,
+    Session,
+    SessionInvitation,
+    Status,
+    SuggestedTopic,
+)
 
 
 def _manager_panels(request) -> list[Panel]:
     user = request.user
     participants = Participant.objects.for_user(user)
-    counts = participants.aggregate(
-        to_screen=Count("pk", filter=Q(status=Status.REFERRED)),
-        to_consent=Count("pk", filter=Q(status=Status.SCREENED)),
-        total=Count("pk"),
+    counts = count_all(
+        user,
+        to_screen=participants.filter(status=Status.REFERRED),
+        to_consent=participants.filter(status=Status.SCREENED),
+        total=participants,
+        needs_review=participants.not_withdrawn().filter(
+            pk__in=Screening.objects.filter(result=ScreeningResult.NEEDS_REVIEW).values(
+                "participant"
+            )
+        ),
+        waiting_for_training=participants.waiting_for_training(),
+        topics=SuggestedTopic.objects.for_user(user).open(),
     )
-    from .models import Screening
-
-    counts["needs_review"] = (
-        Screening.objects.filter(participant__in=participants.not_withdrawn())
-        .filter(result=ScreeningResult.NEEDS_REVIEW)
-        .values("participant")
-        .distinct()
-        .count()
-    )
-    counts["waiting_for_training"] = participants.waiting_for_training().count()
     sessions = list(
         Session.objects.for_user(user)
         .upcoming()
         .select_related("leader")
         .annotate(invited=Count("invitations"))[:3]
     )
-    topics = SuggestedTopic.objects.for_user(user).open().count()
     return [
         Panel(
             "programme/panel_recruitment.html",
@@ -46,7 +51,7 @@ def _manager_panels(request) -> list[Panel]:
         ),
         Panel(
             "programme/panel_sessions.html",
-            {"sessions": sessions, "topics": topics, "manage": True},
+            {"sessions": sessions, "topics": counts["topics"], "manage": True},
             order=40,
         ),
     ]
