@@ -214,6 +214,12 @@ class ScheduleForm(forms.Form):
     )
     place = forms.CharField(label=_("Place"), max_length=200)
 
+    def __init__(self, *args, **kwargs):
+        # The pair's page shows this form and the match meeting form together: ids of their
+        # own, so each label points at its own field ("place" is in both).
+        kwargs.setdefault("auto_id", "schedule_%s")
+        super().__init__(*args, **kwargs)
+
 
 WEEKDAYS = [
     (0, _("Monday")),
@@ -241,6 +247,10 @@ class MatchMeetingForm(forms.Form):
     )
     time = forms.TimeField(label=_("Time"), widget=forms.TimeInput(attrs={"type": "time"}))
     place = forms.CharField(label=_("Usual place"), max_length=200, required=False)
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("auto_id", "meeting_%s")  # see ScheduleForm
+        super().__init__(*args, **kwargs)
 
 
 class SubstituteForm(forms.Form):

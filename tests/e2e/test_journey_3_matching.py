@@ -1,0 +1,203 @@
+"""Journey 3, in a real browser: a trained supporter fills her match survey on her phone; the
+manager fills a peer's survey with him, proposes pairs, reads the explanation of the proposed pair
+(the two surveys side by side with the score and what they share), accepts it, records that both
+agree, plans and records the match meeting; the pair is active with its meetings planned. Every
+page passes axe's serious/critical checks."""
+
+import datetime as dt
+
+import pytest
+from django.utils import timezone
+
+from matching.models import MatchSurvey, Pair, PairStatus
+from programme import services
+from programme.models import (
+    CRITERIA,
+    Answer,
+    ConsentDecision,
+    ConsentMethod,
+    ConsentPurpose,
+    Kind,
+    Participant,
+)
+from tests.browser import assert_accessible, log_in, screenshot
+from tests.conftest import PASSWORD, make_participant
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+
+def _consent(person, by) -> None:
+    services.consent_record(
+        participant=person,
+        purpose=ConsentPurpose.PROGRAMME,
+        decision=ConsentDecision.GIVEN,
+        decided_on=timezone.localdate() - dt.timedelta(days=40),
+        method=ConsentMethod.WRITTEN,
+        by=by,
+    )
+
+
+@pytest.fixture
+def pool(site, programme_round, manager, supporter):
+    """Where journeys 1 and 2 left off: a trained supporter and an eligible peer, both
+    consented, neither with a match survey yet."""
+    hanne = Participant.objects.get(user=supporter)
+    _consent(hanne, manager)
+    now = timezone.now()
+    course = services.course_create(
+        site=site,
+        round=programme_round,
+        name="Kursus",
+        trainer="Lise Berg",
+        capacity=10,
+        days=[
+            (now - dt.timedelta(days=9), now - dt.timedelta(days=9, hours=-6), "Sundhedshuset"),
+            (now - dt.timedelta(days=2), now - dt.timedelta(days=2, hours=-6), "Sundhedshuset"),
+        ],
+        by=manager,
+    )
+    services.course_invite(course=course, participants=[hanne], by=manager)
+    for day in course.days.all():
+        services.training_attendance_record(day=day, attended={hanne.pk: True}, by=manager)
+    bent = make_participant(
+        site,
+        Kind.PEER,
+        first_name="Bent",
+        last_name="Madsen",
+        date_of_birth=dt.date(1955, 3, 14),
+        round=programme_round,
+    )
+    services.screening_record(
+        participant=bent,
+        screened_on=timezone.localdate() - dt.timedelta(days=40),
+        answers={code: Answer.YES for code, _label in CRITERIA[Kind.PEER]},
+        by=manager,
+    )
+    _consent(bent, manager)
+    assert set(Participant.objects.eligible_supporters()) == {hanne}
+    assert set(Participant.objects.eligible_peers()) == {bent}
+    return hanne, bent
+
+
+def _supporter_fills_her_survey_on_a_phone(page) -> None:
+    page.get_by_role("button", name="Vis menu").click()
+    page.get_by_role("link", name="Mit matchskema").click()
+    assert page.get_by_role("heading", level=1).inner_text() == "Matchskema: Hanne Larsen"
+    assert_accessible(page)
+    page.get_by_label("Dansk", exact=True).check()
+    page.get_by_label("Engelsk", exact=True).check()
+    page.get_by_label("Motivation").fill(
+        "Jeg har selv haft god hjælp og vil gerne give den videre."
+    )
+    page.get_by_label("Gåture og motion").check()
+    page.get_by_label("Madlavning og sund mad").check()
+    page.get_by_label("Hverdage, formiddag").check()
+    page.get_by_label("År med type 2-diabetes").fill("12")
+    screenshot(page, "journey3-supporter-survey-phone")
+    page.get_by_role("button", name="Gem spørgeskemaet").click()
+    page.wait_for_load_state()
+    assert page.get_by_text("Matchskemaet er gemt.").is_visible()
+    assert_accessible(page)
+
+
+def test_journey_3_surveys_proposal_agreement_and_match_meeting(
+    open_page, manager, supporter, pool
+):
+    hanne, bent = pool
+    phone = open_page("phone")
+    log_in(phone, supporter.username, PASSWORD)
+    _supporter_fills_her_survey_on_a_phone(phone)
+
+    page = open_page("desktop")
+    log_in(page, manager.username, PASSWORD)
+    page.get_by_role("link", name="Matchning", exact=True).click()
+    assert_accessible(page)
+
+    # The manager fills the peer's survey with him.
+    page.get_by_role("link", name="Matchskemaer").click()
+    assert page.get_by_role("heading", level=1).inner_text() == "Matchskemaer i Copenhagen"
+    assert_accessible(page)
+    page.get_by_role("row").filter(has_text="Bent Madsen").get_by_role(
+        "link", name="Udfyld"
+    ).click()
+    assert page.get_by_role("heading", level=1).inner_text() == "Matchskema: Bent Madsen"
+    assert_accessible(page)
+    page.get_by_label("Dansk", exact=True).check()
+    page.get_by_label("Gåture og motion").check()
+    page.get_by_label("Medicin og blodsukkermålinger").check()
+    page.get_by_label("Hverdage, formiddag").check()
+    page.get_by_label("Hverdage, eftermiddag").check()
+    page.get_by_label("År med type 2-diabetes").fill("6")
+    page.get_by_label("Ensomhed, intet socialt netværk").check()
+    page.get_by_role("button", name="Gem spørgeskemaet").click()
+    page.wait_for_load_state()
+    assert page.get_by_text("Matchskemaet er gemt.").is_visible()
+    # Back on the peer's candidates: Hanne is ranked.
+    assert page.get_by_role("heading", name="1. Hanne Larsen").is_visible()
+    assert_accessible(page)
+
+    # A proposal; the manager reads why Hanne is proposed for Bent.
+    page.get_by_role("link", name="Matchning", exact=True).click()
+    page.get_by_role("button", name="Foreslå par").click()
+    page.wait_for_load_state()
+    assert page.get_by_text("Forslaget er klar: 1 par til 1 peers.").is_visible()
+    screenshot(page, "journey3-proposal")
+    assert_accessible(page)
+    proposal = page.get_by_role("row").filter(has_text="Bent Madsen")
+    proposal.get_by_role("link", name="Hanne Larsen").click()
+    assert page.get_by_role("heading", level=1).inner_text() == "Bent Madsen og Hanne Larsen"
+    assert page.get_by_role("heading", name="Score").is_visible()
+    shared = page.locator("tr.table-success")
+    assert shared.filter(has_text="Gåture og motion").count() >= 1
+    assert page.get_by_text("ligheder").first.is_visible()
+    screenshot(page, "journey3-explanation")
+    assert_accessible(page)
+
+    # Accept the proposal: the pair is proposed to both.
+    page.get_by_role("link", name="Matchning", exact=True).click()
+    page.get_by_role("row").filter(has_text="Bent Madsen").get_by_role(
+        "button", name="Acceptér"
+    ).click()
+    page.wait_for_load_state()
+    assert page.get_by_text("Parret er foreslået til begge: registrér deres svar.").is_visible()
+    assert_accessible(page)
+
+    # Both say yes.
+    for side in ("Peeren", "Peer-støtten"):
+        answer = page.locator("section", has=page.get_by_role("heading", name="Registrér et svar"))
+        answer.get_by_label("Hvem").select_option(label=side)
+        answer.get_by_label("Siger ja til matchet").check()
+        answer.get_by_role("button", name="Gem svaret").click()
+        page.wait_for_load_state()
+        assert page.get_by_text("Svaret er registreret.").is_visible()
+        assert_accessible(page)
+    assert page.get_by_text("Godkendt af begge").is_visible()
+
+    # Plan the match meeting, then record it as held.
+    today = timezone.localdate()
+    plan = page.locator("section", has=page.get_by_role("heading", name="Planlæg matchmødet"))
+    plan.get_by_label("Dato og tidspunkt").fill(f"{today.isoformat()}T10:00")
+    plan.get_by_label("Sted").fill("Caféen i Sundhedshuset")
+    plan.get_by_role("button", name="Gem planen").click()
+    page.wait_for_load_state()
+    assert page.get_by_text("Matchmødet er planlagt.").is_visible()
+    assert_accessible(page)
+    held = page.locator("section", has=page.get_by_role("heading", name="Registrér matchmødet"))
+    held.get_by_label("Holdt den").fill(today.isoformat())
+    held.get_by_label("Forventninger").fill("Bent vil gerne i gang med at gå ture igen.")
+    held.get_by_label("Ønsker til møderne").fill("Formiddage, gerne ude.")
+    held.get_by_label("Ugedag for møderne").select_option(label="Torsdag")
+    held.get_by_label("Tidspunkt").fill("10:00")
+    held.get_by_label("Sædvanligt sted").fill("Assistens Kirkegård, hovedindgangen")
+    screenshot(page, "journey3-match-meeting")
+    held.get_by_role("button", name="Matchmødet er holdt").click()
+    page.wait_for_load_state()
+    assert page.get_by_text("Matchmødet er registreret: parret er aktivt.").is_visible()
+    assert page.get_by_text("Aktiv", exact=False).first.is_visible()
+    screenshot(page, "journey3-pair-active")
+    assert_accessible(page)
+
+    pair = Pair.objects.get()
+    assert (pair.peer, pair.supporter, pair.status) == (bent, hanne, PairStatus.ACTIVE)
+    assert pair.meetings.filter(planned_at__gt=timezone.now()).exists()
+    assert MatchSurvey.objects.get(participant=hanne, is_current=True).filled_by == supporter
