@@ -102,7 +102,13 @@ class NurseVisitForm(forms.ModelForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         for name in MEASURES:
-            self.fields[name].widget.attrs.update({"inputmode": "decimal"})
+            # A text box with the decimal keyboard rather than type=number: browsers disagree on
+            # the decimal comma in number boxes (Chromium without a Danish interface dropped it:
+            # "101,5" became 1015). The server reads the comma in Danish, the point in English.
+            field = self.fields[name]
+            field.localize = True
+            field.widget = forms.TextInput(attrs={"inputmode": "decimal"})
+            field.widget.is_localized = True
         for q in ("who5", "paid5"):
             for i in range(1, 6):
                 field = self.fields[f"{q}_{i}"]
