@@ -53,6 +53,12 @@ def _people(cases):
     )
 
 
+def people_exported(user):
+    """The participants whose (pseudonymised) data the user's exports hold: the people of the
+    cases they may evaluate. The access log gets one entry for each."""
+    return _people(cases_for(user))
+
+
 def csv_tables(user) -> dict[str, list[list]]:
     """{table name: rows, the first row the header}."""
     cases = cases_for(user)

@@ -1,14 +1,18 @@
-"""Downloads for researchers: pseudonymised CSV tables (zip) and the REFI-QDA project."""
+"""Downloads for researchers: pseudonymised CSV tables (zip) and the REFI-QDA project.
+
+Both are of the `pseudonymised` export tier (tod.privacy.tiers): evaluators and the manager;
+every download is written to the access log of each participant it holds."""
 
 from __future__ import annotations
 
 from django.http import HttpRequest, HttpResponse
 from django.utils import timezone
 
-from tod.accounts.permissions import requires
-from tod.accounts.roles import Permission
+from tod.privacy.tiers import ExportTier, export_log, requires_tier
 
 from .. import exports
+
+TIER = ExportTier.PSEUDONYMISED
 
 
 def _download(content: bytes, filename: str, content_type: str) -> HttpResponse:
@@ -18,15 +22,27 @@ def _download(content: bytes, filename: str, content_type: str) -> HttpResponse:
     return response
 
 
-@requires(Permission.EXPORT_PSEUDONYMISED)
+@requires_tier(TIER)
 def export_csv(request: HttpRequest) -> HttpResponse:
     today = timezone.localdate()
-    return _download(
-        exports.csv_zip(request.user), f"tod-evaluation-{today}.zip", "application/zip"
+    content = exports.csv_zip(request.user)
+    export_log(
+        request=request,
+        tier=TIER,
+        what="evaluation tables (CSV)",
+        participants=exports.people_exported(request.user),
     )
+    return _download(content, f"tod-evaluation-{today}.zip", "application/zip")
 
 
-@requires(Permission.EXPORT_PSEUDONYMISED)
+@requires_tier(TIER)
 def export_qdpx(request: HttpRequest) -> HttpResponse:
     today = timezone.localdate()
-    return _download(exports.qdpx(request.user), f"tod-evaluation-{today}.qdpx", "application/zip")
+    content = exports.qdpx(request.user)
+    export_log(
+        request=request,
+        tier=TIER,
+        what="evaluation project (REFI-QDA)",
+        participants=exports.people_exported(request.user),
+    )
+    return _download(content, f"tod-evaluation-{today}.qdpx", "application/zip")

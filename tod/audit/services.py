@@ -1,6 +1,9 @@
 from __future__ import annotations
 
+from django.db import connection
+from django.db.models import F, QuerySet
 from django.http import HttpRequest
+from django.utils import timezone
 
 from .models import AccessEvent
 
@@ -14,3 +17,22 @@ def access_record(*, request: HttpRequest, participant, what: str) -> AccessEven
     return AccessEvent.objects.create(
         actor=request.user, participant=participant, what=what, path=request.path[:300]
     )
+
+
+def access_record_many(*, request: HttpRequest, participants: QuerySet, what: str) -> int:
+    """Log that the request's user read `what` of each participant of a queryset (an export).
+
+    One INSERT ... SELECT, so an export of a thousand participants costs one query, not a
+    thousand, and the rows are written in the same transaction as the rest of the request.
+    Returns how many entries were written.
+    """
+    ids_sql, ids_params = participants.order_by().values(ref=F("pk")).query.sql_with_params()
+    table = connection.ops.quote_name(AccessEvent._meta.db_table)
+    at = connection.ops.adapt_datetimefield_value(timezone.now())
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"INSERT INTO {table} (at, actor_id, participant_id, what, path) "  # noqa: S608
+            f"SELECT %s, %s, ids.ref, %s, %s FROM ({ids_sql}) AS ids",
+            [at, request.user.pk, what[:100], request.path[:300], *ids_params],
+        )
+        return cursor.rowcount
