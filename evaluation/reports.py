@@ -10,9 +10,25 @@ from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from django.db.models import Count, Q, QuerySet
+from django.db.models import (
+    Avg,
+    Count,
+    DecimalField,
+    ExpressionWrapper,
+    F,
+    FilteredRelation,
+    FloatField,
+    IntegerField,
+    OuterRef,
+    Q,
+    QuerySet,
+    Subquery,
+    Value,
+)
+from django.db.models.functions import Cast, Round
 from django.utils.translation import gettext_lazy as _
 
+from logbooks.models import Meeting, MeetingStatus
 from matching.models import Pair, PairStatus
 from programme.models import Kind, Participant, Sex, Status
 
@@ -38,7 +54,7 @@ from .models.choices import (
     VisitKind,
 )
 from .pseudonyms import age_on, case_pseudonym
-from .scoring import bmi, hba1c_percent
+from .scoring import hba1c_percent
 from .selectors import evaluation_consent_q
 
 STARTED = (PairStatus.ACTIVE, PairStatus.PAUSED, PairStatus.COMPLETED, PairStatus.ENDED)
@@ -184,10 +200,12 @@ def sample_table(user, *, on: dt.date) -> list[SampleRow]:
 # --- Outcomes per case ---------------------------------------------------------------------------
 
 
-def outcome_summary(user) -> list[dict]:
-    """For each outcome kind: how many cases yes / no / unclear / not assessed. Two queries."""
+def outcome_summary(user, *, total: int | None = None) -> list[dict]:
+    """For each outcome kind: how many cases yes / no / unclear / not assessed. Two queries, one
+    when the caller already counted the cases (`total`)."""
     cases = cases_for(user)
-    total = cases.count()
+    if total is None:
+        total = cases.count()
     counts = Counter(
         (row["kind"], row["result"])
         for row in Outcome.objects.filter(pair__in=cases).values("kind", "result")
@@ -309,33 +327,6 @@ MEASURES = [
     ("gp_contacts", _("GP contacts (six months)")),
     ("missed_appointments", _("Missed appointments (six months)")),
 ]
-VISIT_FIELDS = [
-    "peer_id",
-    "kind",
-    "hba1c_mmol_mol",
-    "systolic_mmhg",
-    "diastolic_mmhg",
-    "weight_kg",
-    "height_cm",
-    "waist_cm",
-    "who5_score",
-    "paid5_score",
-    "gp_contacts",
-    "missed_appointments",
-]
-
-
-def _visit_values(row: dict) -> dict:
-    values = dict(row)
-    values["bmi"] = bmi(row["weight_kg"], row["height_cm"])
-    return values
-
-
-def _mean(values) -> Decimal | None:
-    values = [Decimal(str(v)) for v in values]
-    if not values:
-        return None
-    return (sum(values) / len(values)).quantize(Decimal("0.1"))
 
 
 @dataclass
@@ -349,26 +340,53 @@ class PrePost:
     extra: dict = field(default_factory=dict)
 
 
+def _bmi_expression(prefix: str = ""):
+    """BMI in SQL (kg/m²), rounded to one decimal as scoring.bmi rounds it. Computed in floating
+    point (SQLite stores 170.0 as the integer 170), then rounded as a decimal (PostgreSQL rounds
+    numeric to a number of places, not double precision)."""
+    weight = Cast(F(f"{prefix}weight_kg"), FloatField())
+    height = Cast(F(f"{prefix}height_cm"), FloatField())
+    ratio = ExpressionWrapper(weight * Value(10000.0) / (height * height), FloatField())
+    return Round(Cast(ratio, DecimalField(max_digits=12, decimal_places=6)), 1)
+
+
+def _both_measured(key: str) -> Q:
+    fields = ("weight_kg", "height_cm") if key == "bmi" else (key,)
+    return Q(**{f"{p}{name}__isnull": False for p in ("", "post__") for name in fields})
+
+
 def pre_post(user) -> list[PrePost]:
-    """Mean before, after and change per measure over the peers with both visits. One query."""
+    """Mean before, after and change per measure over the peers with both visits. One query:
+    each pre-visit joined to the same peer's post-visit, every mean and count aggregated in SQL."""
     cases = cases_for(user)
-    by_peer: dict[int, dict] = defaultdict(dict)
-    for row in NurseVisit.objects.filter(peer_id__in=cases.values("peer_id")).values(*VISIT_FIELDS):
-        by_peer[row["peer_id"]][row["kind"]] = _visit_values(row)
+    visits = NurseVisit.objects.filter(
+        kind=VisitKind.PRE, peer_id__in=cases.values("peer_id")
+    ).annotate(
+        post=FilteredRelation(
+            "peer__nurse_visits", condition=Q(peer__nurse_visits__kind=VisitKind.POST)
+        )
+    )
+    aggregates = {}
+    for key, _label in MEASURES:
+        both = _both_measured(key)
+        before = _bmi_expression() if key == "bmi" else F(key)
+        after = _bmi_expression("post__") if key == "bmi" else F(f"post__{key}")
+        aggregates[f"{key}__n"] = Count("pk", filter=both)
+        aggregates[f"{key}__pre"] = Avg(before, filter=both, output_field=DecimalField())
+        aggregates[f"{key}__post"] = Avg(after, filter=both, output_field=DecimalField())
+    both = _both_measured("paid5_score")
+    aggregates["pre_distress"] = Count("pk", filter=both & Q(paid5_score__gte=8))
+    aggregates["post_distress"] = Count("pk", filter=both & Q(post__paid5_score__gte=8))
+    both = _both_measured("who5_score")
+    aggregates["pre_poor"] = Count("pk", filter=both & Q(who5_score__lte=50))
+    aggregates["post_poor"] = Count("pk", filter=both & Q(post__who5_score__lte=50))
+    row = visits.aggregate(**aggregates)
     result = []
     for key, label in MEASURES:
-        pairs = [
-            (v["pre"][key], v["post"][key])
-            for v in by_peer.values()
-            if "pre" in v
-            and "post" in v
-            and v["pre"][key] is not None
-            and v["post"][key] is not None
-        ]
-        item = PrePost(key=key, label=str(label), n=len(pairs))
-        if pairs:
-            item.pre_mean = _mean(p for p, _q in pairs)
-            item.post_mean = _mean(q for _p, q in pairs)
+        item = PrePost(key=key, label=str(label), n=row[f"{key}__n"])
+        if item.n:
+            item.pre_mean = _quantized(row[f"{key}__pre"])
+            item.post_mean = _quantized(row[f"{key}__post"])
             item.change = item.post_mean - item.pre_mean
         if key == "hba1c_mmol_mol" and item.pre_mean is not None:
             item.extra = {
@@ -376,17 +394,15 @@ def pre_post(user) -> list[PrePost]:
                 "post_percent": hba1c_percent(item.post_mean),
             }
         if key == "paid5_score":
-            item.extra = {
-                "pre_distress": sum(p >= 8 for p, _q in pairs),
-                "post_distress": sum(q >= 8 for _p, q in pairs),
-            }
+            item.extra = {k: row[k] for k in ("pre_distress", "post_distress")}
         if key == "who5_score":
-            item.extra = {
-                "pre_poor": sum(p <= 50 for p, _q in pairs),
-                "post_poor": sum(q <= 50 for _p, q in pairs),
-            }
+            item.extra = {k: row[k] for k in ("pre_poor", "post_poor")}
         result.append(item)
     return result
+
+
+def _quantized(value) -> Decimal:
+    return Decimal(str(value)).quantize(Decimal("0.1"))
 
 
 # --- Engagement against similarity ---------------------------------------------------------------
@@ -469,6 +485,36 @@ def engagement_rows(user) -> list[dict]:
     return result
 
 
+def engagement_summary(user, *, lowest: int = 5) -> dict:
+    """For the dashboard: cases with held meetings, the mean held and per month, and the cases
+    meeting least often. One query (the held meetings counted in SQL per case)."""
+    held = (
+        Meeting.objects.filter(pair=OuterRef("pk"), status=MeetingStatus.HELD)
+        .order_by()
+        .values("pair")
+        .annotate(n=Count("pk"))
+        .values("n")
+    )
+    rows = list(
+        cases_for(user)
+        .annotate(held=Subquery(held, output_field=IntegerField()))
+        .filter(held__gt=0)
+        .values("id", "started_on", "ended_on", "held")
+    )
+    for row in rows:
+        row["meetings"] = row.pop("held")
+        months = _months(row["started_on"], row["ended_on"])
+        row["case"] = case_pseudonym(row["id"])
+        row["meetings_per_month"] = round(row["meetings"] / months, 1) if months else None
+    per_month = [r["meetings_per_month"] for r in rows if r["meetings_per_month"]]
+    return {
+        "cases": len(rows),
+        "mean": round(sum(r["meetings"] for r in rows) / len(rows), 1) if rows else None,
+        "per_month": round(sum(per_month) / len(per_month), 1) if per_month else None,
+        "low": sorted(rows, key=lambda r: r["meetings_per_month"] or 0)[:lowest],
+    }
+
+
 def _months(started: dt.date | None, ended: dt.date | None) -> float | None:
     if started is None:
         return None
@@ -533,10 +579,10 @@ def recruitment_funnel(user) -> list[dict]:
     for row in Participant.objects.for_user(user).values("kind", "status").annotate(n=Count("id")):
         counts.setdefault(row["kind"], Counter())[row["status"]] += row["n"]
     started = Pair.objects.for_user(user).filter(status__in=STARTED)
-    matched = {
-        Kind.PEER: started.values("peer_id").distinct().count(),
-        Kind.SUPPORTER: started.values("supporter_id").distinct().count(),
-    }
+    both = started.aggregate(
+        peers=Count("peer_id", distinct=True), supporters=Count("supporter_id", distinct=True)
+    )
+    matched = {Kind.PEER: both["peers"], Kind.SUPPORTER: both["supporters"]}
 
     def step(kind, name):
         c = counts[kind]
@@ -570,6 +616,7 @@ __all__ = [
     "cases_for",
     "engagement_by_similarity",
     "engagement_rows",
+    "engagement_summary",
     "icamo_matrix",
     "mechanism_outcome_crosstab",
     "outcome_pattern_queryset",

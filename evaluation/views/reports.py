@@ -7,7 +7,7 @@ from django.shortcuts import render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from tod.accounts.dashboards import collect_panels
+from tod.accounts.dashboards import collect_panels, count_all
 from tod.accounts.permissions import requires
 from tod.accounts.roles import Permission
 
@@ -21,31 +21,23 @@ def dashboard(request: HttpRequest) -> HttpResponse:
     """The evaluation at a glance: cases, outcomes, pre/post change, the recruitment funnel."""
     user = request.user
     cases = reports.cases_for(user)
+    counts = count_all(
+        user, cases=cases, visits=NurseVisit.objects.filter(peer_id__in=cases.values("peer_id"))
+    )
     funnel = reports.recruitment_funnel(user)
     prepost = reports.pre_post(user)
-    engagement = reports.engagement_rows(user)
-    held = [r["meetings"] for r in engagement if r["meetings"] is not None]
-    per_month = [r["meetings_per_month"] for r in engagement if r["meetings_per_month"]]
     return render(
         request,
         "evaluation/dashboard_evaluator.html",
         {
             "panels": collect_panels(request, "evaluator"),
-            "case_count": cases.count(),
-            "visit_count": NurseVisit.objects.filter(peer_id__in=cases.values("peer_id")).count(),
-            "summary": reports.outcome_summary(user),
+            "case_count": counts["cases"],
+            "visit_count": counts["visits"],
+            "summary": reports.outcome_summary(user, total=counts["cases"]),
             "funnel": funnel,
             "funnel_chart": charts.funnel_bars(funnel, title=_("Recruitment funnel")),
             "prepost": prepost[:2] + prepost[6:8],
-            "meetings": {
-                "cases": len(held),
-                "mean": round(sum(held) / len(held), 1) if held else None,
-                "per_month": round(sum(per_month) / len(per_month), 1) if per_month else None,
-                "low": sorted(
-                    (r for r in engagement if r["meetings"] is not None),
-                    key=lambda r: r["meetings_per_month"] or 0,
-                )[:5],
-            },
+            "meetings": reports.engagement_summary(user),
         },
     )
 
