@@ -6,6 +6,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from logbooks.models import Logbook
+from programme.forms import ModelMultipleChoiceField
 
 from .models import (
     Background,
@@ -194,7 +195,7 @@ class CaseConfigurationForm(forms.Form):
     )
     stance = forms.ChoiceField(label=_("The case"), choices=Stance.choices)
     intervention = forms.ChoiceField(label=_("Intervention component"), choices=Component.choices)
-    contexts = forms.ModelMultipleChoiceField(
+    contexts = ModelMultipleChoiceField(
         label=_("Contexts"),
         queryset=ContextFactor.objects.none(),
         widget=CHECKBOXES,
@@ -353,7 +354,7 @@ class ObservationForm(forms.ModelForm):
         }
 
 
-class CodeGroupChoiceField(forms.ModelMultipleChoiceField):
+class CodeGroupChoiceField(ModelMultipleChoiceField):
     def label_from_instance(self, obj):
         return str(obj)
 

@@ -60,6 +60,26 @@ def plausible_birth_date(value: dt.date) -> dt.date:
     return value
 
 
+class ModelMultipleChoiceField(forms.ModelMultipleChoiceField):
+    """Django's, refusing an id past the 64-bit integer range as an invalid choice. PostgreSQL
+    and Django's `=` lookup cope with such a number; SQLite's `IN` does not (OverflowError, a
+    server error), and the form fuzzer (tests/security/test_form_fuzz.py) posts one."""
+
+    def _check_values(self, value):
+        for pk in value:
+            try:
+                number = int(str(pk))
+            except ValueError:
+                continue  # not a number: Django's own check refuses it
+            if not -(2**63) <= number < 2**63:
+                raise forms.ValidationError(
+                    self.error_messages["invalid_pk_value"],
+                    code="invalid_pk_value",
+                    params={"pk": pk},
+                )
+        return super()._check_values(value)
+
+
 class SiteScopedFormMixin:
     """Limits the site and round choices to the sites the user works in."""
 
@@ -420,7 +440,7 @@ class CourseForm(SiteScopedFormMixin, forms.Form):
 
 
 class InviteForm(forms.Form):
-    participants = forms.ModelMultipleChoiceField(
+    participants = ModelMultipleChoiceField(
         label=_("Peer supporters"),
         queryset=Participant.objects.none(),
         widget=forms.CheckboxSelectMultiple,

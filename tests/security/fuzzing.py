@@ -66,7 +66,7 @@ def _choice_ids(field: forms.ModelChoiceField) -> list:
 
 def field_strategy(field: forms.Field) -> st.SearchStrategy:
     if isinstance(field, forms.ModelMultipleChoiceField):
-        return st.lists(st.sampled_from(_choice_ids(field)), max_size=4) | JUNK
+        return st.lists(st.sampled_from(_choice_ids(field)) | JUNK, max_size=4) | JUNK
     if isinstance(field, forms.ModelChoiceField):
         return st.sampled_from(_choice_ids(field)) | JUNK
     try:
