@@ -5,7 +5,7 @@ from __future__ import annotations
 import csv
 
 from django.contrib import messages
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
@@ -13,6 +13,7 @@ from django.views.decorators.http import require_http_methods
 
 from tod.accounts.permissions import get_object_for_user, requires
 from tod.accounts.roles import Permission
+from tod.privacy.tiers import ExportTier, export_log, export_tier
 
 from .. import services
 from ..forms import (
@@ -55,7 +56,7 @@ def participant_list(request: HttpRequest) -> HttpResponse:
         .with_duplicate_flag()
     )
     if request.GET.get("format") == "csv":
-        return _participants_csv(queryset)
+        return _participants_csv(request, queryset)
     return render(
         request,
         "programme/participant_list.html",
@@ -63,10 +64,17 @@ def participant_list(request: HttpRequest) -> HttpResponse:
     )
 
 
-def _participants_csv(queryset) -> HttpResponse:
-    """The filtered list as CSV for the manager (full data: the manager's own sites only)."""
+def _participants_csv(request: HttpRequest, queryset) -> HttpResponse:
+    """The filtered list as CSV for the manager: the `full` export tier (names), the manager's
+    own sites only, written to the access log of every participant in it."""
+    if export_tier(request.user) < ExportTier.FULL:
+        raise PermissionDenied
+    export_log(
+        request=request, tier=ExportTier.FULL, what="participant list (CSV)", participants=queryset
+    )
     response = HttpResponse(content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = 'attachment; filename="participants.csv"'
+    response["Cache-Control"] = "no-store"
     writer = csv.writer(response)
     writer.writerow(
         [

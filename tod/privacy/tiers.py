@@ -4,8 +4,8 @@
 - `pseudonymised`: the evaluation's CSV tables and REFI-QDA project, with people as stable
   pseudonyms, ages in years and free text redacted (evaluation.exports). Evaluators and the
   manager.
-- `full`: everything held about one participant, identifiers included (the right of access,
-  tod.privacy.access). The manager only.
+- `full`: identifiers included: everything held about one participant (the right of access,
+  tod.privacy.access) and the participant list as CSV. The manager only.
 
 Each export names its tier in EXPORTS; `export_tier(user)` says the highest tier a user holds,
 and `requires_tier` guards a view with it. Every export, whatever its tier, is written to the
@@ -37,12 +37,14 @@ TIER_PERMISSION = {
     ExportTier.FULL: Permission.EXPORT_FULL,
 }
 
-# Every export of the project and the tier it needs; tests/privacy/test_export_tiers.py checks
-# that each export URL's view is guarded by its tier.
+# Every export of people's data and the tier it needs (a URL name, with its query string where
+# the page itself downloads); tests/privacy/test_export_tiers.py checks each. The recruitment
+# funnel's CSV (programme:funnel?format=csv) holds counts only, no one's data: no tier.
 EXPORTS: dict[str, ExportTier] = {
     "evaluation:export_csv": ExportTier.PSEUDONYMISED,
     "evaluation:export_qdpx": ExportTier.PSEUDONYMISED,
     "privacy:participant_data_export": ExportTier.FULL,
+    "programme:participant_list?format=csv": ExportTier.FULL,
 }
 
 
