@@ -4,6 +4,7 @@ answers match or the need is met) or conflict (a hard constraint of one side).""
 from __future__ import annotations
 
 from django.utils import timezone
+from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 
 from . import scoring
@@ -98,7 +99,11 @@ def compare_surveys(peer, peer_survey: MatchSurvey, supporter, supporter_survey:
             _("Residence"),
             p.postcode or peer.postcode or "–",
             (s.postcode or supporter.postcode or "–")
-            + ("" if distance is None else " · " + _("%(km)s km apart") % {"km": distance}),
+            + (
+                ""
+                if distance is None
+                else " · " + _("%(km)s km apart") % {"km": number_format(distance)}
+            ),
             state(None, "distance"),
         ),
         (_("Motivation"), p.motivation or "–", s.motivation or "–", ""),

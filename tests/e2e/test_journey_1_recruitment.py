@@ -3,7 +3,10 @@ phone; the manager sees the referral arrive, records two more referrals from oth
 general practitioner and home care), screens each against the inclusion criteria and records the
 consent of the one who is eligible. Every page passes axe's serious/critical checks."""
 
+import re
+
 import pytest
+from playwright.sync_api import expect
 
 from programme.models import Participant, ReferralChannel, ScreeningResult, Status
 from tests.browser import assert_accessible, log_in, screenshot
@@ -28,14 +31,14 @@ def _visitor_sends_the_interest_form(page, site) -> None:
     screenshot(page, "journey1-interest-form-phone")
     page.get_by_role("button", name="Send").click()
     page.wait_for_load_state()
-    assert page.get_by_role("heading", level=1).inner_text() == "Tak!"
+    expect(page.get_by_role("heading", level=1)).to_have_text("Tak!")
     assert_accessible(page)
 
 
 def _register(page, *, first: str, last: str, born: str, channel: str, referred_by: str) -> None:
     page.get_by_role("link", name="Rekruttering", exact=True).click()
     page.get_by_role("link", name="Registrer en deltager").click()
-    assert page.get_by_role("heading", level=1).inner_text() == "Registrer en deltager"
+    expect(page.get_by_role("heading", level=1)).to_have_text("Registrer en deltager")
     assert_accessible(page)
     page.get_by_label("Forløb").select_option(label="Copenhagen · 2026")
     page.get_by_label("Rolle i programmet").select_option(label="Peer")
@@ -49,15 +52,15 @@ def _register(page, *, first: str, last: str, born: str, channel: str, referred_
     page.get_by_label("Henvist af").fill(referred_by)
     page.get_by_role("button", name="Gem").click()
     page.wait_for_load_state()
-    assert page.get_by_role("heading", level=1).inner_text() == f"{first} {last}"
-    assert page.get_by_text(f"{first} {last} er registreret").is_visible()
+    expect(page.get_by_role("heading", level=1)).to_have_text(f"{first} {last}")
+    expect(page.get_by_text(f"{first} {last} er registreret")).to_be_visible()
     assert_accessible(page)
 
 
 def _screen(page, answers: list[str]) -> None:
     """Answer the criteria in order on the participant's screening page and save."""
     page.get_by_role("link", name="Screening", exact=True).click()
-    assert page.get_by_role("heading", level=1).inner_text().startswith("Screen")
+    expect(page.get_by_role("heading", level=1)).to_have_text(re.compile(r"^Screen "))
     assert_accessible(page)
     groups = page.locator("fieldset:has(input[type=radio][name^=criterion_])")
     assert groups.count() == len(answers)
@@ -75,11 +78,11 @@ def test_journey_1_referrals_screening_consent_and_the_public_form(
     page = open_page("desktop")
     log_in(page, manager.username, PASSWORD)
     # The web referral has arrived: the dashboard counts it, the list shows it with its channel.
-    assert page.get_by_role("heading", level=1).inner_text() == "Overblik over programmet"
+    expect(page.get_by_role("heading", level=1)).to_have_text("Overblik over programmet")
     page.get_by_role("link", name="1 henvisning skal screenes").click()
     row = page.get_by_role("row").filter(has_text="Anne Rasmussen")
-    assert row.get_by_role("cell", name="Programmets hjemmeside").is_visible()
-    assert row.get_by_role("cell", name="Henvist", exact=True).is_visible()
+    expect(row.get_by_role("cell", name="Programmets hjemmeside")).to_be_visible()
+    expect(row.get_by_role("cell", name="Henvist", exact=True)).to_be_visible()
     screenshot(page, "journey1-referrals-to-screen")
     assert_accessible(page)
 
@@ -93,7 +96,7 @@ def test_journey_1_referrals_screening_consent_and_the_public_form(
         referred_by="Lægerne på Nørrebro",
     )
     _screen(page, ["Ja"] * 6)
-    assert page.get_by_text("Screening gemt: Egnet.").is_visible()
+    expect(page.get_by_text("Screening gemt: Egnet.")).to_be_visible()
     assert_accessible(page)
     page.get_by_role("link", name="Registrer samtykke").click()
     assert_accessible(page)
@@ -103,9 +106,9 @@ def test_journey_1_referrals_screening_consent_and_the_public_form(
     screenshot(page, "journey1-consent-form")
     page.get_by_role("button", name="Gem").click()
     page.wait_for_load_state()
-    assert page.get_by_text("Samtykke registreret.").is_visible()
-    assert page.get_by_text("kan matches").is_visible()
-    assert page.get_by_text("Samtykke givet", exact=True).is_visible()
+    expect(page.get_by_text("Samtykke registreret.")).to_be_visible()
+    expect(page.get_by_text("kan matches")).to_be_visible()
+    expect(page.get_by_text("Samtykke givet", exact=True)).to_be_visible()
     screenshot(page, "journey1-participant-consented")
     assert_accessible(page)
 
@@ -119,8 +122,8 @@ def test_journey_1_referrals_screening_consent_and_the_public_form(
         referred_by="Hjemmeplejen Vest",
     )
     _screen(page, ["Ja", "Ja", "Nej", "Ja", "Nej", "Ja"])
-    assert page.get_by_text("Screening gemt: Ikke egnet.").is_visible()
-    assert not page.get_by_text("kan matches").is_visible()
+    expect(page.get_by_text("Screening gemt: Ikke egnet.")).to_be_visible()
+    expect(page.get_by_text("kan matches")).to_be_hidden()
     assert_accessible(page)
 
     # The funnel per channel shows the three referrals, each from its own channel.

@@ -4,9 +4,11 @@ them, records attendance on day 1 and day 2, and both become trained: nobody wai
 each can be matched. Every page passes axe's serious/critical checks."""
 
 import datetime as dt
+import re
 
 import pytest
 from django.utils import timezone
+from playwright.sync_api import expect
 
 from programme import services
 from programme.models import ConsentDecision, ConsentMethod, ConsentPurpose, Participant, Status
@@ -42,13 +44,13 @@ def _local(day: dt.date, hour: int) -> str:
 def _record_attendance(page, day_label: str, names: list[str]) -> None:
     card = page.locator(".card").filter(has=page.get_by_role("heading", name=day_label))
     card.get_by_role("link", name="Registrer fremmøde").click()
-    assert page.get_by_role("heading", level=1).inner_text().startswith("Fremmøde: ")
+    expect(page.get_by_role("heading", level=1)).to_have_text(re.compile(r"^Fremmøde: "))
     assert_accessible(page)
     for name in names:
         page.get_by_label(name).check()
     page.get_by_role("button", name="Gem").click()
     page.wait_for_load_state()
-    assert page.get_by_text("Fremmødet er gemt.").is_visible()
+    expect(page.get_by_text("Fremmødet er gemt.")).to_be_visible()
 
 
 def test_journey_2_the_manager_runs_a_two_day_course(open_page, manager, consented_supporters):
@@ -61,7 +63,7 @@ def test_journey_2_the_manager_runs_a_two_day_course(open_page, manager, consent
     page.get_by_role("link", name="Venter på kursus").click()
     for name in ("Hanne Larsen", "Jens Nielsen"):
         row = page.get_by_role("row").filter(has_text=name)
-        assert row.get_by_role("cell", name="Begge dage").is_visible()
+        expect(row.get_by_role("cell", name="Begge dage")).to_be_visible()
     screenshot(page, "journey2-waiting-for-training")
     assert_accessible(page)
 
@@ -84,7 +86,7 @@ def test_journey_2_the_manager_runs_a_two_day_course(open_page, manager, consent
     screenshot(page, "journey2-new-course")
     page.get_by_role("button", name="Gem").click()
     page.wait_for_load_state()
-    assert page.get_by_text("Kurset er oprettet. Inviter nu peer-støtterne.").is_visible()
+    expect(page.get_by_text("Kurset er oprettet. Inviter nu peer-støtterne.")).to_be_visible()
     assert_accessible(page)
 
     # Invite both supporters.
@@ -94,8 +96,8 @@ def test_journey_2_the_manager_runs_a_two_day_course(open_page, manager, consent
     page.get_by_label("Jens Nielsen").check()
     page.get_by_role("button", name="Gem").click()
     page.wait_for_load_state()
-    assert page.get_by_text("2 inviteret.").is_visible()
-    assert page.get_by_text("2 af 10 pladser besat").is_visible()
+    expect(page.get_by_text("2 inviteret.")).to_be_visible()
+    expect(page.get_by_text("2 af 10 pladser besat")).to_be_visible()
 
     # Both attend day 1 and day 2.
     _record_attendance(page, "Dag 1", ["Hanne Larsen", "Jens Nielsen"])
@@ -109,12 +111,12 @@ def test_journey_2_the_manager_runs_a_two_day_course(open_page, manager, consent
     # Trained: nobody waits any more, and each can be matched.
     page.get_by_role("link", name="Kursus", exact=True).click()
     page.get_by_role("link", name="Venter på kursus").click()
-    assert page.get_by_text("Ingen venter.").is_visible()
+    expect(page.get_by_text("Ingen venter.")).to_be_visible()
     assert_accessible(page)
     page.get_by_role("link", name="Rekruttering", exact=True).click()
     page.get_by_role("link", name="Hanne Larsen").click()
-    assert page.get_by_text("Uddannet", exact=True).is_visible()
-    assert page.get_by_text("kan matches").is_visible()
+    expect(page.get_by_text("Uddannet", exact=True)).to_be_visible()
+    expect(page.get_by_text("kan matches")).to_be_visible()
     screenshot(page, "journey2-supporter-trained")
     assert_accessible(page)
 

@@ -5,9 +5,11 @@ agree, plans and records the match meeting; the pair is active with its meetings
 page passes axe's serious/critical checks."""
 
 import datetime as dt
+import re
 
 import pytest
 from django.utils import timezone
+from playwright.sync_api import expect
 
 from matching.models import MatchSurvey, Pair, PairStatus
 from programme import services
@@ -19,6 +21,7 @@ from programme.models import (
     ConsentPurpose,
     Kind,
     Participant,
+    Sex,
 )
 from tests.browser import assert_accessible, log_in, screenshot
 from tests.conftest import PASSWORD, make_participant
@@ -65,6 +68,7 @@ def pool(site, programme_round, manager, supporter):
         first_name="Bent",
         last_name="Madsen",
         date_of_birth=dt.date(1955, 3, 14),
+        sex=Sex.MALE,
         round=programme_round,
     )
     services.screening_record(
@@ -82,7 +86,7 @@ def pool(site, programme_round, manager, supporter):
 def _supporter_fills_her_survey_on_a_phone(page) -> None:
     page.get_by_role("button", name="Vis menu").click()
     page.get_by_role("link", name="Mit matchskema").click()
-    assert page.get_by_role("heading", level=1).inner_text() == "Matchskema: Hanne Larsen"
+    expect(page.get_by_role("heading", level=1)).to_have_text("Matchskema: Hanne Larsen")
     assert_accessible(page)
     page.get_by_label("Dansk", exact=True).check()
     page.get_by_label("Engelsk", exact=True).check()
@@ -96,7 +100,7 @@ def _supporter_fills_her_survey_on_a_phone(page) -> None:
     screenshot(page, "journey3-supporter-survey-phone")
     page.get_by_role("button", name="Gem spørgeskemaet").click()
     page.wait_for_load_state()
-    assert page.get_by_text("Matchskemaet er gemt.").is_visible()
+    expect(page.get_by_text("Matchskemaet er gemt.")).to_be_visible()
     assert_accessible(page)
 
 
@@ -115,12 +119,12 @@ def test_journey_3_surveys_proposal_agreement_and_match_meeting(
 
     # The manager fills the peer's survey with him.
     page.get_by_role("link", name="Matchskemaer").click()
-    assert page.get_by_role("heading", level=1).inner_text() == "Matchskemaer i Copenhagen"
+    expect(page.get_by_role("heading", level=1)).to_have_text("Matchskemaer i Copenhagen")
     assert_accessible(page)
     page.get_by_role("row").filter(has_text="Bent Madsen").get_by_role(
         "link", name="Udfyld"
     ).click()
-    assert page.get_by_role("heading", level=1).inner_text() == "Matchskema: Bent Madsen"
+    expect(page.get_by_role("heading", level=1)).to_have_text("Matchskema: Bent Madsen")
     assert_accessible(page)
     page.get_by_label("Dansk", exact=True).check()
     page.get_by_label("Gåture og motion").check()
@@ -131,25 +135,27 @@ def test_journey_3_surveys_proposal_agreement_and_match_meeting(
     page.get_by_label("Ensomhed, intet socialt netværk").check()
     page.get_by_role("button", name="Gem spørgeskemaet").click()
     page.wait_for_load_state()
-    assert page.get_by_text("Matchskemaet er gemt.").is_visible()
+    expect(page.get_by_text("Matchskemaet er gemt.")).to_be_visible()
     # Back on the peer's candidates: Hanne is ranked.
-    assert page.get_by_role("heading", name="1. Hanne Larsen").is_visible()
+    expect(page.get_by_role("heading", name="1. Hanne Larsen")).to_be_visible()
     assert_accessible(page)
 
     # A proposal; the manager reads why Hanne is proposed for Bent.
     page.get_by_role("link", name="Matchning", exact=True).click()
     page.get_by_role("button", name="Foreslå par").click()
     page.wait_for_load_state()
-    assert page.get_by_text("Forslaget er klar: 1 par til 1 peers.").is_visible()
+    expect(page.get_by_text("Forslaget er klar: 1 par til 1 peers.")).to_be_visible()
     screenshot(page, "journey3-proposal")
     assert_accessible(page)
     proposal = page.get_by_role("row").filter(has_text="Bent Madsen")
     proposal.get_by_role("link", name="Hanne Larsen").click()
-    assert page.get_by_role("heading", level=1).inner_text() == "Bent Madsen og Hanne Larsen"
-    assert page.get_by_role("heading", name="Score").is_visible()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Bent Madsen og Hanne Larsen")
+    expect(page.get_by_role("heading", name="Score")).to_be_visible()
     shared = page.locator("tr.table-success")
     assert shared.filter(has_text="Gåture og motion").count() >= 1
-    assert page.get_by_text("ligheder").first.is_visible()
+    expect(page.get_by_text(re.compile(r"\d+ lighed(er)?: "))).to_be_visible()
+    home = page.get_by_role("row").filter(has_text="Bopæl")
+    expect(home).to_contain_text("0,0 km fra hinanden")  # Danish decimals
     screenshot(page, "journey3-explanation")
     assert_accessible(page)
 
@@ -159,7 +165,7 @@ def test_journey_3_surveys_proposal_agreement_and_match_meeting(
         "button", name="Acceptér"
     ).click()
     page.wait_for_load_state()
-    assert page.get_by_text("Parret er foreslået til begge: registrér deres svar.").is_visible()
+    expect(page.get_by_text("Parret er foreslået til begge: registrér deres svar.")).to_be_visible()
     assert_accessible(page)
 
     # Both say yes.
@@ -169,9 +175,9 @@ def test_journey_3_surveys_proposal_agreement_and_match_meeting(
         answer.get_by_label("Siger ja til matchet").check()
         answer.get_by_role("button", name="Gem svaret").click()
         page.wait_for_load_state()
-        assert page.get_by_text("Svaret er registreret.").is_visible()
+        expect(page.get_by_text("Svaret er registreret.")).to_be_visible()
         assert_accessible(page)
-    assert page.get_by_text("Godkendt af begge").is_visible()
+    expect(page.get_by_text("Godkendt af begge")).to_be_visible()
 
     # Plan the match meeting, then record it as held.
     today = timezone.localdate()
@@ -180,7 +186,7 @@ def test_journey_3_surveys_proposal_agreement_and_match_meeting(
     plan.get_by_label("Sted").fill("Caféen i Sundhedshuset")
     plan.get_by_role("button", name="Gem planen").click()
     page.wait_for_load_state()
-    assert page.get_by_text("Matchmødet er planlagt.").is_visible()
+    expect(page.get_by_text("Matchmødet er planlagt.")).to_be_visible()
     assert_accessible(page)
     held = page.locator("section", has=page.get_by_role("heading", name="Registrér matchmødet"))
     held.get_by_label("Holdt den").fill(today.isoformat())
@@ -192,8 +198,8 @@ def test_journey_3_surveys_proposal_agreement_and_match_meeting(
     screenshot(page, "journey3-match-meeting")
     held.get_by_role("button", name="Matchmødet er holdt").click()
     page.wait_for_load_state()
-    assert page.get_by_text("Matchmødet er registreret: parret er aktivt.").is_visible()
-    assert page.get_by_text("Aktiv", exact=False).first.is_visible()
+    expect(page.get_by_text("Matchmødet er registreret: parret er aktivt.")).to_be_visible()
+    expect(page.get_by_text("Aktiv", exact=False).first).to_be_visible()
     screenshot(page, "journey3-pair-active")
     assert_accessible(page)
 
