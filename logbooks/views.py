@@ -8,7 +8,8 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.core.paginator import Paginator
-from django.db.models import Count
+from django.db.models import Count, IntegerField, OuterRef, Subquery, Value
+from django.db.models.functions import Coalesce
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -37,6 +38,7 @@ from .middleware import pop_rescued
 from .models import (
     CalendarFeed,
     Logbook,
+    LogbookComment,
     LogbookStatus,
     Meeting,
     MeetingPlan,
@@ -408,6 +410,17 @@ def _as_querydict(data: dict):
     return query
 
 
+def _comment_count():
+    counted = (
+        LogbookComment.objects.filter(logbook=OuterRef("pk"))
+        .order_by()
+        .values("logbook")
+        .annotate(n=Count("pk"))
+        .values("n")
+    )
+    return Coalesce(Subquery(counted, output_field=IntegerField()), Value(0))
+
+
 @requires(P.REVIEW_LOGBOOKS, P.WRITE_LOGBOOK)
 def logbook_list(request: HttpRequest) -> HttpResponse:
     """The manager's review queue (support requests first) or a supporter's own logbooks."""
@@ -415,7 +428,9 @@ def logbook_list(request: HttpRequest) -> HttpResponse:
         Logbook.objects.for_user(request.user)
         .submitted()
         .select_related("meeting__pair__peer", "meeting__pair__supporter", "author")
-        .annotate(comment_count=Count("comments"))
+        # A subquery, not Count("comments"): a join and GROUP BY over every logbook of the
+        # sites made the database aggregate thousands of wide rows before the page's LIMIT.
+        .annotate(comment_count=_comment_count())
         .review_order()
     )
     show = request.GET.get("show", "")
