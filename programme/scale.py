@@ -93,6 +93,7 @@ class SiteWorld:
     site: Site
     round: Round
     staff: dict[str, User] = field(default_factory=dict)
+    supporter_logins: list[User] = field(default_factory=list)
     pair_supporters: list[Participant] = field(default_factory=list)
     pair_peers: list[Participant] = field(default_factory=list)
     pool_supporters: list[Participant] = field(default_factory=list)
@@ -162,16 +163,33 @@ def seed_people(*, sites: int, pairs: int, pool: int, today: dt.date | None = No
     )  # fmt: skip
     world.sites = [SiteWorld(site=s, round=r) for s, r in zip(site_rows, rounds, strict=True)]
     world.count("sites", len(site_rows))
-    _seed_users(world, _split(pairs, sites))
-    _seed_participants(world, _split(pairs, sites), _split(pool, sites))
-    _seed_recruitment(world)
-    _seed_training(world)
+    _seed_staff(world)
+    _populate(world, _split(pairs, sites), _split(pool, sites))
     return world
 
 
-def _seed_users(world: ScaleWorld, pairs_per_site: list[int]) -> None:
-    """Staff of every role per site and a login for every supporter of a pair; one superuser
-    for the admin site. One password hash for all (hashing 3,000 times would take minutes)."""
+def seed_site(
+    *, site: Site, round_: Round, staff: dict[str, User], pairs: int, pool: int, today=None
+) -> ScaleWorld:
+    """Add people to an existing site whose staff exist (`staff`: role -> user); the pairs are
+    then made by `programme.scale_pairs.seed_pairs`. The query-count tests grow the demo with
+    it."""
+    world = ScaleWorld(today=today or timezone.localdate(), rng=random.Random(SEED))
+    world.sites = [SiteWorld(site=site, round=round_, staff=dict(staff))]
+    _populate(world, [pairs], [pool])
+    return world
+
+
+def _populate(world: ScaleWorld, pairs_per_site: list[int], pool: list[int]) -> None:
+    _seed_supporter_logins(world, pairs_per_site)
+    _seed_participants(world, pairs_per_site, pool)
+    _seed_recruitment(world)
+    _seed_training(world)
+
+
+def _seed_staff(world: ScaleWorld) -> None:
+    """Staff of every role per site and one superuser for the admin site. One password hash
+    for all the accounts seeded (hashing thousands of times would take minutes)."""
     password = make_password(PASSWORD)
     users: list[User] = []
     for site_world in world.sites:
@@ -183,36 +201,46 @@ def _seed_users(world: ScaleWorld, pairs_per_site: list[int]) -> None:
                 email=f"{slug}-{role}@scale.invalid",
             )  # fmt: skip
             users.append(site_world.staff[role])
-    supporter_users: list[list[User]] = []
-    for site_world, n_pairs in zip(world.sites, pairs_per_site, strict=True):
-        slug = site_world.site.slug
-        logins = [
-            User(username=f"{slug}-supporter-{i + 1}", role=Role.SUPPORTER, password=password,
-                 email=f"{slug}-supporter-{i + 1}@scale.invalid")
-            for i in range(_supporters_for(n_pairs))
-        ]  # fmt: skip
-        supporter_users.append(logins)
-        users.extend(logins)
     world.superuser = User(
         username="scale-admin", password=password, is_staff=True, is_superuser=True,
         email="scale-admin@scale.invalid",
     )  # fmt: skip
     users.append(world.superuser)
     bulk(User, users)
-    for site_world, logins in zip(world.sites, supporter_users, strict=True):
-        site_world.staff["supporters"] = logins  # type: ignore[assignment]
+    _link(world, [(s, [s.staff[role] for role in STAFF_ROLES]) for s in world.sites])
+    world.count("users", len(users))
+
+
+def _seed_supporter_logins(world: ScaleWorld, pairs_per_site: list[int]) -> None:
+    """A login for every supporter of a pair."""
+    password = make_password(PASSWORD)
+    per_site = []
+    for site_world, n_pairs in zip(world.sites, pairs_per_site, strict=True):
+        slug = site_world.site.slug
+        site_world.supporter_logins = [
+            User(username=f"{slug}-supporter-{i + 1}", role=Role.SUPPORTER, password=password,
+                 email=f"{slug}-supporter-{i + 1}@scale.invalid")
+            for i in range(_supporters_for(n_pairs))
+        ]  # fmt: skip
+        per_site.append((site_world, site_world.supporter_logins))
+    bulk(User, [user for _site, logins in per_site for user in logins])
+    _link(world, per_site)
+    world.count("users", sum(len(logins) for _site, logins in per_site))
+
+
+def _link(world: ScaleWorld, per_site: list[tuple[SiteWorld, list[User]]]) -> None:
+    """The users' sites and their role's group."""
     groups = {
         role: Group.objects.get_or_create(name=Role(role).label)[0]
         for role in (*STAFF_ROLES, Role.SUPPORTER)
     }
     site_links, group_links = [], []
-    for site_world in world.sites:
-        for user in [*(site_world.staff[r] for r in STAFF_ROLES), *site_world.staff["supporters"]]:
+    for site_world, users in per_site:
+        for user in users:
             site_links.append(User.sites.through(user_id=user.pk, site_id=site_world.site.pk))
             group_links.append(User.groups.through(user_id=user.pk, group_id=groups[user.role].pk))
     bulk(User.sites.through, site_links)
     bulk(User.groups.through, group_links)
-    world.count("users", len(users))
 
 
 def _supporters_for(n_pairs: int) -> int:
@@ -240,7 +268,7 @@ def _seed_participants(world: ScaleWorld, pairs_per_site: list[int], pool: list[
     for site_world, n_pairs, n_pool in zip(world.sites, pairs_per_site, pool, strict=True):
         site_world.pair_supporters = [
             _person(world, site_world, Kind.SUPPORTER, Status.ACTIVE, user=login)
-            for login in site_world.staff["supporters"]
+            for login in site_world.supporter_logins
         ]
         site_world.pair_peers = [
             _person(world, site_world, Kind.PEER, Status.ACTIVE) for _ in range(n_pairs)
@@ -256,11 +284,10 @@ def _seed_participants(world: ScaleWorld, pairs_per_site: list[int], pool: list[
     bulk(Participant, rows)
     world.count("participants", len(rows))
     for site_world in world.sites:
-        first_names = {u.pk: p.first_name for p in site_world.pair_supporters for u in [p.user]}
-        for login in site_world.staff["supporters"]:
-            login.first_name = first_names[login.pk]
+        for supporter in site_world.pair_supporters:
+            supporter.user.first_name = supporter.first_name
     User.objects.bulk_update(
-        [u for s in world.sites for u in s.staff["supporters"]], ["first_name"], batch_size=BATCH
+        [u for s in world.sites for u in s.supporter_logins], ["first_name"], batch_size=BATCH
     )
 
 

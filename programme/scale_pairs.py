@@ -59,7 +59,9 @@ def seed_pairs(world: ScaleWorld) -> None:
     _seed_meetings(world, pairs)
     _seed_nurse_visits(world, pairs)
     _seed_sessions(world)
-    bulk(MatchWeights, [MatchWeights(site=s.site) for s in world.sites])
+    MatchWeights.objects.bulk_create(
+        [MatchWeights(site=s.site) for s in world.sites], ignore_conflicts=True
+    )
 
 
 def _site_pairs(world: ScaleWorld, site_world: SiteWorld) -> list[Pair]:
