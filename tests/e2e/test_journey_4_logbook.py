@@ -1,0 +1,218 @@
+"""Journey 4, in a real browser on a phone: the supporter sees the pair's meeting plan, records
+that a meeting was held and writes its logbook, asking for support. Her session times out while
+she types (she was idle too long); the autosave then reaches a login wall, the page tells her so,
+and after logging in again what she typed is there, kept on the server as a draft. Then she
+submits. A second test fills and submits the whole logbook with the keyboard alone. Every page
+passes axe's serious/critical checks."""
+
+import datetime as dt
+import re
+import time
+
+import pytest
+from django.conf import settings
+from django.contrib.sessions.backends.db import SessionStore
+from django.utils import timezone
+from playwright.sync_api import expect
+
+from logbooks.models import Logbook, LogbookStatus, MeetingStatus
+from logbooks.services import pair_start
+from tests.browser import assert_accessible, log_in, screenshot
+from tests.conftest import PASSWORD
+from tests.logbooks.conftest import make_pair
+from tod.accounts.middleware import LAST_SEEN
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+
+@pytest.fixture
+def active_pair(site, supporter, manager):
+    """Where journey 3 left off: the match meeting was held three weeks ago, so the first
+    meeting of the plan lies in the past and the rest are ahead."""
+    pair = make_pair(site, supporter, last_name="Madsen")
+    return pair_start(
+        pair=pair,
+        match_meeting_on=timezone.localdate() - dt.timedelta(days=20),
+        by=manager,
+        time=dt.time(10),
+        place="Caféen i Sundhedshuset",
+    )
+
+
+def _idle_too_long(page) -> None:
+    """Make the browser's session look idle past SESSION_IDLE_TIMEOUT, as if she had put the
+    phone down for longer than that: the server ends it at her next request."""
+    (cookie,) = [c for c in page.context.cookies() if c["name"] == settings.SESSION_COOKIE_NAME]
+    session = SessionStore(session_key=cookie["value"])
+    session[LAST_SEEN] = time.time() - settings.SESSION_IDLE_TIMEOUT - 60
+    session.save()
+
+
+def test_journey_4_a_held_meeting_and_its_logbook_survive_a_session_time_out(
+    open_page, supporter, active_pair
+):
+    page = open_page("phone")
+    log_in(page, supporter.username, PASSWORD)
+    expect(page.get_by_role("heading", level=1)).to_have_text("Velkommen, Hanne")
+    expect(page.get_by_role("heading", name="Næste møder")).to_be_visible()
+    assert_accessible(page)
+
+    # The meeting plan: the pair's timeline, one meeting every second week.
+    page.get_by_role("link", name=re.compile(r"\d+\. \w+ 10:00")).first.click()
+    expect(page.get_by_role("heading", name="Tidslinje")).to_be_visible()
+    meetings = page.get_by_role("listitem").filter(has_text="10:00")
+    assert meetings.count() == 13
+    expect(page.get_by_text("0 holdt · 13 planlagt · 0 aflyst")).to_be_visible()
+    screenshot(page, "journey4-meeting-plan-phone")
+    assert_accessible(page)
+
+    # The first meeting was held: she records it.
+    meetings.first.get_by_role("link", name="Registrér udfald").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Registrér udfald")
+    assert_accessible(page)
+    page.get_by_label("Holdt", exact=True).check()
+    page.get_by_label("Varighed (minutter)").fill("75")
+    page.get_by_label("Aktivitet").fill("Gåtur i Fælledparken")
+    page.get_by_role("button", name="Gem").click()
+    expect(page.get_by_text("Mødets udfald er registreret.")).to_be_visible()
+    expect(page.get_by_text("1 holdt · 12 planlagt · 0 aflyst")).to_be_visible()
+    assert_accessible(page)
+
+    # The logbook of that meeting.
+    page.get_by_role("link", name="Skriv logbog").first.click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Logbog")
+    activities = page.get_by_label("1. Hvad lavede I sammen?")
+    expect(activities).to_have_value("Gåtur i Fælledparken")  # from the recorded outcome
+    activities.fill("Gåtur i Fælledparken og kaffe bagefter")
+    page.get_by_text("Fysisk aktivitet", exact=True).click()
+    page.get_by_text("Ensomhed", exact=True).click()
+    page.get_by_label("8. Mødte du en udfordring?").fill("Bent er meget alene i weekenderne.")
+    page.locator("fieldset").filter(has_text="9. Har du brug for støtte").get_by_text(
+        "Ja", exact=True
+    ).click()
+    page.get_by_label("10. Hvad har du brug for støtte til?").fill(
+        "Hvordan jeg kan hjælpe ham med at finde et fællesskab."
+    )
+    screenshot(page, "journey4-logbook-phone")
+    assert_accessible(page)
+
+    # She puts the phone down for too long; the autosave meets the ended session.
+    _idle_too_long(page)
+    page.evaluate("window.dispatchEvent(new Event('online'))")
+    status = page.locator("#autosave-status")
+    expect(status).to_contain_text("Du er blevet logget ud. Log ind igen: din tekst er gemt.")
+    screenshot(page, "journey4-session-ended-phone")
+    assert_accessible(page)
+    status.get_by_role("link", name="Log ind").click()
+    expect(page).to_have_url(re.compile(r"/accounts/login/\?next="))
+    assert_accessible(page)
+    page.get_by_label("Brugernavn").fill(supporter.username)
+    page.get_by_label("Adgangskode").fill(PASSWORD)
+    page.get_by_role("button", name="Log ind").click()
+
+    # Back on the logbook: what she typed is there, and kept on the server as a draft.
+    expect(page.get_by_role("heading", level=1)).to_have_text("Logbog")
+    expect(
+        page.get_by_text("Du var blevet logget ud: det du skrev er gemt her. Tjek det og indsend.")
+    ).to_be_visible()
+    expect(page.get_by_label("1. Hvad lavede I sammen?")).to_have_value(
+        "Gåtur i Fælledparken og kaffe bagefter"
+    )
+    expect(page.get_by_label("10. Hvad har du brug for støtte til?")).to_have_value(
+        "Hvordan jeg kan hjælpe ham med at finde et fællesskab."
+    )
+    draft = Logbook.objects.get()
+    assert draft.status == LogbookStatus.DRAFT
+    assert draft.activities == "Gåtur i Fælledparken og kaffe bagefter"
+    assert draft.needs_support and draft.topics == ["physical_activity", "loneliness"]
+    screenshot(page, "journey4-logbook-restored-phone")
+    assert_accessible(page)
+
+    page.get_by_role("button", name="Indsend logbog").click()
+    expect(page.get_by_text("Tak! Din logbog er sendt til projektlederen.")).to_be_visible()
+    assert_accessible(page)
+    draft.refresh_from_db()
+    assert draft.status == LogbookStatus.SUBMITTED
+    assert draft.meeting.status == MeetingStatus.HELD
+
+    # The pair's timeline shows the logbook with its request for support.
+    page.goto(f"/logbooks/pairs/{active_pair.pk}/")
+    entry = page.get_by_role("listitem").filter(has_text="Gåtur i Fælledparken")
+    expect(entry.get_by_text("Beder om støtte")).to_be_visible()
+    assert_accessible(page)
+
+
+def _tab_to(page, selector: str, limit: int = 150) -> None:
+    """Press Tab until the focus is on an element matching the selector."""
+    for _ in range(limit):
+        page.keyboard.press("Tab")
+        if page.evaluate("(s) => document.activeElement.matches(s)", selector):
+            return
+    raise AssertionError(f"Tab never reached {selector}")
+
+
+def _type(page, selector: str, text: str) -> None:
+    _tab_to(page, selector)
+    page.keyboard.press("ControlOrMeta+a")
+    page.keyboard.type(text)
+
+
+def _checked(page, name: str) -> list[str]:
+    return page.evaluate(
+        "(n) => [...document.querySelectorAll(`input[name=${n}]:checked`)].map(i => i.value)",
+        name,
+    )
+
+
+def test_journey_4_the_whole_logbook_with_the_keyboard_alone(open_page, supporter, active_pair):
+    """Tab, Space, the arrow keys and Enter; no mouse click after logging in."""
+    page = open_page("phone")
+    log_in(page, supporter.username, PASSWORD)
+    expect(page.get_by_role("heading", level=1)).to_have_text("Velkommen, Hanne")
+
+    # From her page to the logbook to write.
+    _tab_to(page, "a[href*='/logbook/']")
+    page.keyboard.press("Enter")
+    expect(page.get_by_role("heading", level=1)).to_have_text("Logbog")
+
+    _type(page, "[name=activities]", "Vi lavede mad sammen")
+    _type(page, "[name=place]", "Hjemme hos Bent")
+    _type(page, "[name=duration_minutes]", "90")
+    _tab_to(page, "input[name=topics][value=food]")
+    page.keyboard.press("Space")
+    # The focused choice button shows where the focus is.
+    shadow = page.evaluate(
+        "() => getComputedStyle(document.activeElement.nextElementSibling).boxShadow"
+    )
+    assert shadow != "none"
+    _type(page, "[name=relationship]", "Vi er ved at lære hinanden at kende.")
+    _type(page, "[name=challenges]", "Han glemmer sin medicin.")
+    _tab_to(page, "input[name=needs_support]")  # lands on the checked choice, "Nej"
+    page.keyboard.press("ArrowRight")  # "Ja"
+    assert _checked(page, "needs_support") == ["1"]
+    _type(page, "[name=support_with]", "Gode råd om påmindelser.")
+    for name in ("trust", "respect", "empathy", "care", "honesty", "equal"):
+        _tab_to(page, f"input[name=scale_{name}]")
+        page.keyboard.press("Space")  # 1
+        for _ in range(3):
+            page.keyboard.press("ArrowRight")  # up to 4
+        assert _checked(page, f"scale_{name}") == ["4"], name
+    _tab_to(page, "input[name=role_perception]")
+    page.keyboard.press("Space")
+    page.keyboard.press("ArrowRight")
+    assert _checked(page, "role_perception") == ["both"]
+    screenshot(page, "journey4-logbook-keyboard-phone")
+    assert_accessible(page)
+
+    _tab_to(page, "button[value=submit]")
+    page.keyboard.press("Enter")
+    expect(page.get_by_text("Tak! Din logbog er sendt til projektlederen.")).to_be_visible()
+
+    logbook = Logbook.objects.get()
+    assert logbook.status == LogbookStatus.SUBMITTED
+    assert logbook.activities == "Vi lavede mad sammen"
+    assert (logbook.place, logbook.duration_minutes) == ("Hjemme hos Bent", 90)
+    assert logbook.topics == ["food"]
+    assert logbook.needs_support and logbook.support_with == "Gode råd om påmindelser."
+    assert logbook.scale_trust == logbook.scale_equal == 4
+    assert logbook.role_perception == "both"
