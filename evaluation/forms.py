@@ -37,6 +37,9 @@ from .pseudonyms import case_pseudonym
 from .ranges import RANGES, check_measures
 
 CHECKBOXES = forms.CheckboxSelectMultiple
+# A date box (type=date) reads and shows only ISO dates, whatever the language; without this the
+# Danish input format (26.11.2026) left it empty, so a visit's date had to be typed again.
+ISO_DATE = "%Y-%m-%d"
 MEASURES = list(RANGES)
 
 
@@ -95,7 +98,7 @@ class NurseVisitForm(forms.ModelForm):
             "self_care_note",
         ]
         widgets = {
-            "visited_on": forms.DateInput(attrs={"type": "date"}),
+            "visited_on": forms.DateInput(attrs={"type": "date"}, format=ISO_DATE),
             "self_care_note": forms.Textarea(attrs={"rows": 4}),
             **{f"{q}_{i}": forms.RadioSelect for q in ("who5", "paid5") for i in range(1, 6)},
         }
@@ -328,7 +331,7 @@ class InterviewForm(forms.ModelForm):
         model = Interview
         fields = ["pair", "informant_type", "conducted_on", "mode", "transcript", "notes"]
         widgets = {
-            "conducted_on": forms.DateInput(attrs={"type": "date"}),
+            "conducted_on": forms.DateInput(attrs={"type": "date"}, format=ISO_DATE),
             "transcript": forms.Textarea(attrs={"rows": 12}),
             "notes": forms.Textarea(attrs={"rows": 4}),
         }
@@ -349,7 +352,7 @@ class ObservationForm(forms.ModelForm):
         model = Observation
         fields = ["setting", "observed_on", "title", "field_notes"]
         widgets = {
-            "observed_on": forms.DateInput(attrs={"type": "date"}),
+            "observed_on": forms.DateInput(attrs={"type": "date"}, format=ISO_DATE),
             "field_notes": forms.Textarea(attrs={"rows": 12}),
         }
 
