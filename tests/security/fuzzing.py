@@ -218,7 +218,7 @@ def writes_outside(scope: Scope, since_id: int) -> list[str]:
             event.table_name, event.new
         )
         if reason:
-            problems.append(f"{event.get_action_display()} {reason}")
+            problems.append(f"{event.action} {reason}")  # I, U or D
     return problems
 
 

@@ -25,6 +25,7 @@ examples every time.
 
 from __future__ import annotations
 
+import datetime as dt
 import importlib
 import os
 import time
@@ -383,6 +384,37 @@ def test_forms_fuzzed_through_their_views(fx):
                 problems.append(f"{case.url} as {poster or 'anonymous'}: " + _problem(key, exc))
             print(f"{case.url} as {poster}: {time.monotonic() - started:.1f} s")
     assert problems == [], "\n".join(problems)
+
+
+def test_the_scope_check_sees_a_write_to_another_sites_rows(manager, site, other_site):
+    """The witness of the view fuzzer can fail: a bulk update of another site's participant, or
+    a new row pointing at them, is reported; the same on the manager's own site is not."""
+    from programme.models import Consent, ConsentText, Participant
+    from tests.conftest import make_participant
+
+    ours, theirs = make_participant(site), make_participant(other_site)
+    scope = scope_for(manager)
+    since = last_audit_id()
+    Participant.objects.filter(pk=ours.pk).update(address="Vej 1")
+    assert _writes_outside(scope, since) == []
+    Participant.objects.filter(pk=theirs.pk).update(address="Vej 2")
+    assert _writes_outside(scope, since) == [f"U programme_participant#{theirs.pk}"]
+    since = last_audit_id()
+    text = ConsentText.objects.order_by("pk").first()
+    Consent.objects.bulk_create(
+        [
+            Consent(
+                participant=theirs,
+                text=text,
+                purpose=text.purpose,
+                decision="given",
+                decided_on=dt.date(2026, 1, 5),
+                method="written",
+                recorded_by=manager,
+            )
+        ]
+    )
+    assert len(_writes_outside(scope, since)) == 1
 
 
 @pytest.mark.django_db
