@@ -8,7 +8,7 @@ import numpy as np
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.db.models import Exists, OuterRef
+from django.db.models import Exists, OuterRef, Q
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -87,11 +87,11 @@ def board(request: HttpRequest) -> HttpResponse:
             .order_by("peer__last_name", "peer__first_name", "id")
         )
         page = Paginator(proposals, PAGE_SIZE).get_page(request.GET.get("page"))
+        # Answers or weights changed since the run: one query, whichever changed.
+        surveys = MatchSurvey.objects.filter(participant__site=site, created_at__gt=run.created_at)
+        weights = MatchWeights.objects.filter(site=site, updated_at__gt=run.created_at)
         stale = (
-            MatchSurvey.objects.filter(
-                participant__site=site, created_at__gt=run.created_at
-            ).exists()
-            or MatchWeights.objects.filter(site=site, updated_at__gt=run.created_at).exists()
+            Site.objects.filter(pk=site.pk).filter(Q(Exists(surveys)) | Q(Exists(weights))).exists()
         )
     sites = Site.objects.filter(staff=request.user).order_by("name")
     return render(
