@@ -9,8 +9,9 @@ import pytest
 from playwright.sync_api import expect
 
 from programme.models import Participant, ReferralChannel, ScreeningResult, Status
-from tests.browser import assert_accessible, log_in, screenshot
+from tests.browser import assert_accessible, log_in
 from tests.conftest import PASSWORD
+from tests.e2e.journey_helpers import snapshot
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -28,7 +29,7 @@ def _visitor_sends_the_interest_form(page, site) -> None:
     page.get_by_label("Telefon").fill("20123456")
     page.get_by_label("Postnummer").fill("2200")
     page.get_by_label("I må kontakte mig om programmet").check()
-    screenshot(page, "journey1-interest-form-phone")
+    snapshot(page, "journey1-interest-form-phone")
     page.get_by_role("button", name="Send").click()
     page.wait_for_load_state()
     expect(page.get_by_role("heading", level=1)).to_have_text("Tak!")
@@ -83,7 +84,7 @@ def test_journey_1_referrals_screening_consent_and_the_public_form(
     row = page.get_by_role("row").filter(has_text="Anne Rasmussen")
     expect(row.get_by_role("cell", name="Programmets hjemmeside")).to_be_visible()
     expect(row.get_by_role("cell", name="Henvist", exact=True)).to_be_visible()
-    screenshot(page, "journey1-referrals-to-screen")
+    snapshot(page, "journey1-referrals-to-screen")
     assert_accessible(page)
 
     # A referral from a general practitioner: eligible, and consents.
@@ -103,13 +104,13 @@ def test_journey_1_referrals_screening_consent_and_the_public_form(
     page.get_by_label("Formål").select_option(label="Deltagelse i programmet")
     page.get_by_label("Givet", exact=True).check()
     page.get_by_label("Hvordan det blev givet").select_option(label="Underskrevet på papir")
-    screenshot(page, "journey1-consent-form")
+    snapshot(page, "journey1-consent-form")
     page.get_by_role("button", name="Gem").click()
     page.wait_for_load_state()
     expect(page.get_by_text("Samtykke registreret.")).to_be_visible()
     expect(page.get_by_text("kan matches")).to_be_visible()
     expect(page.get_by_text("Samtykke givet", exact=True)).to_be_visible()
-    screenshot(page, "journey1-participant-consented")
+    snapshot(page, "journey1-participant-consented")
     assert_accessible(page)
 
     # A referral from home care: lives with a partner and works, so not eligible; no consent.
@@ -131,7 +132,7 @@ def test_journey_1_referrals_screening_consent_and_the_public_form(
     page.get_by_role("link", name="Tragt pr. kanal").click()
     for channel in ("Praktiserende læge", "Hjemmeplejen", "Programmets hjemmeside"):
         assert page.get_by_role("row").filter(has_text=channel).count() == 1, channel
-    screenshot(page, "journey1-funnel")
+    snapshot(page, "journey1-funnel")
     assert_accessible(page)
 
     people = {p.first_name: p for p in Participant.objects.all()}

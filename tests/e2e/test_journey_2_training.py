@@ -12,8 +12,9 @@ from playwright.sync_api import expect
 
 from programme import services
 from programme.models import ConsentDecision, ConsentMethod, ConsentPurpose, Participant, Status
-from tests.browser import assert_accessible, log_in, screenshot
+from tests.browser import assert_accessible, log_in
 from tests.conftest import PASSWORD
+from tests.e2e.journey_helpers import snapshot
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -64,7 +65,7 @@ def test_journey_2_the_manager_runs_a_two_day_course(open_page, manager, consent
     for name in ("Hanne Larsen", "Jens Nielsen"):
         row = page.get_by_role("row").filter(has_text=name)
         expect(row.get_by_role("cell", name="Begge dage")).to_be_visible()
-    screenshot(page, "journey2-waiting-for-training")
+    snapshot(page, "journey2-waiting-for-training")
     assert_accessible(page)
 
     # A new course whose two days were held last week.
@@ -83,7 +84,7 @@ def test_journey_2_the_manager_runs_a_two_day_course(open_page, manager, consent
     page.get_by_label("Dag 2 starter").fill(_local(second, 9))
     page.get_by_label("Dag 2 slutter").fill(_local(second, 15))
     page.get_by_label("Sted for dag 2").fill("Sundhedshuset, lokale 2")
-    screenshot(page, "journey2-new-course")
+    snapshot(page, "journey2-new-course")
     page.get_by_role("button", name="Gem").click()
     page.wait_for_load_state()
     expect(page.get_by_text("Kurset er oprettet. Inviter nu peer-støtterne.")).to_be_visible()
@@ -105,7 +106,7 @@ def test_journey_2_the_manager_runs_a_two_day_course(open_page, manager, consent
     for name in ("Hanne Larsen", "Jens Nielsen"):
         row = page.get_by_role("row").filter(has_text=name)
         assert row.get_by_role("cell", name="deltog").count() == 2, name
-    screenshot(page, "journey2-course-attendance")
+    snapshot(page, "journey2-course-attendance")
     assert_accessible(page)
 
     # Trained: nobody waits any more, and each can be matched.
@@ -117,7 +118,7 @@ def test_journey_2_the_manager_runs_a_two_day_course(open_page, manager, consent
     page.get_by_role("link", name="Hanne Larsen").click()
     expect(page.get_by_text("Uddannet", exact=True)).to_be_visible()
     expect(page.get_by_text("kan matches")).to_be_visible()
-    screenshot(page, "journey2-supporter-trained")
+    snapshot(page, "journey2-supporter-trained")
     assert_accessible(page)
 
     trained = Participant.objects.eligible_supporters()

@@ -23,8 +23,9 @@ from programme.models import (
     Participant,
     Sex,
 )
-from tests.browser import assert_accessible, log_in, screenshot
+from tests.browser import assert_accessible, log_in
 from tests.conftest import PASSWORD, make_participant
+from tests.e2e.journey_helpers import snapshot
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -97,7 +98,7 @@ def _supporter_fills_her_survey_on_a_phone(page) -> None:
     page.get_by_label("Madlavning og sund mad").check()
     page.get_by_label("Hverdage, formiddag").check()
     page.get_by_label("År med type 2-diabetes").fill("12")
-    screenshot(page, "journey3-supporter-survey-phone")
+    snapshot(page, "journey3-supporter-survey-phone")
     page.get_by_role("button", name="Gem spørgeskemaet").click()
     page.wait_for_load_state()
     expect(page.get_by_text("Matchskemaet er gemt.")).to_be_visible()
@@ -145,7 +146,7 @@ def test_journey_3_surveys_proposal_agreement_and_match_meeting(
     page.get_by_role("button", name="Foreslå par").click()
     page.wait_for_load_state()
     expect(page.get_by_text("Forslaget er klar: 1 par til 1 peers.")).to_be_visible()
-    screenshot(page, "journey3-proposal")
+    snapshot(page, "journey3-proposal")
     assert_accessible(page)
     proposal = page.get_by_role("row").filter(has_text="Bent Madsen")
     proposal.get_by_role("link", name="Hanne Larsen").click()
@@ -156,7 +157,7 @@ def test_journey_3_surveys_proposal_agreement_and_match_meeting(
     expect(page.get_by_text(re.compile(r"\d+ lighed(er)?: "))).to_be_visible()
     home = page.get_by_role("row").filter(has_text="Bopæl")
     expect(home).to_contain_text("0,0 km fra hinanden")  # Danish decimals
-    screenshot(page, "journey3-explanation")
+    snapshot(page, "journey3-explanation")
     assert_accessible(page)
 
     # Accept the proposal: the pair is proposed to both.
@@ -195,12 +196,12 @@ def test_journey_3_surveys_proposal_agreement_and_match_meeting(
     held.get_by_label("Ugedag for møderne").select_option(label="Torsdag")
     held.get_by_label("Tidspunkt").fill("10:00")
     held.get_by_label("Sædvanligt sted").fill("Assistens Kirkegård, hovedindgangen")
-    screenshot(page, "journey3-match-meeting")
+    snapshot(page, "journey3-match-meeting")
     held.get_by_role("button", name="Matchmødet er holdt").click()
     page.wait_for_load_state()
     expect(page.get_by_text("Matchmødet er registreret: parret er aktivt.")).to_be_visible()
     expect(page.get_by_text("Aktiv", exact=False).first).to_be_visible()
-    screenshot(page, "journey3-pair-active")
+    snapshot(page, "journey3-pair-active")
     assert_accessible(page)
 
     pair = Pair.objects.get()

@@ -19,6 +19,7 @@ from logbooks.models import Logbook, LogbookStatus, MeetingStatus
 from logbooks.services import pair_start
 from tests.browser import assert_accessible, log_in, screenshot
 from tests.conftest import PASSWORD
+from tests.e2e.journey_helpers import snapshot
 from tests.logbooks.conftest import make_pair
 from tod.accounts.middleware import LAST_SEEN
 
@@ -63,7 +64,7 @@ def test_journey_4_a_held_meeting_and_its_logbook_survive_a_session_time_out(
     meetings = page.get_by_role("listitem").filter(has_text="10:00")
     assert meetings.count() == 13
     expect(page.get_by_text("0 holdt · 13 planlagt · 0 aflyst")).to_be_visible()
-    screenshot(page, "journey4-meeting-plan-phone")
+    snapshot(page, "journey4-meeting-plan-phone")
     assert_accessible(page)
 
     # The first meeting was held: she records it.
@@ -93,7 +94,7 @@ def test_journey_4_a_held_meeting_and_its_logbook_survive_a_session_time_out(
     page.get_by_label("10. Hvad har du brug for støtte til?").fill(
         "Hvordan jeg kan hjælpe ham med at finde et fællesskab."
     )
-    screenshot(page, "journey4-logbook-phone")
+    snapshot(page, "journey4-logbook-phone")
     assert_accessible(page)
 
     # She puts the phone down for too long; the autosave meets the ended session.
@@ -101,7 +102,7 @@ def test_journey_4_a_held_meeting_and_its_logbook_survive_a_session_time_out(
     page.evaluate("window.dispatchEvent(new Event('online'))")
     status = page.locator("#autosave-status")
     expect(status).to_contain_text("Du er blevet logget ud. Log ind igen: din tekst er gemt.")
-    screenshot(page, "journey4-session-ended-phone")
+    snapshot(page, "journey4-session-ended-phone")
     assert_accessible(page)
     status.get_by_role("link", name="Log ind").click()
     expect(page).to_have_url(re.compile(r"/accounts/login/\?next="))
@@ -125,7 +126,7 @@ def test_journey_4_a_held_meeting_and_its_logbook_survive_a_session_time_out(
     assert draft.status == LogbookStatus.DRAFT
     assert draft.activities == "Gåtur i Fælledparken og kaffe bagefter"
     assert draft.needs_support and draft.topics == ["physical_activity", "loneliness"]
-    screenshot(page, "journey4-logbook-restored-phone")
+    snapshot(page, "journey4-logbook-restored-phone")
     assert_accessible(page)
 
     page.get_by_role("button", name="Indsend logbog").click()
@@ -201,7 +202,7 @@ def test_journey_4_the_whole_logbook_with_the_keyboard_alone(open_page, supporte
     page.keyboard.press("Space")
     page.keyboard.press("ArrowRight")
     assert _checked(page, "role_perception") == ["both"]
-    screenshot(page, "journey4-logbook-keyboard-phone")
+    screenshot(page, "journey4-logbook-keyboard-phone")  # the focus stays where it is
     assert_accessible(page)
 
     _tab_to(page, "button[value=submit]")
