@@ -9,9 +9,10 @@ import pytest
 from playwright.sync_api import expect
 
 from programme.models import Participant, ReferralChannel, ScreeningResult, Status
-from tests.browser import assert_accessible, log_in
+from tests.browser import log_in
 from tests.conftest import PASSWORD
 from tests.e2e.journey_helpers import snapshot
+from tests.e2e.quality import check_page
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -20,7 +21,7 @@ def _visitor_sends_the_interest_form(page, site) -> None:
     page.goto("/programme/interest/")
     # One site: the list of sites is skipped.
     assert page.url.endswith(f"/programme/interest/{site.slug}/")
-    assert_accessible(page)
+    check_page(page)
     page.get_by_label("få en peer-støtte").check()
     page.get_by_label("Fornavn").fill("Anne")
     page.get_by_label("Efternavn").fill("Rasmussen")
@@ -33,14 +34,14 @@ def _visitor_sends_the_interest_form(page, site) -> None:
     page.get_by_role("button", name="Send").click()
     page.wait_for_load_state()
     expect(page.get_by_role("heading", level=1)).to_have_text("Tak!")
-    assert_accessible(page)
+    check_page(page)
 
 
 def _register(page, *, first: str, last: str, born: str, channel: str, referred_by: str) -> None:
     page.get_by_role("link", name="Rekruttering", exact=True).click()
     page.get_by_role("link", name="Registrer en deltager").click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Registrer en deltager")
-    assert_accessible(page)
+    check_page(page)
     page.get_by_label("Forløb").select_option(label="Copenhagen · 2026")
     page.get_by_label("Rolle i programmet").select_option(label="Peer")
     page.get_by_label("Fornavn").fill(first)
@@ -55,14 +56,14 @@ def _register(page, *, first: str, last: str, born: str, channel: str, referred_
     page.wait_for_load_state()
     expect(page.get_by_role("heading", level=1)).to_have_text(f"{first} {last}")
     expect(page.get_by_text(f"{first} {last} er registreret")).to_be_visible()
-    assert_accessible(page)
+    check_page(page)
 
 
 def _screen(page, answers: list[str]) -> None:
     """Answer the criteria in order on the participant's screening page and save."""
     page.get_by_role("link", name="Screening", exact=True).click()
     expect(page.get_by_role("heading", level=1)).to_have_text(re.compile(r"^Screen "))
-    assert_accessible(page)
+    check_page(page)
     groups = page.locator("fieldset:has(input[type=radio][name^=criterion_])")
     assert groups.count() == len(answers)
     for index, answer in enumerate(answers):
@@ -85,7 +86,7 @@ def test_journey_1_referrals_screening_consent_and_the_public_form(
     expect(row.get_by_role("cell", name="Programmets hjemmeside")).to_be_visible()
     expect(row.get_by_role("cell", name="Henvist", exact=True)).to_be_visible()
     snapshot(page, "journey1-referrals-to-screen")
-    assert_accessible(page)
+    check_page(page)
 
     # A referral from a general practitioner: eligible, and consents.
     _register(
@@ -98,9 +99,9 @@ def test_journey_1_referrals_screening_consent_and_the_public_form(
     )
     _screen(page, ["Ja"] * 6)
     expect(page.get_by_text("Screening gemt: Egnet.")).to_be_visible()
-    assert_accessible(page)
+    check_page(page)
     page.get_by_role("link", name="Registrer samtykke").click()
-    assert_accessible(page)
+    check_page(page)
     page.get_by_label("Formål").select_option(label="Deltagelse i programmet")
     page.get_by_label("Givet", exact=True).check()
     page.get_by_label("Hvordan det blev givet").select_option(label="Underskrevet på papir")
@@ -111,7 +112,7 @@ def test_journey_1_referrals_screening_consent_and_the_public_form(
     expect(page.get_by_text("kan matches")).to_be_visible()
     expect(page.get_by_text("Samtykke givet", exact=True)).to_be_visible()
     snapshot(page, "journey1-participant-consented")
-    assert_accessible(page)
+    check_page(page)
 
     # A referral from home care: lives with a partner and works, so not eligible; no consent.
     _register(
@@ -125,7 +126,7 @@ def test_journey_1_referrals_screening_consent_and_the_public_form(
     _screen(page, ["Ja", "Ja", "Nej", "Ja", "Nej", "Ja"])
     expect(page.get_by_text("Screening gemt: Ikke egnet.")).to_be_visible()
     expect(page.get_by_text("kan matches")).to_be_hidden()
-    assert_accessible(page)
+    check_page(page)
 
     # The funnel per channel shows the three referrals, each from its own channel.
     page.get_by_role("link", name="Rekruttering", exact=True).click()
@@ -133,7 +134,7 @@ def test_journey_1_referrals_screening_consent_and_the_public_form(
     for channel in ("Praktiserende læge", "Hjemmeplejen", "Programmets hjemmeside"):
         assert page.get_by_role("row").filter(has_text=channel).count() == 1, channel
     snapshot(page, "journey1-funnel")
-    assert_accessible(page)
+    check_page(page)
 
     people = {p.first_name: p for p in Participant.objects.all()}
     assert people["Anne"].referral_channel == ReferralChannel.WEB_PAGE

@@ -12,9 +12,10 @@ from playwright.sync_api import expect
 
 from programme import services
 from programme.models import ConsentDecision, ConsentMethod, ConsentPurpose, Participant, Status
-from tests.browser import assert_accessible, log_in
+from tests.browser import log_in
 from tests.conftest import PASSWORD
 from tests.e2e.journey_helpers import snapshot
+from tests.e2e.quality import check_page
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -46,7 +47,7 @@ def _record_attendance(page, day_label: str, names: list[str]) -> None:
     card = page.locator(".card").filter(has=page.get_by_role("heading", name=day_label))
     card.get_by_role("link", name="Registrer fremmøde").click()
     expect(page.get_by_role("heading", level=1)).to_have_text(re.compile(r"^Fremmøde: "))
-    assert_accessible(page)
+    check_page(page)
     for name in names:
         page.get_by_label(name).check()
     page.get_by_role("button", name="Gem").click()
@@ -60,18 +61,18 @@ def test_journey_2_the_manager_runs_a_two_day_course(open_page, manager, consent
 
     # Both supporters wait for training, missing both days.
     page.get_by_role("link", name="Kursus", exact=True).click()
-    assert_accessible(page)
+    check_page(page)
     page.get_by_role("link", name="Venter på kursus").click()
     for name in ("Hanne Larsen", "Jens Nielsen"):
         row = page.get_by_role("row").filter(has_text=name)
         expect(row.get_by_role("cell", name="Begge dage")).to_be_visible()
     snapshot(page, "journey2-waiting-for-training")
-    assert_accessible(page)
+    check_page(page)
 
     # A new course whose two days were held last week.
     page.get_by_role("link", name="Kurser", exact=True).click()
     page.get_by_role("link", name="Nyt kursus").click()
-    assert_accessible(page)
+    check_page(page)
     today = timezone.localdate()
     first, second = today - dt.timedelta(days=8), today - dt.timedelta(days=1)
     page.get_by_label("Forløb").select_option(label="Copenhagen · 2026")
@@ -88,11 +89,11 @@ def test_journey_2_the_manager_runs_a_two_day_course(open_page, manager, consent
     page.get_by_role("button", name="Gem").click()
     page.wait_for_load_state()
     expect(page.get_by_text("Kurset er oprettet. Inviter nu peer-støtterne.")).to_be_visible()
-    assert_accessible(page)
+    check_page(page)
 
     # Invite both supporters.
     page.get_by_role("link", name="Inviter peer-støtter").click()
-    assert_accessible(page)
+    check_page(page)
     page.get_by_label("Hanne Larsen").check()
     page.get_by_label("Jens Nielsen").check()
     page.get_by_role("button", name="Gem").click()
@@ -107,19 +108,19 @@ def test_journey_2_the_manager_runs_a_two_day_course(open_page, manager, consent
         row = page.get_by_role("row").filter(has_text=name)
         assert row.get_by_role("cell", name="deltog").count() == 2, name
     snapshot(page, "journey2-course-attendance")
-    assert_accessible(page)
+    check_page(page)
 
     # Trained: nobody waits any more, and each can be matched.
     page.get_by_role("link", name="Kursus", exact=True).click()
     page.get_by_role("link", name="Venter på kursus").click()
     expect(page.get_by_text("Ingen venter.")).to_be_visible()
-    assert_accessible(page)
+    check_page(page)
     page.get_by_role("link", name="Rekruttering", exact=True).click()
     page.get_by_role("link", name="Hanne Larsen").click()
     expect(page.get_by_text("Uddannet", exact=True)).to_be_visible()
     expect(page.get_by_text("kan matches")).to_be_visible()
     snapshot(page, "journey2-supporter-trained")
-    assert_accessible(page)
+    check_page(page)
 
     trained = Participant.objects.eligible_supporters()
     assert set(trained) == set(consented_supporters)

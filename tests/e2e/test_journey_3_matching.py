@@ -23,9 +23,10 @@ from programme.models import (
     Participant,
     Sex,
 )
-from tests.browser import assert_accessible, log_in
+from tests.browser import log_in
 from tests.conftest import PASSWORD, make_participant
 from tests.e2e.journey_helpers import snapshot
+from tests.e2e.quality import check_page
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -88,7 +89,7 @@ def _supporter_fills_her_survey_on_a_phone(page) -> None:
     page.get_by_role("button", name="Vis menu").click()
     page.get_by_role("link", name="Mit matchskema").click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Matchskema: Hanne Larsen")
-    assert_accessible(page)
+    check_page(page)
     page.get_by_label("Dansk", exact=True).check()
     page.get_by_label("Engelsk", exact=True).check()
     page.get_by_label("Motivation").fill(
@@ -102,7 +103,7 @@ def _supporter_fills_her_survey_on_a_phone(page) -> None:
     page.get_by_role("button", name="Gem spørgeskemaet").click()
     page.wait_for_load_state()
     expect(page.get_by_text("Matchskemaet er gemt.")).to_be_visible()
-    assert_accessible(page)
+    check_page(page)
 
 
 def test_journey_3_surveys_proposal_agreement_and_match_meeting(
@@ -116,17 +117,17 @@ def test_journey_3_surveys_proposal_agreement_and_match_meeting(
     page = open_page("desktop")
     log_in(page, manager.username, PASSWORD)
     page.get_by_role("link", name="Matchning", exact=True).click()
-    assert_accessible(page)
+    check_page(page)
 
     # The manager fills the peer's survey with him.
     page.get_by_role("link", name="Matchskemaer").click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Matchskemaer i Copenhagen")
-    assert_accessible(page)
+    check_page(page)
     page.get_by_role("row").filter(has_text="Bent Madsen").get_by_role(
         "link", name="Udfyld"
     ).click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Matchskema: Bent Madsen")
-    assert_accessible(page)
+    check_page(page)
     page.get_by_label("Dansk", exact=True).check()
     page.get_by_label("Gåture og motion").check()
     page.get_by_label("Medicin og blodsukkermålinger").check()
@@ -139,7 +140,7 @@ def test_journey_3_surveys_proposal_agreement_and_match_meeting(
     expect(page.get_by_text("Matchskemaet er gemt.")).to_be_visible()
     # Back on the peer's candidates: Hanne is ranked.
     expect(page.get_by_role("heading", name="1. Hanne Larsen")).to_be_visible()
-    assert_accessible(page)
+    check_page(page)
 
     # A proposal; the manager reads why Hanne is proposed for Bent.
     page.get_by_role("link", name="Matchning", exact=True).click()
@@ -147,7 +148,7 @@ def test_journey_3_surveys_proposal_agreement_and_match_meeting(
     page.wait_for_load_state()
     expect(page.get_by_text("Forslaget er klar: 1 par til 1 peers.")).to_be_visible()
     snapshot(page, "journey3-proposal")
-    assert_accessible(page)
+    check_page(page)
     proposal = page.get_by_role("row").filter(has_text="Bent Madsen")
     proposal.get_by_role("link", name="Hanne Larsen").click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Bent Madsen og Hanne Larsen")
@@ -158,7 +159,7 @@ def test_journey_3_surveys_proposal_agreement_and_match_meeting(
     home = page.get_by_role("row").filter(has_text="Bopæl")
     expect(home).to_contain_text("0,0 km fra hinanden")  # Danish decimals
     snapshot(page, "journey3-explanation")
-    assert_accessible(page)
+    check_page(page)
 
     # Accept the proposal: the pair is proposed to both.
     page.get_by_role("link", name="Matchning", exact=True).click()
@@ -167,7 +168,7 @@ def test_journey_3_surveys_proposal_agreement_and_match_meeting(
     ).click()
     page.wait_for_load_state()
     expect(page.get_by_text("Parret er foreslået til begge: registrér deres svar.")).to_be_visible()
-    assert_accessible(page)
+    check_page(page)
 
     # Both say yes.
     for side in ("Peeren", "Peer-støtten"):
@@ -177,7 +178,7 @@ def test_journey_3_surveys_proposal_agreement_and_match_meeting(
         answer.get_by_role("button", name="Gem svaret").click()
         page.wait_for_load_state()
         expect(page.get_by_text("Svaret er registreret.")).to_be_visible()
-        assert_accessible(page)
+        check_page(page)
     expect(page.get_by_text("Godkendt af begge")).to_be_visible()
 
     # Plan the match meeting, then record it as held.
@@ -188,7 +189,7 @@ def test_journey_3_surveys_proposal_agreement_and_match_meeting(
     plan.get_by_role("button", name="Gem planen").click()
     page.wait_for_load_state()
     expect(page.get_by_text("Matchmødet er planlagt.")).to_be_visible()
-    assert_accessible(page)
+    check_page(page)
     held = page.locator("section", has=page.get_by_role("heading", name="Registrér matchmødet"))
     held.get_by_label("Holdt den").fill(today.isoformat())
     held.get_by_label("Forventninger").fill("Bent vil gerne i gang med at gå ture igen.")
@@ -202,7 +203,7 @@ def test_journey_3_surveys_proposal_agreement_and_match_meeting(
     expect(page.get_by_text("Matchmødet er registreret: parret er aktivt.")).to_be_visible()
     expect(page.get_by_text("Aktiv", exact=False).first).to_be_visible()
     snapshot(page, "journey3-pair-active")
-    assert_accessible(page)
+    check_page(page)
 
     pair = Pair.objects.get()
     assert (pair.peer, pair.supporter, pair.status) == (bent, hanne, PairStatus.ACTIVE)

@@ -17,9 +17,10 @@ from playwright.sync_api import expect
 
 from logbooks.models import Logbook, LogbookStatus, MeetingStatus
 from logbooks.services import pair_start
-from tests.browser import assert_accessible, log_in, screenshot
+from tests.browser import log_in, screenshot
 from tests.conftest import PASSWORD
 from tests.e2e.journey_helpers import snapshot
+from tests.e2e.quality import check_page
 from tests.logbooks.conftest import make_pair
 from tod.accounts.middleware import LAST_SEEN
 
@@ -56,7 +57,7 @@ def test_journey_4_a_held_meeting_and_its_logbook_survive_a_session_time_out(
     log_in(page, supporter.username, PASSWORD)
     expect(page.get_by_role("heading", level=1)).to_have_text("Velkommen, Hanne")
     expect(page.get_by_role("heading", name="Næste møder")).to_be_visible()
-    assert_accessible(page)
+    check_page(page)
 
     # The meeting plan: the pair's timeline, one meeting every second week.
     page.get_by_role("link", name=re.compile(r"\d+\. \w+ 10:00")).first.click()
@@ -65,19 +66,19 @@ def test_journey_4_a_held_meeting_and_its_logbook_survive_a_session_time_out(
     assert meetings.count() == 13
     expect(page.get_by_text("0 holdt · 13 planlagt · 0 aflyst")).to_be_visible()
     snapshot(page, "journey4-meeting-plan-phone")
-    assert_accessible(page)
+    check_page(page)
 
     # The first meeting was held: she records it.
     meetings.first.get_by_role("link", name="Registrér udfald").click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Registrér udfald")
-    assert_accessible(page)
+    check_page(page)
     page.get_by_label("Holdt", exact=True).check()
     page.get_by_label("Varighed (minutter)").fill("75")
     page.get_by_label("Aktivitet").fill("Gåtur i Fælledparken")
     page.get_by_role("button", name="Gem").click()
     expect(page.get_by_text("Mødets udfald er registreret.")).to_be_visible()
     expect(page.get_by_text("1 holdt · 12 planlagt · 0 aflyst")).to_be_visible()
-    assert_accessible(page)
+    check_page(page)
 
     # The logbook of that meeting.
     page.get_by_role("link", name="Skriv logbog").first.click()
@@ -95,7 +96,7 @@ def test_journey_4_a_held_meeting_and_its_logbook_survive_a_session_time_out(
         "Hvordan jeg kan hjælpe ham med at finde et fællesskab."
     )
     snapshot(page, "journey4-logbook-phone")
-    assert_accessible(page)
+    check_page(page)
 
     # She puts the phone down for too long; the autosave meets the ended session.
     _idle_too_long(page)
@@ -103,10 +104,10 @@ def test_journey_4_a_held_meeting_and_its_logbook_survive_a_session_time_out(
     status = page.locator("#autosave-status")
     expect(status).to_contain_text("Du er blevet logget ud. Log ind igen: din tekst er gemt.")
     snapshot(page, "journey4-session-ended-phone")
-    assert_accessible(page)
+    check_page(page)
     status.get_by_role("link", name="Log ind").click()
     expect(page).to_have_url(re.compile(r"/accounts/login/\?next="))
-    assert_accessible(page)
+    check_page(page)
     page.get_by_label("Brugernavn").fill(supporter.username)
     page.get_by_label("Adgangskode").fill(PASSWORD)
     page.get_by_role("button", name="Log ind").click()
@@ -127,11 +128,11 @@ def test_journey_4_a_held_meeting_and_its_logbook_survive_a_session_time_out(
     assert draft.activities == "Gåtur i Fælledparken og kaffe bagefter"
     assert draft.needs_support and draft.topics == ["physical_activity", "loneliness"]
     snapshot(page, "journey4-logbook-restored-phone")
-    assert_accessible(page)
+    check_page(page)
 
     page.get_by_role("button", name="Indsend logbog").click()
     expect(page.get_by_text("Tak! Din logbog er sendt til projektlederen.")).to_be_visible()
-    assert_accessible(page)
+    check_page(page)
     draft.refresh_from_db()
     assert draft.status == LogbookStatus.SUBMITTED
     assert draft.meeting.status == MeetingStatus.HELD
@@ -140,7 +141,37 @@ def test_journey_4_a_held_meeting_and_its_logbook_survive_a_session_time_out(
     page.goto(f"/logbooks/pairs/{active_pair.pk}/")
     entry = page.get_by_role("listitem").filter(has_text="Gåtur i Fælledparken")
     expect(entry.get_by_text("Beder om støtte")).to_be_visible()
-    assert_accessible(page)
+    check_page(page)
+
+
+def test_journey_4_a_draft_saved_after_the_session_cookie_is_gone_is_kept(
+    open_page, supporter, active_pair
+):
+    """The plain form, without the autosave: she presses "Save draft" after her session cookie
+    is gone (the phone's browser dropped it); the login comes first, then her text is back."""
+    page = open_page("phone")
+    log_in(page, supporter.username, PASSWORD)
+    page.get_by_role("heading", name="Logbøger der skal skrives").wait_for()
+    page.locator("a[href*='/logbook/']").first.click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Logbog")
+    page.get_by_label("1. Hvad lavede I sammen?").fill("Kaffe hos Bent")
+    page.get_by_label("7. Dine egne refleksioner efter mødet").fill("Det gik godt.")
+    page.context.clear_cookies(name=settings.SESSION_COOKIE_NAME)
+    page.get_by_role("button", name="Gem kladde").click()
+    expect(page).to_have_url(re.compile(r"/accounts/login/\?next=.*logbook"))
+    check_page(page)
+    page.get_by_label("Brugernavn").fill(supporter.username)
+    page.get_by_label("Adgangskode").fill(PASSWORD)
+    page.get_by_role("button", name="Log ind").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Logbog")
+    expect(page.get_by_text("Du var blevet logget ud: det du skrev er gemt her.")).to_be_visible()
+    expect(page.get_by_label("1. Hvad lavede I sammen?")).to_have_value("Kaffe hos Bent")
+    expect(page.get_by_label("7. Dine egne refleksioner efter mødet")).to_have_value(
+        "Det gik godt."
+    )
+    check_page(page)
+    draft = Logbook.objects.get()
+    assert (draft.status, draft.activities) == (LogbookStatus.DRAFT, "Kaffe hos Bent")
 
 
 def _tab_to(page, selector: str, limit: int = 150) -> None:
@@ -203,7 +234,7 @@ def test_journey_4_the_whole_logbook_with_the_keyboard_alone(open_page, supporte
     page.keyboard.press("ArrowRight")
     assert _checked(page, "role_perception") == ["both"]
     screenshot(page, "journey4-logbook-keyboard-phone")  # the focus stays where it is
-    assert_accessible(page)
+    check_page(page)
 
     _tab_to(page, "button[value=submit]")
     page.keyboard.press("Enter")
