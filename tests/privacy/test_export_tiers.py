@@ -164,6 +164,9 @@ def _found(text: str, value: str) -> bool:
 
 def test_pseudonymised_exports_hold_no_direct_identifier_of_the_seeded_participants(client, demo):
     client.force_login(demo)
+    for person in Participant.objects.all():  # the demo leaves addresses empty: give them one
+        person.address = f"Nørrebrogade {person.pk + 100}, 3. th."
+        person.save(update_fields=["address"])
     people = list(Participant.objects.all())
     assert len(people) > 10
     for name in ("evaluation:export_csv", "evaluation:export_qdpx"):
@@ -181,15 +184,13 @@ def test_pseudonymised_exports_hold_no_direct_identifier_of_the_seeded_participa
             }
         )
         assert leaks == [], f"{name} holds direct identifiers: {leaks}"
-        # Postcodes: no column of them, no cell that is one.
+        # Postcodes: no column of them, and not one anywhere as a number of its own.
         postcodes = {p.postcode for p in people if p.postcode}
+        assert not [pc for pc in postcodes if re.search(rf"(?<![\w.-]){pc}(?![\w.-])", text)]
         for file_name, content in files.items():
-            if not file_name.endswith(".csv"):
-                continue
-            rows = list(csv.reader(io.StringIO(content)))
-            header = [column.lower() for column in rows[0]]
-            assert not {"postcode", "address", "latitude", "longitude"} & set(header), file_name
-            assert not any(cell in postcodes for row in rows[1:] for cell in row), file_name
+            if file_name.endswith(".csv"):
+                header = [column.lower() for column in next(csv.reader(io.StringIO(content)))]
+                assert not {"postcode", "address", "latitude", "longitude"} & set(header)
 
 
 def test_pseudonymised_exports_are_logged_for_every_participant_in_them(client, demo):
