@@ -194,7 +194,7 @@ def test_journey_3_surveys_proposal_agreement_and_match_meeting(
     held.get_by_label("Holdt den").fill(today.isoformat())
     held.get_by_label("Forventninger").fill("Bent vil gerne i gang med at gå ture igen.")
     held.get_by_label("Ønsker til møderne").fill("Formiddage, gerne ude.")
-    held.get_by_label("Ugedag for møderne").select_option(label="Torsdag")
+    held.get_by_label("Ugedag for møderne").select_option(label="torsdag")
     held.get_by_label("Tidspunkt").fill("10:00")
     held.get_by_label("Sædvanligt sted").fill("Assistens Kirkegård, hovedindgangen")
     snapshot(page, "journey3-match-meeting")
@@ -203,6 +203,16 @@ def test_journey_3_surveys_proposal_agreement_and_match_meeting(
     expect(page.get_by_text("Matchmødet er registreret: parret er aktivt.")).to_be_visible()
     expect(page.get_by_text("Aktiv", exact=False).first).to_be_visible()
     snapshot(page, "journey3-pair-active")
+    check_page(page)
+
+    # The pair's meetings: every second Thursday at 10, at the place they agreed on.
+    page.get_by_role("link", name="Parrets møder og logbøger").click()
+    expect(page.get_by_role("heading", name="Tidslinje")).to_be_visible()
+    expect(
+        page.get_by_text(re.compile(r"Normalt torsdag kl\. 10:00, Assistens Kirkegård"))
+    ).to_be_visible()
+    expect(page.get_by_text("0 holdt · 13 planlagt · 0 aflyst")).to_be_visible()
+    snapshot(page, "journey3-meeting-plan")
     check_page(page)
 
     pair = Pair.objects.get()

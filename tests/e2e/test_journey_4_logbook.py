@@ -83,6 +83,10 @@ def test_journey_4_a_held_meeting_and_its_logbook_survive_a_session_time_out(
     # The logbook of that meeting.
     page.get_by_role("link", name="Skriv logbog").first.click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Logbog")
+    # A Danish date: the weekday and the month in lower case.
+    expect(
+        page.get_by_text(re.compile(r"^Dit møde med Bent, [a-zø]+dag \d{1,2}\. [a-z]+$"))
+    ).to_be_visible()
     activities = page.get_by_label("1. Hvad lavede I sammen?")
     expect(activities).to_have_value("Gåtur i Fælledparken")  # from the recorded outcome
     activities.fill("Gåtur i Fælledparken og kaffe bagefter")
