@@ -8,10 +8,10 @@ passes axe's serious/critical checks."""
 import datetime as dt
 import re
 import time
+from importlib import import_module
 
 import pytest
 from django.conf import settings
-from django.contrib.sessions.backends.db import SessionStore
 from django.utils import timezone
 from playwright.sync_api import expect
 
@@ -45,7 +45,7 @@ def _idle_too_long(page) -> None:
     """Make the browser's session look idle past SESSION_IDLE_TIMEOUT, as if she had put the
     phone down for longer than that: the server ends it at her next request."""
     (cookie,) = [c for c in page.context.cookies() if c["name"] == settings.SESSION_COOKIE_NAME]
-    session = SessionStore(session_key=cookie["value"])
+    session = import_module(settings.SESSION_ENGINE).SessionStore(session_key=cookie["value"])
     session[LAST_SEEN] = time.time() - settings.SESSION_IDLE_TIMEOUT - 60
     session.save()
 
