@@ -180,7 +180,13 @@ def _peer(request: HttpRequest, pk: int) -> Participant:
 def candidates(request: HttpRequest, pk: int) -> HttpResponse:
     """A peer's ranked candidates: score and points per criterion; excluded candidates last,
     with the constraint and the side that excludes them."""
-    peer = _peer(request, pk)
+    current_survey = MatchSurvey.objects.filter(participant=OuterRef("pk"), is_current=True)
+    peer = get_object_for_user(
+        Participant.objects.filter(kind=Kind.PEER).annotate(has_survey=Exists(current_survey)),
+        request.user,
+        P.MANAGE_MATCHING,
+        pk=pk,
+    )
     pool = load_pool(peer.site_id, peer_ids=[peer.pk])
     in_pool = bool(pool.peers)
     rows = []
@@ -207,15 +213,17 @@ def candidates(request: HttpRequest, pk: int) -> HttpResponse:
                     "free": pool.supporter_answers[j].capacity,
                 }
             )
-    open_pair = Pair.objects.open().filter(peer=peer).select_related("supporter").first()
-    history = Pair.objects.filter(peer=peer).select_related("supporter").order_by("created_at")
+    history = list(
+        Pair.objects.filter(peer=peer).select_related("supporter").order_by("created_at", "id")
+    )
+    open_pair = next((pair for pair in reversed(history) if pair.is_open), None)  # the newest
     return render(
         request,
         "matching/candidates.html",
         {
             "peer": peer,
             "in_pool": in_pool,
-            "has_survey": MatchSurvey.objects.filter(participant=peer, is_current=True).exists(),
+            "has_survey": peer.has_survey,
             "rows": rows,
             "page": page,
             "open_pair": open_pair,

@@ -27,7 +27,7 @@ OVER_BOUND = {
     "evaluation:export_csv": 26,
     "evaluation:export_qdpx": 24,
     "evaluation:theory_detail": 13,
-    "matching:candidates": 12,
+    "matching:candidates": 11,
     "programme:participant_detail": 21,
 }
 GROWN_PAIRS = 30  # the demo's first site has 5 pairs: six times as many
