@@ -233,6 +233,9 @@ def test_the_logbook_and_the_nurse_visit_work_without_javascript(
 ):
     page = open_page_without_js("phone")
     log_in(page, supporter.username, PASSWORD)
+    # The menu cannot be opened without JavaScript: it is shown open, without the dead button.
+    assert page.get_by_role("link", name="Par", exact=True).is_visible()
+    assert page.get_by_role("button", name="Vis menu").is_hidden()
     page.goto(f"/logbooks/meetings/{past_meeting.pk}/logbook/")
     assert page.evaluate("1 + 1") == 2  # Playwright's own evaluation still works...
     assert page.locator("#logbook-form").get_attribute("data-autosave-url")  # ...the page's JS not
