@@ -99,6 +99,8 @@ class SiteWorld:
     pool_supporters: list[Participant] = field(default_factory=list)
     pool_peers: list[Participant] = field(default_factory=list)
     surveys: dict[int, int] = field(default_factory=dict)  # participant id -> survey id
+    pairs: list = field(default_factory=list)  # made by programme.scale_pairs
+    sessions: list = field(default_factory=list)
 
 
 @dataclass

@@ -50,7 +50,8 @@ THEMES = [choice for choice, _label in Theme.choices]
 def seed_pairs(world: ScaleWorld) -> None:
     pairs: list[Pair] = []
     for site_world in world.sites:
-        pairs += _site_pairs(world, site_world)
+        site_world.pairs = _site_pairs(world, site_world)
+        pairs += site_world.pairs
     bulk(Pair, pairs)
     world.count("pairs", len(pairs))
     Participant.objects.filter(
@@ -247,6 +248,7 @@ def _seed_sessions(world: ScaleWorld) -> None:
                 created_by=manager,
             )  # fmt: skip
             sessions.append(session)
+            site_world.sessions.append(session)
             per_session.append((session, site_world))
         topics.append(
             SuggestedTopic(site=site_world.site, source_label="Logbog", suggested_by=manager,
