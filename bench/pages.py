@@ -254,6 +254,12 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--connections", type=int, default=2)
     parser.add_argument("--port", type=int, default=8765)
     parser.add_argument("--seed", action="store_true", help="run seed_scale on an empty database")
+    parser.add_argument(
+        "--pages",
+        nargs="+",
+        metavar="NAME",
+        help='measure only the pages whose name contains one of these words ("participant list")',
+    )
     args = parser.parse_args(argv)
     if not args.database_url.startswith("postgres"):
         parser.error("give a PostgreSQL --database-url (or DATABASE_URL)")
@@ -275,6 +281,14 @@ def main(argv: list[str] | None = None) -> int:
         call_command("seed_scale", sites=20, pairs=5000, pool=1000)
     call_command("collectstatic", interactive=False, verbosity=0)  # DEBUG off: the manifest
     pages = pages_to_measure()
+    if args.pages:
+        wanted = [word.lower() for word in args.pages]
+        chosen = [page for page in pages if any(word in page.name for word in wanted)]
+        # A page's admin baseline comes along, so vs_admin can still be computed.
+        baselines = {page.baseline for page in chosen}
+        pages = [page for page in pages if page in chosen or page.url in baselines]
+        if not chosen:
+            parser.error(f"no page matches {args.pages}")
     log_in(pages)
     count_queries(pages)
     with tempfile.NamedTemporaryFile("w", suffix=".lua", delete=False) as lua:
