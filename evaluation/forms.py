@@ -249,9 +249,10 @@ class EvidenceForm(forms.Form):
         self.fields["logbook"].queryset = (
             logbooks if logbooks is not None else Logbook.objects.none()
         )
-        # Evaluated once: the form is rendered once per record on a case page.
+        # Evaluated once: the form is rendered once per record on a case page. iter() keeps
+        # list() from asking the ModelChoiceIterator its length, which is a COUNT query.
         for name in ("excerpt", "logbook"):
-            self.fields[name].widget.choices = list(self.fields[name].choices)
+            self.fields[name].widget.choices = list(iter(self.fields[name].choices))
 
     def clean(self):
         cleaned = super().clean()

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+from collections import defaultdict
+
 from django.contrib import messages
-from django.db.models import Prefetch
+from django.db.models import Prefetch, Q
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
@@ -14,7 +16,7 @@ from tod.accounts.roles import Permission
 
 from .. import services
 from ..forms import EvidenceForm, TheoryConfigurationForm, TheoryForm
-from ..models import CaseConfiguration, MeaningUnit, ProgrammeTheory, TheoryConfiguration
+from ..models import CaseConfiguration, Evidence, MeaningUnit, ProgrammeTheory, TheoryConfiguration
 from ..pseudonyms import case_pseudonym
 from ..reports import cases_for
 from .cases import _logbooks
@@ -68,18 +70,34 @@ def theory_detail(request: HttpRequest, pk: int) -> HttpResponse:
         TheoryConfiguration.objects.filter(theory=theory)
         .select_related("derived_from__theory")
         .prefetch_related(
-            "evidence",
             Prefetch(
                 "case_configurations",
-                queryset=CaseConfiguration.objects.filter(pair__in=cases)
-                .select_related("mechanism", "outcome")
-                .prefetch_related("evidence"),
+                queryset=CaseConfiguration.objects.filter(pair__in=cases).select_related(
+                    "mechanism", "outcome"
+                ),
             ),
         )
     )
+    # The evidence of the configurations and of the cases tested against them, in one query.
+    evidence = Evidence.objects.filter(
+        Q(theory_configuration__theory=theory)
+        | Q(
+            case_configuration__theory_configuration__theory=theory,
+            case_configuration__pair__in=cases,
+        )
+    )
+    by_theory: dict[int, list[Evidence]] = defaultdict(list)
+    by_case: dict[int, list[Evidence]] = defaultdict(list)
+    for item in evidence:
+        if item.theory_configuration_id is not None:
+            by_theory[item.theory_configuration_id].append(item)
+        if item.case_configuration_id is not None:
+            by_case[item.case_configuration_id].append(item)
     for configuration in configurations:
+        configuration.evidence_items = by_theory[configuration.pk]
         for case_configuration in configuration.case_configurations.all():
             case_configuration.case = case_pseudonym(case_configuration.pair_id)
+            case_configuration.evidence_items = by_case[case_configuration.pk]
     can_edit = has_permission(request.user, Permission.EDIT_EVALUATION)
     return render(
         request,
