@@ -5,7 +5,23 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
-from django.db.models import Count, Exists, OuterRef, Q, QuerySet
+from django.db.models import (
+    BooleanField,
+    Case,
+    CharField,
+    Count,
+    DateTimeField,
+    Exists,
+    F,
+    IntegerField,
+    OuterRef,
+    Prefetch,
+    Q,
+    QuerySet,
+    Subquery,
+    Value,
+    When,
+)
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -16,11 +32,18 @@ from .models import (
     Consent,
     ConsentDecision,
     ConsentPurpose,
+    ConsentText,
+    CourseInvitation,
+    InitialConversation,
+    Kind,
     Participant,
     ReferralChannel,
     Screening,
     ScreeningResult,
+    SessionInvitation,
+    SessionKind,
     TrainingAttendance,
+    TrainingDay,
     Withdrawal,
 )
 
@@ -126,8 +149,138 @@ class Event:
         return dt.datetime.combine(self.when, dt.time.min)
 
 
+def participant_detail_queryset() -> QuerySet[Participant]:
+    """Participants with what their page shows fetched alongside: site, round, withdrawal,
+    whether the matching may use them, whether a twin exists, and their consents (each with the
+    newest text of its purpose), screenings and initial conversations."""
+    eligible = Case(
+        When(
+            kind=Kind.SUPPORTER,
+            then=Exists(Participant.objects.eligible_supporters().filter(pk=OuterRef("pk"))),
+        ),
+        default=Exists(Participant.objects.eligible_peers().filter(pk=OuterRef("pk"))),
+        output_field=BooleanField(),
+    )
+    newest_text = (
+        ConsentText.objects.filter(purpose=OuterRef("purpose")).order_by("-version").values("pk")
+    )
+    return (
+        Participant.objects.select_related("site", "round__site", "withdrawal")
+        .with_duplicate_flag()
+        .annotate(eligible=eligible)
+        .prefetch_related(
+            Prefetch(
+                "consents",
+                queryset=Consent.objects.select_related("text", "recorded_by").annotate(
+                    newest_text_id=Subquery(newest_text[:1])
+                ),
+            ),
+            Prefetch("screenings", queryset=Screening.objects.select_related("screened_by")),
+            Prefetch(
+                "conversations", queryset=InitialConversation.objects.select_related("held_by")
+            ),
+        )
+    )
+
+
+def participant_withdrawal(participant: Participant) -> Withdrawal | None:
+    try:
+        return participant.withdrawal
+    except Withdrawal.DoesNotExist:
+        return None
+
+
+def participant_page(participant: Participant) -> dict:
+    """What the participant page shows besides the participant, from a participant of
+    participant_detail_queryset(): two more queries (the timeline's), three with twins."""
+    current: dict[str, Consent | None] = {purpose: None for purpose in ConsentPurpose.values}
+    for consent in sorted(participant.consents.all(), key=lambda c: (c.recorded_at, c.id)):
+        current[consent.purpose] = consent
+    consents = [
+        {
+            "purpose": label,
+            "consent": current[purpose],
+            "outdated": current[purpose] is not None
+            and current[purpose].newest_text_id is not None
+            and current[purpose].text_id != current[purpose].newest_text_id,
+        }
+        for purpose, label in ConsentPurpose.choices
+    ]
+    programme_consent = current[ConsentPurpose.PROGRAMME]
+    duplicates = (
+        Participant.objects.possible_duplicates_of(
+            site=participant.site,
+            first_name=participant.first_name,
+            last_name=participant.last_name,
+            born=participant.date_of_birth,
+            exclude=participant.pk,
+        )
+        if participant.has_duplicate
+        else Participant.objects.none()
+    )
+    screenings = participant.screenings.all()
+    return {
+        "timeline": participant_timeline(participant),
+        "screening": screenings[0] if screenings else None,
+        "consents": consents,
+        "duplicates": duplicates,
+        "withdrawal": participant_withdrawal(participant),
+        "eligible": participant.eligible,
+        "consent_withdrawn": programme_consent is not None
+        and programme_consent.decision == ConsentDecision.WITHDRAWN,
+    }
+
+
+def _training_and_sessions(participant: Participant) -> list[tuple]:
+    """The participant's course invitations, training days and session invitations in one
+    query: (source, id, when, name, number, attended, cancelled_at, place) rows."""
+    columns = ("ev_source", "id", "ev_when", "ev_name", "ev_number", "ev_flag", "ev_off", "ev_at")
+    no_number, no_flag = Value(None, IntegerField()), Value(None, BooleanField())
+    no_time, no_place = Value(None, DateTimeField()), Value("", CharField())
+    invitations = CourseInvitation.objects.filter(participant=participant).annotate(
+        ev_source=Value("course", CharField()),
+        ev_when=F("invited_at"),
+        ev_name=F("course__name"),
+        ev_number=no_number,
+        ev_flag=no_flag,
+        ev_off=F("cancelled_at"),
+        ev_at=no_place,
+    )
+    days = TrainingAttendance.objects.filter(participant=participant).annotate(
+        ev_source=Value("day", CharField()),
+        ev_when=F("day__starts_at"),
+        ev_name=F("day__course__name"),
+        ev_number=F("day__number"),
+        ev_flag=F("attended"),
+        ev_off=no_time,
+        ev_at=no_place,
+    )
+    sessions = SessionInvitation.objects.filter(participant=participant).annotate(
+        ev_source=Value("session", CharField()),
+        ev_when=F("session__starts_at"),
+        ev_name=F("session__kind"),
+        ev_number=no_number,
+        ev_flag=F("attended"),
+        ev_off=no_time,
+        ev_at=F("session__place"),
+    )
+    rows = (
+        invitations.order_by()
+        .values_list(*columns)
+        .union(
+            days.order_by().values_list(*columns),
+            sessions.order_by().values_list(*columns),
+            all=True,
+        )
+    )
+    order = {"course": 0, "day": 1, "session": 2}
+    return sorted(rows, key=lambda row: (order[row[0]], row[1]))
+
+
 def participant_timeline(participant: Participant) -> list[Event]:
-    """Everything that happened to a participant, oldest first, in a fixed number of queries."""
+    """Everything that happened to a participant, oldest first, in two queries (course, training
+    day and session events in one, pairs in the other) for a participant of
+    participant_detail_queryset()."""
     events = [
         Event(
             participant.created_at,
@@ -137,7 +290,7 @@ def participant_timeline(participant: Participant) -> list[Event]:
             "referral",
         )
     ]
-    for conversation in participant.conversations.select_related("held_by"):
+    for conversation in participant.conversations.all():
         events.append(
             Event(
                 conversation.held_on,
@@ -146,7 +299,7 @@ def participant_timeline(participant: Participant) -> list[Event]:
                 "conversation",
             )
         )
-    for screening in participant.screenings.select_related("screened_by"):
+    for screening in participant.screenings.all():
         detail = ", ".join(screening.failed_criteria())
         if screening.is_overridden:
             detail = _("Overridden from %(derived)s: %(reason)s") % {
@@ -162,7 +315,7 @@ def participant_timeline(participant: Participant) -> list[Event]:
                 "screening",
             )
         )
-    for consent in participant.consents.select_related("text", "recorded_by"):
+    for consent in participant.consents.all():
         events.append(
             Event(
                 consent.decided_on,
@@ -180,39 +333,37 @@ def participant_timeline(participant: Participant) -> list[Event]:
                 "consent",
             )
         )
-    for invitation in participant.course_invitations.select_related("course"):
-        events.append(
-            Event(
-                invitation.invited_at,
-                _("Invited to the course %(course)s") % {"course": invitation.course.name},
-                _("Cancelled") if invitation.cancelled_at else "",
-                "training",
+    day_names = dict(TrainingDay._meta.get_field("number").flatchoices)
+    for source, _pk, when, name, number, attended, cancelled_at, place in _training_and_sessions(
+        participant
+    ):
+        if source == "course":
+            events.append(
+                Event(
+                    when,
+                    _("Invited to the course %(course)s") % {"course": name},
+                    _("Cancelled") if cancelled_at else "",
+                    "training",
+                )
             )
-        )
-    for attendance in participant.training_attendance.select_related("day__course"):
-        events.append(
-            Event(
-                attendance.day.starts_at,
-                _("%(day)s of %(course)s: %(attended)s")
-                % {
-                    "day": attendance.day.get_number_display(),
-                    "course": attendance.day.course.name,
-                    "attended": _("attended") if attendance.attended else _("absent"),
-                },
-                "",
-                "training",
+        elif source == "day":
+            events.append(
+                Event(
+                    when,
+                    _("%(day)s of %(course)s: %(attended)s")
+                    % {
+                        "day": day_names.get(number, number),
+                        "course": name,
+                        "attended": _("attended") if attended else _("absent"),
+                    },
+                    "",
+                    "training",
+                )
             )
-        )
-    for invitation in participant.session_invitations.select_related("session"):
-        state = {True: _("attended"), False: _("absent"), None: _("invited")}[invitation.attended]
-        events.append(
-            Event(
-                invitation.session.starts_at,
-                f"{invitation.session.get_kind_display()}: {state}",
-                invitation.session.place,
-                "session",
-            )
-        )
+        else:
+            state = {True: _("attended"), False: _("absent"), None: _("invited")}[attended]
+            kind = dict(SessionKind.choices).get(name, name)
+            events.append(Event(when, f"{kind}: {state}", place, "session"))
     pairs = Pair.objects.filter(Q(peer=participant) | Q(supporter=participant)).select_related(
         "peer", "supporter"
     )
@@ -226,7 +377,7 @@ def participant_timeline(participant: Participant) -> list[Event]:
                 "pair",
             )
         )
-    withdrawal = Withdrawal.objects.filter(participant=participant).first()
+    withdrawal = participant_withdrawal(participant)
     if withdrawal is not None:
         events.append(
             Event(

@@ -27,15 +27,19 @@ from ..forms import (
     WithdrawalForm,
 )
 from ..models import (
-    ConsentDecision,
     ConsentPurpose,
     ConsentText,
     Kind,
     Participant,
     Round,
-    Withdrawal,
 )
-from ..selectors import FUNNEL_STAGES, funnel_by_channel, funnel_by_round, participant_timeline
+from ..selectors import (
+    FUNNEL_STAGES,
+    funnel_by_channel,
+    funnel_by_round,
+    participant_detail_queryset,
+    participant_page,
+)
 from .common import add_service_error, paginate
 
 P = Permission.MANAGE_PARTICIPANTS
@@ -150,45 +154,11 @@ def participant_edit(request: HttpRequest, pk: int) -> HttpResponse:
 
 @requires(P)
 def participant_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    participant = _participant(request, pk)
-    duplicates = Participant.objects.possible_duplicates_of(
-        site=participant.site,
-        first_name=participant.first_name,
-        last_name=participant.last_name,
-        born=participant.date_of_birth,
-        exclude=participant.pk,
-    )
-    current = services.current_consents(participant)
-    same = Participant.objects.filter(pk=participant.pk)
-    eligible = (
-        same.eligible_supporters() if participant.kind == Kind.SUPPORTER else same.eligible_peers()
-    ).exists()
-    programme_consent = current[ConsentPurpose.PROGRAMME]
-    latest_texts = {purpose: ConsentText.objects.current(purpose) for purpose in current}
-    consents = [
-        {
-            "purpose": label,
-            "consent": current[purpose],
-            "outdated": current[purpose] is not None
-            and latest_texts[purpose] is not None
-            and current[purpose].text_id != latest_texts[purpose].pk,
-        }
-        for purpose, label in ConsentPurpose.choices
-    ]
+    participant = get_object_for_user(participant_detail_queryset(), request.user, P, pk=pk)
     return render(
         request,
         "programme/participant_detail.html",
-        {
-            "participant": participant,
-            "timeline": participant_timeline(participant),
-            "screening": participant.screenings.select_related("screened_by").first(),
-            "consents": consents,
-            "duplicates": duplicates,
-            "withdrawal": Withdrawal.objects.filter(participant=participant).first(),
-            "eligible": eligible,
-            "consent_withdrawn": programme_consent is not None
-            and programme_consent.decision == ConsentDecision.WITHDRAWN,
-        },
+        {"participant": participant, **participant_page(participant)},
     )
 
 

@@ -19,14 +19,12 @@ from tests.security.test_access_matrix import MATRIX, ROLES, build_world
 
 BOUND = 10  # session, user and two-step device, then the page's own queries
 # Pages still over BOUND, with the most queries they may run (they run the same number at both
-# sizes all the same): the case record and its print view, the exports (a file of every case)
-# and the participant page.
+# sizes all the same): the case record and its print view and the exports (a file of every case).
 OVER_BOUND = {
     "evaluation:case_detail": 26,
     "evaluation:case_print": 18,
     "evaluation:export_csv": 26,
     "evaluation:export_qdpx": 24,
-    "programme:participant_detail": 21,
 }
 GROWN_PAIRS = 30  # the demo's first site has 5 pairs: six times as many
 GROWN_POOL = 15
