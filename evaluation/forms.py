@@ -7,6 +7,7 @@ from django.utils.translation import gettext_lazy as _
 
 from logbooks.models import Logbook
 from programme.forms import ModelMultipleChoiceField
+from tod.widgets import DateInput
 
 from .models import (
     Background,
@@ -37,9 +38,6 @@ from .pseudonyms import case_pseudonym
 from .ranges import RANGES, check_measures
 
 CHECKBOXES = forms.CheckboxSelectMultiple
-# A date box (type=date) reads and shows only ISO dates, whatever the language; without this the
-# Danish input format (26.11.2026) left it empty, so a visit's date had to be typed again.
-ISO_DATE = "%Y-%m-%d"
 MEASURES = list(RANGES)
 
 
@@ -98,7 +96,7 @@ class NurseVisitForm(forms.ModelForm):
             "self_care_note",
         ]
         widgets = {
-            "visited_on": forms.DateInput(attrs={"type": "date"}, format=ISO_DATE),
+            "visited_on": DateInput(),
             "self_care_note": forms.Textarea(attrs={"rows": 4}),
             **{f"{q}_{i}": forms.RadioSelect for q in ("who5", "paid5") for i in range(1, 6)},
         }
@@ -332,7 +330,7 @@ class InterviewForm(forms.ModelForm):
         model = Interview
         fields = ["pair", "informant_type", "conducted_on", "mode", "transcript", "notes"]
         widgets = {
-            "conducted_on": forms.DateInput(attrs={"type": "date"}, format=ISO_DATE),
+            "conducted_on": DateInput(),
             "transcript": forms.Textarea(attrs={"rows": 12}),
             "notes": forms.Textarea(attrs={"rows": 4}),
         }
@@ -353,7 +351,7 @@ class ObservationForm(forms.ModelForm):
         model = Observation
         fields = ["setting", "observed_on", "title", "field_notes"]
         widgets = {
-            "observed_on": forms.DateInput(attrs={"type": "date"}, format=ISO_DATE),
+            "observed_on": DateInput(),
             "field_notes": forms.Textarea(attrs={"rows": 12}),
         }
 

@@ -8,6 +8,8 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from tod.widgets import DateInput
+
 from .models import (
     SCALE_CHOICES,
     CancelledBy,
@@ -16,13 +18,6 @@ from .models import (
     MeetingPlan,
     Topic,
 )
-
-
-class DateInput(forms.DateInput):
-    input_type = "date"
-
-    def __init__(self, **kwargs):
-        super().__init__(format="%Y-%m-%d", **kwargs)
 
 
 class TimeInput(forms.TimeInput):

@@ -7,6 +7,8 @@ from crispy_forms.layout import Fieldset, Layout, Submit
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from tod.widgets import DateInput
+
 from . import scoring
 from .choices import Activity, Language, Slot, Vulnerability
 from .models import MatchSurvey, MatchWeights
@@ -233,7 +235,7 @@ WEEKDAYS = [
 
 
 class MatchMeetingForm(forms.Form):
-    held_on = forms.DateField(label=_("Held on"), widget=forms.DateInput(attrs={"type": "date"}))
+    held_on = forms.DateField(label=_("Held on"), widget=DateInput())
     expectations = forms.CharField(
         label=_("Expectations"), max_length=5000, widget=forms.Textarea(attrs={"rows": 3})
     )

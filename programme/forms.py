@@ -10,6 +10,7 @@ from django.utils.translation import gettext_lazy as _
 from phonenumber_field.formfields import PhoneNumberField
 
 from tod.accounts.models import Role, Site, User
+from tod.widgets import DateInput
 
 from .models import (
     CRITERIA,
@@ -29,13 +30,6 @@ from .models import (
     Theme,
     WithdrawalInitiator,
 )
-
-
-class DateInput(forms.DateInput):
-    input_type = "date"
-
-    def __init__(self, **kwargs):
-        super().__init__(format="%Y-%m-%d", **kwargs)
 
 
 class DateTimeInput(forms.DateTimeInput):
