@@ -41,6 +41,7 @@ from ..selectors import (
     participant_page,
 )
 from .common import add_service_error, paginate
+from .participant_rows import prepare_rows
 
 P = Permission.MANAGE_PARTICIPANTS
 
@@ -55,16 +56,16 @@ def _participant(request: HttpRequest, pk: int) -> Participant:
 def participant_list(request: HttpRequest) -> HttpResponse:
     filters = ParticipantFilterForm(request.GET or None)
     queryset = filters.filter(
-        Participant.objects.for_user(request.user)
-        .select_related("round", "site")
-        .with_duplicate_flag()
+        Participant.objects.for_user(request.user).select_related("round").with_duplicate_flag()
     )
     if request.GET.get("format") == "csv":
         return _participants_csv(request, queryset)
+    page = paginate(request, queryset)
+    prepare_rows(page.object_list)
     return render(
         request,
         "programme/participant_list.html",
-        {"filters": filters, "page": paginate(request, queryset)},
+        {"filters": filters, "page": page},
     )
 
 
