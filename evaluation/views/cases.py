@@ -3,9 +3,11 @@ the printable case page. Everything shown is pseudonymised."""
 
 from __future__ import annotations
 
+from collections import defaultdict
+
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.db.models import Q
+from django.db.models import FilteredRelation, Q
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -35,7 +37,6 @@ from ..models import (
     Evidence,
     MeaningUnit,
     Mechanism,
-    NurseVisit,
     Outcome,
     OutcomeKind,
     ProgrammeTheory,
@@ -47,12 +48,32 @@ from .common import paginate
 
 
 def _case(request, pk):
+    """The case with its two people, their backgrounds and the peer's two nurse visits (one of
+    each kind at most, by constraint) joined in."""
+    visit = "peer__nurse_visits"
     return get_object_for_user(
-        cases_for(request.user).select_related("peer", "supporter"),
+        cases_for(request.user)
+        .annotate(
+            pre_visit=FilteredRelation(visit, condition=Q(peer__nurse_visits__kind="pre")),
+            post_visit=FilteredRelation(visit, condition=Q(peer__nurse_visits__kind="post")),
+        )
+        .select_related(
+            "peer__evaluation_background",
+            "supporter__evaluation_background",
+            "pre_visit",
+            "post_visit",
+        ),
         request.user,
         Permission.VIEW_EVALUATION,
         pk=pk,
     )
+
+
+def _background(person) -> Background | None:
+    try:
+        return person.evaluation_background
+    except Background.DoesNotExist:
+        return None
 
 
 @requires(Permission.VIEW_EVALUATION)
@@ -72,19 +93,35 @@ def case_list(request: HttpRequest) -> HttpResponse:
 
 
 def _case_context(request, pair) -> dict:
-    outcomes = list(pair.outcomes.prefetch_related("evidence"))
-    contexts = list(pair.contexts.prefetch_related("evidence"))
-    mechanisms = list(pair.mechanisms.prefetch_related("evidence"))
+    outcomes = list(pair.outcomes.all())
+    contexts = list(pair.contexts.all())
+    mechanisms = list(pair.mechanisms.all())
     configurations = list(
         pair.configurations.select_related(
             "mechanism", "outcome", "theory_configuration__theory"
-        ).prefetch_related("contexts", "evidence")
+        ).prefetch_related("contexts")
     )
-    visits = {v.kind: v for v in NurseVisit.objects.filter(peer=pair.peer)}
-    backgrounds = {
-        b.participant_id: b
-        for b in Background.objects.filter(participant__in=[pair.peer_id, pair.supporter_id])
+    # The evidence of every record of the case in one query, handed to each record.
+    records = {
+        "outcome_id": outcomes,
+        "context_id": contexts,
+        "mechanism_id": mechanisms,
+        "case_configuration_id": configurations,
     }
+    lookup = Q(pk__in=[])
+    for column, items in records.items():
+        lookup |= Q(**{f"{column}__in": [item.pk for item in items]})
+    evidence = list(Evidence.objects.filter(lookup))
+    for column, items in records.items():
+        by_record: dict[int, list[Evidence]] = defaultdict(list)
+        for item in evidence:
+            if getattr(item, column) is not None:
+                by_record[getattr(item, column)].append(item)
+        for record in items:
+            record.evidence_items = by_record[record.pk]
+    # FilteredRelation leaves the attribute unset when the visit is not recorded.
+    visits = {"pre": getattr(pair, "pre_visit", None), "post": getattr(pair, "post_visit", None)}
+    backgrounds = {person.id: _background(person) for person in (pair.peer, pair.supporter)}
     on = pair.started_on or timezone.localdate()
     people = []
     for person in (pair.peer, pair.supporter):
@@ -126,14 +163,29 @@ def case_detail(request: HttpRequest, pk: int) -> HttpResponse:
             outcome_form=OutcomeForm(),
             context_form=ContextForm(),
             mechanism_form=MechanismForm(),
-            configuration_form=CaseConfigurationForm(
-                pair=pair, theory_configurations=theory_configurations
-            ),
+            configuration_form=_configuration_form(pair, context, theory_configurations),
             evidence_form=EvidenceForm(
                 excerpts=_excerpts(request.user, pair), logbooks=_logbooks([pair.pk])
             ),
         )
     return render(request, "evaluation/case_detail.html", context)
+
+
+def _configuration_form(pair, context, theory_configurations) -> CaseConfigurationForm:
+    """The form to link a case configuration, its contexts, mechanisms and outcomes offered
+    from the records the page already read (the choices only render: the form posts to
+    case_configuration_add, which validates against the database)."""
+    form = CaseConfigurationForm(pair=pair, theory_configurations=theory_configurations)
+    for name, records in (
+        ("contexts", "contexts"),
+        ("mechanism", "mechanisms"),
+        ("outcome", "outcomes"),
+    ):
+        field = form.fields[name]
+        items = context[records]
+        empty = [("", field.empty_label)] if getattr(field, "empty_label", None) else []
+        field.choices = empty + [(item.pk, field.label_from_instance(item)) for item in items]
+    return form
 
 
 @requires(Permission.VIEW_EVALUATION)
