@@ -7,7 +7,8 @@ import datetime as dt
 from django.conf import settings
 from django.core.validators import RegexValidator
 from django.db import models
-from django.db.models import Exists, OuterRef, Q
+from django.db.models import Exists, F, OuterRef, Q
+from django.db.models.functions import Upper
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -262,7 +263,18 @@ class Participant(models.Model):
         ordering = ["last_name", "first_name", "id"]
         verbose_name = _("participant")
         verbose_name_plural = _("participants")
-        indexes = [models.Index(fields=["site", "kind", "status"])]
+        indexes = [
+            models.Index(fields=["site", "kind", "status"]),
+            # Twins (with_duplicate_flag, possible_duplicates_of): one index probe per row of
+            # the participant list instead of a scan of the site's participants.
+            models.Index(
+                F("site"),
+                Upper("last_name"),
+                Upper("first_name"),
+                F("date_of_birth"),
+                name="programme_participant_twin_idx",
+            ),
+        ]
 
     def __str__(self) -> str:
         return self.full_name
