@@ -7,7 +7,7 @@ from collections import defaultdict
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.db.models import FilteredRelation, Q
+from django.db.models import F, FilteredRelation, Q
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -94,13 +94,21 @@ def case_list(request: HttpRequest) -> HttpResponse:
 
 def _case_context(request, pair) -> dict:
     outcomes = list(pair.outcomes.all())
-    contexts = list(pair.contexts.all())
+    # Each context once per configuration it belongs to (once if none): the contexts and which
+    # configuration names each, in one query.
+    contexts: list[ContextFactor] = []
+    contexts_of: dict[int, list[ContextFactor]] = defaultdict(list)
+    for context in pair.contexts.annotate(configuration_id=F("configurations__id")):
+        if not contexts or contexts[-1].pk != context.pk:
+            contexts.append(context)
+        if context.configuration_id is not None:
+            contexts_of[context.configuration_id].append(contexts[-1])
     mechanisms = list(pair.mechanisms.all())
     configurations = list(
-        pair.configurations.select_related(
-            "mechanism", "outcome", "theory_configuration__theory"
-        ).prefetch_related("contexts")
+        pair.configurations.select_related("mechanism", "outcome", "theory_configuration__theory")
     )
+    for configuration in configurations:
+        configuration.context_items = contexts_of[configuration.pk]
     # The evidence of every record of the case in one query, handed to each record.
     records = {
         "outcome_id": outcomes,

@@ -25,6 +25,13 @@ def test_case_record_shows_each_records_evidence_visits_and_backgrounds(
     outcome = Outcome.objects.filter(pair=case).first()
     context = ContextFactor.objects.get(pair=case)
     mechanism = Mechanism.objects.get(pair=case)
+    unlinked = services.context_add(
+        pair=case,
+        subject="supporter",
+        category="finances_occupation",
+        influence="facilitating",
+        by=evaluator,
+    )
     for target, quote in (
         (outcome, "Quote on the outcome"),
         (context, "Quote on the context"),
@@ -48,14 +55,18 @@ def test_case_record_shows_each_records_evidence_visits_and_backgrounds(
     assert [e.quote for e in context_data["configurations"][0].evidence_items] == [
         "Quote on the configuration"
     ]
-    assert list(context_data["configurations"][0].contexts.all()) == [context]
+    assert context_data["configurations"][0].context_items == [context]
+    assert context_data["contexts"] == list(ContextFactor.objects.filter(pair=case))
+    assert set(context_data["contexts"]) == {context, unlinked}
     page = response.content.decode()
     assert "Elsewhere" not in page
     assert context_data["pre"].hba1c_mmol_mol == 70
     assert context_data["post"].hba1c_mmol_mol == 62
     assert [p["background"].education for p in context_data["people"]] == ["short", "long"]
     form = context_data["configuration_form"]
-    assert [value for value, _label in form.fields["contexts"].choices] == [context.pk]
+    assert [value for value, _label in form.fields["contexts"].choices] == [
+        c.pk for c in ContextFactor.objects.filter(pair=case)
+    ]
     assert [value for value, _label in form.fields["mechanism"].choices] == ["", mechanism.pk]
     outcomes = [o.pk for o in Outcome.objects.filter(pair=case)]
     assert [value for value, _label in form.fields["outcome"].choices] == ["", *outcomes]
