@@ -15,7 +15,7 @@ import uuid
 import zipfile
 from xml.etree import ElementTree as ET
 
-from django.db.models import Q
+from django.db.models import Prefetch, Q
 from django.utils import timezone
 
 from programme.models import Participant
@@ -528,10 +528,19 @@ def qdpx(user, *, now: dt.datetime | None = None) -> bytes:
     units = (
         MeaningUnit.objects.for_user(user)
         .filter(Q(interview__in=interviews) | Q(observation__in=observations))
-        .prefetch_related("code_groups", "evidence")
+        .prefetch_related(
+            "code_groups",
+            # What each citation backs comes with it: _evidence_codes reads no table of its own.
+            Prefetch(
+                "evidence",
+                queryset=Evidence.objects.select_related(
+                    "outcome", "context", "mechanism", "case_configuration"
+                ),
+            ),
+        )
         .order_by("start")
     )
-    evidence_codes = _evidence_codes(theory_configurations, groups_by_key)
+    evidence_codes = _evidence_codes(groups_by_key)
     units_by_source: dict[tuple[str, int], list] = {}
     for u in units:
         key = ("interview", u.interview_id) if u.interview_id else ("observation", u.observation_id)
@@ -615,34 +624,29 @@ def qdpx(user, *, now: dt.datetime | None = None) -> bytes:
     return buffer.getvalue()
 
 
-def _evidence_codes(theory_configurations, groups_by_key):
-    """Codes an excerpt gets from being cited as evidence: the ICAMO code of the configuration,
-    or the realist code group of the outcome, context or mechanism it backs."""
-    case_theory = dict(
-        CaseConfiguration.objects.filter(
-            theory_configuration__in=theory_configurations
-        ).values_list("id", "theory_configuration_id")
-    )
-    categories = {
-        "outcome": dict(Outcome.objects.values_list("id", "kind")),
-        "context": dict(ContextFactor.objects.values_list("id", "category")),
-        "mechanism": dict(Mechanism.objects.values_list("id", "category")),
-    }
+def _evidence_codes(groups_by_key):
+    """Codes an excerpt gets from being cited as evidence: the ICAMO code of the configuration
+    (or of the one a case configuration tests), or the realist code group of the outcome, context
+    or mechanism it backs. The evidence comes with those records joined."""
 
     def codes(evidence, icamo_guid, group_guid):
         result = []
         if evidence.theory_configuration_id in icamo_guid:
             result.append(icamo_guid[evidence.theory_configuration_id])
-        if evidence.case_configuration_id in case_theory:
-            theory_id = case_theory[evidence.case_configuration_id]
+        case_configuration = evidence.case_configuration
+        if case_configuration is not None:
+            theory_id = case_configuration.theory_configuration_id
             if theory_id in icamo_guid:
                 result.append(icamo_guid[theory_id])
-        for name, theme in (("outcome", "outcomes"), ("context", "contexts")):
-            value = categories[name].get(getattr(evidence, f"{name}_id"))
+        outcome, context = evidence.outcome, evidence.context
+        for value, theme in (
+            (outcome.kind if outcome else None, "outcomes"),
+            (context.category if context else None, "contexts"),
+        ):
             group = groups_by_key.get(f"{theme}-{value}") if value else None
             if group:
                 result.append(group_guid[group.id])
-        value = categories["mechanism"].get(evidence.mechanism_id)
+        value = evidence.mechanism.category if evidence.mechanism else None
         if value:
             for theme in ("resources", "reasonings"):
                 group = groups_by_key.get(f"{theme}-{value}")

@@ -24,7 +24,7 @@ OVER_BOUND = {
     "evaluation:case_detail": 15,
     "evaluation:case_print": 12,
     "evaluation:export_csv": 26,
-    "evaluation:export_qdpx": 24,
+    "evaluation:export_qdpx": 20,
 }
 GROWN_PAIRS = 30  # the demo's first site has 5 pairs: six times as many
 GROWN_POOL = 15
