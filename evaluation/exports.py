@@ -13,9 +13,10 @@ import datetime as dt
 import io
 import uuid
 import zipfile
+from collections import defaultdict
 from xml.etree import ElementTree as ET
 
-from django.db.models import Prefetch, Q
+from django.db.models import F, Prefetch, Q
 from django.utils import timezone
 
 from programme.models import Participant
@@ -202,6 +203,19 @@ def csv_tables(user) -> dict[str, list[list]]:
         ]
         for o in Outcome.objects.filter(pair__in=cases).order_by("id")
     ]
+    # Each context once per case configuration that names it (once if none): the contexts table
+    # and each configuration's context ids from one query.
+    contexts: list[ContextFactor] = []
+    context_ids: dict[int, list[int]] = defaultdict(list)
+    for c in (
+        ContextFactor.objects.filter(pair__in=cases)
+        .annotate(configuration_id=F("configurations__id"))
+        .order_by("id")
+    ):
+        if not contexts or contexts[-1].pk != c.pk:
+            contexts.append(c)
+        if c.configuration_id is not None:
+            context_ids[c.configuration_id].append(c.pk)
     tables["contexts"] = [
         ["context_id", "case", "subject", "category", "influence", "description"]
     ] + [
@@ -213,7 +227,7 @@ def csv_tables(user) -> dict[str, list[list]]:
             c.influence,
             redact(c.description),
         ]
-        for c in ContextFactor.objects.filter(pair__in=cases).order_by("id")
+        for c in contexts
     ]
     tables["mechanisms"] = [
         ["mechanism_id", "case", "kind", "category", "actor", "description"]
@@ -241,15 +255,13 @@ def csv_tables(user) -> dict[str, list[list]]:
             c.theory_configuration_id,
             c.stance,
             c.intervention,
-            _list(sorted(x.id for x in c.contexts.all())),
+            _list(sorted(context_ids[c.id])),
             c.actor,
             c.mechanism_id,
             c.outcome_id,
             redact(c.note),
         ]
-        for c in CaseConfiguration.objects.filter(pair__in=cases)
-        .prefetch_related("contexts")
-        .order_by("id")
+        for c in CaseConfiguration.objects.filter(pair__in=cases).order_by("id")
     ]
     theories = ProgrammeTheory.objects.for_user(user).order_by("version")
     tables["programme_theories"] = [
@@ -342,15 +354,25 @@ def csv_tables(user) -> dict[str, list[list]]:
         [o.id, o.setting, o.observed_on, redact(o.title), redact(o.field_notes)]
         for o in observations
     ]
+    groups = list(CodeGroup.objects.select_related("theme"))
     tables["code_groups"] = [["code_group_id", "key", "theme", "name"]] + [
-        [g.id, g.key, g.theme.key, g.name] for g in CodeGroup.objects.select_related("theme")
+        [g.id, g.key, g.theme.key, g.name] for g in groups
     ]
-    units = (
+    # Each unit once per code group it is sorted into (once if none), the groups' keys in the
+    # code groups' order: the units and their groups from one query.
+    group_order = {g.id: (i, g.key) for i, g in enumerate(groups)}
+    units: list[MeaningUnit] = []
+    unit_groups: dict[int, list[int]] = defaultdict(list)
+    for u in (
         MeaningUnit.objects.for_user(user)
         .filter(Q(interview__in=interviews) | Q(observation__isnull=False))
-        .prefetch_related("code_groups")
+        .annotate(code_group_id=F("code_groups__id"))
         .order_by("id")
-    )
+    ):
+        if not units or units[-1].pk != u.pk:
+            units.append(u)
+        if u.code_group_id is not None:
+            unit_groups[u.pk].append(u.code_group_id)
     tables["meaning_units"] = [
         [
             "meaning_unit_id",
@@ -371,7 +393,7 @@ def csv_tables(user) -> dict[str, list[list]]:
             u.end,
             redact(u.text),
             redact(u.condensed),
-            _list(g.key for g in u.code_groups.all()),
+            _list(group_order[g][1] for g in sorted(unit_groups[u.pk], key=group_order.get)),
         ]
         for u in units
     ]

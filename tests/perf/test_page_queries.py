@@ -23,7 +23,7 @@ BOUND = 10  # session, user and two-step device, then the page's own queries
 OVER_BOUND = {
     "evaluation:case_detail": 15,
     "evaluation:case_print": 12,
-    "evaluation:export_csv": 26,
+    "evaluation:export_csv": 24,
     "evaluation:export_qdpx": 20,
 }
 GROWN_PAIRS = 30  # the demo's first site has 5 pairs: six times as many
