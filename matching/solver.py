@@ -5,7 +5,7 @@ with the highest total score. (An unmatched peer is the outcome the programme ex
 a higher total never buys a peer left out; with every pair allowed this is simply the maximum
 total score.)
 
-How: `scipy.optimize.linear_sum_assignment` on the rectangular cost matrix -score, where an
+How: an exact linear assignment solver on the rectangular cost matrix -score, where an
 excluded pair costs a large *finite* number `big` (infinity makes scipy raise "cost matrix is
 infeasible" when no complete assignment exists). `big` is larger than any total score, so the
 solver first avoids excluded pairs, then maximises the score; excluded pairs that it had to use
@@ -20,14 +20,17 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 
 import numpy as np
+from lap import lapjv
 from scipy import sparse
 from scipy.optimize import linear_sum_assignment
 from scipy.sparse.csgraph import min_weight_full_bipartite_matching
 
-# From this many (peer x supporter place) pairs on, and when at most this share of them is
-# allowed, the sparse solver (LAPJVsp on the allowed pairs only) beats the dense one.
-SPARSE_FROM_PAIRS = 2_000_000
-SPARSE_MAX_DENSITY = 0.6
+# Up to this many (peer x supporter place) pairs the dense solver (LAPJV, from the `lap`
+# package) is the fastest: measured on 2 cores, 1,000 x 1,000 in 0.05 s against 0.11-0.18 s for
+# scipy's linear_sum_assignment, and 5,000 x 5,000 in 3.4-3.8 s against 3.8-4.9 s for LAPJVsp on
+# the allowed pairs. Above it, its float64 matrix (8 bytes a pair) would cost too much memory,
+# and the sparse solver, which holds only the allowed pairs, takes over.
+DENSE_MAX_PAIRS = 40_000_000
 
 
 def solve(
@@ -40,8 +43,9 @@ def solve(
 
     `scores`: n x m, negative where the pair is excluded. `capacity`: places per supporter
     (default 1). `locked`: (row, column) pairs decided already; they are part of the result.
-    `method`: "dense" (linear_sum_assignment), "sparse" (LAPJVsp on the allowed pairs) or
-    "auto" (sparse for large pools with many excluded pairs). Both are exact.
+    `method`: "dense" (LAPJV on the whole matrix), "sparse" (LAPJVsp on the allowed pairs),
+    "scipy" (scipy's linear_sum_assignment, the reference) or "auto" (dense up to
+    DENSE_MAX_PAIRS pairs, then sparse). All are exact.
     """
     scores = np.asarray(scores)
     n, m = scores.shape
@@ -71,11 +75,11 @@ def solve(
     best = float(max(sub.max(initial=0.0), 0.0))
     big = (best + 1.0) * (min(sub.shape) + 1)
     if method == "auto":
-        allowed = sub.size - int(np.count_nonzero(excluded))
-        dense = sub.size < SPARSE_FROM_PAIRS or allowed > SPARSE_MAX_DENSITY * sub.size
-        method = "dense" if dense else "sparse"
+        method = "dense" if sub.size <= DENSE_MAX_PAIRS else "sparse"
     if method == "dense":
         rows, cols = _dense(sub, excluded, big)
+    elif method == "scipy":
+        rows, cols = _scipy(sub, excluded, big)
     elif method == "sparse":
         rows, cols = _sparse(sub, excluded, big, best)
     else:
@@ -84,11 +88,25 @@ def solve(
     return sorted(result)
 
 
-def _dense(sub: np.ndarray, excluded: np.ndarray, big: float):
+def _cost(sub: np.ndarray, excluded: np.ndarray, big: float) -> np.ndarray:
     cost = np.empty(sub.shape, dtype=np.float64)
-    np.negative(sub, out=cost)
+    np.negative(sub, out=cost, casting="unsafe")
     np.copyto(cost, big, where=excluded)
-    rows, cols = linear_sum_assignment(cost)
+    return cost
+
+
+def _dense(sub: np.ndarray, excluded: np.ndarray, big: float):
+    """LAPJV (Jonker-Volgenant) on the whole matrix; a rectangular one is padded to a square
+    (extend_cost), and rows matched to the padding come back as -1."""
+    _, x, _ = lapjv(_cost(sub, excluded, big), extend_cost=sub.shape[0] != sub.shape[1])
+    rows = np.flatnonzero(x >= 0)
+    cols = x[rows].astype(np.int64)
+    keep = ~excluded[rows, cols]
+    return rows[keep], cols[keep]
+
+
+def _scipy(sub: np.ndarray, excluded: np.ndarray, big: float):
+    rows, cols = linear_sum_assignment(_cost(sub, excluded, big))
     keep = ~excluded[rows, cols]
     return rows[keep], cols[keep]
 
