@@ -12,11 +12,10 @@ from evaluation import services as evaluation_services
 from evaluation.models import NurseVisit
 from logbooks.models import Logbook, LogbookStatus
 from logbooks.services import pair_start
-from matching.models import Pair, PairStatus
-from programme.models import Kind
 from tests.browser import VIEWPORTS, assert_accessible, log_in, screenshot
-from tests.conftest import PASSWORD, make_participant
+from tests.conftest import PASSWORD
 from tests.evaluation.conftest import make_case
+from tests.logbooks.conftest import make_pair
 
 from .quality import PAGE_WEIGHT_LIMIT, assert_light, check_page, css_js_weights
 
@@ -26,12 +25,7 @@ pytestmark = pytest.mark.django_db(transaction=True)
 @pytest.fixture
 def past_meeting(site, manager, supporter):
     """The first meeting of Hanne and Bent, held ten days ago; no logbook yet."""
-    pair = Pair.objects.create(
-        site=site,
-        peer=make_participant(site, Kind.PEER, first_name="Bent", last_name="Holm"),
-        supporter=supporter.participant,
-        status=PairStatus.AGREED,
-    )
+    pair = make_pair(site, supporter, last_name="Holm")
     pair_start(
         pair=pair,
         match_meeting_on=timezone.localdate() - dt.timedelta(days=20),

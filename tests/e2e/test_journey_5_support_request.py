@@ -11,10 +11,9 @@ from django.utils import timezone
 
 from logbooks.models import Meeting
 from logbooks.services import logbook_save, pair_start
-from matching.models import Pair, PairStatus
-from programme.models import Kind
 from tests.browser import log_in
-from tests.conftest import PASSWORD, make_participant
+from tests.conftest import PASSWORD
+from tests.logbooks.conftest import make_pair
 from tod.outbox.models import Reminder, ReminderKind, ReminderStatus
 from tod.outbox.services import outbox_sweep
 
@@ -32,12 +31,7 @@ def support_request(site, manager, supporter):
     manager.save(update_fields=["email"])
     supporter.email = "hanne@example.org"
     supporter.save(update_fields=["email"])
-    pair = Pair.objects.create(
-        site=site,
-        peer=make_participant(site, Kind.PEER, first_name="Bent", last_name="Holm"),
-        supporter=supporter.participant,
-        status=PairStatus.AGREED,
-    )
+    pair = make_pair(site, supporter, last_name="Holm")
     pair_start(
         pair=pair,
         match_meeting_on=timezone.localdate() - dt.timedelta(days=30),
