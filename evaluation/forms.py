@@ -241,16 +241,25 @@ class EvidenceForm(forms.Form):
         label=_("Quote"), widget=forms.Textarea(attrs={"rows": 3}), required=False, max_length=5000
     )
 
-    def __init__(self, *args, excerpts, logbooks=None, **kwargs):
+    def __init__(self, *args, excerpts, logbooks=None, offered=None, **kwargs):
+        """`offered`: the excerpts and logbooks the page has read already ({"excerpt": [...],
+        "logbook": [...]}), shown instead of reading the querysets (which still validate a
+        bound form)."""
         super().__init__(*args, **kwargs)
         self.fields["excerpt"].queryset = excerpts
         self.fields["logbook"].queryset = (
             logbooks if logbooks is not None else Logbook.objects.none()
         )
-        # Evaluated once: the form is rendered once per record on a case page. iter() keeps
-        # list() from asking the ModelChoiceIterator its length, which is a COUNT query.
         for name in ("excerpt", "logbook"):
-            self.fields[name].widget.choices = list(iter(self.fields[name].choices))
+            field = self.fields[name]
+            if offered is not None:
+                field.choices = [("", field.empty_label)] + [
+                    (item.pk, field.label_from_instance(item)) for item in offered[name]
+                ]
+            else:
+                # Evaluated once: the form is rendered once per record on a case page. iter()
+                # keeps list() from asking the ModelChoiceIterator its length (a COUNT query).
+                field.widget.choices = list(iter(field.choices))
 
     def clean(self):
         cleaned = super().clean()

@@ -1,10 +1,17 @@
-"""Reads the evaluation reuses: which participants may enter evaluation data. Nothing of a
-participant enters evaluation data without their evaluation consent (programme's Consent
-records: the latest answer for the evaluation purpose must be 'given')."""
+"""Reads the evaluation reuses: which participants may enter evaluation data, and a short list
+read as one JSON column of the row it belongs to (JSONRows). Nothing of a participant enters
+evaluation data without their evaluation consent (programme's Consent records: the latest
+answer for the evaluation purpose must be 'given')."""
 
 from __future__ import annotations
 
-from django.db.models import Q, QuerySet
+import re
+from collections import defaultdict
+from collections.abc import Iterable, Sequence
+from typing import Any
+
+from django.db import DEFAULT_DB_ALIAS, NotSupportedError
+from django.db.models import F, JSONField, Model, Q, QuerySet, Subquery
 
 from programme.models import Participant
 
@@ -49,4 +56,93 @@ def redactor_for_site(site):
 
     return Redactor(
         Participant.objects.filter(site=site), staff=User.objects.filter(sites=site).distinct()
+    )
+
+
+# --- Short lists read with the row they belong to ---------------------------------------------
+
+_KEY = re.compile(r"^[a-z][a-z0-9_]*$")
+
+
+class JSONRows(Subquery):
+    """The rows of `queryset` (the values of `fields`, in `order_by`) as one JSON array column:
+    a short list (a record's evidence, a case's interviews, a form's choices) read alongside the
+    row it belongs to instead of in a query of its own. `queryset` may use OuterRef. Each item
+    is a dict keyed by the field paths ('theory__version'); turn them into instances with
+    `rows_as`.
+
+    Aggregated in SQL: JSONB_AGG ... ORDER BY on PostgreSQL; on SQLite JSON_GROUP_ARRAY over the
+    ordered subquery (SQLite keeps a subquery's ORDER BY under an aggregate and does not flatten
+    it into the aggregate's query). Meant for plain columns (numbers, text, dates): dates come
+    back as ISO strings, which `rows_as` converts; a JSON column would come back as text on
+    SQLite.
+    """
+
+    def __init__(self, queryset: QuerySet, fields: Sequence[str], order_by: Sequence[str]):
+        for path in (*fields, *(key.removeprefix("-") for key in order_by)):
+            if not _KEY.match(path):
+                raise ValueError(f"JSONRows: {path!r} is not a field path")
+        self.keys = tuple(fields)
+        self.descending = tuple(key.startswith("-") for key in order_by)
+        columns = {f"c{i}": F(path) for i, path in enumerate(self.keys)}
+        columns |= {f"o{i}": F(key.removeprefix("-")) for i, key in enumerate(order_by)}
+        super().__init__(queryset.order_by(*order_by).values(**columns), output_field=JSONField())
+
+    def as_sql(self, compiler, connection, template=None, **extra_context):
+        if template is None:
+            raise NotSupportedError(f"JSONRows has no JSON aggregate for {connection.vendor}")
+        return super().as_sql(compiler, connection, template=template, **extra_context)
+
+    def _pairs(self) -> str:
+        return ", ".join(f"'{key}', json_rows.c{i}" for i, key in enumerate(self.keys))
+
+    def as_sqlite(self, compiler, connection, **extra_context):
+        template = (
+            f"(SELECT JSON_GROUP_ARRAY(JSON_OBJECT({self._pairs()})) "
+            "FROM (%(subquery)s) AS json_rows)"
+        )
+        return self.as_sql(compiler, connection, template=template, **extra_context)
+
+    def as_postgresql(self, compiler, connection, **extra_context):
+        order = ", ".join(
+            f"json_rows.o{i} {'DESC' if desc else 'ASC'}" for i, desc in enumerate(self.descending)
+        )
+        order_by = f" ORDER BY {order}" if order else ""
+        template = (
+            f"(SELECT COALESCE(JSONB_AGG(JSONB_BUILD_OBJECT({self._pairs()}){order_by}), "
+            "'[]'::jsonb) FROM (%(subquery)s) AS json_rows)"
+        )
+        return self.as_sql(compiler, connection, template=template, **extra_context)
+
+
+def rows_as(model: type[Model], rows: Iterable[dict[str, Any]]) -> list[Model]:
+    """Instances of `model` from JSONRows items: the model's own fields given (by attname; the
+    others deferred, so reading one of them would be a query of its own), and the related
+    object of a key like 'theory__version' (give its 'theory__id') built and attached."""
+    instances = []
+    for row in rows:
+        own: dict[str, Any] = {}
+        related: dict[str, dict[str, Any]] = defaultdict(dict)
+        for key, value in row.items():
+            name, _sep, rest = key.partition("__")
+            if rest:
+                related[name][rest] = value
+            else:
+                own[key] = value
+        instance = _instance(model, own)
+        for name, values in related.items():
+            setattr(instance, name, _instance(model._meta.get_field(name).related_model, values))
+        instances.append(instance)
+    return instances
+
+
+def _instance(model: type[Model], values: dict[str, Any]) -> Model:
+    fields = [field for field in model._meta.concrete_fields if field.attname in values]
+    if len(fields) != len(values):
+        unknown = set(values) - {field.attname for field in fields}
+        raise ValueError(f"{model.__name__} has no fields {sorted(unknown)}")
+    return model.from_db(
+        DEFAULT_DB_ALIAS,
+        [field.attname for field in fields],
+        [field.to_python(values[field.attname]) for field in fields],
     )

@@ -7,7 +7,7 @@ from collections import defaultdict
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.db.models import F, FilteredRelation, Q
+from django.db.models import F, FilteredRelation, OuterRef, Q
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -35,6 +35,7 @@ from ..models import (
     CaseConfiguration,
     ContextFactor,
     Evidence,
+    Interview,
     MeaningUnit,
     Mechanism,
     Outcome,
@@ -44,18 +45,50 @@ from ..models import (
 )
 from ..pseudonyms import age_on, case_pseudonym, participant_pseudonym
 from ..reports import cases_for, outcome_pattern_queryset, outcome_pattern_rows, outcome_summary
+from ..selectors import JSONRows, rows_as
 from .common import paginate
 
 
-def _case(request, pk):
+def _case(request, pk, *, forms: bool = False):
     """The case with its two people, their backgrounds and the peer's two nurse visits (one of
-    each kind at most, by constraint) joined in."""
+    each kind at most, by constraint) joined in, and its interviews read as one column of its
+    row; with `forms`, also the choices the evaluator's forms offer (the case's submitted
+    logbooks, the coded excerpts and the programme theories' configurations), each one column."""
+    user = request.user
     visit = "peer__nurse_visits"
+    lists = {
+        "interview_rows": JSONRows(
+            Interview.objects.filter(pair=OuterRef("pk")),
+            ("id", "informant_type", "conducted_on", "mode"),
+            order_by=("-conducted_on", "-id"),
+        )
+    }
+    if forms:
+        lists |= {
+            "logbook_rows": JSONRows(
+                Logbook.objects.filter(meeting__pair=OuterRef("pk"), status__in=SUBMITTED),
+                ("id", "meeting__id", "meeting__held_on"),
+                order_by=("meeting__held_on", "id"),
+            ),
+            "excerpt_rows": JSONRows(
+                MeaningUnit.objects.for_user(user).filter(
+                    Q(interview__pair=OuterRef("pk")) | Q(observation__isnull=False)
+                ),
+                ("id", "text"),
+                order_by=("id",),
+            ),
+            "theory_configuration_rows": JSONRows(
+                _theory_configurations(user),
+                ("id", "code", "theory__id", "theory__version", "theory__title"),
+                order_by=("theory_id", "code", "id"),
+            ),
+        }
     return get_object_for_user(
-        cases_for(request.user)
+        cases_for(user)
         .annotate(
             pre_visit=FilteredRelation(visit, condition=Q(peer__nurse_visits__kind="pre")),
             post_visit=FilteredRelation(visit, condition=Q(peer__nurse_visits__kind="post")),
+            **lists,
         )
         .select_related(
             "peer__evaluation_background",
@@ -63,10 +96,14 @@ def _case(request, pk):
             "pre_visit",
             "post_visit",
         ),
-        request.user,
+        user,
         Permission.VIEW_EVALUATION,
         pk=pk,
     )
+
+
+def _theory_configurations(user):
+    return TheoryConfiguration.objects.filter(theory__in=ProgrammeTheory.objects.for_user(user))
 
 
 def _background(person) -> Background | None:
@@ -92,41 +129,40 @@ def case_list(request: HttpRequest) -> HttpResponse:
     )
 
 
+def _with_evidence(records, target: str):
+    """The records, each with the evidence citing it (oldest first) read as one column."""
+    return records.annotate(
+        evidence_rows=JSONRows(
+            Evidence.objects.filter(**{target: OuterRef("pk")}),
+            ("id", "stance", "source_kind", "quote"),
+            order_by=("id",),
+        )
+    )
+
+
 def _case_context(request, pair) -> dict:
-    outcomes = list(pair.outcomes.all())
+    outcomes = list(_with_evidence(pair.outcomes.all(), "outcome"))
     # Each context once per configuration it belongs to (once if none): the contexts and which
     # configuration names each, in one query.
     contexts: list[ContextFactor] = []
     contexts_of: dict[int, list[ContextFactor]] = defaultdict(list)
-    for context in pair.contexts.annotate(configuration_id=F("configurations__id")):
+    for context in _with_evidence(pair.contexts.all(), "context").annotate(
+        configuration_id=F("configurations__id")
+    ):
         if not contexts or contexts[-1].pk != context.pk:
             contexts.append(context)
         if context.configuration_id is not None:
             contexts_of[context.configuration_id].append(contexts[-1])
-    mechanisms = list(pair.mechanisms.all())
+    mechanisms = list(_with_evidence(pair.mechanisms.all(), "mechanism"))
     configurations = list(
-        pair.configurations.select_related("mechanism", "outcome", "theory_configuration__theory")
+        _with_evidence(pair.configurations.all(), "case_configuration").select_related(
+            "mechanism", "outcome", "theory_configuration__theory"
+        )
     )
     for configuration in configurations:
         configuration.context_items = contexts_of[configuration.pk]
-    # The evidence of every record of the case in one query, handed to each record.
-    records = {
-        "outcome_id": outcomes,
-        "context_id": contexts,
-        "mechanism_id": mechanisms,
-        "case_configuration_id": configurations,
-    }
-    lookup = Q(pk__in=[])
-    for column, items in records.items():
-        lookup |= Q(**{f"{column}__in": [item.pk for item in items]})
-    evidence = list(Evidence.objects.filter(lookup))
-    for column, items in records.items():
-        by_record: dict[int, list[Evidence]] = defaultdict(list)
-        for item in evidence:
-            if getattr(item, column) is not None:
-                by_record[getattr(item, column)].append(item)
-        for record in items:
-            record.evidence_items = by_record[record.pk]
+    for record in (*outcomes, *contexts, *mechanisms, *configurations):
+        record.evidence_items = rows_as(Evidence, record.evidence_rows)
     # FilteredRelation leaves the attribute unset when the visit is not recorded.
     visits = {"pre": getattr(pair, "pre_visit", None), "post": getattr(pair, "post_visit", None)}
     backgrounds = {person.id: _background(person) for person in (pair.peer, pair.supporter)}
@@ -153,44 +189,50 @@ def _case_context(request, pair) -> dict:
         "contexts": contexts,
         "mechanisms": mechanisms,
         "configurations": configurations,
-        "interviews": list(pair.interviews.all()),
+        "interviews": rows_as(Interview, pair.interview_rows),
         "can_edit": has_permission(request.user, Permission.EDIT_EVALUATION),
     }
 
 
 @requires(Permission.VIEW_EVALUATION)
 def case_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    pair = _case(request, pk)
+    can_edit = has_permission(request.user, Permission.EDIT_EVALUATION)
+    pair = _case(request, pk, forms=can_edit)
     access_record(request=request, participant=pair.peer, what="evaluation case")
     context = _case_context(request, pair)
     if context["can_edit"]:
-        theory_configurations = TheoryConfiguration.objects.filter(
-            theory__in=ProgrammeTheory.objects.for_user(request.user)
-        ).select_related("theory")
         context.update(
             outcome_form=OutcomeForm(),
             context_form=ContextForm(),
             mechanism_form=MechanismForm(),
-            configuration_form=_configuration_form(pair, context, theory_configurations),
+            configuration_form=_configuration_form(
+                pair, context, _theory_configurations(request.user)
+            ),
             evidence_form=EvidenceForm(
-                excerpts=_excerpts(request.user, pair), logbooks=_logbooks([pair.pk])
+                excerpts=_excerpts(request.user, pair),
+                logbooks=_logbooks([pair.pk]),
+                offered={
+                    "excerpt": rows_as(MeaningUnit, pair.excerpt_rows),
+                    "logbook": rows_as(Logbook, pair.logbook_rows),
+                },
             ),
         )
     return render(request, "evaluation/case_detail.html", context)
 
 
 def _configuration_form(pair, context, theory_configurations) -> CaseConfigurationForm:
-    """The form to link a case configuration, its contexts, mechanisms and outcomes offered
-    from the records the page already read (the choices only render: the form posts to
-    case_configuration_add, which validates against the database)."""
+    """The form to link a case configuration, its contexts, mechanisms, outcomes and theory
+    configurations offered from the records the page already read (the choices only render:
+    the form posts to case_configuration_add, which validates against the database)."""
     form = CaseConfigurationForm(pair=pair, theory_configurations=theory_configurations)
-    for name, records in (
-        ("contexts", "contexts"),
-        ("mechanism", "mechanisms"),
-        ("outcome", "outcomes"),
-    ):
+    offered = {
+        "contexts": context["contexts"],
+        "mechanism": context["mechanisms"],
+        "outcome": context["outcomes"],
+        "theory_configuration": rows_as(TheoryConfiguration, pair.theory_configuration_rows),
+    }
+    for name, items in offered.items():
         field = form.fields[name]
-        items = context[records]
         empty = [("", field.empty_label)] if getattr(field, "empty_label", None) else []
         field.choices = empty + [(item.pk, field.label_from_instance(item)) for item in items]
     return form
@@ -296,11 +338,8 @@ def case_configuration_add(request: HttpRequest, pk: int) -> HttpResponse:
         Permission.EDIT_EVALUATION,
         pk=pk,
     )
-    theory_configurations = TheoryConfiguration.objects.filter(
-        theory__in=ProgrammeTheory.objects.for_user(request.user)
-    )
     form = CaseConfigurationForm(
-        request.POST, pair=pair, theory_configurations=theory_configurations
+        request.POST, pair=pair, theory_configurations=_theory_configurations(request.user)
     )
     if form.is_valid():
         try:

@@ -19,10 +19,8 @@ from tests.security.test_access_matrix import MATRIX, ROLES, build_world
 
 BOUND = 10  # session, user and two-step device, then the page's own queries
 # Pages still over BOUND, with the most queries they may run (they run the same number at both
-# sizes all the same): the case record and its print view and the exports (a file of every case).
+# sizes all the same): the exports (a file of every case).
 OVER_BOUND = {
-    "evaluation:case_detail": 15,
-    "evaluation:case_print": 12,
     "evaluation:export_csv": 24,
     "evaluation:export_qdpx": 20,
 }
