@@ -10,7 +10,7 @@ from django.utils.translation import gettext_lazy as _
 from phonenumber_field.formfields import PhoneNumberField
 
 from tod.accounts.models import Role, Site, User
-from tod.widgets import DateInput
+from tod.widgets import DateInput, FilterSelect, FilterTextInput
 
 from .models import (
     CRITERIA,
@@ -161,16 +161,8 @@ class ParticipantForm(SiteScopedFormMixin, forms.ModelForm):
         return cleaned
 
 
-class FilterSelect(forms.Select):
-    """Django's select with each option written inline rather than through a template include
-    per option (the same HTML; options carry no attributes but `selected`): the participant
-    list's filters are on its every request, and the includes were a tenth of its CPU."""
-
-    template_name = "programme/widgets/select.html"
-
-
 class ParticipantFilterForm(forms.Form):
-    q = forms.CharField(label=_("Search"), required=False, max_length=100)
+    q = forms.CharField(label=_("Search"), required=False, max_length=100, widget=FilterTextInput)
     kind = forms.ChoiceField(
         label=_("Role"),
         required=False,

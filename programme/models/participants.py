@@ -265,6 +265,12 @@ class Participant(models.Model):
         verbose_name_plural = _("participants")
         indexes = [
             models.Index(fields=["site", "kind", "status"]),
+            # The participant list's order within a site: its first page is read from the
+            # index, not sorted from all the site's participants (SiteScopedQuerySet.in_sites_of).
+            models.Index(
+                fields=["site", "last_name", "first_name", "id"],
+                name="programme_participant_list_idx",
+            ),
             # Twins (with_duplicate_flag, possible_duplicates_of): one index probe per row of
             # the participant list instead of a scan of the site's participants.
             models.Index(

@@ -1,8 +1,9 @@
 import pytest
+from django.conf import settings
 from django.urls import reverse
 
 from tests.conftest import log_in
-from tod.accounts.roles import ROLE_HOME_URL_NAMES
+from tod.accounts.roles import ROLE_HOME_URL_NAMES, Role
 
 ROLE_FIXTURES = ["manager", "supporter", "nurse", "supervisor", "evaluator"]
 
@@ -43,6 +44,37 @@ def test_menu_shows_only_the_roles_entries(client, supporter):
     assert reverse("programme:supporter_home") in page
     assert reverse("programme:dashboard") + '"' not in page
     assert reverse("evaluation:dashboard") not in page
+
+
+def menu_urls(client, url_name: str) -> list[str]:
+    return [item.url for item in client.get(reverse(url_name)).context["menu"]]
+
+
+def test_each_role_keeps_its_own_menu_in_the_same_process(client, manager, supporter):
+    """The menu is built once per role and language: a supporter's request after a manager's
+    (and the other way round) still gets the supporter's menu."""
+    for _ in range(2):
+        client.force_login(manager)
+        assert reverse("programme:participant_list") in menu_urls(client, "programme:dashboard")
+        client.force_login(supporter)
+        urls = menu_urls(client, "programme:supporter_home")
+        assert reverse("programme:supporter_home") in urls
+        assert reverse("programme:participant_list") not in urls
+
+
+def test_the_menu_follows_the_language_and_a_change_of_role(client, manager):
+    client.force_login(manager)
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+    english = client.get(reverse("programme:dashboard"))
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "da"
+    danish = client.get(reverse("programme:dashboard"))
+    assert "Recruitment" in [item.label for item in english.context["menu"]]
+    assert "Rekruttering" in [item.label for item in danish.context["menu"]]
+    manager.role = Role.NURSE
+    manager.save()
+    urls = menu_urls(client, "evaluation:nurse_home")
+    assert reverse("evaluation:nurse_home") in urls
+    assert reverse("programme:participant_list") not in urls
 
 
 def test_user_without_role_is_told_so(client, outsider):

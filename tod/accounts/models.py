@@ -95,7 +95,8 @@ class User(AbstractUser):
         """The ids of the sites this user works in, fetched once per user object."""
         cached = getattr(self, "_site_ids", None)
         if cached is None:
-            cached = frozenset(self.sites.values_list("id", flat=True))
+            links = User.sites.through.objects.filter(user_id=self.pk)  # no join, no ordering
+            cached = frozenset(links.values_list("site_id", flat=True))
             self._site_ids = cached
         return cached
 

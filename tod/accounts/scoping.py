@@ -17,3 +17,12 @@ class SiteScopedQuerySet(models.QuerySet):
         if not user or not user.is_authenticated:
             return self.none()
         return self.filter(**{f"{self.site_field}__staff": user})
+
+    def in_sites_of(self, user: Any) -> models.QuerySet:
+        """The same rows as `for_user`, filtered by the site ids themselves (one small query,
+        kept on the user object: User.site_ids) instead of a join to the staff table. For a
+        list ordered by an index that starts with the site, PostgreSQL then reads the first
+        page straight from the index instead of sorting every row of the user's sites."""
+        if not user or not user.is_authenticated:
+            return self.none()
+        return self.filter(**{f"{self.site_field}__in": sorted(user.site_ids())})
