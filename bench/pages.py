@@ -58,6 +58,7 @@ def server_environment(database_url: str) -> dict[str, str]:
         "SECURE_HSTS_SECONDS": "0",
         "DATABASE_URL": database_url,
         "DATABASE_CONN_MAX_AGE": "600",
+        "CACHE_URL": os.environ.get("BENCH_CACHE_URL", "redis://127.0.0.1:6379/2"),
         "TWO_FACTOR_REQUIRED_ROLES": "",
         "LOG_LEVEL": "WARNING",
         "CELERY_TASK_ALWAYS_EAGER": "false",

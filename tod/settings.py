@@ -126,6 +126,15 @@ DATABASES["default"]["CONN_MAX_AGE"] = env.int("DATABASE_CONN_MAX_AGE", default=
 DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
+# --- Cache and sessions ---------------------------------------------------------------------------
+# CACHE_URL=redis://host:6379/2 gives the web workers a shared cache. Sessions are then read from
+# it and written through to the database (Django's cached_db): a signed-in page no longer queries
+# its session. Without a shared cache sessions stay in the database only: a per-process cache
+# must not hold them, or a logout in one worker would leave the session open in the others.
+CACHES = {"default": env.cache("CACHE_URL", default="locmemcache://")}
+if CACHES["default"]["BACKEND"] == "django.core.cache.backends.redis.RedisCache":
+    SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
+
 # --- Users ----------------------------------------------------------------------------------------
 AUTH_USER_MODEL = "accounts.User"
 AUTHENTICATION_BACKENDS = [

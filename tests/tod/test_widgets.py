@@ -8,6 +8,8 @@ import re
 import pytest
 from django import forms
 from django.utils import translation
+from django.utils.safestring import mark_safe
+from django.utils.translation import gettext_lazy
 from pytest_django.asserts import assertHTMLEqual
 
 from tests.security.test_form_fuzz import project_forms
@@ -45,6 +47,8 @@ CHOICES = [
     ("active", "Active"),
     ("withdrawn", 'Withdrawn <"early">'),
     (3, "Three"),
+    (4, mark_safe("<b>Four</b>")),  # a safe label is written as it is, as Django does
+    (5, gettext_lazy("Active")),
 ]
 
 
