@@ -3,23 +3,30 @@
 
 No export holds a name, phone number, e-mail address, address or date of birth: people appear
 as stable pseudonyms (evaluation.pseudonyms), ages in years, and every free text goes through the
-Redactor. Each table is read with one query (plus prefetches), whatever the data size.
+Redactor. All the tables of an export are read in one SELECT, each a JSON array column
+(selectors.JSONRows), whatever the data size: with the Redactor's two queries, the case figures
+(reports.engagement_rows) and the access log, each download runs the same few queries.
 """
 
 from __future__ import annotations
 
 import csv
 import datetime as dt
+import decimal
 import io
+import json
 import uuid
 import zipfile
 from collections import defaultdict
 from xml.etree import ElementTree as ET
 
-from django.db.models import F, Prefetch, Q
+from django.db import models
+from django.db.models import Q
 from django.utils import timezone
 
+from logbooks.models import Logbook
 from programme.models import Participant
+from tod.accounts.models import User
 
 from . import engagement
 from .models import (
@@ -41,7 +48,7 @@ from .models.choices import OutcomeKind
 from .pseudonyms import age_on, birth_year, case_pseudonym, participant_pseudonym, user_pseudonym
 from .reports import cases_for, engagement_rows
 from .scoring import bmi, hba1c_percent
-from .selectors import redactor_for
+from .selectors import JSONRows, redactor_for, rows_as
 
 
 def _list(values) -> str:
@@ -54,6 +61,75 @@ def _people(cases):
     )
 
 
+def _read(user, **tables: JSONRows) -> dict[str, list[dict]]:
+    """Several tables in one SELECT: each a JSON array column (JSONRows) of the user's own row,
+    whatever the number of tables or rows."""
+    columns = {f"rows_{name}": rows for name, rows in tables.items()}
+    row = User.objects.filter(pk=user.pk).values(**columns).get()
+    return {name: row[f"rows_{name}"] for name in tables}
+
+
+def _value(field, value):
+    """A JSONRows value as the database backend gives it: decimals with their decimal places
+    (as SQLite's converter makes them), JSON columns parsed (SQLite nests them as text)."""
+    if value is None or field is None:
+        return value
+    if isinstance(field, models.DecimalField):
+        exact = (
+            decimal.Context(prec=15).create_decimal_from_float(value)
+            if isinstance(value, float)
+            else decimal.Decimal(value)
+        )
+        return exact.quantize(
+            decimal.Decimal(1).scaleb(-field.decimal_places), context=field.context
+        )
+    if isinstance(field, models.JSONField) and isinstance(value, str):
+        return json.loads(value)
+    return value
+
+
+def _objects(model, items: list[dict]) -> list:
+    """Instances of `model` from JSONRows items (its own fields by attname); a key through a
+    relation ('site__slug') is set as an attribute of its own ('site_slug'), as read."""
+    fields = {field.attname: field for field in model._meta.concrete_fields}
+    instances = []
+    for item in items:
+        own = {key: _value(fields[key], value) for key, value in item.items() if key in fields}
+        (instance,) = rows_as(model, [own])
+        for key, value in item.items():
+            if key not in fields:
+                setattr(instance, key.replace("__", "_"), value)
+        instances.append(instance)
+    return instances
+
+
+def _logbook_rows(cases) -> JSONRows:
+    """The submitted logbooks of the cases, as engagement.logbook_texts reads them."""
+    return JSONRows(
+        Logbook.objects.filter(meeting__pair__in=cases, status__in=engagement.SUBMITTED),
+        ["id", "meeting__pair_id", "meeting__held_on", *engagement.LOGBOOK_TEXT_FIELDS],
+        ["meeting__pair_id", "meeting__held_on", "id"],
+    )
+
+
+def _logbooks(items: list[dict]) -> list[dict]:
+    return [
+        {
+            "id": row["id"],
+            "pair_id": row["meeting__pair_id"],
+            "date": dt.date.fromisoformat(row["meeting__held_on"])
+            if row["meeting__held_on"]
+            else None,
+            "text": engagement.logbook_text(row),
+        }
+        for row in items
+    ]
+
+
+def _fields(model, *exclude: str) -> list[str]:
+    return [f.attname for f in model._meta.concrete_fields if f.attname not in exclude]
+
+
 def people_exported(user):
     """The participants whose (pseudonymised) data the user's exports hold: the people of the
     cases they may evaluate. The access log gets one entry for each."""
@@ -61,13 +137,128 @@ def people_exported(user):
 
 
 def csv_tables(user) -> dict[str, list[list]]:
-    """{table name: rows, the first row the header}."""
+    """{table name: rows, the first row the header}. The tables are read in one SELECT (each a
+    JSONRows column), the case figures with reports.engagement_rows."""
     cases = cases_for(user)
     redact = redactor_for(user)
     P = participant_pseudonym
     tables: dict[str, list[list]] = {}
 
-    case_rows = list(cases.select_related("round", "site", "peer", "supporter"))
+    people = _people(cases)
+    theories = ProgrammeTheory.objects.for_user(user)
+    interviews = _interviews(user, cases)
+    visit_fields = [
+        "hba1c_mmol_mol",
+        "systolic_mmhg",
+        "diastolic_mmhg",
+        "weight_kg",
+        "height_cm",
+        "waist_cm",
+        "adherence",
+        "gp_contacts",
+        "missed_appointments",
+        "rehabilitation",
+        *[f"who5_{i}" for i in range(1, 6)],
+        *[f"paid5_{i}" for i in range(1, 6)],
+        "who5_score",
+        "paid5_score",
+    ]
+    read = _read(
+        user,
+        cases=JSONRows(
+            cases,
+            ["id", "site__slug", "round_id", "round__name", "status", "started_on", "ended_on"]
+            + ["peer_id", "supporter_id"],
+            ["started_on", "id"],
+        ),
+        people=JSONRows(
+            people,
+            ["id", "kind", "sex", "date_of_birth", "referral_channel", "status"],
+            ["last_name", "first_name", "id"],
+        ),
+        backgrounds=JSONRows(
+            Background.objects.filter(participant__in=people),
+            _fields(Background, "id"),
+            ["participant_id"],
+        ),
+        visits=JSONRows(
+            NurseVisit.objects.filter(peer_id__in=cases.values("peer_id")),
+            ["id", "peer_id", "kind", "visited_on", *visit_fields]
+            + ["medication", "medication_note", "complications", "other_diagnoses"]
+            + ["other_diagnoses_note", "self_care_note", "confirmed_warnings"],
+            ["id"],
+        ),
+        outcomes=JSONRows(
+            Outcome.objects.filter(pair__in=cases),
+            ["id", "pair_id", "kind", "result", "behaviours", "description"],
+            ["id"],
+        ),
+        contexts=JSONRows(
+            ContextFactor.objects.filter(pair__in=cases),
+            ["id", "pair_id", "subject", "category", "influence", "description"]
+            + ["configurations__id"],
+            ["id"],
+        ),
+        mechanisms=JSONRows(
+            Mechanism.objects.filter(pair__in=cases),
+            ["id", "pair_id", "kind", "category", "actor", "description"],
+            ["id"],
+        ),
+        case_configurations=JSONRows(
+            CaseConfiguration.objects.filter(pair__in=cases),
+            ["id", "pair_id", "theory_configuration_id", "stance", "intervention", "actor"]
+            + ["mechanism_id", "outcome_id", "note"],
+            ["id"],
+        ),
+        theories=JSONRows(
+            theories, ["id", "version", "kind", "title", "refines_id", "description"], ["version"]
+        ),
+        theory_configurations=JSONRows(
+            TheoryConfiguration.objects.filter(theory__in=theories),
+            ["id", "theory_id", "code", "intervention", "context", "actor", "resource"]
+            + ["reasonings", "outcome", "statement", "derived_from_id"],
+            ["id"],
+        ),
+        evidence=JSONRows(
+            Evidence.objects.for_user(user).filter(
+                Q(theory_configuration__isnull=False)
+                | Q(outcome__pair__in=cases)
+                | Q(context__pair__in=cases)
+                | Q(mechanism__pair__in=cases)
+                | Q(case_configuration__pair__in=cases)
+            ),
+            ["id", *(f"{t}_id" for t in Evidence.TARGETS), "stance", "source_kind"]
+            + ["excerpt_id", "interview_id", "observation_id", "nurse_visit_id", "logbook_id"]
+            + ["quote"],
+            ["id"],
+        ),
+        interviews=JSONRows(
+            interviews,
+            ["id", "pair_id", "informant_type", "conducted_on", "mode", "transcript", "notes"],
+            ["id"],
+        ),
+        observations=JSONRows(
+            Observation.objects.for_user(user),
+            ["id", "setting", "observed_on", "title", "field_notes"],
+            ["id"],
+        ),
+        code_groups=JSONRows(
+            CodeGroup.objects.all(),
+            ["id", "key", "theme__key", "name"],
+            ["theme__order", "order", "name"],
+        ),
+        units=JSONRows(
+            MeaningUnit.objects.for_user(user).filter(
+                Q(interview__in=interviews) | Q(observation__isnull=False)
+            ),
+            ["id", "interview_id", "observation_id", "start", "end", "text", "condensed"]
+            + ["code_groups__id"],
+            ["id"],
+        ),
+        logbooks=_logbook_rows(cases),
+    )
+
+    case_rows = _objects(cases.model, read["cases"])
     similarity = {r["id"]: r for r in engagement_rows(user)}
     tables["cases"] = [
         [
@@ -86,8 +277,8 @@ def csv_tables(user) -> dict[str, list[list]]:
     ] + [
         [
             case_pseudonym(p.pk),
-            p.site.slug,
-            p.round.name if p.round else "",
+            p.site_slug,
+            p.round_name if p.round_id else "",
             p.status,
             p.started_on,
             p.ended_on,
@@ -104,7 +295,7 @@ def csv_tables(user) -> dict[str, list[list]]:
         for pid in (p.peer_id, p.supporter_id):
             start_of.setdefault(pid, p.started_on)
 
-    people = _people(cases).select_related("evaluation_background")
+    backgrounds = {b.participant_id: b for b in _objects(Background, read["backgrounds"])}
     header = [
         "participant",
         "kind",
@@ -122,8 +313,8 @@ def csv_tables(user) -> dict[str, list[list]]:
         "other_diagnoses",
     ]
     rows = [header]
-    for person in people:
-        b = getattr(person, "evaluation_background", None) or Background()
+    for person in _objects(Participant, read["people"]):
+        b = backgrounds.get(person.id) or Background()
         rows.append(
             [
                 P(person.id, person.kind),
@@ -144,22 +335,6 @@ def csv_tables(user) -> dict[str, list[list]]:
         )
     tables["participants"] = rows
 
-    visit_fields = [
-        "hba1c_mmol_mol",
-        "systolic_mmhg",
-        "diastolic_mmhg",
-        "weight_kg",
-        "height_cm",
-        "waist_cm",
-        "adherence",
-        "gp_contacts",
-        "missed_appointments",
-        "rehabilitation",
-        *[f"who5_{i}" for i in range(1, 6)],
-        *[f"paid5_{i}" for i in range(1, 6)],
-        "who5_score",
-        "paid5_score",
-    ]
     rows = [
         ["visit_id", "peer", "kind", "visited_on", *visit_fields]
         + [
@@ -174,7 +349,7 @@ def csv_tables(user) -> dict[str, list[list]]:
             "confirmed_warnings",
         ]
     ]
-    for v in NurseVisit.objects.filter(peer_id__in=cases.values("peer_id")).order_by("id"):
+    for v in _objects(NurseVisit, read["visits"]):
         rows.append(
             [v.id, P(v.peer_id, "peer"), v.kind, v.visited_on]
             + [getattr(v, f) for f in visit_fields]
@@ -201,21 +376,17 @@ def csv_tables(user) -> dict[str, list[list]]:
             _list(o.behaviours),
             redact(o.description),
         ]
-        for o in Outcome.objects.filter(pair__in=cases).order_by("id")
+        for o in _objects(Outcome, read["outcomes"])
     ]
     # Each context once per case configuration that names it (once if none): the contexts table
-    # and each configuration's context ids from one query.
+    # and each configuration's context ids from one list.
     contexts: list[ContextFactor] = []
     context_ids: dict[int, list[int]] = defaultdict(list)
-    for c in (
-        ContextFactor.objects.filter(pair__in=cases)
-        .annotate(configuration_id=F("configurations__id"))
-        .order_by("id")
-    ):
+    for c in _objects(ContextFactor, read["contexts"]):
         if not contexts or contexts[-1].pk != c.pk:
             contexts.append(c)
-        if c.configuration_id is not None:
-            context_ids[c.configuration_id].append(c.pk)
+        if c.configurations_id is not None:
+            context_ids[c.configurations_id].append(c.pk)
     tables["contexts"] = [
         ["context_id", "case", "subject", "category", "influence", "description"]
     ] + [
@@ -233,7 +404,7 @@ def csv_tables(user) -> dict[str, list[list]]:
         ["mechanism_id", "case", "kind", "category", "actor", "description"]
     ] + [
         [m.id, case_pseudonym(m.pair_id), m.kind, m.category, m.actor, redact(m.description)]
-        for m in Mechanism.objects.filter(pair__in=cases).order_by("id")
+        for m in _objects(Mechanism, read["mechanisms"])
     ]
     tables["case_configurations"] = [
         [
@@ -261,12 +432,14 @@ def csv_tables(user) -> dict[str, list[list]]:
             c.outcome_id,
             redact(c.note),
         ]
-        for c in CaseConfiguration.objects.filter(pair__in=cases).order_by("id")
+        for c in _objects(CaseConfiguration, read["case_configurations"])
     ]
-    theories = ProgrammeTheory.objects.for_user(user).order_by("version")
     tables["programme_theories"] = [
         ["theory_id", "version", "kind", "title", "refines_id", "description"]
-    ] + [[t.id, t.version, t.kind, t.title, t.refines_id, redact(t.description)] for t in theories]
+    ] + [
+        [t.id, t.version, t.kind, t.title, t.refines_id, redact(t.description)]
+        for t in _objects(ProgrammeTheory, read["theories"])
+    ]
     tables["theory_configurations"] = [
         [
             "theory_configuration_id",
@@ -295,15 +468,8 @@ def csv_tables(user) -> dict[str, list[list]]:
             redact(c.statement),
             c.derived_from_id,
         ]
-        for c in TheoryConfiguration.objects.filter(theory__in=theories).order_by("id")
+        for c in _objects(TheoryConfiguration, read["theory_configurations"])
     ]
-    evidence = Evidence.objects.for_user(user).filter(
-        Q(theory_configuration__isnull=False)
-        | Q(outcome__pair__in=cases)
-        | Q(context__pair__in=cases)
-        | Q(mechanism__pair__in=cases)
-        | Q(case_configuration__pair__in=cases)
-    )
     tables["evidence"] = [
         [
             "evidence_id",
@@ -330,9 +496,8 @@ def csv_tables(user) -> dict[str, list[list]]:
             e.logbook_id,
             redact(e.quote),
         ]
-        for e in evidence.order_by("id")
+        for e in _objects(Evidence, read["evidence"])
     ]
-    interviews = _interviews(user, cases)
     tables["interviews"] = [
         ["interview_id", "case", "informant_type", "conducted_on", "mode", "transcript", "notes"]
     ] + [
@@ -345,34 +510,28 @@ def csv_tables(user) -> dict[str, list[list]]:
             redact(i.transcript),
             redact(i.notes),
         ]
-        for i in interviews
+        for i in _objects(Interview, read["interviews"])
     ]
-    observations = Observation.objects.for_user(user).order_by("id")
     tables["observations"] = [
         ["observation_id", "setting", "observed_on", "title", "field_notes"]
     ] + [
         [o.id, o.setting, o.observed_on, redact(o.title), redact(o.field_notes)]
-        for o in observations
+        for o in _objects(Observation, read["observations"])
     ]
-    groups = list(CodeGroup.objects.select_related("theme"))
+    groups = _objects(CodeGroup, read["code_groups"])
     tables["code_groups"] = [["code_group_id", "key", "theme", "name"]] + [
-        [g.id, g.key, g.theme.key, g.name] for g in groups
+        [g.id, g.key, g.theme_key, g.name] for g in groups
     ]
     # Each unit once per code group it is sorted into (once if none), the groups' keys in the
-    # code groups' order: the units and their groups from one query.
+    # code groups' order: the units and their groups from one list.
     group_order = {g.id: (i, g.key) for i, g in enumerate(groups)}
     units: list[MeaningUnit] = []
     unit_groups: dict[int, list[int]] = defaultdict(list)
-    for u in (
-        MeaningUnit.objects.for_user(user)
-        .filter(Q(interview__in=interviews) | Q(observation__isnull=False))
-        .annotate(code_group_id=F("code_groups__id"))
-        .order_by("id")
-    ):
+    for u in _objects(MeaningUnit, read["units"]):
         if not units or units[-1].pk != u.pk:
             units.append(u)
-        if u.code_group_id is not None:
-            unit_groups[u.pk].append(u.code_group_id)
+        if u.code_groups_id is not None:
+            unit_groups[u.pk].append(u.code_groups_id)
     tables["meaning_units"] = [
         [
             "meaning_unit_id",
@@ -397,7 +556,7 @@ def csv_tables(user) -> dict[str, list[list]]:
         ]
         for u in units
     ]
-    logbooks = engagement.logbook_texts([p.pk for p in case_rows])
+    logbooks = _logbooks(read["logbooks"])
     tables["logbooks"] = [["logbook_id", "case", "date", "text"]] + [
         [lb["id"], case_pseudonym(lb["pair_id"]), lb["date"], redact(lb["text"])] for lb in logbooks
     ]
@@ -441,14 +600,76 @@ def _el(parent, tag, **attrs):
 def qdpx(user, *, now: dt.datetime | None = None) -> bytes:
     """The REFI-QDA project: codebook (themes, code groups and ICAMO codes), case variables,
     the cases, and the interviews, observations and logbooks as text sources with the coded
-    meaning units as selections."""
+    meaning units as selections. The tables are read in one SELECT (each a JSONRows column),
+    the case figures with reports.engagement_rows."""
     now = now or timezone.now()
     stamp = now.replace(microsecond=0).isoformat()
     ET.register_namespace("", QDA_NS)
     redact = redactor_for(user)
-    cases = list(cases_for(user).prefetch_related("outcomes"))
+    cases_qs = cases_for(user)
+    interviews_qs = _interviews(user, cases_qs)
+    observations_qs = Observation.objects.for_user(user)
+    units_qs = MeaningUnit.objects.for_user(user).filter(
+        Q(interview__in=interviews_qs) | Q(observation__in=observations_qs)
+    )
+    read = _read(
+        user,
+        cases=JSONRows(
+            cases_qs,
+            ["id", "peer_id", "supporter_id", "started_on", "status"],
+            ["started_on", "id"],
+        ),
+        outcomes=JSONRows(
+            Outcome.objects.filter(pair__in=cases_qs),
+            ["pair_id", "kind", "result"],
+            ["pair_id", "kind"],
+        ),
+        people=JSONRows(_people(cases_qs), ["id", "sex", "date_of_birth"], ["id"]),
+        code_groups=JSONRows(
+            CodeGroup.objects.all(),
+            ["id", "key", "name", "order", "theme__key", "theme__name", "theme__order"],
+            ["theme__order", "order", "name"],
+        ),
+        theory_configurations=JSONRows(
+            TheoryConfiguration.objects.filter(theory__in=ProgrammeTheory.objects.for_user(user)),
+            ["id", "code", "context", "statement", "theory__version"],
+            ["theory_id", "code", "id"],
+        ),
+        interviews=JSONRows(
+            interviews_qs,
+            ["id", "pair_id", "informant_type", "conducted_on", "transcript", "notes"],
+            ["id"],
+        ),
+        observations=JSONRows(
+            observations_qs, ["id", "setting", "observed_on", "field_notes"], ["id"]
+        ),
+        logbooks=_logbook_rows(cases_qs),
+        units=JSONRows(
+            units_qs,
+            ["id", "interview_id", "observation_id", "start", "end", "text", "condensed"],
+            ["start"],
+        ),
+        # Each unit's code groups in the code groups' order, and the evidence citing it with
+        # what that evidence backs.
+        unit_groups=JSONRows(
+            MeaningUnit.code_groups.through.objects.filter(meaningunit__in=units_qs),
+            ["meaningunit_id", "codegroup_id"],
+            ["codegroup__theme__order", "codegroup__order", "codegroup__name"],
+        ),
+        unit_evidence=JSONRows(
+            Evidence.objects.filter(excerpt__in=units_qs),
+            ["excerpt_id", "theory_configuration_id"]
+            + ["case_configuration__theory_configuration_id", "outcome__kind"]
+            + ["context__category", "mechanism__category"],
+            ["id"],
+        ),
+    )
+    cases = _objects(cases_qs.model, read["cases"])
+    outcomes_of: dict[int, dict[str, str]] = defaultdict(dict)
+    for o in read["outcomes"]:
+        outcomes_of[o["pair_id"]][o["kind"]] = o["result"]
     similarity = {r["id"]: r for r in engagement_rows(user)}
-    people = {p.id: p for p in _people(cases_for(user))}
+    people = {p.id: p for p in _objects(Participant, read["people"])}
 
     project = ET.Element(
         f"{{{QDA_NS}}}Project",
@@ -467,20 +688,16 @@ def qdpx(user, *, now: dt.datetime | None = None) -> bytes:
     codebook = _el(project, "CodeBook")
     codes = _el(codebook, "Codes")
     group_guid: dict[int, str] = {}
-    groups_by_key = {g.key: g for g in CodeGroup.objects.select_related("theme")}
+    groups_by_key = {g.key: g for g in _objects(CodeGroup, read["code_groups"])}
     themes: dict[str, ET.Element] = {}
-    for g in sorted(groups_by_key.values(), key=lambda g: (g.theme.order, g.order)):
-        if g.theme.key not in themes:
-            themes[g.theme.key] = _el(
-                codes, "Code", guid=_guid("theme", g.theme.key), name=g.theme.name, isCodable="true"
+    for g in sorted(groups_by_key.values(), key=lambda g: (g.theme_order, g.order)):
+        if g.theme_key not in themes:
+            themes[g.theme_key] = _el(
+                codes, "Code", guid=_guid("theme", g.theme_key), name=g.theme_name, isCodable="true"
             )
         group_guid[g.id] = _guid("code_group", g.key)
-        _el(themes[g.theme.key], "Code", guid=group_guid[g.id], name=g.name, isCodable="true")
-    theory_configurations = list(
-        TheoryConfiguration.objects.filter(
-            theory__in=ProgrammeTheory.objects.for_user(user)
-        ).select_related("theory")
-    )
+        _el(themes[g.theme_key], "Code", guid=group_guid[g.id], name=g.name, isCodable="true")
+    theory_configurations = _objects(TheoryConfiguration, read["theory_configurations"])
     icamo_root = _el(codes, "Code", guid=_guid("icamo", "root"), name="ICAMO", isCodable="false")
     icamo_guid: dict[int, str] = {}
     for c in theory_configurations:
@@ -489,7 +706,7 @@ def qdpx(user, *, now: dt.datetime | None = None) -> bytes:
             icamo_root,
             "Code",
             guid=icamo_guid[c.id],
-            name=f"v{c.theory.version} {c.code}",
+            name=f"v{c.theory_version} {c.code}",
             isCodable="true",
         )
         description = _el(code, "Description")
@@ -509,9 +726,9 @@ def qdpx(user, *, now: dt.datetime | None = None) -> bytes:
     for name, kind in variables.items():
         _el(variables_el, "Variable", guid=_guid("variable", name), name=name, typeOfVariable=kind)
 
-    interviews = list(_interviews(user, cases_for(user)))
-    observations = list(Observation.objects.for_user(user).order_by("id"))
-    logbooks = engagement.logbook_texts([p.pk for p in cases])
+    interviews = _objects(Interview, read["interviews"])
+    observations = _objects(Observation, read["observations"])
+    logbooks = _logbooks(read["logbooks"])
     sources_of_case: dict[int, list[str]] = {}
     for i in interviews:
         if i.pair_id:
@@ -524,7 +741,7 @@ def qdpx(user, *, now: dt.datetime | None = None) -> bytes:
         case_el = _el(cases_el, "Case", guid=_guid("case", pair.pk), name=case_pseudonym(pair.pk))
         peer, supporter = people.get(pair.peer_id), people.get(pair.supporter_id)
         on = pair.started_on or timezone.localdate()
-        outcomes = {o.kind: o.result for o in pair.outcomes.all()}
+        outcomes = outcomes_of[pair.pk]
         values = {
             "peer_sex": peer.sex if peer else "",
             "peer_age": age_on(peer.date_of_birth, on) if peer else None,
@@ -547,21 +764,13 @@ def qdpx(user, *, now: dt.datetime | None = None) -> bytes:
         project.remove(cases_el)
 
     # Sources with their coded selections.
-    units = (
-        MeaningUnit.objects.for_user(user)
-        .filter(Q(interview__in=interviews) | Q(observation__in=observations))
-        .prefetch_related(
-            "code_groups",
-            # What each citation backs comes with it: _evidence_codes reads no table of its own.
-            Prefetch(
-                "evidence",
-                queryset=Evidence.objects.select_related(
-                    "outcome", "context", "mechanism", "case_configuration"
-                ),
-            ),
-        )
-        .order_by("start")
-    )
+    units = _objects(MeaningUnit, read["units"])
+    groups_of: dict[int, list[int]] = defaultdict(list)
+    for row in read["unit_groups"]:
+        groups_of[row["meaningunit_id"]].append(row["codegroup_id"])
+    evidence_of: dict[int, list[dict]] = defaultdict(list)
+    for row in read["unit_evidence"]:
+        evidence_of[row["excerpt_id"]].append(row)
     evidence_codes = _evidence_codes(groups_by_key)
     units_by_source: dict[tuple[str, int], list] = {}
     for u in units:
@@ -596,8 +805,8 @@ def qdpx(user, *, now: dt.datetime | None = None) -> bytes:
             )
             if u.condensed:
                 _el(selection, "Description").text = redact(u.condensed)
-            targets = [group_guid[g.id] for g in u.code_groups.all()]
-            for e in u.evidence.all():
+            targets = [group_guid[g] for g in groups_of[u.id]]
+            for e in evidence_of[u.id]:
                 targets += evidence_codes(e, icamo_guid, group_guid)
             for n, target in enumerate(dict.fromkeys(targets)):
                 coding = _el(
@@ -649,26 +858,23 @@ def qdpx(user, *, now: dt.datetime | None = None) -> bytes:
 def _evidence_codes(groups_by_key):
     """Codes an excerpt gets from being cited as evidence: the ICAMO code of the configuration
     (or of the one a case configuration tests), or the realist code group of the outcome, context
-    or mechanism it backs. The evidence comes with those records joined."""
+    or mechanism it backs. The evidence is a JSONRows item with those records' fields."""
 
     def codes(evidence, icamo_guid, group_guid):
         result = []
-        if evidence.theory_configuration_id in icamo_guid:
-            result.append(icamo_guid[evidence.theory_configuration_id])
-        case_configuration = evidence.case_configuration
-        if case_configuration is not None:
-            theory_id = case_configuration.theory_configuration_id
-            if theory_id in icamo_guid:
-                result.append(icamo_guid[theory_id])
-        outcome, context = evidence.outcome, evidence.context
+        if evidence["theory_configuration_id"] in icamo_guid:
+            result.append(icamo_guid[evidence["theory_configuration_id"]])
+        theory_id = evidence["case_configuration__theory_configuration_id"]
+        if theory_id in icamo_guid:
+            result.append(icamo_guid[theory_id])
         for value, theme in (
-            (outcome.kind if outcome else None, "outcomes"),
-            (context.category if context else None, "contexts"),
+            (evidence["outcome__kind"], "outcomes"),
+            (evidence["context__category"], "contexts"),
         ):
             group = groups_by_key.get(f"{theme}-{value}") if value else None
             if group:
                 result.append(group_guid[group.id])
-        value = evidence.mechanism.category if evidence.mechanism else None
+        value = evidence["mechanism__category"]
         if value:
             for theme in ("resources", "reasonings"):
                 group = groups_by_key.get(f"{theme}-{value}")

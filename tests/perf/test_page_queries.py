@@ -18,12 +18,6 @@ from tests.conftest import VerifiedClient
 from tests.security.test_access_matrix import MATRIX, ROLES, build_world
 
 BOUND = 10  # session, user and two-step device, then the page's own queries
-# Pages still over BOUND, with the most queries they may run (they run the same number at both
-# sizes all the same): the exports (a file of every case).
-OVER_BOUND = {
-    "evaluation:export_csv": 24,
-    "evaluation:export_qdpx": 20,
-}
 GROWN_PAIRS = 30  # the demo's first site has 5 pairs: six times as many
 GROWN_POOL = 15
 
@@ -106,5 +100,5 @@ def test_every_page_runs_the_same_few_queries_at_two_sizes(monkeypatch):
     assert len(small) > 60, "the GET pages of the matrix were not all reached"
     changed = {page: (small[page], large[page]) for page in small if small[page] != large[page]}
     assert changed == {}, f"query counts that grow with the data (small, large): {changed}"
-    over = {page: count for page, count in large.items() if count > OVER_BOUND.get(page[0], BOUND)}
+    over = {page: count for page, count in large.items() if count > BOUND}
     assert over == {}, f"pages over {BOUND} queries: {over}"
