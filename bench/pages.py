@@ -3,12 +3,13 @@
     python -m bench.pages --database-url postgres://postgres@127.0.0.1:5432/tod_scale --seed
 
 Serves the app with gunicorn (2 sync workers, DEBUG off, cached templates, persistent database
-connections) on 127.0.0.1 against a database seeded by `manage.py seed_scale` (--seed runs it
-when the database is empty), logs in as each role (a session made in the database, sent as a
-cookie), then for every page: warms up, waits until the previous run has drained (no active
-query left on the database), and loads it with wrk for --duration seconds over --connections
-keep-alive connections, loopback only. Queries per page are counted once, in this process, with
-Django's test client under CaptureQueriesContext against the same database.
+connections, sessions in Redis as in docker-compose.yml) on 127.0.0.1 against a database seeded by
+`manage.py seed_scale` (--seed runs it when the database is empty), logs in as each role (a session
+made through the session engine, sent as a cookie), then for every page: warms up, waits until the
+previous run has drained (no active query left on the database), and loads it with wrk for
+--duration seconds over --connections keep-alive connections, loopback only. Queries per page are
+counted once, in this process, with Django's test client under CaptureQueriesContext against the
+same database.
 
 Prints the markdown table `page | queries | p50_ms | p95_ms | p99_ms | req_s | vs_admin`: the
 median of --repeat runs; vs_admin is how many times faster the page answers than the admin
