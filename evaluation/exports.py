@@ -12,15 +12,12 @@ from __future__ import annotations
 
 import csv
 import datetime as dt
-import decimal
 import io
-import json
 import uuid
 import zipfile
 from collections import defaultdict
 from xml.etree import ElementTree as ET
 
-from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 
@@ -69,32 +66,13 @@ def _read(user, **tables: JSONRows) -> dict[str, list[dict]]:
     return {name: row[f"rows_{name}"] for name in tables}
 
 
-def _value(field, value):
-    """A JSONRows value as the database backend gives it: decimals with their decimal places
-    (as SQLite's converter makes them), JSON columns parsed (SQLite nests them as text)."""
-    if value is None or field is None:
-        return value
-    if isinstance(field, models.DecimalField):
-        exact = (
-            decimal.Context(prec=15).create_decimal_from_float(value)
-            if isinstance(value, float)
-            else decimal.Decimal(value)
-        )
-        return exact.quantize(
-            decimal.Decimal(1).scaleb(-field.decimal_places), context=field.context
-        )
-    if isinstance(field, models.JSONField) and isinstance(value, str):
-        return json.loads(value)
-    return value
-
-
 def _objects(model, items: list[dict]) -> list:
     """Instances of `model` from JSONRows items (its own fields by attname); a key through a
     relation ('site__slug') is set as an attribute of its own ('site_slug'), as read."""
     fields = {field.attname: field for field in model._meta.concrete_fields}
     instances = []
     for item in items:
-        own = {key: _value(fields[key], value) for key, value in item.items() if key in fields}
+        own = {key: value for key, value in item.items() if key in fields}
         (instance,) = rows_as(model, [own])
         for key, value in item.items():
             if key not in fields:

@@ -5,13 +5,15 @@ answer for the evaluation purpose must be 'given')."""
 
 from __future__ import annotations
 
+import decimal
+import json
 import re
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from typing import Any
 
 from django.db import DEFAULT_DB_ALIAS, NotSupportedError
-from django.db.models import F, JSONField, Model, Q, QuerySet, Subquery
+from django.db.models import DecimalField, F, JSONField, Model, Q, QuerySet, Subquery
 
 from programme.models import Participant
 
@@ -144,5 +146,25 @@ def _instance(model: type[Model], values: dict[str, Any]) -> Model:
     return model.from_db(
         DEFAULT_DB_ALIAS,
         [field.attname for field in fields],
-        [field.to_python(values[field.attname]) for field in fields],
+        [field.to_python(_json_value(field, values[field.attname])) for field in fields],
     )
+
+
+def _json_value(field, value):
+    """A JSONRows value as the database backend would give the column: decimals with their
+    decimal places (as SQLite's converter makes them), JSON columns parsed (SQLite nests them
+    as text)."""
+    if value is None:
+        return value
+    if isinstance(field, DecimalField):
+        exact = (
+            decimal.Context(prec=15).create_decimal_from_float(value)
+            if isinstance(value, float)
+            else decimal.Decimal(value)
+        )
+        return exact.quantize(
+            decimal.Decimal(1).scaleb(-field.decimal_places), context=field.context
+        )
+    if isinstance(field, JSONField) and isinstance(value, str):
+        return json.loads(value)
+    return value
