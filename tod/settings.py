@@ -131,7 +131,19 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 # it and written through to the database (Django's cached_db): a signed-in page no longer queries
 # its session. Without a shared cache sessions stay in the database only: a per-process cache
 # must not hold them, or a logout in one worker would leave the session open in the others.
-CACHES = {"default": env.cache("CACHE_URL", default="locmemcache://")}
+CACHES = {
+    "default": env.cache("CACHE_URL", default="locmemcache://"),
+    # The page chrome that is the same for every user of a role and language (the menu, the
+    # asset links, the language list: templates' {% cache %} blocks), kept in each process's
+    # memory. No personal data goes in; the keys name everything the text depends on
+    # (tod.accounts.context_processors.navigation).
+    "template_fragments": {
+        "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+        "LOCATION": "template-fragments",
+        "TIMEOUT": None,
+        "OPTIONS": {"MAX_ENTRIES": 2000},
+    },
+}
 if CACHES["default"]["BACKEND"] == "django.core.cache.backends.redis.RedisCache":
     SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
 
@@ -139,7 +151,9 @@ if CACHES["default"]["BACKEND"] == "django.core.cache.backends.redis.RedisCache"
 AUTH_USER_MODEL = "accounts.User"
 AUTHENTICATION_BACKENDS = [
     "tod.accounts.throttling.ThrottledLoginBackend",
-    "django.contrib.auth.backends.ModelBackend",
+    # Django's ModelBackend, reading the user's sites with the user (sessions signed in through
+    # django.contrib.auth.backends.ModelBackend before it are signed out once).
+    "tod.accounts.backends.SiteAwareModelBackend",
 ]
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"

@@ -31,8 +31,14 @@ def _modules():
 _menus: dict[tuple, tuple[MenuItem, ...]] = {}
 
 
+def fragment_key() -> str:
+    """What a shared fragment of a page depends on besides its own variables: the language of
+    its text and the URL prefix and URLconf of its links ({% cache %} blocks vary on it)."""
+    return f"{get_language()}|{get_script_prefix()}|{get_urlconf() or settings.ROOT_URLCONF}"
+
+
 def menu_for(user) -> tuple[MenuItem, ...]:
-    key = (user.role, get_language(), get_script_prefix(), get_urlconf() or settings.ROOT_URLCONF)
+    key = (user.role, fragment_key())
     menu = _menus.get(key)
     if menu is None:
         items = [item for module in _modules() for item in module.items(user)]
@@ -41,7 +47,13 @@ def menu_for(user) -> tuple[MenuItem, ...]:
 
 
 def navigation(request: HttpRequest) -> dict:
+    """The user's menu and the entry of the page shown (`menu_active`, its URL), and
+    `fragment_key` for the templates' shared fragments (base.html caches the rendered menu by
+    role, active entry and fragment_key)."""
+    key = fragment_key()
     user = getattr(request, "user", None)
     if user is None or not user.is_authenticated or not user.is_active:
-        return {"menu": ()}
-    return {"menu": menu_for(user)}
+        return {"menu": (), "menu_active": "", "fragment_key": key}
+    menu = menu_for(user)
+    active = next((item.url for item in menu if item.url == request.path), "")
+    return {"menu": menu, "menu_active": active, "fragment_key": key}
