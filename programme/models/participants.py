@@ -22,6 +22,46 @@ danish_postcode = RegexValidator(
 )
 
 
+class HasTwin(models.Expression):
+    """Whether another participant of the row's site has its name (case-insensitive) and date
+    of birth: `possible_duplicates_of` for every row of a list, as an EXISTS that the twin
+    index answers with one probe. Written out as SQL: the same test built from querysets
+    (Exists over OuterRef) cost the participant list a twentieth of its CPU to compile on every
+    request, more than PostgreSQL takes to run it."""
+
+    output_field = models.BooleanField()
+
+    def __init__(self, *columns):
+        super().__init__()
+        self.columns = list(columns) or [
+            F(name) for name in ("site_id", "last_name", "first_name", "date_of_birth", "id")
+        ]
+
+    def get_source_expressions(self):
+        return self.columns
+
+    def set_source_expressions(self, exprs):
+        self.columns = list(exprs)
+
+    def as_sql(self, compiler, connection):
+        outer = [compiler.compile(column)[0] for column in self.columns]
+        site, last, first, born, pk = outer
+        qn = connection.ops.quote_name
+        upper = "UPPER({}::text)" if connection.vendor == "postgresql" else "UPPER({})"
+
+        def twin(column: str) -> str:
+            return f"twin.{qn(column)}"
+
+        sql = (
+            f"EXISTS(SELECT 1 FROM {qn(Participant._meta.db_table)} twin "
+            f"WHERE {twin('site_id')} = {site} "
+            f"AND {upper.format(twin('last_name'))} = {upper.format(last)} "
+            f"AND {upper.format(twin('first_name'))} = {upper.format(first)} "
+            f"AND {twin('date_of_birth')} = {born} AND {twin('id')} <> {pk})"
+        )
+        return sql, []
+
+
 class RoundQuerySet(SiteScopedQuerySet):
     def current_for_site(self, site, today: dt.date | None = None) -> Round | None:
         """The round that runs today at the site, else the latest one (or None)."""
@@ -170,13 +210,9 @@ class ParticipantQuerySet(SiteScopedQuerySet):
         return qs
 
     def with_duplicate_flag(self):
-        twins = Participant.objects.filter(
-            site=OuterRef("site"),
-            first_name__iexact=OuterRef("first_name"),
-            last_name__iexact=OuterRef("last_name"),
-            date_of_birth=OuterRef("date_of_birth"),
-        ).exclude(pk=OuterRef("pk"))
-        return self.annotate(has_duplicate=Exists(twins))
+        """`has_duplicate`: another participant of the site has the same name (case-insensitive)
+        and date of birth, as `possible_duplicates_of` finds them."""
+        return self.annotate(has_duplicate=HasTwin())
 
     def search(self, text: str):
         text = (text or "").strip()
