@@ -145,6 +145,7 @@ CACHES = {
     },
 }
 if CACHES["default"]["BACKEND"] == "django.core.cache.backends.redis.RedisCache":
+    CACHES["default"]["BACKEND"] = "tod.cache.SharedClientRedisCache"
     SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
 
 # --- Users ----------------------------------------------------------------------------------------

@@ -71,11 +71,10 @@ def participant_list(request: HttpRequest) -> HttpResponse:
         filters.filter(LIST_ROWS.in_sites_of(request.user)),
         count_from=filters.filter(Participant.objects.in_sites_of(request.user)),
     )
-    page.object_list = participant_rows(page.object_list)
     return render(
         request,
         "programme/participant_list.html",
-        {"filters": filters, "page": page},
+        {"filters": filters, "page": page, "rows": participant_rows(page.object_list)},
     )
 
 
