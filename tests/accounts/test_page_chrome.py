@@ -33,9 +33,7 @@ def logout_form(html: str) -> str:
     return re.search(r'<form method="post" action="/[^"]*logout/".*?</form>', html, re.S).group(0)
 
 
-def test_each_role_gets_its_own_rendered_menu_after_another_roles_page(
-    client, manager, supporter
-):
+def test_each_role_gets_its_own_rendered_menu_after_another_roles_page(client, manager, supporter):
     participants = reverse("programme:participant_list")
     for _ in range(2):
         client.force_login(manager)

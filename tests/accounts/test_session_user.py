@@ -40,9 +40,7 @@ def test_unknown_inactive_and_malformed_ids_give_no_user(backend, manager):
     assert backend.get_user(manager.pk) is None
 
 
-def test_a_site_taken_from_a_manager_is_gone_on_their_next_page(
-    client, manager, site, other_site
-):
+def test_a_site_taken_from_a_manager_is_gone_on_their_next_page(client, manager, site, other_site):
     """Nothing of the user's sites outlives the request: the next page lists only the
     participants of the sites the manager still works in."""
     manager.sites.add(other_site)
