@@ -106,3 +106,18 @@ def test_a_new_role_menu_is_rendered_for_it(client, site):
     menu = main_menu(client.get(reverse("evaluation:nurse_home")).text)
     assert reverse("evaluation:nurse_home") in menu
     assert reverse("programme:participant_list") not in menu
+
+
+def test_an_edited_template_drops_the_rendered_chrome(client, manager, tmp_path):
+    """The runserver reloads templates without restarting; the fragments go with them."""
+    from django.core.cache import caches
+    from django.utils.autoreload import file_changed
+
+    client.force_login(manager)
+    client.get(reverse("programme:dashboard"))
+    fragments = caches["template_fragments"]
+    fragments.set("probe", "old")
+    file_changed.send(sender=None, file_path=tmp_path / "models.py")
+    assert fragments.get("probe") == "old"
+    file_changed.send(sender=None, file_path=tmp_path / "base.html")
+    assert fragments.get("probe") is None
