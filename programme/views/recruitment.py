@@ -8,6 +8,7 @@ from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils.functional import SimpleLazyObject
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
@@ -60,21 +61,33 @@ LIST_ROWS = WITH_DUPLICATE_FLAG.values(*ROW_FIELDS)
 
 @requires(P)
 def participant_list(request: HttpRequest) -> HttpResponse:
-    filters = ParticipantFilterForm(request.GET or None)
+    # Unfiltered (the usual visit), no form is built: the template shows the filters rendered
+    # once per language, and there is nothing to narrow.
+    filters = ParticipantFilterForm(request.GET) if request.GET else None
+
+    def narrow(queryset):
+        return filters.filter(queryset) if filters else queryset
+
     if request.GET.get("format") == "csv":
-        queryset = filters.filter(WITH_DUPLICATE_FLAG.in_sites_of(request.user))
+        queryset = narrow(WITH_DUPLICATE_FLAG.in_sites_of(request.user))
         return _participants_csv(request, queryset.select_related("round"))
     # The total counts the same participants without the row's join and twin flag: counting
     # the rows' own query cost twice the CPU (bench/pages.py).
     page = paginate(
         request,
-        filters.filter(LIST_ROWS.in_sites_of(request.user)),
-        count_from=filters.filter(Participant.objects.in_sites_of(request.user)),
+        narrow(LIST_ROWS.in_sites_of(request.user)),
+        count_from=narrow(Participant.objects.in_sites_of(request.user)),
     )
     return render(
         request,
         "programme/participant_list.html",
-        {"filters": filters, "page": page, "rows": participant_rows(page.object_list)},
+        {
+            "filters": filters,
+            # Built only if the unfiltered filters are not yet rendered in this process.
+            "empty_filters": SimpleLazyObject(ParticipantFilterForm),
+            "page": page,
+            "rows": participant_rows(page.object_list),
+        },
     )
 
 

@@ -121,3 +121,16 @@ def test_an_edited_template_drops_the_rendered_chrome(client, manager, tmp_path)
     assert fragments.get("probe") == "old"
     file_changed.send(sender=None, file_path=tmp_path / "base.html")
     assert fragments.get("probe") is None
+
+
+def test_the_participant_filters_show_the_choice_made_and_none_unfiltered(client, manager):
+    """Unfiltered, the filters come from the fragment rendered once; a filter chosen shows as
+    chosen, and the next unfiltered page shows none chosen again."""
+    client.force_login(manager)
+    url = reverse("programme:participant_list")
+    chosen = '<option value="screened" selected>'
+    for query, expected in [("", False), ("?status=screened", True), ("", False)]:
+        html = client.get(url + query).text
+        assert '<select name="status" id="id_status">' in html
+        assert '<input type="text" name="q" id="id_q" maxlength="100">' in html or query
+        assert (chosen in html) is expected
