@@ -31,9 +31,9 @@ class HasTwin(models.Expression):
 
     output_field = models.BooleanField()
 
-    def __init__(self, *columns):
+    def __init__(self):
         super().__init__()
-        self.columns = list(columns) or [
+        self.columns = [
             F(name) for name in ("site_id", "last_name", "first_name", "date_of_birth", "id")
         ]
 
