@@ -4,7 +4,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 export PYTHONDONTWRITEBYTECODE := 1
 
-.PHONY: run test install install-dev messages lint format migrate demo clean
+.PHONY: run test install install-dev messages translations lint format migrate demo clean
 
 $(VENV)/.installed: pyproject.toml
 	test -x $(PY) || $(PYTHON_BOOTSTRAP) -m venv $(VENV)
@@ -18,6 +18,13 @@ install install-dev: $(VENV)/.installed
 messages: install
 	@command -v msgfmt >/dev/null || { echo "msgfmt not found: install gettext (apt-get install gettext)"; exit 1; }
 	$(PY) manage.py compilemessages --ignore=.venv -v0
+
+# After changing user-facing strings: collect them into each app's catalogue (no line numbers, so
+# that parallel branches do not conflict on them) and fill the Danish texts from
+# locale/translations/*.json. Prints what is still untranslated.
+translations: install
+	$(PY) manage.py makemessages -l da --no-location --ignore=.venv --ignore=tests --ignore=bench -v0
+	$(PY) scripts/translate.py locale/translations/*.json
 
 migrate: install
 	$(PY) manage.py migrate --noinput -v0

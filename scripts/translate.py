@@ -1,6 +1,7 @@
 """Fill Danish translations into the catalogues from a JSON file of {msgid: msgstr}.
 
-Usage: .venv/bin/python scripts/translate.py translations.json [--only DIR]
+Usage: .venv/bin/python scripts/translate.py [translations.json ...] [--only DIR]
+(`make translations` runs makemessages and then this with every file of locale/translations/.)
 Updates every locale/da catalogue in the project where the msgid occurs (plural entries take a
 list [singular, plural]) and clears the fuzzy flag of the entries it fills. Prints what is still
 untranslated.
@@ -22,8 +23,10 @@ def catalogues(only: str | None = None):
             yield path
 
 
-def main(translation_file: str | None, only: str | None = None) -> int:
-    table = json.loads(Path(translation_file).read_text()) if translation_file else {}
+def main(translation_files: list[str], only: str | None = None) -> int:
+    table = {}
+    for translation_file in translation_files:
+        table.update(json.loads(Path(translation_file).read_text()))
     missing = 0
     for path in catalogues(only):
         po = polib.pofile(str(path))
@@ -53,4 +56,4 @@ if __name__ == "__main__":
         index = args.index("--only")
         only = args[index + 1]
         del args[index : index + 2]
-    sys.exit(main(args[0] if args else None, only))
+    sys.exit(main(args, only))
