@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from django import forms
+from django.utils import formats
 from django.utils.translation import gettext_lazy as _
 
 from logbooks.models import Logbook
@@ -220,7 +221,8 @@ class CaseConfigurationForm(forms.Form):
 class LogbookChoiceField(forms.ModelChoiceField):
     def label_from_instance(self, obj):
         held = obj.meeting.held_on
-        return _("Logbook of %(date)s") % {"date": held.isoformat() if held else obj.pk}
+        when = formats.date_format(held, "SHORT_DATE_FORMAT") if held else obj.pk
+        return _("Logbook of %(date)s") % {"date": when}
 
 
 class EvidenceForm(forms.Form):

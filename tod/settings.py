@@ -173,6 +173,9 @@ AUTH_PASSWORD_VALIDATORS = [
 LANGUAGE_CODE = "da"
 LANGUAGES = [("da", _("Danish")), ("en", _("English"))]
 LOCALE_PATHS = [BASE_DIR / "locale"]
+# Dates as the programme's readers write them: Danish, and English as in Britain (25/10/2006),
+# never as in the United States; see tod/formats/.
+FORMAT_MODULE_PATH = ["tod.formats"]
 TIME_ZONE = "Europe/Copenhagen"
 USE_I18N = True
 USE_TZ = True

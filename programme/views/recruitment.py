@@ -8,8 +8,10 @@ from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils import timezone
 from django.utils.functional import SimpleLazyObject
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 from django.views.decorators.http import require_http_methods
 
 from tod.accounts.permissions import get_object_for_user, requires
@@ -97,7 +99,10 @@ def _participants_csv(request: HttpRequest, queryset) -> HttpResponse:
     if export_tier(request.user) < ExportTier.FULL:
         raise PermissionDenied
     export_log(
-        request=request, tier=ExportTier.FULL, what="participant list (CSV)", participants=queryset
+        request=request,
+        tier=ExportTier.FULL,
+        what=gettext_noop("participant list (CSV)"),
+        participants=queryset,
     )
     response = HttpResponse(content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = 'attachment; filename="participants.csv"'
@@ -128,7 +133,7 @@ def _participants_csv(request: HttpRequest, queryset) -> HttpResponse:
                 p.get_referral_channel_display(),
                 p.referred_by,
                 p.round.name if p.round else "",
-                p.created_at.date().isoformat(),
+                timezone.localdate(p.created_at).isoformat(),
                 _("yes") if p.has_duplicate else "",
             ]
         )
