@@ -2,9 +2,10 @@
 
 A logbook POST that arrives after the session expired (idle or absolute time-out, or a cookie that
 is gone) is answered with a redirect to the login page, which would drop what the supporter
-typed. This middleware keeps the posted answers in the (new, anonymous) session; Django keeps
-session data across the login, and the logbook page restores them as the draft when the
-supporter is back (see views.logbook_edit). It sits before the session time-out middleware.
+typed. This middleware keeps the posted answers in the (new, anonymous) session
+(tod.accounts.kept_input); Django keeps session data across the login, and the logbook page
+restores them as the draft when the supporter is back (see views.logbook_edit). It sits before
+the session time-out middleware.
 """
 
 from __future__ import annotations
@@ -12,7 +13,7 @@ from __future__ import annotations
 from django.conf import settings
 from django.urls import Resolver404, resolve, reverse
 
-STASH = "logbook_rescued_posts"
+from tod.accounts import kept_input
 
 
 def _logbook_meeting_pk(request) -> int | None:
@@ -48,19 +49,14 @@ class LogbookRescueMiddleware:
             "Location", ""
         ).startswith(login_url)
         if sent_to_login and not request.user.is_authenticated:
-            stash = request.session.get(STASH, {})
-            stash[str(meeting_pk)] = {"user": user_pk, "data": data}
-            request.session[STASH] = stash
+            kept_input.keep(request, _key(meeting_pk), data, user_pk=user_pk)
         return response
+
+
+def _key(meeting_pk: int) -> str:
+    return f"logbook:{meeting_pk}"
 
 
 def pop_rescued(request, meeting_pk: int) -> dict | None:
     """The answers posted for this meeting when the session had ended, if any (once)."""
-    stash = request.session.get(STASH) or {}
-    entry = stash.pop(str(meeting_pk), None)
-    if entry is None:
-        return None
-    request.session[STASH] = stash
-    if entry.get("user") not in (None, request.user.pk):
-        return None
-    return entry["data"]
+    return kept_input.take(request, _key(meeting_pk))

@@ -25,7 +25,7 @@ urlpatterns = [
         name="two_factor_backup_codes",
     ),
     path("accounts/two-step/disable/", two_factor.disable, name="two_factor_disable"),
-    path("accounts/login/", auth_views.LoginView.as_view(), name="login"),
+    path("accounts/login/", account_views.LoginView.as_view(), name="login"),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path(
         "accounts/password/change/",

@@ -182,6 +182,23 @@ def test_an_expired_session_keeps_the_text_and_comes_back_to_the_draft(
     assert logbook.reflections == "Typed before the time-out"
 
 
+def test_the_login_page_says_typed_text_was_kept_only_when_it_was(
+    client, supporter, meeting, frozen
+):
+    first_visit = client.get(reverse("home"), follow=True)
+    assert first_visit.redirect_chain[-1][0].startswith(reverse("login"))
+    page = first_visit.content.decode()
+    assert "Log venligst ind for at fortsætte." in page
+    assert "er gemt" not in page  # nothing was typed, so nothing was kept
+
+    client.post(reverse("login"), {"username": "supporter", "password": PASSWORD})
+    url = reverse("logbooks:logbook_edit", args=[meeting.pk])
+    frozen.shift(dt.timedelta(hours=2))
+    response = client.post(url, {**FORM, "reflections": "Typed late", "action": "draft"})
+    page = client.get(response["Location"]).content.decode()
+    assert "Det, du var ved at skrive, er gemt." in page
+
+
 def test_someone_else_logging_in_does_not_get_the_rescued_text(
     client, supporter, other_supporter, meeting, frozen
 ):

@@ -1,5 +1,6 @@
 from django.contrib import messages
 from django.contrib.auth import logout
+from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import redirect, render
@@ -9,6 +10,7 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from .kept_input import anything_kept
 from .roles import ROLE_HOME_URL_NAMES
 from .services import user_end_all_sessions
 
@@ -20,6 +22,14 @@ def home(request: HttpRequest) -> HttpResponse:
     if url_name is None:
         return render(request, "accounts/no_role.html", status=403)
     return redirect(url_name)
+
+
+class LoginView(auth_views.LoginView):
+    """Django's login page, which says that what the user was typing has been kept only when an
+    app kept it (tod.accounts.kept_input), not to everyone sent to log in."""
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(input_kept=anything_kept(self.request), **kwargs)
 
 
 @require_POST
