@@ -15,6 +15,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import formats, timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 from django.views.decorators.http import require_POST
 
 from matching.models import Pair, PairStatus
@@ -492,7 +493,9 @@ def logbook_detail(request: HttpRequest, pk: int) -> HttpResponse:
     if logbook.status == LogbookStatus.DRAFT and logbook.author_id != request.user.pk:
         raise Http404
     if logbook.author_id != request.user.pk:
-        access_record(request=request, participant=logbook.meeting.pair.peer, what="logbook")
+        access_record(
+            request=request, participant=logbook.meeting.pair.peer, what=gettext_noop("logbook")
+        )
     reviewer = perm == P.REVIEW_LOGBOOKS
     return render(
         request,

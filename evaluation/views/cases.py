@@ -12,6 +12,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 from django.views.decorators.http import require_POST
 
 from logbooks.models import Logbook
@@ -198,7 +199,7 @@ def _case_context(request, pair) -> dict:
 def case_detail(request: HttpRequest, pk: int) -> HttpResponse:
     can_edit = has_permission(request.user, Permission.EDIT_EVALUATION)
     pair = _case(request, pk, forms=can_edit)
-    access_record(request=request, participant=pair.peer, what="evaluation case")
+    access_record(request=request, participant=pair.peer, what=gettext_noop("evaluation case"))
     context = _case_context(request, pair)
     if context["can_edit"]:
         context.update(
@@ -242,7 +243,9 @@ def _configuration_form(pair, context, theory_configurations) -> CaseConfigurati
 def case_print(request: HttpRequest, pk: int) -> HttpResponse:
     """The case on one printable page, without forms or menus."""
     pair = _case(request, pk)
-    access_record(request=request, participant=pair.peer, what="evaluation case (printed)")
+    access_record(
+        request=request, participant=pair.peer, what=gettext_noop("evaluation case (printed)")
+    )
     context = _case_context(request, pair)
     context["can_edit"] = False
     context["printed_on"] = timezone.localdate()

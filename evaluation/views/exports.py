@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from django.http import HttpRequest, HttpResponse
 from django.utils import timezone
+from django.utils.translation import gettext_noop
 
 from tod.privacy.tiers import ExportTier, export_log, requires_tier
 
@@ -29,7 +30,7 @@ def export_csv(request: HttpRequest) -> HttpResponse:
     export_log(
         request=request,
         tier=TIER,
-        what="evaluation tables (CSV)",
+        what=gettext_noop("evaluation tables (CSV)"),
         participants=exports.people_exported(request.user),
     )
     return _download(content, f"tod-evaluation-{today}.zip", "application/zip")
@@ -42,7 +43,7 @@ def export_qdpx(request: HttpRequest) -> HttpResponse:
     export_log(
         request=request,
         tier=TIER,
-        what="evaluation project (REFI-QDA)",
+        what=gettext_noop("evaluation project (REFI-QDA)"),
         participants=exports.people_exported(request.user),
     )
     return _download(content, f"tod-evaluation-{today}.qdpx", "application/zip")

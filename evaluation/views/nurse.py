@@ -8,6 +8,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from matching.models import Pair
 from programme.models import Participant
@@ -24,6 +25,11 @@ from ..selectors import evaluation_consent_q
 from .common import paginate
 
 DUE_SOON_DAYS = 14
+# What the access log says was read (kept in English, shown in the reader's language).
+VISIT_READ = {
+    VisitKind.PRE: gettext_noop("nurse visit (pre)"),
+    VisitKind.POST: gettext_noop("nurse visit (post)"),
+}
 
 
 def peers_with_visits(user):
@@ -106,7 +112,7 @@ def nurse_visit_edit(request: HttpRequest, peer_id: int, kind: str) -> HttpRespo
     peer = _peer_for(request, peer_id)
     visit = NurseVisit.objects.filter(peer=peer, kind=kind).first()
     if request.method == "GET":
-        access_record(request=request, participant=peer, what=f"nurse visit ({kind})")
+        access_record(request=request, participant=peer, what=VISIT_READ[kind])
     form = NurseVisitForm(
         request.POST or None,
         instance=visit,
@@ -148,5 +154,5 @@ def nurse_visit_detail(request: HttpRequest, pk: int) -> HttpResponse:
         Permission.RECORD_NURSE_VISITS,
         pk=pk,
     )
-    access_record(request=request, participant=visit.peer, what=f"nurse visit ({visit.kind})")
+    access_record(request=request, participant=visit.peer, what=VISIT_READ[visit.kind])
     return render(request, "evaluation/nurse_visit_detail.html", {"visit": visit})

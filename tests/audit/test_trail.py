@@ -147,7 +147,7 @@ def test_manager_reviews_who_changed_and_who_read_a_participant(client, manager,
     assert page.status_code == 200
     text = page.content.decode()
     assert "2200 → 2450" in text
-    assert "nurse visit" in text
+    assert "sygeplejerskebesøg" in text  # what was read, in the reader's language
 
 
 def test_audit_log_is_for_the_manager_of_the_participants_site_only(
@@ -209,3 +209,50 @@ def test_reading_health_records_is_logged_without_the_values(client, nurse, eval
     assert response.status_code == 200
     event = AccessEvent.objects.get(participant=peer, actor=nurse)
     assert event.what == "nurse visit (pre)"
+
+
+def test_the_log_names_records_fields_and_values_as_the_forms_do_in_the_readers_language(
+    client, manager, site
+):
+    """Not `programme_participant #7`, `postcode: 2200 → 2450`, `status: referred → screened`."""
+    from django.utils import timezone
+
+    from evaluation.models import Background
+    from tod.audit.models import AccessEvent
+
+    with acting_as(manager):
+        peer = make_participant(
+            site, Kind.PEER, last_name="Holm", date_of_birth=dt.date(1957, 6, 5)
+        )
+        Participant.objects.filter(pk=peer.pk).update(postcode="2450", status="screened")
+        background = Background.objects.create(participant=peer, lives_alone=False)
+        background.lives_alone = True
+        background.save()
+    AccessEvent.objects.create(actor=manager, participant=peer, what="nurse visit (pre)")
+    AccessEvent.objects.create(
+        actor=manager, participant=peer, what="participant list (CSV) (full export)"
+    )
+    client.force_login(manager)
+    url = reverse("audit:participant_log", args=[peer.pk])
+
+    client.cookies["django_language"] = "da"
+    page = client.get(url).content.decode()
+    assert f"Deltager #{peer.pk}" in page
+    assert "Postnummer</span>: 2200 → 2450" in page
+    assert "Status</span>: Henvist → Screenet" in page
+    assert "Bor alene</span>: nej → ja" in page
+    assert "Fødselsdato</span>: – → 05.06.1957" in page
+    created = timezone.localtime(peer.created_at).strftime("%d.%m.%Y %H:%M")
+    assert f"Oprettet</span>: – → {created}" in page
+    assert "Handling" in page  # the column: what the change did, not a follow-up action
+    assert f"Baggrund #{background.pk}" in page
+    assert "sygeplejerskebesøg (førbesøg)" in page
+    assert "deltagerliste (CSV) (fuldt udtræk)" in page
+    for column in ("programme_participant", "postcode", "date_of_birth", "lives_alone"):
+        assert column not in page
+
+    client.cookies["django_language"] = "en"
+    page = client.get(url).content.decode()
+    assert f"Participant #{peer.pk}" in page
+    assert "Date of birth</span>: – → 05/06/1957" in page
+    assert "Lives alone</span>: no → yes" in page

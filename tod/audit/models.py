@@ -11,6 +11,7 @@ from django.conf import settings
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 
 class Action(models.TextChoices):
@@ -27,7 +28,9 @@ class AuditEvent(models.Model):
     actor_id = models.BigIntegerField(_("who"), null=True, blank=True, db_index=True)
     table_name = models.CharField(_("table"), max_length=100)
     row_id = models.CharField(_("row"), max_length=64)
-    action = models.CharField(_("action"), max_length=1, choices=Action.choices)
+    action = models.CharField(
+        pgettext_lazy("what a change did", "action"), max_length=1, choices=Action.choices
+    )
     old = models.JSONField(_("before"), null=True, blank=True)
     new = models.JSONField(_("after"), null=True, blank=True)
 

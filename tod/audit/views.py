@@ -8,6 +8,7 @@ from tod.accounts.permissions import get_object_for_user, requires
 from tod.accounts.roles import Permission
 from tod.pagination import PAGE_SIZE
 
+from .presentation import access_label, field_changes, record_label
 from .selectors import changes_for_participant
 
 
@@ -26,9 +27,16 @@ def participant_log(request: HttpRequest, pk: int) -> HttpResponse:
     )
     actors = User.objects.in_bulk({event.actor_id for event in changes if event.actor_id})
     rows = [
-        {"event": event, "actor": actors.get(event.actor_id), "fields": event.changed_fields()}
+        {
+            "event": event,
+            "actor": actors.get(event.actor_id),
+            "record": record_label(event),
+            "changes": field_changes(event),
+        }
         for event in changes
     ]
+    for event in reads:
+        event.what_label = access_label(event.what)
     return render(
         request,
         "audit/participant_log.html",

@@ -19,6 +19,7 @@ import enum
 from collections.abc import Callable
 
 from django.http import HttpRequest
+from django.utils.translation import gettext_noop
 
 from tod.accounts.permissions import has_permission, requires
 from tod.accounts.roles import Permission
@@ -74,5 +75,12 @@ def export_log(*, request: HttpRequest, tier: ExportTier, what: str, participant
     """Write the export to the access log: one entry per participant whose data the file holds,
     naming the export and its tier. Returns how many entries. One INSERT whatever the number."""
     return access_record_many(
-        request=request, participants=participants, what=f"{what} ({tier.name.lower()} export)"
+        request=request, participants=participants, what=f"{what} ({EXPORT_NAMES[tier]})"
     )
+
+
+# How the access log names each tier's export (kept in English, shown in the reader's language).
+EXPORT_NAMES = {
+    ExportTier.PSEUDONYMISED: gettext_noop("pseudonymised export"),
+    ExportTier.FULL: gettext_noop("full export"),
+}

@@ -2,6 +2,7 @@ import json
 
 from django.core.serializers.json import DjangoJSONEncoder
 from django.http import HttpRequest, HttpResponse
+from django.utils.translation import gettext_noop
 from django.views.decorators.http import require_POST
 
 from programme.models import Participant
@@ -24,7 +25,7 @@ def participant_data_export(request: HttpRequest, pk: int) -> HttpResponse:
     export_log(
         request=request,
         tier=ExportTier.FULL,
-        what="data export (right of access)",
+        what=gettext_noop("data export (right of access)"),
         participants=Participant.objects.filter(pk=participant.pk),
     )
     response = HttpResponse(
