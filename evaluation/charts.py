@@ -1,12 +1,17 @@
 """Server-side SVG charts: no JavaScript, no inline styles (presentation attributes only), so
-they pass the Content Security Policy and print well. Each returns safe SVG markup."""
+they pass the Content Security Policy and print well. Each returns safe SVG markup.
+
+Their words and numbers are the reader's: labels translated, numbers written by Django's
+floatformat in the active language (75,5 in Danish), coordinates always with a decimal point."""
 
 from __future__ import annotations
 
 from decimal import Decimal
 from html import escape
 
+from django.template.defaultfilters import floatformat
 from django.utils.safestring import SafeString, mark_safe
+from django.utils.translation import gettext
 
 PRE_COLOUR = "#9bb7bd"
 POST_COLOUR = "#0b5563"
@@ -18,23 +23,29 @@ def _num(value) -> float:
     return float(value) if value is not None else 0.0
 
 
+def shown(value) -> str:
+    """A number as the reader's language writes it, with a decimal only when it has one."""
+    return floatformat(value, -1)
+
+
 def pre_post_bars(
     label: str, pre: Decimal | None, post: Decimal | None, *, title: str
 ) -> SafeString:
     """Two bars (before, after) with their values, scaled to the larger one."""
+    names = (gettext("before"), gettext("after"))
     width, height, top, bottom = 220, 150, 24, 28
     high = max(_num(pre), _num(post), 1.0)
     bars = []
     for index, (name, value, colour) in enumerate(
-        (("pre", pre, PRE_COLOUR), ("post", post, POST_COLOUR))
+        ((names[0], pre, PRE_COLOUR), (names[1], post, POST_COLOUR))
     ):
         x = 40 + index * 80
         h = 0 if value is None else (_num(value) / high) * (height - top - bottom)
         y = height - bottom - h
-        shown = "–" if value is None else f"{_num(value):g}"
+        text = "–" if value is None else shown(value)
         bars.append(
             f'<rect x="{x}" y="{y:.1f}" width="60" height="{h:.1f}" fill="{colour}"/>'
-            f'<text x="{x + 30}" y="{y - 4:.1f}" text-anchor="middle" font-size="12">{shown}</text>'
+            f'<text x="{x + 30}" y="{y - 4:.1f}" text-anchor="middle" font-size="12">{text}</text>'
             f'<text x="{x + 30}" y="{height - 10}" text-anchor="middle" font-size="11">'
             f"{escape(name)}</text>"
         )
@@ -74,7 +85,8 @@ def scatter(
         counts[p] = counts.get(p, 0) + 1
     dots = "".join(
         f'<circle cx="{sx(x):.1f}" cy="{sy(y):.1f}" r="{min(4 + 2 * (n - 1), 12)}" '
-        f'fill="{POINT_COLOUR}" fill-opacity="0.6"><title>{x:g}, {y:g} (n={n})</title></circle>'
+        f'fill="{POINT_COLOUR}" fill-opacity="0.6"><title>{shown(x)}; {shown(y)} (n={n})</title>'
+        "</circle>"
         for (x, y), n in sorted(counts.items())
     )
     ticks = "".join(
@@ -83,7 +95,8 @@ def scatter(
         for t in range(0, int(x_high) + 1)
     )
     y_ticks = "".join(
-        f'<text x="{left - 6}" y="{sy(v) + 4:.1f}" text-anchor="end" font-size="11">{v:g}</text>'
+        f'<text x="{left - 6}" y="{sy(v) + 4:.1f}" text-anchor="end" font-size="11">'
+        f"{shown(v)}</text>"
         for v in sorted({0, round(y_high / 2, 1), round(y_high, 1)})
     )
     svg = (

@@ -9,6 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from decimal import Decimal
 
+from django.template.defaultfilters import floatformat
 from django.utils.translation import gettext_lazy as _
 
 from .scoring import bmi
@@ -83,10 +84,11 @@ def check_measures(values: dict) -> tuple[dict[str, str], dict[str, str]]:
         value = bmi(values.get("weight_kg"), values.get("height_cm"))
         if value is not None and not BMI_UNUSUAL_BELOW <= value <= BMI_UNUSUAL_ABOVE:
             warnings["bmi"] = _("BMI %(value)s is unusual: check weight and height.") % {
-                "value": value
+                "value": _fmt(value)
             }
     return errors, warnings
 
 
 def _fmt(number: float | Decimal) -> str:
-    return f"{float(number):g}"
+    """The number as the nurse's language writes it (6,5 in Danish), without a needless ",0"."""
+    return floatformat(number, -1)

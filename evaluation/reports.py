@@ -26,6 +26,7 @@ from django.db.models import (
     Value,
 )
 from django.db.models.functions import Cast, Round
+from django.template.defaultfilters import floatformat
 from django.utils.translation import gettext_lazy as _
 
 from logbooks.models import Meeting, MeetingStatus
@@ -85,7 +86,7 @@ def _age_summary(ages: list[int]) -> str:
     if not ages:
         return "–"
     median = statistics.median(ages)
-    return f"{median:g} ({min(ages)}-{max(ages)})"
+    return f"{floatformat(median, -1)} ({min(ages)}-{max(ages)})"
 
 
 def sample_table(user, *, on: dt.date) -> list[SampleRow]:

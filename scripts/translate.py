@@ -5,6 +5,10 @@ Usage: .venv/bin/python scripts/translate.py [translations.json ...] [--only DIR
 Updates every locale/da catalogue in the project where the msgid occurs (plural entries take a
 list [singular, plural]) and clears the fuzzy flag of the entries it fills. Prints what is still
 untranslated.
+
+A msgid with a context (pgettext, {% translate ... context ... %}) is looked up first under the
+key "<context>\\u0004<msgid>" (gettext's own separator, as JSON writes it), then under the bare
+msgid: give the context key where one English word needs two Danish ones.
 """
 
 import json
@@ -33,7 +37,11 @@ def main(translation_files: list[str], only: str | None = None) -> int:
         for entry in po:
             if entry.obsolete:
                 continue
-            value = table.get(entry.msgid)
+            value = None
+            if entry.msgctxt is not None:
+                value = table.get(f"{entry.msgctxt}\x04{entry.msgid}")
+            if value is None:
+                value = table.get(entry.msgid)
             if value is not None:
                 if entry.msgid_plural:
                     entry.msgstr_plural = {0: value[0], 1: value[1]}

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 
 class VisitKind(models.TextChoices):
@@ -50,7 +51,9 @@ class Adherence(models.TextChoices):
 class Rehabilitation(models.TextChoices):
     NONE = "none", _("Not referred")
     REFERRED = "referred", _("Referred, not started")
-    ATTENDING = "attending", _("Attending")
+    # "Attending" alone is ambiguous (a meeting's attendance, a person): the context keeps its
+    # Danish the state of a rehabilitation course.
+    ATTENDING = "attending", pgettext_lazy("diabetes rehabilitation", "Attending")
     COMPLETED = "completed", _("Completed")
     DECLINED = "declined", _("Declined or dropped out")
 

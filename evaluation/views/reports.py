@@ -76,7 +76,10 @@ def report_prepost(request: HttpRequest) -> HttpResponse:
     rows = reports.pre_post(request.user)
     for row in rows:
         row.chart = charts.pre_post_bars(
-            row.label, row.pre_mean, row.post_mean, title=f"{row.label}: {_('before and after')}"
+            row.label,
+            row.pre_mean,
+            row.post_mean,
+            title=_("%(measure)s: before and after") % {"measure": row.label},
         )
     return render(request, "evaluation/report_prepost.html", {"rows": rows})
 

@@ -73,6 +73,43 @@ def test_bad_phone_postcode_and_birth_date_are_form_errors(client, manager, prog
     assert not Participant.objects.exists()
 
 
+def test_the_participant_form_sums_up_its_errors(client, manager, programme_round):
+    """As the logbook and the nurse's forms do: a summary at the top, each error a link to its
+    field."""
+    client.force_login(manager)
+    page = client.post(
+        reverse("programme:participant_create"),
+        participant_data(programme_round, phone="12", postcode="22A0"),
+    ).content.decode()
+    assert 'id="form-errors"' in page
+    summary = page[page.index('id="form-errors"') :]
+    summary = summary[: summary.index("</ul>")]
+    assert "Formularen er ikke gemt. Ret venligst:" in summary
+    assert 'href="#id_phone"' in summary and 'href="#id_postcode"' in summary
+
+
+def test_the_phone_number_error_is_in_the_readers_language(client, manager, programme_round):
+    """django-phonenumber-field's message has no Danish of its own (tod/library_messages.py)."""
+    client.force_login(manager)
+    url = reverse("programme:participant_create")
+    client.cookies["django_language"] = "da"
+    page = client.post(url, participant_data(programme_round, phone="12")).content.decode()
+    assert "Indtast et gyldigt telefonnummer (f.eks. 32 12 34 56)" in page
+    assert "Enter a valid" not in page
+
+    client.cookies["django_language"] = "en"
+    page = client.post(url, participant_data(programme_round, phone="12")).content.decode()
+    assert "Enter a valid phone number (e.g. 32 12 34 56)" in page
+
+
+def test_the_screening_page_is_titled_in_danish(client, manager, site):
+    peer = make_participant(site, Kind.PEER, first_name="Kurt", last_name="Lindholm")
+    client.force_login(manager)
+    page = client.get(reverse("programme:participant_screen", args=[peer.pk])).content.decode()
+    assert "Screening af Kurt Lindholm" in page
+    assert "Screen Kurt" not in page
+
+
 def test_round_of_another_site_is_refused(client, manager, programme_round, other_site):
     from programme.models import Round
 

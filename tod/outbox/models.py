@@ -14,6 +14,7 @@ from django.conf import settings
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from tod.accounts.scoping import SiteScopedQuerySet
 
@@ -93,7 +94,10 @@ class Reminder(models.Model):
         blank=True,
     )
     language = models.CharField(_("language"), max_length=8, default="da")
-    context = models.JSONField(_("context"), default=dict, blank=True)
+    # The values a message is written from, not the evaluation's "context" (a realist term).
+    context = models.JSONField(
+        pgettext_lazy("a message's values", "context"), default=dict, blank=True
+    )
     due_at = models.DateTimeField(_("due at"))
     status = models.CharField(
         _("status"), max_length=10, choices=ReminderStatus.choices, default=ReminderStatus.QUEUED
