@@ -105,8 +105,8 @@ def test_case_record_lists_are_those_of_the_querysets_they_replace(
     in_order = logbooks.order_by("meeting__held_on", "id")
     assert [value for value, _label in offered["logbook"][1:]] == [b.pk for b in in_order]
     assert [label[-10:] for _value, label in offered["logbook"][1:]] == [
-        "2026-02-01",
-        "2026-03-01",
+        "01.02.2026",  # in the reader's format (Danish by default)
+        "01.03.2026",
     ]
     assert data["configuration_form"].fields["theory_configuration"].choices == [
         ("", "---------"),

@@ -59,7 +59,7 @@ def test_a_row_shows_the_participant_escaped_with_its_labels_link_and_date(
     assert "<td>Peer supporter</td>" in row
     assert "<td>Danish Diabetes Association</td>" in row
     assert "<td>Forår &lt;2026&gt;</td>" in row
-    assert f"<td>{timezone.localdate(hostile.created_at):%m/%d/%Y}</td>" in row
+    assert f"<td>{timezone.localdate(hostile.created_at):%d/%m/%Y}</td>" in row  # British
     inge = next(line for line in page.splitlines() if "Inge Kristensen" in line)
     assert "<td>–</td>" in inge  # no round
 
