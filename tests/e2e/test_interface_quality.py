@@ -7,6 +7,7 @@ import datetime as dt
 import pytest
 from django.conf import settings
 from django.utils import timezone
+from django.utils.formats import get_format
 
 from evaluation import services as evaluation_services
 from evaluation.models import NurseVisit
@@ -110,8 +111,10 @@ def test_text_scales_to_200_percent_without_loss(
 
 
 def test_dates_and_numbers_are_in_danish_formats(open_page, nurse, peer):
-    # No format module of our own: Django's Danish formats (d.m.Y, decimal comma) apply.
-    assert settings.LANGUAGE_CODE == "da" and not getattr(settings, "FORMAT_MODULE_PATH", None)
+    # Django's Danish formats (d.m.Y, decimal comma) apply: tod/formats/da only adds names.
+    assert settings.LANGUAGE_CODE == "da"
+    assert get_format("SHORT_DATE_FORMAT", "da") == "d.m.Y"
+    assert get_format("DECIMAL_SEPARATOR", "da") == ","
     visit = evaluation_services.nurse_visit_save(
         peer=peer,
         kind="pre",
