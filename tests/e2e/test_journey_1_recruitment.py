@@ -62,7 +62,7 @@ def _register(page, *, first: str, last: str, born: str, channel: str, referred_
 def _screen(page, answers: list[str]) -> None:
     """Answer the criteria in order on the participant's screening page and save."""
     page.get_by_role("link", name="Screening", exact=True).click()
-    expect(page.get_by_role("heading", level=1)).to_have_text(re.compile(r"^Screen "))
+    expect(page.get_by_role("heading", level=1)).to_have_text(re.compile(r"^Screening af "))
     check_page(page)
     groups = page.locator("fieldset:has(input[type=radio][name^=criterion_])")
     assert groups.count() == len(answers)

@@ -59,7 +59,7 @@ def test_the_evaluator_downloads_the_pseudonymised_export(open_page, evaluator, 
     page = open_page("desktop")
     log_in(page, evaluator.username, PASSWORD)
     assert page.get_by_role("heading", level=1).inner_text() == "Evaluering"
-    assert page.get_by_text("1 case ·").is_visible()
+    assert page.get_by_text("1 caseforløb ·").is_visible()
     assert_names_no_one(page.content())
     check_page(page, "journey7-evaluation-dashboard")
 
@@ -78,7 +78,7 @@ def test_the_evaluator_downloads_the_pseudonymised_export(open_page, evaluator, 
     assert_names_no_one(contents)
 
     # The pages behind the dashboard's links name no one either.
-    page.get_by_role("link", name="Cases", exact=True).click()
+    page.get_by_role("link", name="Caseforløb", exact=True).click()
     page.wait_for_load_state()
     assert pseudonym in page.content()
     assert_names_no_one(page.content())

@@ -106,7 +106,8 @@ def typed_texts() -> tuple[str, re.Pattern]:
         key=len,
         reverse=True,
     )
-    short = re.compile("|".join(re.escape(word) for word in words if len(word) < 60) or "$^")
+    names = "|".join(re.escape(word) for word in words if 2 <= len(word) < 60) or "$^"
+    short = re.compile(rf"(?<!\w)(?:{names})(?!\w)")
     return "\x00".join(words), short
 
 
@@ -156,7 +157,7 @@ def test_the_check_finds_english_words_and_decimal_points_but_not_names_or_other
     html = (
         '<html lang="da"><head><title>Screen Bent Madsen</title></head><body>'
         '<p>9 cases · <span lang="en">English</span></p>'
-        '<svg><text>pre</text><text>75.5</text><text>07.12.2026</text><text>1.234</text></svg>'
+        "<svg><text>pre</text><text>75.5</text><text>07.12.2026</text><text>1.234</text></svg>"
         '<button aria-label="Gem">Gem</button><p>Post</p><p>e-post</p></body></html>'
     )
     found = problems_on("page", html, "", names)
