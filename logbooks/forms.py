@@ -207,8 +207,9 @@ class LogbookForm(forms.ModelForm):
 
     def _check_support_request(self, data) -> None:
         """Questions 9 and 10 are the programme's safety net: a request for support is never
-        dropped silently. Submitting needs an answer to 9 that agrees with 10; a draft keeps
-        whatever was chosen and typed, so the autosave never fails halfway through."""
+        dropped silently. Submitting needs 9 and 10 to agree (9 left unanswered with 10 empty
+        stays unanswered); a draft keeps whatever was chosen and typed, so the autosave never
+        fails halfway through."""
         needs, text = data.get("needs_support"), data.get("support_with")
         if needs is True and not text:
             self.add_error(
@@ -223,8 +224,6 @@ class LogbookForm(forms.ModelForm):
                     "your request to the manager, or No."
                 ),
             )
-        elif needs is None:
-            self.add_error("needs_support", _("Answer question 9: do you need support?"))
         elif needs is False and text:
             self.add_error(
                 "needs_support",

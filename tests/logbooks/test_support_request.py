@@ -123,10 +123,15 @@ def test_no_with_text_in_question_10_asks(client, url):
     assert not Logbook.objects.exists()
 
 
-def test_submitting_without_an_answer_to_9_asks_for_one(client, url):
+def test_question_9_left_unanswered_with_10_empty_stays_unanswered(client, url):
+    """Nothing to send and nothing invented: not a silent No."""
     response = client.post(url, {**FORM, "action": "submit"})
-    assert response.status_code == 200
-    assert "Svar på spørgsmål 9" in response.content.decode()
+    assert response.status_code == 302
+    logbook = Logbook.objects.get()
+    assert (logbook.status, logbook.needs_support) == (LogbookStatus.SUBMITTED, None)
+    detail = client.get(reverse("logbooks:logbook_detail", args=[logbook.pk])).content.decode()
+    assert 'støtte til at klare en udfordring?</dt><dd class="col-md-8">–</dd>' in detail
+    assert alerts() == 0
 
 
 @pytest.mark.parametrize(

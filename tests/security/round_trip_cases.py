@@ -519,16 +519,14 @@ def logbook_values(fx: Fx):
 
 
 def submitted_logbook_fix(values: dict) -> dict:
-    """A submitted logbook says what they did, and answers question 9; a request for support
-    says what it is about, and only a request has that text."""
+    """A submitted logbook says what they did; a request for support says what it is about,
+    and only a request has that text."""
     values = dict(values)
     values["activities"] = values["activities"] or "Gåtur i Fælledparken"
     if values["needs_support"] and not values["support_with"]:
         values["support_with"] = "Hvordan taler jeg om medicin?"
     if values["support_with"]:
         values["needs_support"] = True
-    if values["needs_support"] is None:
-        values["needs_support"] = False
     return values
 
 
