@@ -80,6 +80,15 @@ class OutcomeForm(forms.Form):
     )
     note = forms.CharField(label=_("Note"), max_length=200, required=False)
 
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # A meeting the programme cancelled (its pair ended) shows who and why as recorded,
+        # though a person does not choose them: saved again, they stay.
+        for name, labels in (("cancelled_by", CancelledBy), ("cancel_reason", CancelReason)):
+            recorded, field = self.initial.get(name), self.fields[name]
+            if recorded and recorded not in dict(field.choices):
+                field.choices = [*field.choices, (recorded, labels(recorded).label)]
+
     def clean(self):
         data = super().clean()
         outcome = data.get("outcome")

@@ -276,6 +276,21 @@ def test_a_recorded_outcome_comes_back_as_it_was_recorded(
         assert text in page, text
 
 
+def test_a_meeting_cancelled_when_its_pair_ended_saves_unchanged(client, manager, meeting):
+    """Who and why are the programme's (not offered to a person), shown and kept as recorded."""
+    services.pair_end(pair=meeting.pair, by=manager, reason="Flyttet")
+    meeting = meeting.pair.meetings.get(sequence=2)  # a future meeting: cancelled with the pair
+    assert (meeting.cancelled_by, meeting.cancel_reason) == ("programme", "pair_ended")
+    client.force_login(manager)
+    url = reverse("logbooks:meeting_outcome", args=[meeting.pk])
+    page = client.get(url).content.decode()
+    assert 'value="programme" selected' in page and 'value="pair_ended" selected' in page
+    data = {"outcome": "cancelled", "cancelled_by": "programme", "cancel_reason": "pair_ended"}
+    assert client.post(url, data).status_code == 302
+    meeting.refresh_from_db()
+    assert (meeting.cancelled_by, meeting.cancel_reason) == ("programme", "pair_ended")
+
+
 def test_moving_and_adding_meetings(client, manager, meeting):
     client.force_login(manager)
     url = reverse("logbooks:meeting_move", args=[meeting.pk])

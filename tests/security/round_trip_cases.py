@@ -420,6 +420,7 @@ OUTCOMES = ("held", "cancelled", "missed")
 
 def outcome_values(fx: Fx):
     from logbooks.forms import OutcomeForm
+    from logbooks.models import CancelledBy, CancelReason
 
     form = OutcomeForm()
     today = local_today()
@@ -428,6 +429,9 @@ def outcome_values(fx: Fx):
             form,
             ["outcome", "duration_minutes", "place", "activity", "cancelled_by", "cancel_reason"],
             duration_minutes=integers(1, 24 * 60, required=False),
+            # the programme's own cancellations too (the pair ended): not offered, but shown
+            cancelled_by=choices(CancelledBy.values, empty=""),
+            cancel_reason=choices(CancelReason.values, empty=""),
         ),
         "held_on": dates(today - dt.timedelta(days=200), today),
         "note": text(200, required=False),
