@@ -126,12 +126,24 @@ class NurseVisitForm(forms.ModelForm):
             if name in self.fields and name not in self.errors:
                 self.add_error(name, message)
         self.warnings = {k: v for k, v in warnings.items() if k not in errors}
-        if self.warnings and not cleaned.get("confirm_unusual") and not errors:
+        unconfirmed = {
+            k: v for k, v in self.warnings.items() if not self._confirmed_before(k, cleaned)
+        }
+        if unconfirmed and not cleaned.get("confirm_unusual") and not errors:
             raise forms.ValidationError(
-                [str(m) for m in self.warnings.values()]
+                [str(m) for m in unconfirmed.values()]
                 + [str(_("Tick the box to confirm the unusual values, or correct them."))]
             )
         return cleaned
+
+    def _confirmed_before(self, warning: str, cleaned: dict) -> bool:
+        """The nurse confirmed this unusual value when the visit was saved, and it has not
+        changed since: saving the visit again does not ask again."""
+        visit = self.instance
+        if visit.pk is None or warning not in (visit.confirmed_warnings or []):
+            return False
+        measures = ("weight_kg", "height_cm") if warning == "bmi" else (warning,)
+        return all(getattr(visit, name) == cleaned.get(name) for name in measures)
 
     def visit_values(self) -> dict:
         return {name: self.cleaned_data[name] for name in self.Meta.fields}

@@ -8,6 +8,7 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from tod.formfields import TypedChoiceField, YesNoField
 from tod.widgets import DateInput
 
 from .models import (
@@ -79,6 +80,15 @@ class OutcomeForm(forms.Form):
     )
     note = forms.CharField(label=_("Note"), max_length=200, required=False)
 
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # A meeting the programme cancelled (its pair ended) shows who and why as recorded,
+        # though a person does not choose them: saved again, they stay.
+        for name, labels in (("cancelled_by", CancelledBy), ("cancel_reason", CancelReason)):
+            recorded, field = self.initial.get(name), self.fields[name]
+            if recorded and recorded not in dict(field.choices):
+                field.choices = [*field.choices, (recorded, labels(recorded).label)]
+
     def clean(self):
         data = super().clean()
         outcome = data.get("outcome")
@@ -105,7 +115,7 @@ class ResumeForm(forms.Form):
 
 
 class EndForm(forms.Form):
-    completed = forms.TypedChoiceField(
+    completed = TypedChoiceField(
         label=_("How did the pair end?"),
         choices=[("1", _("Completed the six months")), ("0", _("Ended early"))],
         coerce=lambda value: value == "1",
@@ -142,15 +152,8 @@ class LogbookForm(forms.ModelForm):
         required=False,
         widget=forms.CheckboxSelectMultiple,
     )
-    needs_support = forms.TypedChoiceField(
-        label=Logbook._meta.get_field("needs_support").verbose_name,
-        choices=[("0", _("No")), ("1", _("Yes"))],
-        coerce=lambda value: value == "1",
-        widget=forms.RadioSelect,
-        initial="0",
-        required=False,
-        empty_value=False,
-    )
+    # Not answered until the supporter chooses: no answer is preselected for them.
+    needs_support = YesNoField(label=Logbook._meta.get_field("needs_support").verbose_name)
 
     class Meta:
         model = Logbook
@@ -208,15 +211,41 @@ class LogbookForm(forms.ModelForm):
         if self.submitting:
             if not data.get("activities"):
                 self.add_error("activities", _("Say briefly what you did together."))
-            if data.get("needs_support") and not data.get("support_with"):
-                self.add_error("support_with", _("Say what you would like support with."))
+            self._check_support_request(data)
         return data
+
+    def _check_support_request(self, data) -> None:
+        """Questions 9 and 10 are the programme's safety net: a request for support is never
+        dropped silently. Submitting needs 9 and 10 to agree (9 left unanswered with 10 empty
+        stays unanswered); a draft keeps whatever was chosen and typed, so the autosave never
+        fails halfway through."""
+        needs, text = data.get("needs_support"), data.get("support_with")
+        if needs is True and not text:
+            self.add_error(
+                "support_with",
+                _("Write what you would like support with, or answer No to question 9."),
+            )
+        elif needs is None and text:
+            self.add_error(
+                "needs_support",
+                _(
+                    "You wrote what you need support with in question 10: answer Yes to send "
+                    "your request to the manager, or No."
+                ),
+            )
+        elif needs is False and text:
+            self.add_error(
+                "needs_support",
+                _(
+                    "You answered No, but question 10 says what you need support with. Answer "
+                    "Yes to send your request to the manager, or empty question 10."
+                ),
+            )
 
     def answers(self) -> dict:
         data = self.cleaned_data
         answers = {name: data.get(name) for name in self.Meta.fields}
         answers["topics"] = list(data.get("topics") or [])
-        answers["needs_support"] = bool(data.get("needs_support"))
         for name in (
             "activities",
             "place",

@@ -339,8 +339,9 @@ class Logbook(models.Model):
     reflections = models.TextField(_("7. Your own reflections after the meeting"), blank=True)
     # 8-10: challenges and whether the supporter needs support
     challenges = models.TextField(_("8. Did you meet a challenge?"), blank=True)
+    # None: not answered yet (a draft); submitting needs Yes or No (LogbookForm).
     needs_support = models.BooleanField(
-        _("9. Do you need support to tackle a challenge?"), default=False
+        _("9. Do you need support to tackle a challenge?"), null=True, blank=True, default=None
     )
     support_with = models.TextField(_("10. What do you need support with?"), blank=True)
     # The two short items the evaluation follows over time.

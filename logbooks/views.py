@@ -272,16 +272,7 @@ def meeting_outcome(request: HttpRequest, pk: int) -> HttpResponse:
     if hasattr(meeting, "logbook") and meeting.logbook.status != LogbookStatus.DRAFT:
         messages.error(request, _("This meeting has a logbook; its outcome is recorded."))
         return redirect("logbooks:pair_detail", pk=meeting.pair_id)
-    local = timezone.localtime(meeting.planned_at)
-    form = OutcomeForm(
-        request.POST or None,
-        initial={
-            "held_on": min(local.date(), timezone.localdate()),
-            "place": meeting.place,
-            "duration_minutes": meeting.duration_minutes,
-            "activity": meeting.activity,
-        },
-    )
+    form = OutcomeForm(request.POST or None, initial=_outcome_initial(meeting))
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
@@ -314,6 +305,28 @@ def meeting_outcome(request: HttpRequest, pk: int) -> HttpResponse:
         "logbooks/meeting_outcome.html",
         {"pair": meeting.pair, "meeting": meeting, "form": form},
     )
+
+
+def _outcome_initial(meeting: Meeting) -> dict:
+    """The outcome form as the meeting stands: a recorded outcome comes back as it was recorded
+    (before, the page showed none chosen and the planned date, and saving it again was refused
+    or recorded the wrong day); a planned meeting suggests its own date, place and plans."""
+    local = timezone.localtime(meeting.planned_at)
+    initial = {
+        "held_on": min(local.date(), timezone.localdate()),
+        "place": meeting.place,
+        "duration_minutes": meeting.duration_minutes,
+        "activity": meeting.activity,
+    }
+    if meeting.status != MeetingStatus.PLANNED:
+        initial.update(
+            outcome=meeting.status,
+            held_on=meeting.held_on or initial["held_on"],
+            cancelled_by=meeting.cancelled_by,
+            cancel_reason=meeting.cancel_reason,
+            note=meeting.cancel_note,
+        )
+    return initial
 
 
 # --- Logbooks -------------------------------------------------------------------------------------

@@ -28,11 +28,11 @@ from .reminders import _managers_of, meeting_reminders_sync
 
 
 def _apply_answers(logbook: Logbook, answers: dict) -> None:
+    """Store the answers as given. Question 10 is kept whatever 9 says: a draft keeps what was
+    typed, and the form refuses to submit an answer to 10 that 9 does not ask for."""
     for name in LOGBOOK_ANSWER_FIELDS:
         if name in answers:
             setattr(logbook, name, answers[name])
-    if not logbook.needs_support:
-        logbook.support_with = ""
 
 
 @transaction.atomic

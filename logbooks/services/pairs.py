@@ -228,7 +228,11 @@ def pairs_continue_substituted() -> int:
 def pair_plan_update(
     *, plan: MeetingPlan, by, weekday: int, time: dt.time, place: str, peer_sms_reminders: bool
 ) -> MeetingPlan:
-    """Change the pair's usual weekday/time/place: future planned meetings of the plan follow."""
+    """Change the pair's usual weekday/time/place: future planned meetings of the plan follow
+    what changed. Saved unchanged, nothing moves: a meeting moved on its own stays where it is
+    (before, saving the plan's page moved it back to the plan)."""
+    new_time = (weekday, time) != (plan.weekday, plan.time)
+    new_place = place != plan.place
     plan.weekday, plan.time, plan.place = weekday, time, place
     plan.peer_sms_reminders = peer_sms_reminders
     plan.save(update_fields=["weekday", "time", "place", "peer_sms_reminders"])
@@ -238,10 +242,12 @@ def pair_plan_update(
     ):
         day = timezone.localtime(meeting.planned_at).date()
         day += dt.timedelta(days=weekday - day.weekday())
-        new = local_datetime(day, time)
-        if new != meeting.planned_at or meeting.place != place:
-            meeting.moved_from = meeting.moved_from or meeting.planned_at
-            meeting.planned_at, meeting.place = new, place
+        planned_at = local_datetime(day, time) if new_time else meeting.planned_at
+        where = place if new_place else meeting.place
+        if (planned_at, where) != (meeting.planned_at, meeting.place):
+            if planned_at != meeting.planned_at:
+                meeting.moved_from = meeting.moved_from or meeting.planned_at
+            meeting.planned_at, meeting.place = planned_at, where
             meeting.save(update_fields=["planned_at", "place", "moved_from"])
     _sync_all(_pair_meetings(plan.pair))
     return plan
@@ -269,8 +275,8 @@ def meeting_move(*, meeting: Meeting, planned_at: dt.datetime, by, place: str | 
     meeting = _locked(meeting)
     if meeting.status != MeetingStatus.PLANNED:
         raise ValueError("only a planned meeting can be moved")
-    if meeting.moved_from is None:
-        meeting.moved_from = meeting.planned_at
+    if meeting.moved_from is None and planned_at != meeting.planned_at:
+        meeting.moved_from = meeting.planned_at  # saved at the same time, it has not moved
     meeting.planned_at = planned_at
     if place is not None:
         meeting.place = place

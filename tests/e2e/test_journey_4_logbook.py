@@ -2,7 +2,8 @@
 that a meeting was held and writes its logbook, asking for support. Her session times out while
 she types (she was idle too long); the autosave then reaches a login wall, the page tells her so,
 and after logging in again what she typed is there, kept on the server as a draft. Then she
-submits. A second test fills and submits the whole logbook with the keyboard alone. Every page
+submits. A second test fills and submits the whole logbook with the keyboard alone; a third saves
+a request for support as a draft, reloads, submits and edits it, and nothing is lost. Every page
 passes axe's serious/critical checks."""
 
 import datetime as dt
@@ -11,7 +12,9 @@ import time
 from importlib import import_module
 
 import pytest
+import time_machine
 from django.conf import settings
+from django.core import mail
 from django.utils import timezone
 from playwright.sync_api import expect
 
@@ -223,7 +226,7 @@ def test_journey_4_the_whole_logbook_with_the_keyboard_alone(open_page, supporte
     assert shadow != "none"
     _type(page, "[name=relationship]", "Vi er ved at lære hinanden at kende.")
     _type(page, "[name=challenges]", "Han glemmer sin medicin.")
-    _tab_to(page, "input[name=needs_support]")  # lands on the checked choice, "Nej"
+    _tab_to(page, "input[name=needs_support]")  # none is chosen for her: lands on "Nej"
     page.keyboard.press("ArrowRight")  # "Ja"
     assert _checked(page, "needs_support") == ["1"]
     _type(page, "[name=support_with]", "Gode råd om påmindelser.")
@@ -252,3 +255,138 @@ def test_journey_4_the_whole_logbook_with_the_keyboard_alone(open_page, supporte
     assert logbook.needs_support and logbook.support_with == "Gode råd om påmindelser."
     assert logbook.scale_trust == logbook.scale_equal == 4
     assert logbook.role_perception == "both"
+
+
+# --- A request for support, saved as a draft, reloaded, submitted, and edited (issue 19) --------
+
+TYPED = {
+    "activities": "Vi gik en tur langs Søerne",
+    "place": "Søerne, København Ø",
+    "duration_minutes": 80,
+    "topics": ["physical_activity", "loneliness"],
+    "relationship": "Vi griner meget sammen.",
+    "improvements": "Bent går nu en tur hver dag.",
+    "reflections": "Jeg skal huske at lytte mere end jeg taler.",
+    "challenges": "Bent er meget alene i weekenderne.",
+    "needs_support": True,
+    "support_with": "Hvordan jeg kan hjælpe ham med at finde et fællesskab.",
+    "scale_trust": 4,
+    "scale_respect": 5,
+    "scale_empathy": 3,
+    "scale_care": 4,
+    "scale_honesty": 5,
+    "scale_equal": 2,
+    "role_perception": "both",
+}
+TEXTS = {
+    "activities": "1. Hvad lavede I sammen?",
+    "place": "2. Hvor mødtes I?",
+    "relationship": "5. Hvordan går jeres relation?",
+    "improvements": "6. Har du set forbedringer hos din deltager?",
+    "reflections": "7. Dine egne refleksioner efter mødet",
+    "challenges": "8. Mødte du en udfordring?",
+    "support_with": "10. Hvad har du brug for støtte til?",
+}
+TOPICS = {"physical_activity": "Fysisk aktivitet", "loneliness": "Ensomhed"}
+SCALES = {
+    "scale_trust": "Tillid",
+    "scale_respect": "Respekt",
+    "scale_empathy": "Empati",
+    "scale_care": "Omsorg",
+    "scale_honesty": "Ærlighed",
+    "scale_equal": "At være ligeværdige",
+}
+
+
+def _answer_every_question(page, typed: dict) -> None:
+    for name, label in TEXTS.items():
+        page.get_by_label(label, exact=True).fill(typed[name])
+    page.get_by_label("3. Hvor længe varede mødet (minutter)?").fill(str(typed["duration_minutes"]))
+    for name in typed["topics"]:
+        page.get_by_text(TOPICS[name], exact=True).click()
+    page.locator("fieldset").filter(has_text="9. Har du brug for støtte").get_by_text(
+        "Ja", exact=True
+    ).click()
+    for name, legend in SCALES.items():
+        scale = page.locator("fieldset").filter(has=page.get_by_text(legend, exact=True))
+        scale.get_by_text(str(typed[name]), exact=True).click()
+    page.get_by_text("Begge dele", exact=True).click()
+
+
+def _expect_every_answer(page, typed: dict) -> None:
+    """Every answer is on the page as it was typed, the choices checked."""
+    for name, label in TEXTS.items():
+        expect(page.get_by_label(label, exact=True)).to_have_value(typed[name])
+    expect(page.get_by_label("3. Hvor længe varede mødet (minutter)?")).to_have_value(
+        str(typed["duration_minutes"])
+    )
+    assert _checked(page, "topics") == typed["topics"]
+    assert _checked(page, "needs_support") == ["1"]  # "Ja"
+    for name in SCALES:
+        assert _checked(page, name) == [str(typed[name])], name
+    assert _checked(page, "role_perception") == [typed["role_perception"]]
+
+
+def _stored(logbook) -> dict:
+    logbook.refresh_from_db()
+    return {name: getattr(logbook, name) for name in TYPED}
+
+
+def _noon_in_copenhagen() -> dt.datetime:
+    """Midday today in Copenhagen: the outbox sends at once, outside the quiet hours of SMS."""
+    return timezone.make_aware(dt.datetime.combine(timezone.localdate(), dt.time(12)))
+
+
+def test_journey_4_a_request_for_support_survives_a_draft_a_reload_and_edit(
+    open_page, supporter, manager, active_pair
+):
+    """Issue 19: "Ja" to question 9 came back unchecked after "Gem kladde", and submitting then
+    stored No without alerting the manager; "Rediger" lost it the same way."""
+    from tod.outbox.models import Reminder, ReminderKind
+    from tod.outbox.services import outbox_sweep
+
+    manager.email = "maria@example.org"
+    manager.save(update_fields=["email"])
+    with time_machine.travel(_noon_in_copenhagen(), tick=True):
+        page = open_page("phone")
+        log_in(page, supporter.username, PASSWORD)
+        page.get_by_role("heading", name="Logbøger der skal skrives").wait_for()
+        page.locator("a[href*='/logbook/']").first.click()
+        expect(page.get_by_role("heading", level=1)).to_have_text("Logbog")
+        assert _checked(page, "needs_support") == []  # no answer chosen for her
+        _answer_every_question(page, TYPED)
+        check_page(page)
+
+        page.get_by_role("button", name="Gem kladde").click()
+        expect(page.get_by_text("Kladden er gemt.")).to_be_visible()
+        draft = Logbook.objects.get()
+        assert (draft.status, _stored(draft)) == (LogbookStatus.DRAFT, TYPED)
+        page.reload()
+        _expect_every_answer(page, TYPED)
+        snapshot(page, "journey4-support-draft-reloaded-phone")
+        check_page(page)
+
+        page.get_by_role("button", name="Indsend logbog").click()
+        expect(page.get_by_text("Tak! Din logbog er sendt til projektlederen.")).to_be_visible()
+        logbook = Logbook.objects.get()
+        assert (logbook.status, _stored(logbook)) == (LogbookStatus.SUBMITTED, TYPED)
+        alerts = Reminder.objects.filter(kind=ReminderKind.SUPPORT_REQUEST, recipient_user=manager)
+        assert alerts.count() == 1  # the manager's alert is in the outbox
+        outbox_sweep(max_seconds=None)
+        assert [m for m in mail.outbox if m.to == ["maria@example.org"]]
+        check_page(page)
+
+        # "Rediger": every answer comes back; saved with one more reflection, nothing is lost.
+        page.get_by_role("link", name="Rediger").click()
+        expect(page.get_by_role("heading", level=1)).to_have_text("Logbog")
+        _expect_every_answer(page, TYPED)
+        edited = {**TYPED, "reflections": TYPED["reflections"] + " Og spørge ind til naboerne."}
+        page.get_by_label(TEXTS["reflections"], exact=True).fill(edited["reflections"])
+        page.get_by_role("button", name="Gem ændringer").click()
+        expect(page.get_by_text("Tak! Din logbog er sendt til projektlederen.")).to_be_visible()
+        assert (logbook.status, _stored(logbook)) == (LogbookStatus.SUBMITTED, edited)
+        assert logbook.support_open  # the request stays open for the manager
+        assert alerts.count() == 1  # the same request: no second alert
+        page.get_by_role("link", name="Rediger").click()
+        _expect_every_answer(page, edited)
+        check_page(page)

@@ -86,6 +86,19 @@ def test_unusual_value_needs_confirmation(client, nurse, peer):
     assert NurseVisit.objects.get().confirmed_warnings == ["hba1c_mmol_mol"]
 
 
+def test_a_confirmed_unusual_value_is_not_asked_again_until_it_changes(client, nurse, peer):
+    """Found by the round-trip test: opening a saved visit with a confirmed unusual value and
+    saving it unchanged was refused until the box was ticked again."""
+    client.force_login(nurse)
+    client.post(edit_url(peer), {**VISIT, "hba1c_mmol_mol": "150", "confirm_unusual": "on"})
+    response = client.post(edit_url(peer), {**VISIT, "hba1c_mmol_mol": "150", "waist_cm": "99"})
+    assert response.status_code == 302
+    assert NurseVisit.objects.get().confirmed_warnings == ["hba1c_mmol_mol"]
+    response = client.post(edit_url(peer), {**VISIT, "hba1c_mmol_mol": "160"})
+    assert response.status_code == 200  # another unusual value: confirm it
+    assert NurseVisit.objects.get().hba1c_mmol_mol == 150
+
+
 def test_saving_again_corrects_the_visit(client, nurse, peer):
     client.force_login(nurse)
     client.post(edit_url(peer), VISIT)

@@ -86,6 +86,16 @@ def test_moving_a_meeting_moves_its_reminder(started_pair, supporter):
     assert local(meeting.moved_from).date() == dt.date(2026, 3, 26)
 
 
+def test_saving_a_meeting_at_its_own_time_is_not_a_move(started_pair, supporter):
+    """Found by the round-trip test: "Move", saved unchanged, showed "moved from" its own time."""
+    meeting = started_pair.meetings.get(sequence=2)
+    services.meeting_move(
+        meeting=meeting, planned_at=meeting.planned_at, place="Café", by=supporter
+    )
+    meeting.refresh_from_db()
+    assert meeting.moved_from is None
+
+
 def test_cancelling_a_meeting_cancels_its_reminders(started_pair, supporter):
     meeting = started_pair.meetings.get(sequence=1)
     services.meeting_record_cancelled(
@@ -190,6 +200,37 @@ def test_changing_the_usual_time_moves_future_meetings(started_pair, manager):
     assert {d.time() for d in days} == {dt.time(14)}
     # the peer now gets an SMS the day before each meeting
     assert Reminder.objects.pending().filter(channel="sms", kind="meeting").count() == 13
+
+
+def test_saving_the_plan_unchanged_leaves_a_moved_meeting_where_it_is(
+    started_pair, manager, supporter
+):
+    """Found by the round-trip test: the plan's page saved without a change moved every meeting
+    moved on its own back to the plan's weekday and time."""
+    moved = started_pair.meetings.get(sequence=3)
+    services.meeting_move(meeting=moved, planned_at=aware(2026, 4, 10, 16), by=supporter)
+    before = list(started_pair.meetings.values_list("planned_at", "place", "moved_from"))
+    plan = started_pair.meeting_plan
+    services.pair_plan_update(
+        plan=plan,
+        by=manager,
+        weekday=plan.weekday,
+        time=plan.time,
+        place=plan.place,
+        peer_sms_reminders=True,
+    )
+    assert list(started_pair.meetings.values_list("planned_at", "place", "moved_from")) == before
+    # A new place goes to the future meetings, without moving them in time.
+    services.pair_plan_update(
+        plan=plan,
+        by=manager,
+        weekday=plan.weekday,
+        time=plan.time,
+        place="Biblioteket",
+        peer_sms_reminders=True,
+    )
+    moved.refresh_from_db()
+    assert (local(moved.planned_at), moved.place) == (aware(2026, 4, 10, 16), "Biblioteket")
 
 
 def test_three_cancellations_in_a_row_are_counted(started_pair, supporter, frozen):

@@ -3,6 +3,7 @@ flow on a phone without JavaScript, the expired session, the calendar feed, and 
 counts on the list pages and the dashboard."""
 
 import datetime as dt
+import re
 
 import pytest
 import time_machine
@@ -257,6 +258,54 @@ def test_recording_an_outcome(client, supporter, meeting):
     assert meeting.status == MeetingStatus.CANCELLED and meeting.cancel_note == "flu"
     page = client.get(reverse("logbooks:pair_detail", args=[meeting.pair.pk])).content.decode()
     assert "flu" in page
+
+
+@pytest.mark.parametrize(
+    "recorded, shown",
+    [
+        (
+            {"status": "held", "held_on": dt.date(2026, 3, 11), "duration_minutes": 75},
+            ['value="2026-03-11"', 'value="75"'],
+        ),
+        (
+            {
+                "status": "cancelled",
+                "cancelled_by": "supporter",
+                "cancel_reason": "life_event",
+                "cancel_note": "Begravelse",
+            },
+            ['value="supporter" selected', 'value="life_event" selected', 'value="Begravelse"'],
+        ),
+        ({"status": "missed", "cancel_note": "Ingen kom"}, ['value="Ingen kom"']),
+    ],
+)
+def test_a_recorded_outcome_comes_back_as_it_was_recorded(
+    client, supporter, meeting, recorded, shown
+):
+    """Found by the round-trip test: "Record outcome" of a recorded meeting showed no outcome
+    chosen and the planned date, so saving it again was refused (or held it on another day)."""
+    meeting.__class__.objects.filter(pk=meeting.pk).update(**recorded)
+    client.force_login(supporter)
+    page = client.get(reverse("logbooks:meeting_outcome", args=[meeting.pk])).content.decode()
+    radio = re.search(rf'<input[^>]*value="{recorded["status"]}"[^>]*>', page).group(0)
+    assert " checked" in radio
+    for text in shown:
+        assert text in page, text
+
+
+def test_a_meeting_cancelled_when_its_pair_ended_saves_unchanged(client, manager, meeting):
+    """Who and why are the programme's (not offered to a person), shown and kept as recorded."""
+    services.pair_end(pair=meeting.pair, by=manager, reason="Flyttet")
+    meeting = meeting.pair.meetings.get(sequence=2)  # a future meeting: cancelled with the pair
+    assert (meeting.cancelled_by, meeting.cancel_reason) == ("programme", "pair_ended")
+    client.force_login(manager)
+    url = reverse("logbooks:meeting_outcome", args=[meeting.pk])
+    page = client.get(url).content.decode()
+    assert 'value="programme" selected' in page and 'value="pair_ended" selected' in page
+    data = {"outcome": "cancelled", "cancelled_by": "programme", "cancel_reason": "pair_ended"}
+    assert client.post(url, data).status_code == 302
+    meeting.refresh_from_db()
+    assert (meeting.cancelled_by, meeting.cancel_reason) == ("programme", "pair_ended")
 
 
 def test_moving_and_adding_meetings(client, manager, meeting):
