@@ -112,13 +112,15 @@ def nurse_visit_edit(request: HttpRequest, peer_id: int, kind: str) -> HttpRespo
     if request.method == "GET":
         access_record(request=request, participant=peer, what=f"nurse visit ({kind})")
     today = timezone.localdate()
-    pair = Pair.objects.filter(peer=peer, status__in=STARTED).order_by("-started_on").first()
-    status, started_on, ended_on = (
-        (pair.status, pair.started_on, pair.ended_on) if pair else (None, None, None)
-    )
-    early = kind == VisitKind.POST and post_visit_is_early(
-        pair_status=status, started_on=started_on, ended_on=ended_on, today=today
-    )
+    status = started_on = ended_on = None
+    early = False
+    if kind == VisitKind.POST:
+        pair = Pair.objects.filter(peer=peer, status__in=STARTED).order_by("-started_on").first()
+        if pair is not None:
+            status, started_on, ended_on = pair.status, pair.started_on, pair.ended_on
+        early = post_visit_is_early(
+            pair_status=status, started_on=started_on, ended_on=ended_on, today=today
+        )
     form = NurseVisitForm(
         request.POST or None,
         instance=visit,
