@@ -13,6 +13,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
 from programme.models import Kind, Participant
@@ -125,13 +126,13 @@ def board(request: HttpRequest) -> HttpResponse:
             "stale": stale,
             "in_matching": Pair.objects.filter(site=site).in_matching().count(),
             "unmatched": unmatched,
-            "criteria": scoring.CRITERIA,
             "extra": f"site={site.pk}",
         },
     )
 
 
-# The peers left without a supporter grouped by reason, the ones a requirement excludes first.
+# The peers left without a supporter grouped by reason, in UnmatchedReason's order (the ones a
+# requirement excludes first), then by name.
 UNMATCHED_ORDER = (
     Case(
         *(When(reason=reason, then=k) for k, reason in enumerate(UnmatchedReason.values)),
@@ -161,7 +162,11 @@ def run_start(request: HttpRequest) -> HttpResponse:
     if run.is_finished:
         messages.success(
             request,
-            _("Proposal ready: %(pairs)s pairs for the %(peers)s peers waiting for a supporter.")
+            ngettext(
+                "Proposal ready: %(pairs)s pairs for %(peers)s peer waiting for a supporter.",
+                "Proposal ready: %(pairs)s pairs for %(peers)s peers waiting for a supporter.",
+                run.peers,
+            )
             % {"pairs": run.pairs, "peers": run.peers},
         )
         return redirect(f"{reverse('matching:board')}?site={site.pk}")

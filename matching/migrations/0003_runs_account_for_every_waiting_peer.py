@@ -31,7 +31,7 @@ class Migration(migrations.Migration):
             name='UnmatchedPeer',
             fields=[
                 ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('reason', models.CharField(choices=[('no_survey', 'No match survey'), ('excluded', 'No supporter within their requirements'), ('no_capacity', 'No capacity left')], max_length=12, verbose_name='reason')),
+                ('reason', models.CharField(choices=[('excluded', 'No supporter within their requirements'), ('no_capacity', 'No capacity left'), ('no_survey', 'No match survey')], max_length=12, verbose_name='reason')),
                 ('supporters', models.PositiveIntegerField(default=0, verbose_name='supporters with a free place')),
                 ('fitting', models.PositiveIntegerField(default=0, help_text='No capacity left: every one of them was proposed to another peer.', verbose_name='supporters within the requirements')),
                 ('exclusions', models.JSONField(blank=True, default=list, help_text="[[constraint, side, supporters], ...], most first: the scorer's hard constraints (side: peer or supporter), and ['rule', source, supporters] for pairs forbidden by the manager, a refusal or an earlier pair. A supporter may be excluded by several.", verbose_name='supporters excluded, per requirement')),

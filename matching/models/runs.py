@@ -258,9 +258,9 @@ class MatchProposal(models.Model):
 
 
 class UnmatchedReason(models.TextChoices):
-    NO_SURVEY = "no_survey", _("No match survey")
     EXCLUDED = "excluded", _("No supporter within their requirements")
     NO_CAPACITY = "no_capacity", _("No capacity left")
+    NO_SURVEY = "no_survey", _("No match survey")
 
 
 class UnmatchedPeer(models.Model):

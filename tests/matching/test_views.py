@@ -194,7 +194,7 @@ def test_the_proposal_accounts_for_every_waiting_peer_as_the_dashboard_counts_th
     assert "5 peers venter på en peer-støtte (1 uden matchskema)" in " ".join(dashboard.split())
     response = client.post(reverse("matching:run_start"), {"site": site.pk}, follow=True)
     html = response.content.decode()
-    assert "Forslaget er klar: 2 par til de 5 peers, der venter på en peer-støtte." in html
+    assert "Forslaget er klar: 2 par til 5 peers, der venter på en peer-støtte." in html
     run = MatchRun.objects.get()
     assert (run.peers, run.pairs, run.unmatched, run.supporters) == (5, 2, 3, 2)
     assert "3 peers står uden en peer-støtte" in html
