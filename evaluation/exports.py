@@ -163,7 +163,7 @@ def csv_tables(user) -> dict[str, list[list]]:
             NurseVisit.objects.filter(peer_id__in=cases.values("peer_id")),
             ["id", "peer_id", "kind", "visited_on", *visit_fields]
             + ["medication", "medication_note", "complications", "other_diagnoses"]
-            + ["other_diagnoses_note", "self_care_note", "confirmed_warnings"],
+            + ["other_diagnoses_note", "self_care_note", "confirmed_warnings", "early_reason"],
             ["id"],
         ),
         outcomes=JSONRows(
@@ -325,6 +325,7 @@ def csv_tables(user) -> dict[str, list[list]]:
             "other_diagnoses_note",
             "self_care_note",
             "confirmed_warnings",
+            "early_reason",
         ]
     ]
     for v in _objects(NurseVisit, read["visits"]):
@@ -341,6 +342,7 @@ def csv_tables(user) -> dict[str, list[list]]:
                 redact(v.other_diagnoses_note),
                 redact(v.self_care_note),
                 _list(v.confirmed_warnings),
+                redact(v.early_reason),
             ]
         )
     tables["nurse_visits"] = rows

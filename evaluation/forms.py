@@ -95,15 +95,28 @@ class NurseVisitForm(forms.ModelForm):
             "paid5_4",
             "paid5_5",
             "self_care_note",
+            "early_reason",
         ]
         widgets = {
             "visited_on": DateInput(),
             "self_care_note": forms.Textarea(attrs={"rows": 4}),
+            "early_reason": forms.Textarea(attrs={"rows": 2}),
             **{f"{q}_{i}": forms.RadioSelect for q in ("who5", "paid5") for i in range(1, 6)},
         }
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, early: bool = False, **kwargs):
+        """`early`: a post-visit before the pair has ended or is due, which must say why."""
         super().__init__(*args, **kwargs)
+        if early:
+            reason = self.fields["early_reason"]
+            reason.required = True
+            reason.label = _("Why is the post-visit recorded now?")
+            reason.error_messages["required"] = _(
+                "The pair has not ended and the post-visit is not due yet: say why it is "
+                "recorded now."
+            )
+        elif not self.instance.early_reason:
+            del self.fields["early_reason"]
         for name in MEASURES:
             # A text box with the decimal keyboard rather than type=number: browsers disagree on
             # the decimal comma in number boxes (Chromium without a Danish interface dropped it:
@@ -146,7 +159,7 @@ class NurseVisitForm(forms.ModelForm):
         return all(getattr(visit, name) == cleaned.get(name) for name in measures)
 
     def visit_values(self) -> dict:
-        return {name: self.cleaned_data[name] for name in self.Meta.fields}
+        return {name: self.cleaned_data[name] for name in self.Meta.fields if name in self.fields}
 
 
 class BackgroundForm(forms.ModelForm):

@@ -10,21 +10,22 @@ from tod.accounts.permissions import has_permission
 from tod.accounts.roles import Permission
 
 from .models.choices import OutcomeKind, OutcomeResult
-from .models.visits import post_visit_due_on
+from .models.visits import post_visit_is_early
 
 
 def _nurse_panel(request) -> Panel:
-    from .views.nurse import DUE_SOON_DAYS, peers_with_visits
+    from .views.nurse import peers_with_visits
 
     today = timezone.localdate()
     peers = peers_with_visits(request.user)
     pre_due = peers.filter(pre_on__isnull=True).count()
     post_due = 0
-    for started, ended in peers.filter(
+    for status, started, ended in peers.filter(
         post_on__isnull=True, pair_started_on__isnull=False
-    ).values_list("pair_started_on", "pair_ended_on"):
-        due = post_visit_due_on(started, ended)
-        if due is not None and (due - today).days <= DUE_SOON_DAYS:
+    ).values_list("pair_status", "pair_started_on", "pair_ended_on"):
+        if not post_visit_is_early(
+            pair_status=status, started_on=started, ended_on=ended, today=today
+        ):
             post_due += 1
     return Panel("evaluation/panel_nurse.html", {"pre_due": pre_due, "post_due": post_due}, 10)
 

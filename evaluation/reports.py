@@ -406,6 +406,31 @@ def _quantized(value) -> Decimal:
     return Decimal(str(value)).quantize(Decimal("0.1"))
 
 
+@dataclass
+class MeasureChange:
+    label: str
+    before: Decimal | int | None
+    after: Decimal | int | None
+    change: Decimal | int | None
+
+
+def _measure(visit: NurseVisit, key: str):
+    return visit.bmi if key == "bmi" else getattr(visit, key)
+
+
+def visit_changes(pre: NurseVisit, post: NurseVisit) -> list[MeasureChange]:
+    """One peer's measures before and after (the pre/post report's measures), with the change
+    where both visits measured it. No query: the two visits are given."""
+    rows = []
+    for key, label in MEASURES:
+        before, after = _measure(pre, key), _measure(post, key)
+        change = None
+        if before is not None and after is not None:
+            change = after - before
+        rows.append(MeasureChange(label=str(label), before=before, after=after, change=change))
+    return rows
+
+
 # --- Engagement against similarity ---------------------------------------------------------------
 
 SIMILARITY_FIELDS = ("sex", "age", "origin", "education", "employment")

@@ -69,6 +69,7 @@ def nurse_visit_save(
     visit.self_care_note = redact(visit.self_care_note)
     visit.medication_note = redact(visit.medication_note)
     visit.other_diagnoses_note = redact(visit.other_diagnoses_note)
+    visit.early_reason = redact(visit.early_reason)
     visit.confirmed_warnings = sorted(confirmed_warnings or [])
     visit.compute_scores()
     visit.updated_at = timezone.now()
@@ -317,7 +318,8 @@ def _topic(peer_id: int) -> str:
 
 def nurse_post_visit_reminders_plan(*, now: dt.datetime | None = None) -> int:
     """Plan, through the outbox, a reminder to each nurse of the site two weeks before a peer's
-    post-visit is due (six months after the pair started, or when it ended earlier).
+    post-visit is due (six months after the pair started, or when it ended earlier), for the
+    peers on the nurse's list (withdrawn and not eligible peers are left out).
 
     Idempotent and catch-up safe: keyed per peer and nurse, so a daily run plans each reminder
     once and a missed run is made up by the next (a due time in the past is sent at once).
@@ -332,9 +334,12 @@ def nurse_post_visit_reminders_plan(*, now: dt.datetime | None = None) -> int:
     from .selectors import evaluation_consent_q
 
     now = now or timezone.now()
+    # Peers still in the programme only (as on the nurse's list): not withdrawn, not screened
+    # out since.
     pairs = (
         Pair.objects.filter(status__in=STARTED, started_on__isnull=False)
         .filter(evaluation_consent_q("peer__"))
+        .filter(peer__in=Participant.objects.eligible_peers().values("pk"))
         .exclude(peer__nurse_visits__kind="post")
         .order_by("peer_id", "-started_on")
         .values("peer_id", "site_id", "started_on", "ended_on")

@@ -1,14 +1,11 @@
 """Dashboard panels this app contributes (see tod.accounts.dashboards). Constant queries."""
 
-from django.db.models import Exists, OuterRef
-
-from programme.models import Participant
 from tod.accounts.dashboards import Panel, count_all
 from tod.accounts.permissions import has_permission
 from tod.accounts.roles import Permission
 
 from .models import MatchRun, MatchSurvey, Pair, PairStatus
-from .pool import _HOLDING
+from .pool import waiting_peers, without_survey
 
 
 def panels(request, dashboard: str) -> list[Panel]:
@@ -21,14 +18,13 @@ def panels(request, dashboard: str) -> list[Panel]:
 
 
 def _manager_panel(user) -> Panel:
-    holding = Pair.objects.filter(peer=OuterRef("pk"), status__in=_HOLDING)
-    survey = MatchSurvey.objects.filter(participant=OuterRef("pk"), is_current=True)
-    pool = Participant.objects.eligible_peers().for_user(user).filter(~Exists(holding))
+    # The same peers as a run's proposal page accounts for (pool.waiting_peers).
+    pool = waiting_peers().for_user(user)
     pairs = Pair.objects.for_user(user)
     counts = count_all(
         user,
         total=pool,
-        without_survey=pool.filter(~Exists(survey)),
+        without_survey=without_survey(pool),
         proposed=pairs.filter(status=PairStatus.PROPOSED),
         agreed=pairs.filter(status=PairStatus.AGREED),
     )

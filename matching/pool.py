@@ -11,7 +11,6 @@ are excluded, and locked pairs are kept.
 from __future__ import annotations
 
 import datetime as dt
-from collections import defaultdict
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -35,6 +34,20 @@ def eligible_peers():
 
 def eligible_supporters():
     return Participant.objects.eligible_supporters()
+
+
+def waiting_peers():
+    """Peers waiting for a supporter: eligible, with no open or completed pair, with or without
+    a match survey. The dashboard counts them; a run proposes pairs for those with a survey in
+    the pool and says why it left each of the others without a supporter."""
+    holding = Pair.objects.filter(peer=OuterRef("pk"), status__in=_HOLDING)
+    return eligible_peers().filter(~Exists(holding))
+
+
+def without_survey(peers):
+    return peers.filter(
+        ~Exists(MatchSurvey.objects.filter(participant=OuterRef("pk"), is_current=True))
+    )
 
 
 def age_on(born: dt.date, today: dt.date) -> int:
@@ -148,12 +161,7 @@ def load_pool(site_id: int, *, today: dt.date | None = None, peer_ids=None) -> P
     """The site's pool (see the module docstring). `peer_ids` limits the peers (a candidate
     page needs one). Seven queries whatever the pool's size."""
     today = today or timezone.localdate()
-    holding = Pair.objects.filter(peer=OuterRef("pk"), status__in=_HOLDING)
-    peers_qs = (
-        _with_survey(eligible_peers().filter(site_id=site_id))
-        .filter(~Exists(holding))
-        .order_by("pk")
-    )
+    peers_qs = _with_survey(waiting_peers().filter(site_id=site_id)).order_by("pk")
     if peer_ids is not None:
         peers_qs = peers_qs.filter(pk__in=peer_ids)
     supporters_qs = (
@@ -208,17 +216,3 @@ def load_pool(site_id: int, *, today: dt.date | None = None, peer_ids=None) -> P
         p: s for p, s in pool.locked.items() if s in supporter_ids and (p, s) not in pool.forbidden
     }
     return pool
-
-
-def pool_counts(site_id: int) -> dict[str, int]:
-    """How many peers wait for a supporter and how many supporters have a free place; for the
-    dashboard panel. Two queries."""
-    holding = Pair.objects.filter(peer=OuterRef("pk"), status__in=_HOLDING)
-    peers = eligible_peers().filter(site_id=site_id).filter(~Exists(holding))
-    without_survey = peers.filter(
-        ~Exists(MatchSurvey.objects.filter(participant=OuterRef("pk"), is_current=True))
-    )
-    counts = defaultdict(int)
-    counts["peers"] = peers.count()
-    counts["peers_without_survey"] = without_survey.count()
-    return dict(counts)

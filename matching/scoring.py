@@ -570,8 +570,11 @@ def _age_outside(age: int, low: int | None, high: int | None) -> bool:
     return (low is not None and age < low) or (high is not None and age > high)
 
 
-def score_pair(peer: Answers, supporter: Answers, weights: Weights) -> PairScore:
-    """One pair, criterion by criterion, with the same rules as `score_matrix`."""
+def pair_exclusions(peer: Answers, supporter: Answers) -> list[tuple[str, str]]:
+    """The hard constraints that exclude the pair, as (constraint, "peer" | "supporter": whose
+    requirement); empty when the pair is allowed. The same rules as `score_matrix`, one pair at
+    a time: `score_pair` and the explanation of a peer left without a supporter
+    (matching.unmatched) use it."""
     exclusions: list[tuple[str, str]] = []
     for side, me, other in (("peer", peer, supporter), ("supporter", supporter, peer)):
         if me.sex_required and other.sex != me.sex_required:
@@ -599,7 +602,14 @@ def score_pair(peer: Answers, supporter: Answers, weights: Weights) -> PairScore
                 exclusions.append(("distance", side))
     if set(peer.vulnerabilities) & set(supporter.vulnerabilities) & set(VULNERABILITIES):
         exclusions.append(("vulnerability", "supporter"))
+    return exclusions
 
+
+def score_pair(peer: Answers, supporter: Answers, weights: Weights) -> PairScore:
+    """One pair, criterion by criterion, with the same rules as `score_matrix`."""
+    exclusions = pair_exclusions(peer, supporter)
+    common_language = bool(set(peer.languages) & set(supporter.languages) & set(LANGUAGES))
+    d2 = _sq_distance(peer, supporter)
     similarities = len(similarity_details(peer, supporter))
     needs = [a for a in peer.activities if a in ACTIVITIES]
     met = [a for a in needs if a in supporter.activities]

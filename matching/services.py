@@ -31,9 +31,12 @@ from .models import (
     RuleKind,
     RuleSource,
     RunStatus,
+    UnmatchedPeer,
+    UnmatchedReason,
 )
 from .models.survey import ANSWER_FIELDS
-from .pool import Pool, answers_for, load_pool
+from .pool import Pool, answers_for, load_pool, waiting_peers, without_survey
+from .unmatched import explain_unmatched
 
 logger = logging.getLogger(__name__)
 
@@ -183,18 +186,21 @@ def match_run_start(*, site, by) -> MatchRun:
 
 
 def _pool_size(site_id: int) -> tuple[int, int]:
-    from .pool import eligible_peers, eligible_supporters
+    """Peers waiting for a supporter and eligible supporters: an upper bound of the matrix's
+    size, to choose between solving now and a task. The run's counts are set from the pool."""
+    from .pool import eligible_supporters, waiting_peers
 
     return (
-        eligible_peers().filter(site_id=site_id).count(),
+        waiting_peers().filter(site_id=site_id).count(),
         eligible_supporters().filter(site_id=site_id).count(),
     )
 
 
 def match_run_execute(*, run_id: int) -> MatchRun:
-    """Score the pool, solve, and store the proposals on the run. Progress is written to the run
-    as it goes (outside any transaction, so the manager's page sees it). Safe to call twice: a
-    finished run is left as it is."""
+    """Score the pool, solve, and store on the run the proposals and, for every other peer
+    waiting for a supporter, why they were left without one (matching.unmatched). Progress is
+    written to the run as it goes (outside any transaction, so the manager's page sees it).
+    Safe to call twice: a finished run is left as it is."""
     run = MatchRun.objects.get(pk=run_id)
     if run.is_finished:
         return run
@@ -202,7 +208,9 @@ def match_run_execute(*, run_id: int) -> MatchRun:
     _progress(run, 1, status=RunStatus.RUNNING)
     try:
         pool = load_pool(run.site_id)
-        _progress(run, 10, peers=len(pool.peers), supporters=len(pool.supporters))
+        no_survey = list(without_survey(waiting_peers().filter(site_id=run.site_id)).order_by("pk"))
+        waiting = len(pool.peers) + len(no_survey)
+        _progress(run, 10, peers=waiting, supporters=len(pool.supporters))
         last = [10]
 
         def on_rows(done: int, total: int) -> None:
@@ -215,12 +223,25 @@ def match_run_execute(*, run_id: int) -> MatchRun:
         _progress(run, 60)
         pairs = solver.solve(matrix, pool.capacities(), pool.locked_indices())
         _progress(run, 90)
+        unmatched = explain_unmatched(pool, matrix, pairs) + [
+            UnmatchedPeer(
+                peer=peer, reason=UnmatchedReason.NO_SURVEY, supporters=len(pool.supporters)
+            )
+            for peer in no_survey
+        ]
         with transaction.atomic():
             proposals = _proposals(run, pool, pairs)
             MatchProposal.objects.bulk_create(proposals, batch_size=1000)
+            for row in unmatched:
+                row.run = run
+            UnmatchedPeer.objects.bulk_create(unmatched, batch_size=1000)
             run.status = RunStatus.DONE
             run.progress = 100
+            # Every waiting peer is accounted for: pairs + peers left without a supporter.
+            run.peers = waiting
+            run.supporters = len(pool.supporters)
             run.pairs = len(proposals)
+            run.unmatched = len(unmatched)
             run.total_score = round(sum(p.score for p in proposals), 3)
             run.weights = {name: getattr(pool.weights, name) for name in scoring.CRITERIA}
             run.seconds = round(clock.perf_counter() - started, 3)

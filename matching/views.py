@@ -8,11 +8,12 @@ import numpy as np
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.db.models import Exists, OuterRef, Q
+from django.db.models import Case, Exists, IntegerField, OuterRef, Q, When
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
 from programme.models import Kind, Participant
@@ -41,6 +42,8 @@ from .models import (
     PairStatus,
     RuleKind,
     RunStatus,
+    UnmatchedPeer,
+    UnmatchedReason,
 )
 from .pool import eligible_supporters, load_pool
 
@@ -50,14 +53,20 @@ PAGE_SIZE = 25
 
 def _site(request: HttpRequest) -> Site:
     """The site the manager works on: ?site=<id> among theirs, else their first."""
-    sites = Site.objects.filter(staff=request.user).order_by("name")
-    wanted = request.GET.get("site") or request.POST.get("site")
+    return _site_among(request, _sites(request))
+
+
+def _sites(request: HttpRequest) -> list[Site]:
+    return list(Site.objects.filter(staff=request.user).order_by("name"))
+
+
+def _site_among(request: HttpRequest, sites: list[Site]) -> Site:
+    """The site among `sites` (the user's) that ?site=<id> names, else the first; 404 if none."""
+    wanted = str(request.GET.get("site") or request.POST.get("site") or "")
     if wanted:
-        site = sites.filter(pk=wanted).first() if str(wanted).isdigit() else None
-        if site is None:
-            raise Http404
-        return site
-    site = sites.first()
+        site = next((s for s in sites if str(s.pk) == wanted), None)
+    else:
+        site = sites[0] if sites else None
     if site is None:
         raise Http404
     return site
@@ -73,12 +82,17 @@ def _error(request: HttpRequest, exc: ValidationError) -> None:
 
 @requires(P.MANAGE_MATCHING)
 def board(request: HttpRequest) -> HttpResponse:
-    """The latest proposal of the site, with what became of each proposed pair."""
-    site = _site(request)
+    """The latest proposal of the site, with what became of each proposed pair, and every peer
+    it left without a supporter with the reason (matching.unmatched)."""
+    sites = _sites(request)  # listed by the page's site switch too
+    site = _site_among(request, sites)
     run = MatchRun.objects.latest_for_site(site.pk)
     page = None
+    unmatched = None
     stale = False
     if run is not None:
+        # The run knows how many pairs it proposed and how many peers it left without a
+        # supporter: the pages need no COUNT of their own.
         taken = Pair.objects.open().filter(peer=OuterRef("peer"))
         proposals = (
             MatchProposal.objects.filter(run=run)
@@ -86,14 +100,21 @@ def board(request: HttpRequest) -> HttpResponse:
             .annotate(peer_taken=Exists(taken))
             .order_by("peer__last_name", "peer__first_name", "id")
         )
-        page = Paginator(proposals, PAGE_SIZE).get_page(request.GET.get("page"))
+        page = _known_count_page(proposals, count=run.pairs, number=request.GET.get("page"))
+        if run.unmatched is not None:
+            unmatched = _known_count_page(
+                UnmatchedPeer.objects.filter(run=run)
+                .select_related("peer")
+                .order_by(*UNMATCHED_ORDER),
+                count=run.unmatched,
+                number=request.GET.get("unmatched_page"),
+            )
         # Answers or weights changed since the run: one query, whichever changed.
         surveys = MatchSurvey.objects.filter(participant__site=site, created_at__gt=run.created_at)
         weights = MatchWeights.objects.filter(site=site, updated_at__gt=run.created_at)
         stale = (
             Site.objects.filter(pk=site.pk).filter(Q(Exists(surveys)) | Q(Exists(weights))).exists()
         )
-    sites = Site.objects.filter(staff=request.user).order_by("name")
     return render(
         request,
         "matching/board.html",
@@ -104,9 +125,30 @@ def board(request: HttpRequest) -> HttpResponse:
             "page": page,
             "stale": stale,
             "in_matching": Pair.objects.filter(site=site).in_matching().count(),
+            "unmatched": unmatched,
             "extra": f"site={site.pk}",
         },
     )
+
+
+# The peers left without a supporter grouped by reason, in UnmatchedReason's order (the ones a
+# requirement excludes first), then by name.
+UNMATCHED_ORDER = (
+    Case(
+        *(When(reason=reason, then=k) for k, reason in enumerate(UnmatchedReason.values)),
+        output_field=IntegerField(),
+    ),
+    "peer__last_name",
+    "peer__first_name",
+    "id",
+)
+
+
+def _known_count_page(queryset, *, count: int, number):
+    """A page of `queryset` whose length is known already (no COUNT query)."""
+    paginator = Paginator(queryset, PAGE_SIZE)
+    paginator.count = count  # the cached property, set: the paginator does not count again
+    return paginator.get_page(number)
 
 
 @require_POST
@@ -120,7 +162,11 @@ def run_start(request: HttpRequest) -> HttpResponse:
     if run.is_finished:
         messages.success(
             request,
-            _("Proposal ready: %(pairs)s pairs for %(peers)s peers.")
+            ngettext(
+                "Proposal ready: %(pairs)s pairs for %(peers)s peer waiting for a supporter.",
+                "Proposal ready: %(pairs)s pairs for %(peers)s peers waiting for a supporter.",
+                run.peers,
+            )
             % {"pairs": run.pairs, "peers": run.peers},
         )
         return redirect(f"{reverse('matching:board')}?site={site.pk}")

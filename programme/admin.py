@@ -129,5 +129,5 @@ class FollowUpActionAdmin(admin.ModelAdmin):
 
 @admin.register(SuggestedTopic)
 class SuggestedTopicAdmin(admin.ModelAdmin):
-    list_display = ["text", "site", "source_label", "created_at", "session", "dismissed_at"]
+    list_display = ["text", "site", "source", "created_at", "session", "dismissed_at"]
     list_filter = ["site"]

@@ -268,6 +268,7 @@ def _seed_supervision(ctx: DemoContext) -> None:
         SessionInvitation,
         SessionKind,
         SuggestedTopic,
+        TopicSource,
     )
 
     manager, supervisor = ctx.users["manager"], ctx.users["supervisor"]
@@ -315,7 +316,11 @@ def _seed_supervision(ctx: DemoContext) -> None:
     SuggestedTopic.objects.get_or_create(
         site=ctx.site,
         text="Hvordan støtter jeg en makker, der ikke vil tale om sin diabetes?",
-        defaults={"source_label": "Logbog", "suggested_by": manager},
+        defaults={
+            "source": TopicSource.SUPPORT_REQUEST,
+            "meeting_number": 4,
+            "suggested_by": manager,
+        },
     )
 
 

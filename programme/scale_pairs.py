@@ -37,6 +37,7 @@ from .models import (
     Status,
     SuggestedTopic,
     Theme,
+    TopicSource,
 )
 from .scale import ScaleWorld, SiteWorld, _at, bulk
 
@@ -251,7 +252,8 @@ def _seed_sessions(world: ScaleWorld) -> None:
             site_world.sessions.append(session)
             per_session.append((session, site_world))
         topics.append(
-            SuggestedTopic(site=site_world.site, source_label="Logbog", suggested_by=manager,
+            SuggestedTopic(site=site_world.site, source=TopicSource.SUPPORT_REQUEST,
+                           meeting_number=4, suggested_by=manager,
                            text="Hvordan støtter jeg en makker, der ikke vil tale om diabetes?")
         )  # fmt: skip
     bulk(Session, sessions)

@@ -2,8 +2,9 @@
 supervision. Every service is keyword-only, atomic and takes the acting user as `by`.
 
 Contract for other apps:
-- `supervision_topic_suggest(site=, text=, source_label=, by=)`: the logbooks app calls it when a
-  logbook asks for support; the topic shows on the next supervision session of the site.
+- `supervision_topic_suggest(site=, text=, by=, source=, meeting_number=)`: the logbooks app
+  calls it when a logbook asks for support; the topic shows on the site's supervision sessions
+  from the day it was raised.
 - withdrawal ends the participant's open pairs through `logbooks.services.pair_end`.
 """
 
@@ -43,6 +44,7 @@ from .models import (
     SessionInvitation,
     Status,
     SuggestedTopic,
+    TopicSource,
     TrainingAttendance,
     TrainingDay,
     Withdrawal,
@@ -600,20 +602,38 @@ def action_complete(*, action: FollowUpAction, by, done: bool = True) -> FollowU
 
 
 @transaction.atomic
-def supervision_topic_suggest(*, site, text: str, source_label: str, by) -> SuggestedTopic:
+def supervision_topic_suggest(
+    *,
+    site,
+    text: str,
+    by,
+    source: str = TopicSource.OTHER,
+    meeting_number: int | None = None,
+    source_label: str = "",
+) -> SuggestedTopic:
     """Suggest a topic for the next supervision at the site (a logbook's request for support,
-    say). It shows on the upcoming sessions' pages until it is taken up or dismissed. Not
+    say: `source` support_request with the pair's `meeting_number`). It shows on the pages of
+    the sessions on or after the day it was raised until it is taken up or dismissed; the
+    supervisor reads what it is (`source_display`), never whose logbook it came from. Not
     idempotent on purpose: two requests with the same words are two topics."""
     return SuggestedTopic.objects.create(
-        site=site, text=text[:5000], source_label=source_label[:200], suggested_by=by
+        site=site,
+        text=text[:5000],
+        source=source,
+        meeting_number=meeting_number,
+        source_label=source_label[:200],
+        suggested_by=by,
     )
 
 
 @transaction.atomic
 def supervision_topic_take_up(*, topic: SuggestedTopic, session: Session, by) -> SuggestedTopic:
-    """Mark a suggested topic as discussed at a session and record it as a dilemma there."""
+    """Mark a suggested topic as discussed at a session and record it as a dilemma there. A
+    topic raised after the session's day cannot have been discussed there."""
     if topic.site_id != session.site_id:
         raise ValidationError(_("The topic belongs to another site."))
+    if not SuggestedTopic.objects.filter(pk=topic.pk).raised_by(session).exists():
+        raise ValidationError(_("The topic was raised after this session."))
     if topic.session_id is None:
         topic.session = session
         topic.save(update_fields=["session"])

@@ -18,6 +18,7 @@ from .visits import (
     Background,
     NurseVisit,
     post_visit_due_on,
+    post_visit_is_early,
 )
 
 __all__ = [
@@ -40,4 +41,5 @@ __all__ = [
     "TheoryConfiguration",
     "Theme",
     "post_visit_due_on",
+    "post_visit_is_early",
 ]

@@ -10,13 +10,17 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from matching.models import PairStatus
 from tod.accounts.scoping import SiteScopedQuerySet
 
 from .. import scoring
 from .choices import (
     Adherence,
+    Complication,
+    Diagnosis,
     Education,
     Employment,
+    Medication,
     Origin,
     Rehabilitation,
     VisitKind,
@@ -144,6 +148,12 @@ class NurseVisit(models.Model):
         _("PAID-5 diabetes distress (0-20)"), null=True, blank=True, editable=False
     )
     self_care_note = models.TextField(_("the nurse's note on self-care awareness"), blank=True)
+    early_reason = models.TextField(
+        _("why the post-visit is early"),
+        max_length=2000,
+        blank=True,
+        help_text=_("A post-visit before the pair has ended or is due says why."),
+    )
     confirmed_warnings = models.JSONField(
         _("unusual values confirmed"), default=list, blank=True, editable=False
     )
@@ -175,6 +185,22 @@ class NurseVisit(models.Model):
         self.who5_score = scoring.who5_percent(self.who5_items)
         self.paid5_score = scoring.paid5_total(self.paid5_items)
 
+    def medication_labels(self) -> list[str]:
+        return _labels(Medication, self.medication)
+
+    def complication_labels(self) -> list[str]:
+        return _labels(Complication, self.complications)
+
+    def other_diagnosis_labels(self) -> list[str]:
+        return _labels(Diagnosis, self.other_diagnoses)
+
+    def who5_answers(self) -> list[tuple[str, str | None]]:
+        """(question, the chosen answer's label or None) for each WHO-5 item."""
+        return _answers(WHO5_QUESTIONS, WHO5_ANSWERS, self.who5_items)
+
+    def paid5_answers(self) -> list[tuple[str, str | None]]:
+        return _answers(PAID5_QUESTIONS, PAID5_ANSWERS, self.paid5_items)
+
     @property
     def hba1c_percent(self):
         return scoring.hba1c_percent(self.hba1c_mmol_mol)
@@ -192,6 +218,19 @@ class NurseVisit(models.Model):
         return scoring.who5_poor_wellbeing(self.who5_score)
 
 
+def _labels(choices: type[models.TextChoices], codes) -> list[str]:
+    labels = dict(choices.choices)
+    return [str(labels.get(code, code)) for code in codes or ()]
+
+
+def _answers(questions, answers, values) -> list[tuple[str, str | None]]:
+    labels = dict(answers)
+    return [
+        (str(question), None if value is None else str(labels.get(value, value)))
+        for question, value in zip(questions, values, strict=True)
+    ]
+
+
 def post_visit_due_on(started_on: dt.date | None, ended_on: dt.date | None) -> dt.date | None:
     """Six months after the pair started, or the day it ended when that came first."""
     if started_on is None:
@@ -204,6 +243,26 @@ def post_visit_due_on(started_on: dt.date | None, ended_on: dt.date | None) -> d
     if ended_on is not None and ended_on < due:
         return ended_on
     return due
+
+
+# The post-visit is offered this many days before it is due (the nurse's reminder goes out then).
+POST_VISIT_DUE_SOON_DAYS = 14
+
+
+def post_visit_is_early(
+    *,
+    pair_status: str | None,
+    started_on: dt.date | None,
+    ended_on: dt.date | None,
+    today: dt.date,
+) -> bool:
+    """Whether a post-visit recorded today comes early: the peer's pair has not ended (ended
+    early or completed the programme) and the post-visit is not due within two weeks. The nurse
+    may record it early all the same, saying why (the visit's `early_reason`)."""
+    if pair_status in (PairStatus.ENDED, PairStatus.COMPLETED):
+        return False
+    due = post_visit_due_on(started_on, ended_on)
+    return due is None or (due - today).days > POST_VISIT_DUE_SOON_DAYS
 
 
 class BackgroundQuerySet(SiteScopedQuerySet):

@@ -19,27 +19,26 @@ from tod.audit.services import access_record
 
 from .. import services
 from ..forms import NurseVisitForm
-from ..models import NurseVisit, VisitKind, post_visit_due_on
-from ..reports import STARTED
+from ..models import NurseVisit, VisitKind, post_visit_due_on, post_visit_is_early
+from ..reports import STARTED, visit_changes
 from ..selectors import evaluation_consent_q
 from .common import paginate
 
-DUE_SOON_DAYS = 14
 # What the access log says was read (kept in English, shown in the reader's language).
 VISIT_READ = {
     VisitKind.PRE: gettext_noop("nurse visit (pre)"),
     VisitKind.POST: gettext_noop("nurse visit (post)"),
 }
 
-
 def peers_with_visits(user):
-    """The consented peers of the user's sites, annotated with their visits and their pair's
-    dates. One query per page."""
+    """The peers of the user's sites who are in the programme (screened eligible, consented,
+    not withdrawn: programme's `eligible_peers()`) and consented to the evaluation, annotated
+    with their visits and their latest started pair. One query per page."""
     visits = NurseVisit.objects.filter(peer=OuterRef("pk"))
     pairs = Pair.objects.filter(peer=OuterRef("pk"), status__in=STARTED).order_by("-started_on")
     return (
         Participant.objects.for_user(user)
-        .peers()
+        .eligible_peers()
         .filter(evaluation_consent_q())
         .annotate(
             pre_on=Subquery(visits.filter(kind=VisitKind.PRE).values("visited_on")[:1]),
@@ -48,6 +47,7 @@ def peers_with_visits(user):
             post_id=Subquery(visits.filter(kind=VisitKind.POST).values("id")[:1]),
             pair_started_on=Subquery(pairs.values("started_on")[:1]),
             pair_ended_on=Subquery(pairs.values("ended_on")[:1]),
+            pair_status=Subquery(pairs.values("status")[:1]),
         )
         .order_by("last_name", "first_name", "id")
     )
@@ -56,10 +56,13 @@ def peers_with_visits(user):
 def _status(peer, today):
     peer.post_due_on = post_visit_due_on(peer.pair_started_on, peer.pair_ended_on)
     peer.pre_due = peer.pre_on is None
-    peer.post_due = (
-        peer.post_on is None
-        and peer.post_due_on is not None
-        and (peer.post_due_on - today).days <= DUE_SOON_DAYS
+    # Due once the pair has ended (early or completed) or two weeks before its six months;
+    # before that the nurse may still record it early, saying why.
+    peer.post_due = peer.post_on is None and not post_visit_is_early(
+        pair_status=peer.pair_status,
+        started_on=peer.pair_started_on,
+        ended_on=peer.pair_ended_on,
+        today=today,
     )
     peer.post_overdue = peer.post_due and peer.post_due_on < today
     return peer
@@ -67,8 +70,9 @@ def _status(peer, today):
 
 @requires(Permission.VIEW_NURSE_HOME)
 def nurse_home(request: HttpRequest) -> HttpResponse:
-    """The nurse's list of peers: pre-visit due or done, post-visit due (six months after the
-    pair started) or done. Filter with ?show=due or ?show=done."""
+    """The nurse's list of peers: pre-visit due or done, post-visit due (the pair has ended, or
+    six months after it started) or done; a post-visit can be recorded early. Filter with
+    ?show=due or ?show=done. Withdrawn and not eligible peers are left out."""
     today = timezone.localdate()
     show = request.GET.get("show", "all")
     peers = peers_with_visits(request.user)
@@ -113,10 +117,21 @@ def nurse_visit_edit(request: HttpRequest, peer_id: int, kind: str) -> HttpRespo
     visit = NurseVisit.objects.filter(peer=peer, kind=kind).first()
     if request.method == "GET":
         access_record(request=request, participant=peer, what=VISIT_READ[kind])
+    today = timezone.localdate()
+    status = started_on = ended_on = None
+    early = False
+    if kind == VisitKind.POST:
+        pair = Pair.objects.filter(peer=peer, status__in=STARTED).order_by("-started_on").first()
+        if pair is not None:
+            status, started_on, ended_on = pair.status, pair.started_on, pair.ended_on
+        early = post_visit_is_early(
+            pair_status=status, started_on=started_on, ended_on=ended_on, today=today
+        )
     form = NurseVisitForm(
         request.POST or None,
         instance=visit,
-        initial=None if visit else {"visited_on": timezone.localdate()},
+        initial=None if visit else {"visited_on": today},
+        early=early,
     )
     if request.method == "POST" and form.is_valid():
         visit = services.nurse_visit_save(
@@ -142,6 +157,8 @@ def nurse_visit_edit(request: HttpRequest, peer_id: int, kind: str) -> HttpRespo
                 else None
             ),
             "show_confirm": bool(form.warnings) or bool(visit and visit.confirmed_warnings),
+            "early": early,
+            "post_due_on": post_visit_due_on(started_on, ended_on),
         },
     )
 
@@ -155,4 +172,10 @@ def nurse_visit_detail(request: HttpRequest, pk: int) -> HttpResponse:
         pk=pk,
     )
     access_record(request=request, participant=visit.peer, what=VISIT_READ[visit.kind])
-    return render(request, "evaluation/nurse_visit_detail.html", {"visit": visit})
+    changes = None
+    if visit.kind == VisitKind.POST:
+        pre = NurseVisit.objects.filter(peer_id=visit.peer_id, kind=VisitKind.PRE).first()
+        changes = visit_changes(pre, visit) if pre else None
+    return render(
+        request, "evaluation/nurse_visit_detail.html", {"visit": visit, "changes": changes}
+    )

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
@@ -132,14 +134,28 @@ def suggest_supervision_topic_from_logbook(logbook: Logbook, *, by) -> bool:
         from programme.services import supervision_topic_suggest
     except ImportError:
         return False
-    pair = logbook.meeting.pair
+    from programme.models import TopicSource
+
+    meeting = logbook.meeting
+    pair = meeting.pair
     supervision_topic_suggest(
         site=pair.site,
-        text=logbook.support_with or logbook.challenges,
-        source_label=f"logbook:{logbook.pk}",
+        text=without_peer_name(logbook.support_with or logbook.challenges, pair.peer),
+        source=TopicSource.SUPPORT_REQUEST,
+        meeting_number=meeting.sequence,
         by=by,
     )
     return True
+
+
+def without_peer_name(text: str, peer) -> str:
+    """The text with the peer's name (first, last or full, any case) written as "[peer]": the
+    supervisor reads the supporter's request for support, not whom it is about."""
+    names = sorted({peer.full_name, peer.first_name, peer.last_name} - {""}, key=len, reverse=True)
+    if not names:
+        return text
+    pattern = r"\b(?:" + "|".join(re.escape(name) for name in names) + r")\b"
+    return re.sub(pattern, "[peer]", text, flags=re.IGNORECASE)
 
 
 @transaction.atomic

@@ -10,6 +10,8 @@ from .runs import (
     RuleKind,
     RuleSource,
     RunStatus,
+    UnmatchedPeer,
+    UnmatchedReason,
 )
 from .survey import MatchSurvey, MatchSurveyQuerySet
 
@@ -28,4 +30,6 @@ __all__ = [
     "RuleKind",
     "RuleSource",
     "RunStatus",
+    "UnmatchedPeer",
+    "UnmatchedReason",
 ]

@@ -163,9 +163,19 @@ class MatchRun(models.Model):
         _("status"), max_length=10, choices=RunStatus.choices, default=RunStatus.QUEUED
     )
     progress = models.PositiveSmallIntegerField(_("progress (%)"), default=0)
-    peers = models.PositiveIntegerField(_("peers in the pool"), default=0)
-    supporters = models.PositiveIntegerField(_("supporters in the pool"), default=0)
+    peers = models.PositiveIntegerField(
+        _("peers waiting for a supporter"),
+        default=0,
+        help_text=_("Eligible peers without a pair when the run started, survey or not."),
+    )
+    supporters = models.PositiveIntegerField(_("supporters with a free place"), default=0)
     pairs = models.PositiveIntegerField(_("pairs proposed"), default=0)
+    unmatched = models.PositiveIntegerField(
+        _("peers left without a supporter"),
+        null=True,
+        blank=True,
+        help_text=_("Pairs plus these are the waiting peers. Empty for runs made before it."),
+    )
     total_score = models.FloatField(_("total score"), null=True, blank=True)
     weights = models.JSONField(_("weights used"), default=dict, blank=True)
     seconds = models.FloatField(_("seconds"), null=True, blank=True)
@@ -245,3 +255,53 @@ class MatchProposal(models.Model):
 
     def user_can_access(self, user) -> bool:
         return user.works_in(self.run.site_id)
+
+
+class UnmatchedReason(models.TextChoices):
+    EXCLUDED = "excluded", _("No supporter within their requirements")
+    NO_CAPACITY = "no_capacity", _("No capacity left")
+    NO_SURVEY = "no_survey", _("No match survey")
+
+
+class UnmatchedPeer(models.Model):
+    """A peer waiting for a supporter whom a run left without one, and why. With the run's
+    proposals it accounts for every waiting peer (the dashboard's count): pairs proposed plus
+    peers left without a supporter is the run's `peers`."""
+
+    run = models.ForeignKey(
+        MatchRun, verbose_name=_("run"), on_delete=models.CASCADE, related_name="unmatched_peers"
+    )
+    peer = models.ForeignKey(
+        "programme.Participant",
+        verbose_name=_("peer"),
+        on_delete=models.CASCADE,
+        related_name="+",
+    )
+    reason = models.CharField(_("reason"), max_length=12, choices=UnmatchedReason.choices)
+    supporters = models.PositiveIntegerField(_("supporters with a free place"), default=0)
+    fitting = models.PositiveIntegerField(
+        _("supporters within the requirements"),
+        default=0,
+        help_text=_("No capacity left: every one of them was proposed to another peer."),
+    )
+    exclusions = models.JSONField(
+        _("supporters excluded, per requirement"),
+        default=list,
+        blank=True,
+        help_text=_(
+            "[[constraint, side, supporters], ...], most first: the scorer's hard constraints "
+            "(side: peer or supporter), and ['rule', source, supporters] for pairs forbidden by "
+            "the manager, a refusal or an earlier pair. A supporter may be excluded by several."
+        ),
+    )
+
+    class Meta:
+        ordering = ["peer__last_name", "peer__first_name", "id"]
+        verbose_name = _("peer left without a supporter")
+        verbose_name_plural = _("peers left without a supporter")
+        constraints = [
+            models.UniqueConstraint(fields=["run", "peer"], name="unmatched_peer_one_per_run")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.peer} · {self.get_reason_display()}"

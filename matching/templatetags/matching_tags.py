@@ -1,4 +1,5 @@
 from django import template
+from django.utils.text import capfirst
 
 from .. import labels
 
@@ -14,6 +15,16 @@ def criterion_label(code: str) -> str:
 def exclusion_label(exclusion) -> str:
     constraint, side = exclusion
     return f"{labels.CONSTRAINTS.get(constraint, constraint)} ({labels.SIDES.get(side, side)})"
+
+
+@register.filter
+def requirement_label(exclusion) -> str:
+    """The requirement of an UnmatchedPeer's exclusion ([constraint, side, count], or
+    ['rule', source, count] for a forbidden pairing), capitalised as a list item."""
+    constraint, side = exclusion[0], exclusion[1]
+    if constraint == "rule":
+        return capfirst(source_label(side))
+    return capfirst(exclusion_label((constraint, side)))
 
 
 @register.filter

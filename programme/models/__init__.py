@@ -31,6 +31,7 @@ from .supervision import (
     SessionKind,
     SuggestedTopic,
     Theme,
+    TopicSource,
 )
 from .training import Course, CourseInvitation, TrainingAttendance, TrainingDay
 
@@ -62,6 +63,7 @@ __all__ = [
     "Status",
     "SuggestedTopic",
     "Theme",
+    "TopicSource",
     "TrainingAttendance",
     "TrainingDay",
     "Withdrawal",

@@ -9,6 +9,7 @@ from django.db import models
 from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 
 from tod.accounts.models import Role
@@ -103,8 +104,9 @@ class Session(models.Model):
         ]
 
     def __str__(self) -> str:
+        # In the reader's format (Danish: 31.08.2026 16:00), as in every heading and title.
         local = timezone.localtime(self.starts_at)
-        return f"{self.get_kind_display()} · {local:%Y-%m-%d %H:%M}"
+        return f"{self.get_kind_display()} · {date_format(local, 'SHORT_DATETIME_FORMAT')}"
 
     def get_absolute_url(self) -> str:
         return reverse("programme:session_detail", args=[self.pk])
@@ -204,9 +206,21 @@ class FollowUpAction(models.Model):
         return self.session.user_can_access(user)
 
 
+class TopicSource(models.TextChoices):
+    SUPPORT_REQUEST = "support_request", _("Request for support from a logbook")
+    OTHER = "other", _("Suggested by the staff")
+
+
 class SuggestedTopicQuerySet(SiteScopedQuerySet):
     def open(self):
         return self.filter(session__isnull=True, dismissed_at__isnull=True)
+
+    def raised_by(self, session: Session):
+        """Topics raised on or before the session's day (local time): a topic raised later
+        cannot have been discussed there."""
+        day = timezone.localtime(session.starts_at).date()
+        next_day = timezone.make_aware(dt.datetime.combine(day + dt.timedelta(days=1), dt.time()))
+        return self.filter(created_at__lt=next_day)
 
 
 class SuggestedTopic(models.Model):
@@ -219,7 +233,16 @@ class SuggestedTopic(models.Model):
         related_name="suggested_topics",
     )
     text = models.TextField(_("topic"), max_length=5000)
-    source_label = models.CharField(_("source"), max_length=200, blank=True)
+    source = models.CharField(
+        _("source"), max_length=20, choices=TopicSource.choices, default=TopicSource.OTHER
+    )
+    meeting_number = models.PositiveSmallIntegerField(
+        _("meeting of the pair"),
+        null=True,
+        blank=True,
+        help_text=_("A support request: the number of the meeting whose logbook raised it."),
+    )
+    source_label = models.CharField(_("source, details"), max_length=200, blank=True)
     suggested_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         verbose_name=_("suggested by"),
@@ -248,3 +271,14 @@ class SuggestedTopic(models.Model):
 
     def __str__(self) -> str:
         return self.text[:60]
+
+    @property
+    def source_display(self) -> str:
+        """What the topic is, readable, in the reader's language; never a person's name."""
+        if self.source == TopicSource.SUPPORT_REQUEST:
+            if self.meeting_number:
+                return _("Request for support from a logbook, meeting %(number)s") % {
+                    "number": self.meeting_number
+                }
+            return str(TopicSource.SUPPORT_REQUEST.label)
+        return self.source_label or str(self.get_source_display())

@@ -138,7 +138,7 @@ def session_series(request: HttpRequest) -> HttpResponse:
 def session_detail(request: HttpRequest, pk: int) -> HttpResponse:
     session = _session(request, pk)
     invitations = list(session.invitations.select_related("participant"))
-    open_topics = SuggestedTopic.objects.filter(site=session.site_id).open()
+    open_topics = SuggestedTopic.objects.filter(site=session.site_id).open().raised_by(session)
     return render(
         request,
         "programme/session_detail.html",

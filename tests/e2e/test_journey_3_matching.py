@@ -146,7 +146,9 @@ def test_journey_3_surveys_proposal_agreement_and_match_meeting(
     page.get_by_role("link", name="Matchning", exact=True).click()
     page.get_by_role("button", name="Foreslå par").click()
     page.wait_for_load_state()
-    expect(page.get_by_text("Forslaget er klar: 1 par til 1 peers.")).to_be_visible()
+    expect(
+        page.get_by_text("Forslaget er klar: 1 par til 1 peer, der venter på en peer-støtte.")
+    ).to_be_visible()
     snapshot(page, "journey3-proposal")
     check_page(page)
     proposal = page.get_by_role("row").filter(has_text="Bent Madsen")

@@ -2,8 +2,10 @@
 pair, the post-visit; the values come back in Danish formats (decimal comma, dd.mm.yyyy)."""
 
 import datetime as dt
+from zoneinfo import ZoneInfo
 
 import pytest
+import time_machine
 from django.utils import timezone
 
 from evaluation.models import NurseVisit
@@ -29,9 +31,54 @@ def fill_visit(page, *, day, hba1c, pressure, weight, height, who5, paid5, medic
         questions = page.get_by_role("group", name=outer).get_by_role("group")
         assert questions.count() == 5
         for question in questions.all():
-            question.get_by_label(answer, exact=True).check()
+            # Touched near the far corner of the answer's target, away from the radio button.
+            choice = question.get_by_label(answer, exact=True)
+            target = target_of(page, choice)
+            corner = (target["x"] + target["width"] - 4, target["y"] + target["height"] - 4)
+            page.mouse.click(*corner)
+            assert choice.is_checked()
 
 
+def target_of(page, answer) -> dict:
+    """The box a finger can touch to tick `answer` (a radio button): its label's box, which
+    must hold the button's own box."""
+    label = page.locator(f"label[for='{answer.get_attribute('id')}']")
+    label.scroll_into_view_if_needed()
+    box, target = answer.bounding_box(), label.bounding_box()
+    assert target["x"] <= box["x"] and box["x"] + box["width"] <= target["x"] + target["width"]
+    assert target["y"] <= box["y"] and box["y"] + box["height"] <= target["y"] + target["height"]
+    return target
+
+
+def assert_answers_are_large_targets(page):
+    """Every answer of both questionnaires is a target of at least 44 x 44 CSS px (WCAG 2.5.5),
+    and no two targets overlap."""
+    for outer, answers_per_question in (
+        ("WHO-5 trivselsindeks", 6),
+        ("PAID-5 diabetesbelastning", 5),
+    ):
+        radios = page.get_by_role("group", name=outer).get_by_role("radio")
+        assert radios.count() == 5 * answers_per_question
+        targets = []
+        for radio in radios.all():
+            target = target_of(page, radio)  # in the viewport, scrolled to; on the page:
+            scroll_x, scroll_y = page.evaluate("() => [window.scrollX, window.scrollY]")
+            targets.append({**target, "x": target["x"] + scroll_x, "y": target["y"] + scroll_y})
+        for target in targets:
+            assert target["width"] >= 44 and target["height"] >= 44, (outer, target)
+        for i, a in enumerate(targets):
+            for b in targets[i + 1 :]:
+                apart = (
+                    a["x"] + a["width"] <= b["x"]
+                    or b["x"] + b["width"] <= a["x"]
+                    or a["y"] + a["height"] <= b["y"]
+                    or b["y"] + b["height"] <= a["y"]
+                )
+                assert apart, (outer, a, b)
+
+
+# A Thursday morning in Copenhagen; the clock runs on from there.
+@time_machine.travel(dt.datetime(2026, 8, 6, 9, 30, tzinfo=ZoneInfo("Europe/Copenhagen")))
 def test_the_nurse_records_pre_and_post_visits_on_a_tablet(
     open_page, site, programme_round, manager, nurse
 ):
@@ -53,6 +100,7 @@ def test_the_nurse_records_pre_and_post_visits_on_a_tablet(
     row.get_by_role("link", name="Registrér førbesøg").click()
     page.wait_for_load_state()
     assert page.get_by_role("heading", level=1).inner_text() == "Førbesøg (før interventionen)"
+    assert_answers_are_large_targets(page)
     pre_day = case.started_on - dt.timedelta(days=7)
     fill_visit(
         page,
@@ -104,7 +152,21 @@ def test_the_nurse_records_pre_and_post_visits_on_a_tablet(
     assert page.get_by_role("status").inner_text() == "Besøget er gemt."
     assert page.get_by_text("62 mmol/mol (7,8 %)").is_visible()
     assert page.get_by_text("98,5 kg").is_visible()
-    check_page(page)
+    # The change per measure for this peer, in Danish number formats.
+    changes = page.get_by_role("region", name="Ændring siden førbesøget")
+    assert changes.get_by_role("row", name="HbA1c (mmol/mol)").inner_text().split() == [
+        "HbA1c",
+        "(mmol/mol)",
+        "70",
+        "62",
+        "-8",
+    ]
+    assert changes.get_by_role("row", name="Vægt (kg)").inner_text().split()[-3:] == [
+        "101,5",
+        "98,5",
+        "-3,0",
+    ]
+    check_page(page, "journey6-post-visit-tablet")
     page.get_by_role("link", name="Tilbage til listen").click()
     page.wait_for_load_state()
     row = page.get_by_role("row").filter(has_text="Bent Holm")

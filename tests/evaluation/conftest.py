@@ -10,6 +10,8 @@ import pytest
 from matching.models import Pair, PairStatus
 from programme import services as programme_services
 from programme.models import (
+    CRITERIA,
+    Answer,
     ConsentDecision,
     ConsentMethod,
     ConsentPurpose,
@@ -60,6 +62,13 @@ def identifying_values() -> list[str]:
 
 
 def give_evaluation_consent(participant: Participant, by, decision=ConsentDecision.GIVEN):
+    """Screened eligible, then programme consent and the evaluation consent (`decision`)."""
+    programme_services.screening_record(
+        participant=participant,
+        screened_on=dt.date(2026, 1, 10),
+        answers={code: Answer.YES for code, _label in CRITERIA[participant.kind]},
+        by=by,
+    )
     for purpose in (ConsentPurpose.PROGRAMME, ConsentPurpose.EVALUATION):
         programme_services.consent_record(
             participant=participant,

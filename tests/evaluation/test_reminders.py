@@ -45,3 +45,19 @@ def test_reminder_is_sent_by_the_sweep(case, nurse, mailoutbox):
     outbox_sweep()
     assert len(mailoutbox) == 1
     assert "/evaluation/nurse/peers/" in mailoutbox[0].body
+
+
+@time_machine.travel(dt.datetime(2026, 4, 1, 10, 0), tick=False)
+def test_no_reminder_for_a_peer_who_withdrew(case, nurse, manager):
+    from programme.services import participant_withdraw
+
+    participant_withdraw(
+        participant=case.peer,
+        withdrawn_on=dt.date(2026, 4, 1),
+        reason="Moved away.",
+        initiated_by="participant",
+        data_choice="keep",
+        by=manager,
+    )
+    assert services.nurse_post_visit_reminders_plan() == 0
+    assert not Reminder.objects.exists()

@@ -6,13 +6,26 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
+import time_machine
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from matching import services
-from matching.models import MatchRule, MatchSurvey, MatchWeights, Pair, PairStatus, RuleKind
+from matching.models import (
+    MatchRule,
+    MatchRun,
+    MatchSurvey,
+    MatchWeights,
+    Pair,
+    PairStatus,
+    RuleKind,
+)
+from matching.pool import waiting_peers
 from programme.models import Kind, Participant
+from tests.html_text import table_rows
 
 pytestmark = pytest.mark.django_db
 
@@ -131,21 +144,95 @@ def test_accept_all_proposes_every_free_pair(client, manager, other_manager, sit
     assert Pair.objects.count() == 3
 
 
-def test_board_queries_do_not_grow_with_the_pool(
-    client, manager, site, pool_factory, django_assert_max_num_queries
-):
+def test_board_queries_do_not_grow_with_the_pool(client, manager, site, pool_factory):
+    """The same queries with 5 or 300 proposals and 3 or 150 peers left without a supporter
+    (every reason among them)."""
     client.force_login(manager)
-    pool_factory(Kind.PEER, 5)
-    pool_factory(Kind.SUPPORTER, 5)
-    services.match_run_start(site=site, by=manager)
-    with django_assert_max_num_queries(14):
-        assert client.get(reverse("matching:board")).status_code == 200
-    pool_factory(Kind.PEER, 300)
-    pool_factory(Kind.SUPPORTER, 300)
-    services.match_run_start(site=site, by=manager)
-    with django_assert_max_num_queries(14):
-        response = client.get(reverse("matching:board"))
+
+    def grow(peers, supporters):
+        pool_factory(Kind.PEER, peers)
+        pool_factory(Kind.PEER, peers // 4, survey=False)
+        pool_factory(Kind.PEER, peers // 4, sex_required="male")
+        pool_factory(Kind.SUPPORTER, supporters)
+        services.match_run_start(site=site, by=manager)
+        client.get(reverse("matching:board"))
+        with CaptureQueriesContext(connection) as queries:
+            response = client.get(reverse("matching:board"))
+        assert response.status_code == 200
+        return len(queries), response
+
+    small, _response = grow(8, 5)
+    large, response = grow(300, 150)
+    assert small == large <= 10
     assert len(response.context["page"].object_list) == 25
+    assert len(response.context["unmatched"].object_list) == 25
+    run = response.context["run"]
+    assert run.pairs + run.unmatched == run.peers
+
+
+def _left_out(html: str) -> dict[str, str]:
+    """The proposal page's peers left without a supporter: name -> why, as the page says it."""
+    start = html.index('id="unmatched-heading"')
+    return {row[0]: row[1] for row in table_rows(html[start:])[1:]}
+
+
+@time_machine.travel(dt.datetime(2026, 6, 1, 10, 0), tick=False)
+def test_the_proposal_accounts_for_every_waiting_peer_as_the_dashboard_counts_them(
+    client, manager, site, pool_factory
+):
+    supporters = pool_factory(Kind.SUPPORTER, 2, prefix="Lise")  # women, born 1960
+    pool_factory(Kind.PEER, 3, prefix="Fits")  # three peers for two places
+    (picky,) = pool_factory(Kind.PEER, 1, prefix="Picky", sex_required="male", age_min=80)
+    services.rule_set(peer=picky, supporter=supporters[0], kind=RuleKind.FORBID, by=manager)
+    (unsurveyed,) = pool_factory(Kind.PEER, 1, prefix="Unsurveyed", survey=False)
+    (paired,) = pool_factory(Kind.PEER, 1, prefix="Paired")
+    (helper,) = pool_factory(Kind.SUPPORTER, 1, prefix="Helper", capacity=1)
+    services.pair_propose(peer=paired, supporter=helper, by=manager)  # not waiting any more
+    client.force_login(manager)
+
+    dashboard = client.get(reverse("programme:dashboard")).content.decode()
+    assert "5 peers venter på en peer-støtte (1 uden matchskema)" in " ".join(dashboard.split())
+    response = client.post(reverse("matching:run_start"), {"site": site.pk}, follow=True)
+    html = response.content.decode()
+    assert "Forslaget er klar: 2 par til 5 peers, der venter på en peer-støtte." in html
+    run = MatchRun.objects.get()
+    assert (run.peers, run.pairs, run.unmatched, run.supporters) == (5, 2, 3, 2)
+    assert "3 peers står uden en peer-støtte" in html
+
+    left_out = _left_out(html)
+    assert len(left_out) == 3
+    (no_place,) = [name for name in left_out if name.startswith("Fits")]
+    assert left_out[no_place] == (
+        "Ingen ledig plads tilbage De 2 peer-støtter, der opfylder kravene, blev foreslået til "
+        "andre peers."
+    )
+    # Which requirement excluded how many of the supporters with a free place, most first.
+    assert left_out[picky.full_name] == (
+        "Ingen peer-støtte inden for deres krav "
+        "Køn (peerens krav): udelukker 2 af 2 peer-støtter "
+        "Aldersinterval (peerens krav): udelukker 2 af 2 peer-støtter "
+        "Udelukket af projektlederen: udelukker 1 af 2 peer-støtter"
+    )
+    assert left_out[unsurveyed.full_name] == "Intet matchskema"
+    assert reverse("matching:survey_edit", args=[unsurveyed.pk]) in html
+    assert paired.full_name not in html
+
+    # Accepting the proposals: the dashboard's waiting peers are the ones the page lists.
+    client.post(reverse("matching:run_accept_all", args=[run.pk]))
+    dashboard = client.get(reverse("programme:dashboard")).content.decode()
+    assert "3 peers venter på en peer-støtte (1 uden matchskema)" in " ".join(dashboard.split())
+    waiting = {p.full_name for p in waiting_peers().filter(site=site)}
+    assert waiting == set(left_out)
+
+
+def test_no_supporter_with_a_free_place_is_said_so(client, manager, site, pool_factory):
+    pool_factory(Kind.PEER, 1, prefix="Alone")
+    run = services.match_run_start(site=site, by=manager)
+    assert (run.peers, run.pairs, run.unmatched, run.supporters) == (1, 0, 1, 0)
+    client.force_login(manager)
+    html = client.get(reverse("matching:board")).content.decode()
+    (why,) = _left_out(html).values()
+    assert why == "Ingen ledig plads tilbage Ingen peer-støtte har en ledig plads."
 
 
 @pytest.mark.parametrize("candidates", [10, 1000])

@@ -84,6 +84,11 @@ def grow(world) -> None:
         for session in grown.sites[0].sessions
         if session.pk not in sessions
     )
+    # A proposal over the grown pool: the board lists more pairs and more peers left without a
+    # supporter.
+    from matching.services import match_run_start
+
+    match_run_start(site=site, by=manager)
 
 
 @pytest.mark.django_db

@@ -3,6 +3,7 @@
 import datetime as dt
 
 import pytest
+import time_machine
 from django.core.exceptions import ValidationError
 from django.urls import reverse
 from django.utils import timezone
@@ -16,7 +17,10 @@ from programme.models import (
     SessionInvitation,
     SessionKind,
     SuggestedTopic,
+    TopicSource,
 )
+from tests.browser import log_in
+from tests.conftest import PASSWORD
 
 
 def plan(site, programme_round, manager, starts_at, kind=SessionKind.SUPERVISION, leader=None):
@@ -255,3 +259,155 @@ def test_manager_moves_a_session(client, manager, supervisor, other_manager, sit
     assert timezone.localtime(session.starts_at).hour == 17
     assert session.ends_at - session.starts_at == dt.timedelta(minutes=90)
     assert session.place == "Library"
+
+
+# --- the supervisor's reading: topics, dates, words ----------------------------------------------
+
+
+def local(year, month, day, hour=16, minute=0) -> dt.datetime:
+    return timezone.make_aware(dt.datetime(year, month, day, hour, minute))
+
+
+def test_a_support_request_reads_as_what_it_is_never_whose(
+    client, manager, supervisor, supporter, site, programme_round
+):
+    from logbooks import services as logbooks_services
+    from tests.logbooks.conftest import make_pair
+    from tests.logbooks.test_logbook import ANSWERS
+
+    pair = make_pair(site, supporter, last_name="Kristiansen")  # Bent Kristiansen
+    logbooks_services.pair_start(
+        pair=pair,
+        match_meeting_on=dt.date(2026, 4, 7),
+        by=manager,
+        weekday=3,
+        time=dt.time(10),
+        place="Café",
+    )
+    logbooks_services.logbook_save(
+        meeting=pair.meetings.get(sequence=3),
+        by=supporter,
+        answers={
+            **ANSWERS,
+            "needs_support": True,
+            "support_with": "BENT will not talk about money. How do I help Bent Kristiansen?",
+        },
+        submit=True,
+    )
+    session = plan(site, programme_round, manager, local(2026, 6, 3), leader=supervisor)
+    client.force_login(supervisor)
+    html = client.get(session.get_absolute_url()).content.decode()
+    assert "Støtteanmodning fra logbog, 3. møde" in html
+    assert "[peer] will not talk about money. How do I help [peer]?" in html
+    assert "logbook:" not in html
+    assert "Bent" not in html and "Kristiansen" not in html and "BENT" not in html
+    # Taken up, it reads the same among the session's topics.
+    topic = SuggestedTopic.objects.get()
+    client.post(reverse("programme:topic_take_up", args=[topic.pk]), {"session": session.pk})
+    html = client.get(session.get_absolute_url()).content.decode()
+    assert "Støtteanmodning fra logbog, 3. møde" in html and "logbook:" not in html
+
+
+def test_a_topic_raised_after_a_session_is_not_offered_to_it(
+    client, manager, supervisor, site, programme_round
+):
+    earlier = plan(site, programme_round, manager, local(2026, 5, 20), leader=supervisor)
+    later = plan(site, programme_round, manager, local(2026, 6, 10), leader=supervisor)
+    raised = {}
+    for text, at in (
+        ("Before the day", local(2026, 5, 18, 9)),
+        ("The same evening", local(2026, 5, 20, 21)),
+        ("Five days after", local(2026, 5, 25, 9)),
+    ):
+        with time_machine.travel(at, tick=False):
+            raised[text] = services.supervision_topic_suggest(site=site, text=text, by=manager)
+    client.force_login(supervisor)
+    html = client.get(earlier.get_absolute_url()).content.decode()
+    assert "Before the day" in html and "The same evening" in html
+    assert "Five days after" not in html
+    html = client.get(later.get_absolute_url()).content.decode()
+    assert all(text in html for text in raised)
+    # Taken up at the earlier session all the same (a forged form): refused, still open.
+    response = client.post(
+        reverse("programme:topic_take_up", args=[raised["Five days after"].pk]),
+        {"session": earlier.pk},
+        follow=True,
+    )
+    assert "Emnet blev rejst efter dette møde." in response.content.decode()
+    raised["Five days after"].refresh_from_db()
+    assert raised["Five days after"].session is None and not earlier.dilemmas.exists()
+
+
+def test_session_headings_use_the_danish_date_format(
+    client, manager, supervisor, site, programme_round
+):
+    session = plan(site, programme_round, manager, local(2026, 5, 20), leader=supervisor)
+    client.force_login(supervisor)
+    html = client.get(session.get_absolute_url()).content.decode()
+    assert "<title>Supervision · 20.05.2026 16:00 · " in html
+    assert (
+        '<li class="breadcrumb-item active" aria-current="page">Supervision · 20.05.2026 16:00'
+        in html
+    )
+    attendance = client.get(reverse("programme:session_attendance", args=[session.pk]))
+    assert "Fremmøde: Supervision · 20.05.2026 16:00" in attendance.content.decode()
+    for page in (html, attendance.content.decode()):
+        assert "2026-05-20" not in page
+
+
+# Words of the page that a line break splits: each word's text range lies on more than one line
+# (a compound may break after its hyphen: "peer-" "støtter" are two words here).
+_BROKEN_WORDS = """(root) => {
+  const broken = [];
+  const walker = document.createTreeWalker(root, NodeFilter.SHOW_TEXT);
+  for (let node = walker.nextNode(); node; node = walker.nextNode()) {
+    const box = node.parentElement.getBoundingClientRect();
+    if (box.width === 0 || box.height === 0) continue;  // not shown (closed <details>, hidden)
+    for (const match of node.textContent.matchAll(/[^\\s-]{2,}/g)) {
+      const range = document.createRange();
+      range.setStart(node, match.index);
+      range.setEnd(node, match.index + match[0].length);
+      const lines = new Set([...range.getClientRects()].map((r) => Math.round(r.bottom)));
+      if (lines.size > 1) broken.push(match[0]);
+    }
+  }
+  return broken;
+}"""
+
+
+@pytest.mark.django_db(transaction=True)
+@pytest.mark.parametrize("viewport", ["phone", "tablet", "desktop"])
+def test_danish_words_on_the_session_page_never_break_mid_word(
+    open_page, viewport, manager, supervisor, site, programme_round
+):
+    session = plan(
+        site,
+        programme_round,
+        manager,
+        timezone.now() - dt.timedelta(hours=3),
+        leader=supervisor,
+    )
+    services.action_record(
+        session=session,
+        text="Ring til kommunen om kørsel til møderne, og tal med lægen om medicinen",
+        responsible="Projektlederen",
+        due_on=dt.date(2026, 6, 15),
+        by=manager,
+    )
+    services.dilemma_record(
+        session=session, theme="boundaries", text="Hvor meget skal jeg hjælpe?", by=manager
+    )
+    services.supervision_topic_suggest(
+        site=site,
+        text="Min peer vil ikke tale om sin økonomi",
+        source=TopicSource.SUPPORT_REQUEST,
+        meeting_number=3,
+        by=manager,
+    )
+    page = open_page(viewport)
+    log_in(page, supervisor.username, PASSWORD)
+    page.goto(session.get_absolute_url())
+    assert page.get_by_role("button", name="Udført").is_visible()
+    assert page.locator("main").evaluate(_BROKEN_WORDS) == []
+    page.goto(reverse("programme:session_list") + "?when=past")
+    assert page.locator("main").evaluate(_BROKEN_WORDS) == []
