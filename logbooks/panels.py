@@ -10,7 +10,7 @@ from tod.accounts.dashboards import Panel
 from tod.accounts.permissions import has_permission
 from tod.accounts.roles import Permission
 
-from .models import Logbook, LogbookStatus, Meeting, MeetingStatus
+from .models import Logbook, LogbookStatus, Meeting
 from .queries import pairs_at_risk, pairs_for_user, risk_reasons
 
 SHOWN = 10
@@ -70,9 +70,7 @@ def _supporter_meetings(user) -> Panel:
     meetings = Meeting.objects.for_user(user)
     upcoming = list(meetings.upcoming(now).select_related("pair__peer")[:5])
     to_write = list(
-        meetings.filter(planned_at__lte=now)
-        .filter(status__in=[MeetingStatus.PLANNED, MeetingStatus.HELD])
-        .exclude(logbook__status__in=[LogbookStatus.SUBMITTED, LogbookStatus.REVIEWED])
+        meetings.awaiting_logbook(now)
         .select_related("pair__peer", "logbook")
         .order_by("-planned_at")[:SHOWN]
     )

@@ -117,7 +117,7 @@ def pair_detail(request: HttpRequest, pk: int) -> HttpResponse:
     now = timezone.now()
     for meeting in meetings:
         meeting.overdue = meeting.is_logbook_overdue(today)
-        meeting.past = meeting.planned_at <= now
+        meeting.writable = meeting.is_logbook_writable(now)
     return render(
         request,
         "logbooks/pair_detail.html",
@@ -335,10 +335,7 @@ def logbook_edit(request: HttpRequest, meeting_pk: int) -> HttpResponse:
     logbook = getattr(meeting, "logbook", None)
     if logbook is not None and logbook.author_id != request.user.pk:
         return redirect("logbooks:logbook_detail", pk=logbook.pk)
-    writable = meeting.status == MeetingStatus.HELD or (
-        meeting.status == MeetingStatus.PLANNED and meeting.planned_at <= timezone.now()
-    )
-    if not writable:
+    if not meeting.is_logbook_writable(timezone.now()):
         messages.error(request, _("A logbook is written after a meeting that was held."))
         return redirect("logbooks:pair_detail", pk=meeting.pair_id)
     restored = False
