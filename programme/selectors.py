@@ -316,6 +316,15 @@ def participant_timeline(participant: Participant) -> list[Event]:
             )
         )
     for consent in participant.consents.all():
+        detail = _("Text version %(version)s, %(method)s, recorded by %(name)s") % {
+            "version": consent.text.version,
+            "method": consent.get_method_display().lower(),
+            "name": consent.recorded_by,
+        }
+        if consent.screening_override_reason:
+            detail += "\n" + _("Without an eligible screening: %(reason)s") % {
+                "reason": consent.screening_override_reason
+            }
         events.append(
             Event(
                 consent.decided_on,
@@ -324,12 +333,7 @@ def participant_timeline(participant: Participant) -> list[Event]:
                     "purpose": consent.get_purpose_display().lower(),
                     "decision": consent.get_decision_display().lower(),
                 },
-                _("Text version %(version)s, %(method)s, recorded by %(name)s")
-                % {
-                    "version": consent.text.version,
-                    "method": consent.get_method_display().lower(),
-                    "name": consent.recorded_by,
-                },
+                detail,
                 "consent",
             )
         )

@@ -17,7 +17,7 @@ from programme.models import (
     Participant,
     Sex,
 )
-from tests.conftest import make_participant
+from tests.conftest import make_participant, screen_eligible
 
 # The identifying values of the fixture's people: none may appear on an evaluator page or in an
 # export.
@@ -60,6 +60,7 @@ def identifying_values() -> list[str]:
 
 
 def give_evaluation_consent(participant: Participant, by, decision=ConsentDecision.GIVEN):
+    screen_eligible(participant, by)
     for purpose in (ConsentPurpose.PROGRAMME, ConsentPurpose.EVALUATION):
         programme_services.consent_record(
             participant=participant,
