@@ -15,7 +15,6 @@ from django.utils import timezone
 
 from matching.models import Pair, PairStatus
 from programme.demo import DEMO_PASSWORD, DemoContext
-from programme.models import Status
 from tod.accounts.models import Role, User
 from tod.accounts.services import user_create
 
@@ -71,10 +70,6 @@ def seed(ctx: DemoContext) -> None:
             PairStatus.ENDED,
         ):
             continue  # seeded before: nothing to do
-        for participant in (supporter, peer):
-            if participant.status != Status.WITHDRAWN:
-                participant.status = Status.ACTIVE
-                participant.save(update_fields=["status"])
         _login(supporter, ctx)
         pair.supporter.refresh_from_db()
         match_on = today - dt.timedelta(weeks=weeks)

@@ -17,6 +17,7 @@ from django.utils.translation import gettext as _
 
 from logbooks import services as logbooks_services
 from programme.models import Kind, Participant
+from programme.status import participant_statuses_refresh
 
 from . import scoring, solver
 from .models import (
@@ -477,6 +478,7 @@ def pair_substitute_supporter(*, pair: Pair, supporter: Participant, by, reason:
         expectations=ended.expectations,
         wishes=ended.wishes,
     )
+    participant_statuses_refresh(participants=[successor.peer_id, successor.supporter_id])
     logger.info("pair %s continues %s, by %s", successor.pk, ended.pk, getattr(by, "pk", None))
     # The case goes on: the remaining meeting plan moves to the new supporter now, not at the
     # next hourly safety net.

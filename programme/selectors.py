@@ -86,7 +86,8 @@ def _stage_counts(participants: QuerySet[Participant], group_by: str) -> dict:
                 )
             )
         ),
-        "trained": Q(Exists(attended.filter(day__number=1)))
+        "trained": Q(kind=Kind.SUPPORTER)
+        & Q(Exists(attended.filter(day__number=1)))
         & Q(Exists(attended.filter(day__number=2))),
         "matched": Q(Exists(Pair.objects.filter(in_pair, status__in=MATCHED_STATUSES))),
         "completed": Q(Exists(Pair.objects.filter(in_pair, status=PairStatus.COMPLETED))),

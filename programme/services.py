@@ -48,9 +48,7 @@ from .models import (
     Withdrawal,
     derive_result,
 )
-
-EARLY_STATUSES = (Status.REFERRED, Status.SCREENED, Status.NOT_ELIGIBLE)
-
+from .status import participant_statuses_refresh
 
 # --- Recruitment -----------------------------------------------------------------------------
 
@@ -71,6 +69,7 @@ def participant_update(*, participant: Participant, by, **fields) -> Participant
         setattr(participant, name, value)
     participant.full_clean()
     participant.save()
+    participant_statuses_refresh(participants=[participant])  # the role decides "trained"
     return participant
 
 
@@ -154,11 +153,7 @@ def screening_record(
         override_reason=override_reason if result != derived else "",
         notes=notes,
     )
-    if participant.status in EARLY_STATUSES:
-        participant.status = (
-            Status.NOT_ELIGIBLE if result == ScreeningResult.NOT_ELIGIBLE else Status.SCREENED
-        )
-        participant.save(update_fields=["status"])
+    participant_statuses_refresh(participants=[participant])
     return screening
 
 
@@ -213,10 +208,7 @@ def consent_record(
         note=note,
         screening_override_reason=screening_override_reason,
     )
-    if purpose == ConsentPurpose.PROGRAMME and decision == ConsentDecision.GIVEN:
-        if participant.status in (Status.REFERRED, Status.SCREENED):
-            participant.status = Status.CONSENTED
-            participant.save(update_fields=["status"])
+    participant_statuses_refresh(participants=[participant])
     return consent
 
 
@@ -284,8 +276,7 @@ def participant_withdraw(
         recorded_by=by,
         pairs_ended=ended,
     )
-    participant.status = Status.WITHDRAWN
-    participant.save(update_fields=["status"])
+    participant_statuses_refresh(participants=[participant])
     if participant.user_id:
         participant.user.is_active = False
         participant.user.save(update_fields=["is_active"])
@@ -425,11 +416,7 @@ def training_attendance_record(
             participant_id=participant_id,
             defaults={"attended": was_there, "recorded_by": by, "recorded_at": now},
         )
-    newly_trained = Participant.objects.filter(
-        pk__in=[pid for pid, was_there in attended.items() if was_there],
-        status__in=[Status.REFERRED, Status.SCREENED, Status.CONSENTED],
-    ).trained()
-    newly_trained.update(status=Status.TRAINED)
+    participant_statuses_refresh(participants=list(attended))
 
 
 # --- Supervision and network meetings --------------------------------------------------------

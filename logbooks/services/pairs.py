@@ -10,6 +10,7 @@ from django.db.models import Q
 from django.utils import timezone
 
 from matching.models import Pair, PairStatus
+from programme.status import participant_statuses_refresh
 from tod.outbox.services import (
     outbox_cancel_topics,
 )
@@ -71,6 +72,7 @@ def pair_start(
     pair.status = PairStatus.ACTIVE
     pair.started_on = match_meeting_on
     pair.save(update_fields=["status", "started_on"])
+    participant_statuses_refresh(participants=[pair.peer_id, pair.supporter_id])
     _sync_all(_pair_meetings(pair))
     logger.info("pair %s started by %s", pair.pk, getattr(by, "pk", None))
     return pair
@@ -87,6 +89,7 @@ def pair_end(*, pair: Pair, by, reason: str = "", completed: bool = False) -> Pa
     pair.ended_on = timezone.localdate()
     pair.end_reason = reason
     pair.save(update_fields=["status", "ended_on", "end_reason"])
+    participant_statuses_refresh(participants=[pair.peer_id, pair.supporter_id])
     Pause.objects.filter(pair=pair, ends_on__isnull=True).update(ends_on=pair.ended_on)
     now = timezone.now()
     future = pair.meetings.filter(status=MeetingStatus.PLANNED, planned_at__gte=now)
@@ -205,6 +208,7 @@ def pair_continue(*, pair: Pair, by) -> Pair:
     if pair.status == PairStatus.ACTIVE and pair.started_on is None:
         pair.started_on = previous.started_on
         pair.save(update_fields=["started_on"])
+    participant_statuses_refresh(participants=[pair.peer_id, pair.supporter_id])
     _sync_all(_pair_meetings(pair))
     logger.info("pair %s continues %s with %s meetings", pair.pk, previous.pk, len(moved))
     return pair
