@@ -76,6 +76,15 @@ def seed(ctx: DemoContext) -> None:
         _play(pair, match_on, scenario, manager)
 
 
+def play_completed(ctx: DemoContext, pair: Pair, *, weeks: int) -> None:
+    """A pair that ran its six months from a match meeting `weeks` ago: every meeting held
+    with its logbook written (one cancelled for the peer's health), then completed. For the
+    other apps' demos (evaluation's completed cases)."""
+    _login(pair.supporter, ctx)
+    pair.supporter.refresh_from_db()
+    _play(pair, timezone.localdate() - dt.timedelta(weeks=weeks), "completed", ctx.users["manager"])
+
+
 def _login(supporter, ctx: DemoContext):
     """Supporters of the demo pairs get a login (the first one has `supporter` already)."""
     if supporter.user_id is None:

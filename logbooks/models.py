@@ -25,6 +25,9 @@ DEFAULT_MEETING_TIME = dt.time(10, 0)
 LOGBOOK_OVERDUE_AFTER = dt.timedelta(days=2)
 NO_MEETING_RISK_AFTER = dt.timedelta(weeks=4)
 CANCELLATIONS_AT_RISK = 3
+# A pair's plan is over a week after its last meeting: then it completes, or waits for the
+# manager when an outcome is missing (`logbooks.queries.pairs_plan_over`).
+PLAN_OVER_AFTER = dt.timedelta(days=7)
 
 
 class Weekday(models.IntegerChoices):

@@ -7,6 +7,7 @@ reach), call a service, render.
 from __future__ import annotations
 
 from django.contrib import messages
+from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.db.models import Count, IntegerField, OuterRef, Subquery, Value
 from django.db.models.functions import Coalesce
@@ -187,8 +188,13 @@ def pair_end(request: HttpRequest, pk: int) -> HttpResponse:
     pair = _get_pair(request, pk)
     form = _post_form(request, EndForm, pk)
     if form is not None:
-        services.pair_end(pair=pair, by=request.user, **form.cleaned_data)
-        messages.success(request, _("The pair has ended; its future meetings are cancelled."))
+        try:
+            services.pair_end(pair=pair, by=request.user, **form.cleaned_data)
+        except ValidationError as error:
+            for message in error.messages:
+                messages.error(request, message)
+        else:
+            messages.success(request, _("The pair has ended; its future meetings are cancelled."))
     return redirect("logbooks:pair_detail", pk=pk)
 
 

@@ -5,9 +5,12 @@ from __future__ import annotations
 import datetime as dt
 import logging
 
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from matching.models import Pair, PairStatus
 from programme.status import participant_statuses_refresh
@@ -81,17 +84,41 @@ def pair_start(
 @transaction.atomic
 def pair_end(*, pair: Pair, by, reason: str = "", completed: bool = False) -> Pair:
     """End a pair: completed after six months, or ended early with a reason. Future planned
-    meetings are cancelled with their reminders. Idempotent."""
+    meetings are cancelled with their reminders. Idempotent.
+
+    A pair completes only with at least one held meeting and an outcome recorded for every
+    meeting that was due (ValidationError otherwise): a completed pair is a case the
+    evaluation reads as having run its course, so it must say what happened."""
     pair = Pair.objects.select_for_update().get(pk=pair.pk)
     if pair.status in (PairStatus.COMPLETED, PairStatus.ENDED):
         return pair
+    now = timezone.now()
+    if completed:
+        meetings = pair.meetings.all()
+        missing = meetings.filter(status=MeetingStatus.PLANNED, planned_at__lt=now).count()
+        if missing or not meetings.filter(status=MeetingStatus.HELD).exists():
+            raise ValidationError(
+                _(
+                    "The pair cannot be completed: %(missing)s. Record the meetings' outcomes, "
+                    "or end the pair early with a reason."
+                )
+                % {
+                    "missing": ngettext(
+                        "%(count)s meeting has no outcome recorded",
+                        "%(count)s meetings have no outcome recorded",
+                        missing,
+                    )
+                    % {"count": missing}
+                    if missing
+                    else _("no meeting was held")
+                }
+            )
     pair.status = PairStatus.COMPLETED if completed else PairStatus.ENDED
     pair.ended_on = timezone.localdate()
     pair.end_reason = reason
     pair.save(update_fields=["status", "ended_on", "end_reason"])
     participant_statuses_refresh(participants=[pair.peer_id, pair.supporter_id])
     Pause.objects.filter(pair=pair, ends_on__isnull=True).update(ends_on=pair.ended_on)
-    now = timezone.now()
     future = pair.meetings.filter(status=MeetingStatus.PLANNED, planned_at__gte=now)
     future.update(
         status=MeetingStatus.CANCELLED,
