@@ -214,9 +214,11 @@ def match_run_execute(*, run_id: int) -> MatchRun:
 
         matrix = pool.scores(progress=on_rows)
         _progress(run, 60)
-        pairs = solver.solve(matrix, pool.capacities(), pool.locked_indices())
+        locked = pool.locked_indices()
+        pairs = solver.solve(matrix, pool.capacities(), locked)
         _progress(run, 90)
         with transaction.atomic():
+            run.void_locks = _void_locks(pool, solver.void_locks(matrix, locked))
             proposals = _proposals(run, pool, pairs)
             MatchProposal.objects.bulk_create(proposals, batch_size=1000)
             run.status = RunStatus.DONE
@@ -239,6 +241,22 @@ def match_run_execute(*, run_id: int) -> MatchRun:
 def _progress(run: MatchRun, percent: int, **fields) -> None:
     fields["progress"] = percent
     MatchRun.objects.filter(pk=run.pk).update(**fields)
+
+
+def _void_locks(pool: Pool, void: list[tuple[int, int]]) -> list[dict]:
+    """The run's report of locks left out: which hard requirements (constraint, whose) now
+    exclude each locked pair, so the manager sees why instead of a refused proposal."""
+    report = []
+    for i, j in void:
+        explanation = scoring.explain(pool.peer_answers[i], pool.supporter_answers[j], pool.weights)
+        report.append(
+            {
+                "peer": pool.peers[i].pk,
+                "supporter": pool.supporters[j].pk,
+                "exclusions": explanation["exclusions"],
+            }
+        )
+    return report
 
 
 def _proposals(run: MatchRun, pool: Pool, pairs) -> list[MatchProposal]:

@@ -101,12 +101,27 @@ def board(request: HttpRequest) -> HttpResponse:
             "site": site,
             "sites": sites,
             "run": run,
+            "void_locks": _void_locks(run),
             "page": page,
             "stale": stale,
             "in_matching": Pair.objects.filter(site=site).in_matching().count(),
             "extra": f"site={site.pk}",
         },
     )
+
+
+def _void_locks(run: MatchRun | None) -> list[dict]:
+    """The run's locks left out of the proposal, with their people (one query, only when the
+    run has some)."""
+    if run is None or not run.void_locks:
+        return []
+    ids = {row[side] for row in run.void_locks for side in ("peer", "supporter")}
+    people = Participant.objects.filter(site=run.site_id).in_bulk(ids)
+    return [
+        {**row, "peer": people.get(row["peer"]), "supporter": people.get(row["supporter"])}
+        for row in run.void_locks
+        if people.get(row["peer"]) and people.get(row["supporter"])
+    ]
 
 
 @require_POST
