@@ -22,6 +22,7 @@ from matching.models import Pair, PairStatus
 from tod.accounts.permissions import get_object_for_user, has_permission, requires
 from tod.accounts.roles import Permission
 from tod.audit.services import access_record
+from tod.once.guard import once_per_submission
 
 from . import services
 from .calendar import calendar_feed_response
@@ -154,6 +155,7 @@ def _post_form(request, form_class, pair_pk):
 
 @require_POST
 @requires(P.MANAGE_PAIRS)
+@once_per_submission
 def pair_pause(request: HttpRequest, pk: int) -> HttpResponse:
     pair = _get_pair(request, pk)
     form = _post_form(request, PauseForm, pk)
@@ -217,6 +219,7 @@ def plan_edit(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @requires(P.RECORD_MEETINGS)
+@once_per_submission
 def meeting_add(request: HttpRequest, pk: int) -> HttpResponse:
     pair = get_object_for_user(
         Pair.objects.select_related("supporter", "peer"), request.user, P.RECORD_MEETINGS, pk=pk
@@ -515,6 +518,7 @@ def logbook_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_POST
 @requires(P.REVIEW_LOGBOOKS)
+@once_per_submission
 def logbook_review(request: HttpRequest, pk: int) -> HttpResponse:
     """The manager's actions on a logbook: comment, mark reviewed, mark support handled."""
     logbook = get_object_for_user(
@@ -550,6 +554,7 @@ def logbook_review(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @requires(P.VIEW_OWN_PAIRS)
+@once_per_submission
 def calendar_settings(request: HttpRequest) -> HttpResponse:
     feed = services.calendar_feed_for(request.user)
     if request.method == "POST":

@@ -19,6 +19,7 @@ from programme.models import Kind, Participant
 from tod.accounts.models import Site
 from tod.accounts.permissions import get_object_for_user, requires
 from tod.accounts.roles import Permission
+from tod.once.guard import once_per_submission
 
 from . import scoring, services
 from .compare import compare_surveys
@@ -126,6 +127,7 @@ def _void_locks(run: MatchRun | None) -> list[dict]:
 
 @require_POST
 @requires(P.MANAGE_MATCHING)
+@once_per_submission
 def run_start(request: HttpRequest) -> HttpResponse:
     site = _site(request)
     run = services.match_run_start(site=site, by=request.user)
@@ -150,6 +152,7 @@ def run_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_POST
 @requires(P.MANAGE_PAIRS)
+@once_per_submission
 def proposal_accept(request: HttpRequest, pk: int) -> HttpResponse:
     proposal = get_object_for_user(
         MatchProposal.objects.select_related("run", "peer", "supporter"),
@@ -327,6 +330,7 @@ def rule_delete(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_POST
 @requires(P.MANAGE_PAIRS)
+@once_per_submission
 def pair_create(request: HttpRequest, pk: int, supporter_pk: int) -> HttpResponse:
     """The manager's own choice (overriding the proposal): propose this pair to both."""
     peer = _peer(request, pk)
@@ -455,6 +459,7 @@ def pair_meeting(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_POST
 @requires(P.MANAGE_PAIRS)
+@once_per_submission
 def pair_substitute(request: HttpRequest, pk: int) -> HttpResponse:
     pair = _pair(request, pk)
     form = SubstituteForm(request.POST, supporters=_substitutes(pair))
