@@ -15,7 +15,6 @@ from django.utils import timezone
 
 from matching.models import Pair, PairStatus
 from programme.demo import DEMO_PASSWORD, DemoContext
-from programme.models import Status
 from tod.accounts.models import Role, User
 from tod.accounts.services import user_create
 
@@ -71,14 +70,19 @@ def seed(ctx: DemoContext) -> None:
             PairStatus.ENDED,
         ):
             continue  # seeded before: nothing to do
-        for participant in (supporter, peer):
-            if participant.status != Status.WITHDRAWN:
-                participant.status = Status.ACTIVE
-                participant.save(update_fields=["status"])
         _login(supporter, ctx)
         pair.supporter.refresh_from_db()
         match_on = today - dt.timedelta(weeks=weeks)
         _play(pair, match_on, scenario, manager)
+
+
+def play_completed(ctx: DemoContext, pair: Pair, *, weeks: int) -> None:
+    """A pair that ran its six months from a match meeting `weeks` ago: every meeting held
+    with its logbook written (one cancelled for the peer's health), then completed. For the
+    other apps' demos (evaluation's completed cases)."""
+    _login(pair.supporter, ctx)
+    pair.supporter.refresh_from_db()
+    _play(pair, timezone.localdate() - dt.timedelta(weeks=weeks), "completed", ctx.users["manager"])
 
 
 def _login(supporter, ctx: DemoContext):

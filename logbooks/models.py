@@ -25,6 +25,9 @@ DEFAULT_MEETING_TIME = dt.time(10, 0)
 LOGBOOK_OVERDUE_AFTER = dt.timedelta(days=2)
 NO_MEETING_RISK_AFTER = dt.timedelta(weeks=4)
 CANCELLATIONS_AT_RISK = 3
+# A pair's plan is over a week after its last meeting: then it completes, or waits for the
+# manager when an outcome is missing (`logbooks.queries.pairs_plan_over`).
+PLAN_OVER_AFTER = dt.timedelta(days=7)
 
 
 class Weekday(models.IntegerChoices):
@@ -138,6 +141,19 @@ class MeetingQuerySet(models.QuerySet):
     def upcoming(self, now: dt.datetime):
         return self.filter(status=MeetingStatus.PLANNED, planned_at__gte=now)
 
+    def logbook_writable(self, now: dt.datetime):
+        """Meetings a logbook can be written for: held (whenever it was planned: a meeting held
+        earlier than planned counts at once), or planned and due without an outcome yet."""
+        return self.filter(
+            Q(status=MeetingStatus.HELD) | Q(status=MeetingStatus.PLANNED, planned_at__lte=now)
+        )
+
+    def awaiting_logbook(self, now: dt.datetime):
+        """The supporter's "Logbooks to write": writable meetings without a submitted logbook."""
+        return self.logbook_writable(now).exclude(
+            logbook__status__in=[LogbookStatus.SUBMITTED, LogbookStatus.REVIEWED]
+        )
+
     def without_logbook(self):
         """Held meetings whose logbook is missing or still a draft."""
         return self.filter(status=MeetingStatus.HELD).exclude(
@@ -216,6 +232,12 @@ class Meeting(models.Model):
 
     def meeting_date(self) -> dt.date:
         return self.held_on or timezone.localtime(self.planned_at).date()
+
+    def is_logbook_writable(self, now: dt.datetime) -> bool:
+        """As `MeetingQuerySet.logbook_writable`, for one meeting."""
+        return self.status == MeetingStatus.HELD or (
+            self.status == MeetingStatus.PLANNED and self.planned_at <= now
+        )
 
     def is_logbook_overdue(self, today: dt.date) -> bool:
         logbook = getattr(self, "logbook", None)

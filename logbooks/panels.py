@@ -10,8 +10,8 @@ from tod.accounts.dashboards import Panel
 from tod.accounts.permissions import has_permission
 from tod.accounts.roles import Permission
 
-from .models import Logbook, LogbookStatus, Meeting, MeetingStatus
-from .queries import pairs_at_risk, pairs_for_user, risk_reasons
+from .models import Logbook, LogbookStatus, Meeting
+from .queries import pairs_at_risk, pairs_awaiting_outcome, pairs_for_user, risk_reasons
 
 SHOWN = 10
 
@@ -19,7 +19,8 @@ SHOWN = 10
 def panels(request, dashboard: str) -> list[Panel]:
     user = request.user
     if dashboard == "manager" and has_permission(user, Permission.MANAGE_PAIRS):
-        return [_manager_risk(user), _manager_logbooks(user)]
+        waiting = _manager_outcome_missing(user)
+        return [*waiting, _manager_risk(user), _manager_logbooks(user)]
     if dashboard == "supporter" and has_permission(user, Permission.VIEW_OWN_PAIRS):
         return [_supporter_meetings(user)]
     return []
@@ -38,6 +39,26 @@ def _manager_risk(user) -> Panel:
         pair.risks = risk_reasons(pair, today=today)
     total = shown[0].at_risk_total if shown else 0
     return Panel("logbooks/panels/manager_risk.html", {"pairs": shown, "total": total}, order=20)
+
+
+def _manager_outcome_missing(user) -> list[Panel]:
+    """Pairs whose plan is over but that cannot complete (an outcome missing, or no meeting
+    held): shown only when there are some, as they wait for the manager. One query."""
+    waiting = list(
+        pairs_awaiting_outcome(pairs_for_user(user), today=timezone.localdate())
+        .annotate(waiting_total=Window(Count("pk")))
+        .select_related("peer", "supporter")
+        .order_by("started_on", "id")[:SHOWN]
+    )
+    if not waiting:
+        return []
+    return [
+        Panel(
+            "logbooks/panels/manager_outcome_missing.html",
+            {"pairs": waiting, "total": waiting[0].waiting_total},
+            order=19,
+        )
+    ]
 
 
 def _manager_logbooks(user) -> Panel:
@@ -70,9 +91,7 @@ def _supporter_meetings(user) -> Panel:
     meetings = Meeting.objects.for_user(user)
     upcoming = list(meetings.upcoming(now).select_related("pair__peer")[:5])
     to_write = list(
-        meetings.filter(planned_at__lte=now)
-        .filter(status__in=[MeetingStatus.PLANNED, MeetingStatus.HELD])
-        .exclude(logbook__status__in=[LogbookStatus.SUBMITTED, LogbookStatus.REVIEWED])
+        meetings.awaiting_logbook(now)
         .select_related("pair__peer", "logbook")
         .order_by("-planned_at")[:SHOWN]
     )

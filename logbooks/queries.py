@@ -20,6 +20,7 @@ from django.db.models import (
     Value,
 )
 from django.db.models.functions import Coalesce, Greatest
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from matching.models import Pair, PairStatus
@@ -28,6 +29,7 @@ from tod.accounts.models import Role
 from .models import (
     CANCELLATIONS_AT_RISK,
     NO_MEETING_RISK_AFTER,
+    PLAN_OVER_AFTER,
     Logbook,
     Meeting,
     MeetingStatus,
@@ -97,6 +99,55 @@ def pairs_at_risk(pairs: QuerySet, *, today: dt.date) -> QuerySet:
             | Q(support_open=True)
         )
         .select_related("peer", "supporter")
+    )
+
+
+def pairs_plan_over(pairs: QuerySet, *, today: dt.date) -> QuerySet:
+    """Active pairs whose plan is over: a plan, and no meeting (of any status) from a week ago
+    on."""
+    cutoff = timezone.make_aware(dt.datetime.combine(today - PLAN_OVER_AFTER, dt.time(0, 0)))
+    return pairs.filter(status=PairStatus.ACTIVE, meeting_plan__isnull=False).exclude(
+        Exists(Meeting.objects.filter(pair=OuterRef("pk"), planned_at__gte=cutoff))
+    )
+
+
+def _outcome_complete() -> Q:
+    """Every meeting has its outcome recorded and at least one was held."""
+    meetings = Meeting.objects.filter(pair=OuterRef("pk"))
+    return ~Q(Exists(meetings.filter(status=MeetingStatus.PLANNED))) & Q(
+        Exists(meetings.filter(status=MeetingStatus.HELD))
+    )
+
+
+def pairs_due_to_complete(pairs: QuerySet, *, today: dt.date) -> QuerySet:
+    """Pairs the hourly task completes: the plan is over, every meeting's outcome is recorded
+    and at least one meeting was held."""
+    return pairs_plan_over(pairs, today=today).filter(_outcome_complete())
+
+
+def pairs_awaiting_outcome(pairs: QuerySet, *, today: dt.date) -> QuerySet:
+    """Pairs whose plan is over but that cannot complete: a meeting without a recorded outcome,
+    or no meeting held at all. They wait on the manager's dashboard ("Outcome missing") until
+    the outcomes are recorded or the pair is ended early with a reason; until then they are
+    not completed cases of the evaluation."""
+    meetings = Meeting.objects.filter(pair=OuterRef("pk"))
+    return (
+        pairs_plan_over(pairs, today=today)
+        .exclude(_outcome_complete())
+        .annotate(
+            unrecorded_count=Coalesce(
+                Subquery(
+                    meetings.filter(status=MeetingStatus.PLANNED)
+                    .order_by()
+                    .values("pair")
+                    .annotate(n=Count("pk"))
+                    .values("n")[:1],
+                    output_field=IntegerField(),
+                ),
+                Value(0),
+            ),
+            has_held=Exists(meetings.filter(status=MeetingStatus.HELD)),
+        )
     )
 
 

@@ -7,6 +7,7 @@ reach), call a service, render.
 from __future__ import annotations
 
 from django.contrib import messages
+from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.db.models import Count, IntegerField, OuterRef, Subquery, Value
 from django.db.models.functions import Coalesce
@@ -22,6 +23,7 @@ from matching.models import Pair, PairStatus
 from tod.accounts.permissions import get_object_for_user, has_permission, requires
 from tod.accounts.roles import Permission
 from tod.audit.services import access_record
+from tod.once.guard import once_per_submission
 
 from . import services
 from .calendar import calendar_feed_response
@@ -118,7 +120,7 @@ def pair_detail(request: HttpRequest, pk: int) -> HttpResponse:
     now = timezone.now()
     for meeting in meetings:
         meeting.overdue = meeting.is_logbook_overdue(today)
-        meeting.past = meeting.planned_at <= now
+        meeting.writable = meeting.is_logbook_writable(now)
     return render(
         request,
         "logbooks/pair_detail.html",
@@ -154,6 +156,7 @@ def _post_form(request, form_class, pair_pk):
 
 @require_POST
 @requires(P.MANAGE_PAIRS)
+@once_per_submission
 def pair_pause(request: HttpRequest, pk: int) -> HttpResponse:
     pair = _get_pair(request, pk)
     form = _post_form(request, PauseForm, pk)
@@ -188,8 +191,13 @@ def pair_end(request: HttpRequest, pk: int) -> HttpResponse:
     pair = _get_pair(request, pk)
     form = _post_form(request, EndForm, pk)
     if form is not None:
-        services.pair_end(pair=pair, by=request.user, **form.cleaned_data)
-        messages.success(request, _("The pair has ended; its future meetings are cancelled."))
+        try:
+            services.pair_end(pair=pair, by=request.user, **form.cleaned_data)
+        except ValidationError as error:
+            for message in error.messages:
+                messages.error(request, message)
+        else:
+            messages.success(request, _("The pair has ended; its future meetings are cancelled."))
     return redirect("logbooks:pair_detail", pk=pk)
 
 
@@ -212,6 +220,7 @@ def plan_edit(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @requires(P.RECORD_MEETINGS)
+@once_per_submission
 def meeting_add(request: HttpRequest, pk: int) -> HttpResponse:
     pair = get_object_for_user(
         Pair.objects.select_related("supporter", "peer"), request.user, P.RECORD_MEETINGS, pk=pk
@@ -349,10 +358,7 @@ def logbook_edit(request: HttpRequest, meeting_pk: int) -> HttpResponse:
     logbook = getattr(meeting, "logbook", None)
     if logbook is not None and logbook.author_id != request.user.pk:
         return redirect("logbooks:logbook_detail", pk=logbook.pk)
-    writable = meeting.status == MeetingStatus.HELD or (
-        meeting.status == MeetingStatus.PLANNED and meeting.planned_at <= timezone.now()
-    )
-    if not writable:
+    if not meeting.is_logbook_writable(timezone.now()):
         messages.error(request, _("A logbook is written after a meeting that was held."))
         return redirect("logbooks:pair_detail", pk=meeting.pair_id)
     restored = False
@@ -528,6 +534,7 @@ def logbook_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_POST
 @requires(P.REVIEW_LOGBOOKS)
+@once_per_submission
 def logbook_review(request: HttpRequest, pk: int) -> HttpResponse:
     """The manager's actions on a logbook: comment, mark reviewed, mark support handled."""
     logbook = get_object_for_user(
@@ -563,6 +570,7 @@ def logbook_review(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @requires(P.VIEW_OWN_PAIRS)
+@once_per_submission
 def calendar_settings(request: HttpRequest) -> HttpResponse:
     feed = services.calendar_feed_for(request.user)
     if request.method == "POST":

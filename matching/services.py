@@ -17,6 +17,7 @@ from django.utils.translation import gettext as _
 
 from logbooks import services as logbooks_services
 from programme.models import Kind, Participant
+from programme.status import participant_statuses_refresh
 
 from . import scoring, solver
 from .models import (
@@ -221,7 +222,8 @@ def match_run_execute(*, run_id: int) -> MatchRun:
 
         matrix = pool.scores(progress=on_rows)
         _progress(run, 60)
-        pairs = solver.solve(matrix, pool.capacities(), pool.locked_indices())
+        locked = pool.locked_indices()
+        pairs = solver.solve(matrix, pool.capacities(), locked)
         _progress(run, 90)
         unmatched = explain_unmatched(pool, matrix, pairs) + [
             UnmatchedPeer(
@@ -230,6 +232,7 @@ def match_run_execute(*, run_id: int) -> MatchRun:
             for peer in no_survey
         ]
         with transaction.atomic():
+            run.void_locks = _void_locks(pool, solver.void_locks(matrix, locked))
             proposals = _proposals(run, pool, pairs)
             MatchProposal.objects.bulk_create(proposals, batch_size=1000)
             for row in unmatched:
@@ -259,6 +262,22 @@ def match_run_execute(*, run_id: int) -> MatchRun:
 def _progress(run: MatchRun, percent: int, **fields) -> None:
     fields["progress"] = percent
     MatchRun.objects.filter(pk=run.pk).update(**fields)
+
+
+def _void_locks(pool: Pool, void: list[tuple[int, int]]) -> list[dict]:
+    """The run's report of locks left out: which hard requirements (constraint, whose) now
+    exclude each locked pair, so the manager sees why instead of a refused proposal."""
+    report = []
+    for i, j in void:
+        explanation = scoring.explain(pool.peer_answers[i], pool.supporter_answers[j], pool.weights)
+        report.append(
+            {
+                "peer": pool.peers[i].pk,
+                "supporter": pool.supporters[j].pk,
+                "exclusions": explanation["exclusions"],
+            }
+        )
+    return report
 
 
 def _proposals(run: MatchRun, pool: Pool, pairs) -> list[MatchProposal]:
@@ -498,6 +517,7 @@ def pair_substitute_supporter(*, pair: Pair, supporter: Participant, by, reason:
         expectations=ended.expectations,
         wishes=ended.wishes,
     )
+    participant_statuses_refresh(participants=[successor.peer_id, successor.supporter_id])
     logger.info("pair %s continues %s, by %s", successor.pk, ended.pk, getattr(by, "pk", None))
     # The case goes on: the remaining meeting plan moves to the new supporter now, not at the
     # next hourly safety net.

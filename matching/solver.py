@@ -11,8 +11,8 @@ infeasible" when no complete assignment exists). `big` is larger than any total 
 solver first avoids excluded pairs, then maximises the score; excluded pairs that it had to use
 to complete the assignment are dropped from the result. A supporter with capacity k appears as k
 columns. Locked pairs are taken as given (their peer leaves the problem and their supporter has
-one place less); forbidden pairs are excluded in the score matrix by the caller. The result is
-deterministic: the same matrix gives the same assignment.
+one place less), unless the scores now exclude them; forbidden pairs are excluded in the score
+matrix by the caller. The result is deterministic: the same matrix gives the same assignment.
 """
 
 from __future__ import annotations
@@ -42,7 +42,8 @@ def solve(
     """Row (peer) and column (supporter) indices of the proposed pairs, sorted by row.
 
     `scores`: n x m, negative where the pair is excluded. `capacity`: places per supporter
-    (default 1). `locked`: (row, column) pairs decided already; they are part of the result.
+    (default 1). `locked`: (row, column) pairs decided already; they are part of the result,
+    unless the pair is excluded (see `void_locks`).
     `method`: "dense" (LAPJV on the whole matrix), "sparse" (LAPJVsp on the allowed pairs),
     "scipy" (scipy's linear_sum_assignment, the reference) or "auto" (dense up to
     DENSE_MAX_PAIRS pairs, then sparse). All are exact.
@@ -53,9 +54,13 @@ def solve(
     if cap.shape != (m,):
         raise ValueError("one capacity per supporter")
     locked = sorted(set(locked))
-    locked_rows = {i for i, _ in locked}
-    if len(locked_rows) != len(locked):
+    if len({i for i, _ in locked}) != len(locked):
         raise ValueError("a peer can be locked to one supporter only")
+    # A lock on a pair a hard constraint now excludes (a survey changed since the manager
+    # locked it) is void: the peer is matched like any other. The caller reports it
+    # (`void_locks`).
+    locked = [(i, j) for i, j in locked if scores[i, j] >= 0]
+    locked_rows = {i for i, _ in locked}
     for _, j in locked:
         cap[j] -= 1
     cap = np.maximum(cap, 0)
@@ -172,6 +177,12 @@ def _sparse(sub: np.ndarray, excluded: np.ndarray, big: float, best: float):
     left, right = min_weight_full_bipartite_matching(graph)
     real = (left < n) & (right < m)
     return left[real], right[real]
+
+
+def void_locks(scores: np.ndarray, locked: Iterable[tuple[int, int]]) -> list[tuple[int, int]]:
+    """The locked pairs that `solve` leaves out because the scores exclude them."""
+    scores = np.asarray(scores)
+    return sorted((i, j) for i, j in set(locked) if scores[i, j] < 0)
 
 
 def total_score(scores: np.ndarray, pairs: Iterable[tuple[int, int]]) -> float:

@@ -20,6 +20,7 @@ from programme.models import Kind, Participant
 from tod.accounts.models import Site
 from tod.accounts.permissions import get_object_for_user, requires
 from tod.accounts.roles import Permission
+from tod.once.guard import once_per_submission
 
 from . import scoring, services
 from .compare import compare_surveys
@@ -122,6 +123,7 @@ def board(request: HttpRequest) -> HttpResponse:
             "site": site,
             "sites": sites,
             "run": run,
+            "void_locks": _void_locks(run),
             "page": page,
             "stale": stale,
             "in_matching": Pair.objects.filter(site=site).in_matching().count(),
@@ -151,8 +153,23 @@ def _known_count_page(queryset, *, count: int, number):
     return paginator.get_page(number)
 
 
+def _void_locks(run: MatchRun | None) -> list[dict]:
+    """The run's locks left out of the proposal, with their people (one query, only when the
+    run has some)."""
+    if run is None or not run.void_locks:
+        return []
+    ids = {row[side] for row in run.void_locks for side in ("peer", "supporter")}
+    people = Participant.objects.filter(site=run.site_id).in_bulk(ids)
+    return [
+        {**row, "peer": people.get(row["peer"]), "supporter": people.get(row["supporter"])}
+        for row in run.void_locks
+        if people.get(row["peer"]) and people.get(row["supporter"])
+    ]
+
+
 @require_POST
 @requires(P.MANAGE_MATCHING)
+@once_per_submission
 def run_start(request: HttpRequest) -> HttpResponse:
     site = _site(request)
     run = services.match_run_start(site=site, by=request.user)
@@ -181,6 +198,7 @@ def run_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_POST
 @requires(P.MANAGE_PAIRS)
+@once_per_submission
 def proposal_accept(request: HttpRequest, pk: int) -> HttpResponse:
     proposal = get_object_for_user(
         MatchProposal.objects.select_related("run", "peer", "supporter"),
@@ -358,6 +376,7 @@ def rule_delete(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_POST
 @requires(P.MANAGE_PAIRS)
+@once_per_submission
 def pair_create(request: HttpRequest, pk: int, supporter_pk: int) -> HttpResponse:
     """The manager's own choice (overriding the proposal): propose this pair to both."""
     peer = _peer(request, pk)
@@ -486,6 +505,7 @@ def pair_meeting(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_POST
 @requires(P.MANAGE_PAIRS)
+@once_per_submission
 def pair_substitute(request: HttpRequest, pk: int) -> HttpResponse:
     pair = _pair(request, pk)
     form = SubstituteForm(request.POST, supporters=_substitutes(pair))

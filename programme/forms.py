@@ -257,6 +257,16 @@ class ConsentForm(forms.Form):
     decided_on = forms.DateField(label=_("Date"), widget=DateInput())
     method = forms.ChoiceField(label=_("How it was given"), choices=ConsentMethod.choices)
     note = forms.CharField(label=_("Note"), required=False, max_length=500)
+    screening_override_reason = forms.CharField(
+        label=_("Reason for consent without an eligible screening"),
+        required=False,
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text=_(
+            "Only when programme consent is given and the latest screening is not eligible (or "
+            "there is none)."
+        ),
+    )
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)

@@ -86,7 +86,8 @@ def _stage_counts(participants: QuerySet[Participant], group_by: str) -> dict:
                 )
             )
         ),
-        "trained": Q(Exists(attended.filter(day__number=1)))
+        "trained": Q(kind=Kind.SUPPORTER)
+        & Q(Exists(attended.filter(day__number=1)))
         & Q(Exists(attended.filter(day__number=2))),
         "matched": Q(Exists(Pair.objects.filter(in_pair, status__in=MATCHED_STATUSES))),
         "completed": Q(Exists(Pair.objects.filter(in_pair, status=PairStatus.COMPLETED))),
@@ -316,6 +317,15 @@ def participant_timeline(participant: Participant) -> list[Event]:
             )
         )
     for consent in participant.consents.all():
+        detail = _("Text version %(version)s, %(method)s, recorded by %(name)s") % {
+            "version": consent.text.version,
+            "method": consent.get_method_display().lower(),
+            "name": consent.recorded_by,
+        }
+        if consent.screening_override_reason:
+            detail += "\n" + _("Without an eligible screening: %(reason)s") % {
+                "reason": consent.screening_override_reason
+            }
         events.append(
             Event(
                 consent.decided_on,
@@ -324,12 +334,7 @@ def participant_timeline(participant: Participant) -> list[Event]:
                     "purpose": consent.get_purpose_display().lower(),
                     "decision": consent.get_decision_display().lower(),
                 },
-                _("Text version %(version)s, %(method)s, recorded by %(name)s")
-                % {
-                    "version": consent.text.version,
-                    "method": consent.get_method_display().lower(),
-                    "name": consent.recorded_by,
-                },
+                detail,
                 "consent",
             )
         )

@@ -50,9 +50,7 @@ from .models import (
     Withdrawal,
     derive_result,
 )
-
-EARLY_STATUSES = (Status.REFERRED, Status.SCREENED, Status.NOT_ELIGIBLE)
-
+from .status import participant_statuses_refresh
 
 # --- Recruitment -----------------------------------------------------------------------------
 
@@ -73,6 +71,7 @@ def participant_update(*, participant: Participant, by, **fields) -> Participant
         setattr(participant, name, value)
     participant.full_clean()
     participant.save()
+    participant_statuses_refresh(participants=[participant])  # the role decides "trained"
     return participant
 
 
@@ -156,11 +155,7 @@ def screening_record(
         override_reason=override_reason if result != derived else "",
         notes=notes,
     )
-    if participant.status in EARLY_STATUSES:
-        participant.status = (
-            Status.NOT_ELIGIBLE if result == ScreeningResult.NOT_ELIGIBLE else Status.SCREENED
-        )
-        participant.save(update_fields=["status"])
+    participant_statuses_refresh(participants=[participant])
     return screening
 
 
@@ -178,13 +173,32 @@ def consent_record(
     by,
     text: ConsentText | None = None,
     note: str = "",
+    screening_override_reason: str = "",
 ) -> Consent:
-    """Record an answer for one purpose. Appends to the history; earlier answers stay."""
+    """Record an answer for one purpose. Appends to the history; earlier answers stay.
+
+    Programme consent is given after an eligible screening (the latest one counts): it opens
+    the course and the matching. Without one the manager may record it only with a reason
+    (`screening_override_reason`, kept on the answer), as a screening's result is overridden."""
     text = text or ConsentText.objects.current(purpose)
     if text is None or text.purpose != purpose:
         raise ValidationError(_("Choose a consent text for this purpose."))
     if participant.is_withdrawn and decision == ConsentDecision.GIVEN:
         raise ValidationError(_("The participant has withdrawn from the programme."))
+    screening_override_reason = screening_override_reason.strip()
+    gives_programme = purpose == ConsentPurpose.PROGRAMME and decision == ConsentDecision.GIVEN
+    if not gives_programme or latest_screening_result(participant) == ScreeningResult.ELIGIBLE:
+        screening_override_reason = ""
+    elif not screening_override_reason:
+        raise ValidationError(
+            {
+                "screening_override_reason": _(
+                    "%(name)s has no eligible screening. Screen them first, or give the reason "
+                    "for recording programme consent without it."
+                )
+                % {"name": participant.full_name}
+            }
+        )
     consent = Consent.objects.create(
         participant=participant,
         purpose=purpose,
@@ -194,12 +208,16 @@ def consent_record(
         method=method,
         recorded_by=by,
         note=note,
+        screening_override_reason=screening_override_reason,
     )
-    if purpose == ConsentPurpose.PROGRAMME and decision == ConsentDecision.GIVEN:
-        if participant.status in (Status.REFERRED, Status.SCREENED):
-            participant.status = Status.CONSENTED
-            participant.save(update_fields=["status"])
+    participant_statuses_refresh(participants=[participant])
     return consent
+
+
+def latest_screening_result(participant: Participant) -> str | None:
+    """The result of the participant's latest screening (None when never screened)."""
+    latest = participant.screenings.latest_first().first()
+    return latest.result if latest else None
 
 
 def current_consents(participant: Participant) -> dict[str, Consent | None]:
@@ -260,8 +278,7 @@ def participant_withdraw(
         recorded_by=by,
         pairs_ended=ended,
     )
-    participant.status = Status.WITHDRAWN
-    participant.save(update_fields=["status"])
+    participant_statuses_refresh(participants=[participant])
     if participant.user_id:
         participant.user.is_active = False
         participant.user.save(update_fields=["is_active"])
@@ -401,11 +418,7 @@ def training_attendance_record(
             participant_id=participant_id,
             defaults={"attended": was_there, "recorded_by": by, "recorded_at": now},
         )
-    newly_trained = Participant.objects.filter(
-        pk__in=[pid for pid, was_there in attended.items() if was_there],
-        status__in=[Status.REFERRED, Status.SCREENED, Status.CONSENTED],
-    ).trained()
-    newly_trained.update(status=Status.TRAINED)
+    participant_statuses_refresh(participants=list(attended))
 
 
 # --- Supervision and network meetings --------------------------------------------------------

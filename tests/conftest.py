@@ -209,6 +209,15 @@ def make_participant(site, kind=Kind.PEER, **fields) -> Participant:
     return Participant.objects.create(site=site, kind=kind, **values)
 
 
+def screen_eligible(participant: Participant, by, on: dt.date = dt.date(2026, 1, 10)):
+    """Screen a participant eligible (every criterion met): programme consent follows it."""
+    from programme.models import CRITERIA, Answer
+    from programme.services import screening_record
+
+    answers = {code: Answer.YES for code, _label in CRITERIA[participant.kind]}
+    return screening_record(participant=participant, screened_on=on, answers=answers, by=by)
+
+
 @pytest.fixture
 def manager(site):
     return make_user("manager", Role.MANAGER, [site], first_name="Maria")

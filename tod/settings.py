@@ -73,6 +73,7 @@ INSTALLED_APPS = [
     "tod.outbox",
     "tod.audit",
     "tod.privacy",
+    "tod.once",
 ]
 
 MIDDLEWARE = [

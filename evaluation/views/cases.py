@@ -20,6 +20,7 @@ from programme.models import Participant
 from tod.accounts.permissions import get_object_for_user, has_permission, requires
 from tod.accounts.roles import Permission
 from tod.audit.services import access_record
+from tod.once.guard import once_per_submission
 
 from .. import services
 from ..engagement import SUBMITTED
@@ -310,6 +311,7 @@ def outcome_save(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_POST
 @requires(Permission.EDIT_EVALUATION)
+@once_per_submission
 def context_add(request: HttpRequest, pk: int) -> HttpResponse:
     return _post_case_form(
         request,
@@ -322,6 +324,7 @@ def context_add(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_POST
 @requires(Permission.EDIT_EVALUATION)
+@once_per_submission
 def mechanism_add(request: HttpRequest, pk: int) -> HttpResponse:
     return _post_case_form(
         request,
@@ -334,6 +337,7 @@ def mechanism_add(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_POST
 @requires(Permission.EDIT_EVALUATION)
+@once_per_submission
 def case_configuration_add(request: HttpRequest, pk: int) -> HttpResponse:
     pair = get_object_for_user(
         cases_for(request.user).select_related("peer", "supporter"),
@@ -366,6 +370,7 @@ EVIDENCE_TARGETS = {
 
 @require_POST
 @requires(Permission.EDIT_EVALUATION)
+@once_per_submission
 def evidence_add(request: HttpRequest, target: str, target_id: int) -> HttpResponse:
     """Cite evidence for a record of a case (or, from the theory page, a theory configuration)."""
     if target == "theory":

@@ -30,6 +30,7 @@ VISIT_READ = {
     VisitKind.POST: gettext_noop("nurse visit (post)"),
 }
 
+
 def peers_with_visits(user):
     """The peers of the user's sites who are in the programme (screened eligible, consented,
     not withdrawn: programme's `eligible_peers()`) and consented to the evaluation, annotated

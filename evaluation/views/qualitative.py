@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 
 from tod.accounts.permissions import get_object_for_user, has_permission, requires
 from tod.accounts.roles import Permission
+from tod.once.guard import once_per_submission
 
 from .. import services
 from ..forms import InterviewForm, MeaningUnitForm, ObservationForm
@@ -37,6 +38,7 @@ def interview_list(request: HttpRequest) -> HttpResponse:
 
 
 @requires(Permission.EDIT_EVALUATION)
+@once_per_submission
 def interview_create(request: HttpRequest) -> HttpResponse:
     form = InterviewForm(request.POST or None, pairs=cases_for(request.user))
     if request.method == "POST" and form.is_valid():
@@ -73,6 +75,7 @@ def _source_detail(request, source, template, extra):
 
 
 @requires(Permission.VIEW_EVALUATION)
+@once_per_submission
 def interview_detail(request: HttpRequest, pk: int) -> HttpResponse:
     interview = get_object_for_user(
         Interview.objects.all(), request.user, Permission.VIEW_EVALUATION, pk=pk
@@ -99,6 +102,7 @@ def observation_list(request: HttpRequest) -> HttpResponse:
 
 
 @requires(Permission.EDIT_EVALUATION)
+@once_per_submission
 def observation_create(request: HttpRequest) -> HttpResponse:
     form = ObservationForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
@@ -112,6 +116,7 @@ def observation_create(request: HttpRequest) -> HttpResponse:
 
 
 @requires(Permission.VIEW_EVALUATION)
+@once_per_submission
 def observation_detail(request: HttpRequest, pk: int) -> HttpResponse:
     observation = get_object_for_user(
         Observation.objects.all(), request.user, Permission.VIEW_EVALUATION, pk=pk

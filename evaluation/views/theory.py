@@ -13,6 +13,7 @@ from django.views.decorators.http import require_POST
 
 from tod.accounts.permissions import get_object_for_user, has_permission, requires
 from tod.accounts.roles import Permission
+from tod.once.guard import once_per_submission
 
 from .. import services
 from ..forms import EvidenceForm, TheoryConfigurationForm, TheoryForm
@@ -29,6 +30,7 @@ def _site_for(request):
 
 
 @requires(Permission.VIEW_EVALUATION)
+@once_per_submission
 def theory_list(request: HttpRequest) -> HttpResponse:
     theories = ProgrammeTheory.objects.for_user(request.user).select_related("refines", "site")
     can_edit = has_permission(request.user, Permission.EDIT_EVALUATION)
@@ -121,6 +123,7 @@ def theory_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_POST
 @requires(Permission.EDIT_EVALUATION)
+@once_per_submission
 def theory_configuration_add(request: HttpRequest, pk: int) -> HttpResponse:
     theory = get_object_for_user(
         ProgrammeTheory.objects.all(), request.user, Permission.EDIT_EVALUATION, pk=pk

@@ -5,11 +5,15 @@ from __future__ import annotations
 import datetime as dt
 import logging
 
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from matching.models import Pair, PairStatus
+from programme.status import participant_statuses_refresh
 from tod.outbox.services import (
     outbox_cancel_topics,
 )
@@ -71,6 +75,7 @@ def pair_start(
     pair.status = PairStatus.ACTIVE
     pair.started_on = match_meeting_on
     pair.save(update_fields=["status", "started_on"])
+    participant_statuses_refresh(participants=[pair.peer_id, pair.supporter_id])
     _sync_all(_pair_meetings(pair))
     logger.info("pair %s started by %s", pair.pk, getattr(by, "pk", None))
     return pair
@@ -79,16 +84,41 @@ def pair_start(
 @transaction.atomic
 def pair_end(*, pair: Pair, by, reason: str = "", completed: bool = False) -> Pair:
     """End a pair: completed after six months, or ended early with a reason. Future planned
-    meetings are cancelled with their reminders. Idempotent."""
+    meetings are cancelled with their reminders. Idempotent.
+
+    A pair completes only with at least one held meeting and an outcome recorded for every
+    meeting that was due (ValidationError otherwise): a completed pair is a case the
+    evaluation reads as having run its course, so it must say what happened."""
     pair = Pair.objects.select_for_update().get(pk=pair.pk)
     if pair.status in (PairStatus.COMPLETED, PairStatus.ENDED):
         return pair
+    now = timezone.now()
+    if completed:
+        meetings = pair.meetings.all()
+        missing = meetings.filter(status=MeetingStatus.PLANNED, planned_at__lt=now).count()
+        if missing or not meetings.filter(status=MeetingStatus.HELD).exists():
+            raise ValidationError(
+                _(
+                    "The pair cannot be completed: %(missing)s. Record the meetings' outcomes, "
+                    "or end the pair early with a reason."
+                )
+                % {
+                    "missing": ngettext(
+                        "%(count)s meeting has no outcome recorded",
+                        "%(count)s meetings have no outcome recorded",
+                        missing,
+                    )
+                    % {"count": missing}
+                    if missing
+                    else _("no meeting was held")
+                }
+            )
     pair.status = PairStatus.COMPLETED if completed else PairStatus.ENDED
     pair.ended_on = timezone.localdate()
     pair.end_reason = reason
     pair.save(update_fields=["status", "ended_on", "end_reason"])
+    participant_statuses_refresh(participants=[pair.peer_id, pair.supporter_id])
     Pause.objects.filter(pair=pair, ends_on__isnull=True).update(ends_on=pair.ended_on)
-    now = timezone.now()
     future = pair.meetings.filter(status=MeetingStatus.PLANNED, planned_at__gte=now)
     future.update(
         status=MeetingStatus.CANCELLED,
@@ -205,6 +235,7 @@ def pair_continue(*, pair: Pair, by) -> Pair:
     if pair.status == PairStatus.ACTIVE and pair.started_on is None:
         pair.started_on = previous.started_on
         pair.save(update_fields=["started_on"])
+    participant_statuses_refresh(participants=[pair.peer_id, pair.supporter_id])
     _sync_all(_pair_meetings(pair))
     logger.info("pair %s continues %s with %s meetings", pair.pk, previous.pk, len(moved))
     return pair

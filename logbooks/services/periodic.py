@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import datetime as dt
 
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
 
-from matching.models import Pair, PairStatus
+from matching.models import Pair
 from tod.accounts.models import User
 from tod.outbox.models import ReminderKind
 from tod.outbox.services import (
@@ -17,10 +18,9 @@ from tod.outbox.services import (
 
 from ..models import (
     CalendarFeed,
-    MeetingStatus,
 )
 from .pairs import pair_end
-from .reminders import _managers_of, local_datetime
+from .reminders import _managers_of
 
 # --- Periodic work --------------------------------------------------------------------------------
 
@@ -61,18 +61,20 @@ def pairs_alert_at_risk(*, today: dt.date | None = None) -> int:
 
 
 def pairs_complete_due(*, today: dt.date | None = None) -> int:
-    """Complete active pairs whose plan is over: no planned meeting left and the last meeting
-    of the plan more than a week ago."""
+    """Complete active pairs whose plan is over (the last meeting more than a week ago) once
+    every meeting's outcome is recorded and at least one meeting was held. A pair with a
+    missing outcome or no held meeting is not completed: it waits on the manager's dashboard
+    (`queries.pairs_awaiting_outcome`). Idempotent."""
+    from ..queries import pairs_due_to_complete
+
     today = today or timezone.localdate()
-    cutoff = local_datetime(today - dt.timedelta(days=7), dt.time(0, 0))
-    due = (
-        Pair.objects.filter(status=PairStatus.ACTIVE, meeting_plan__isnull=False)
-        .exclude(meetings__status=MeetingStatus.PLANNED)
-        .exclude(meetings__planned_at__gte=cutoff)
-    )
+    due = pairs_due_to_complete(Pair.objects.all(), today=today)
     count = 0
     for pair in due:
-        pair_end(pair=pair, by=None, completed=True, reason="")
+        try:
+            pair_end(pair=pair, by=None, completed=True, reason="")
+        except ValidationError:
+            continue  # an outcome was unrecorded meanwhile: it waits for the manager
         count += 1
     return count
 

@@ -26,6 +26,16 @@ class PairStatus(models.TextChoices):
 OPEN_STATUSES = (PairStatus.PROPOSED, PairStatus.AGREED, PairStatus.ACTIVE, PairStatus.PAUSED)
 
 
+def pair_stages_of(participant):
+    """(running pairs, completed pairs) of a participant, as peer or supporter: what
+    `programme.status` needs to tell "active" and "completed" (pass an OuterRef)."""
+    mine = Pair.objects.filter(models.Q(peer=participant) | models.Q(supporter=participant))
+    return (
+        mine.filter(status__in=(PairStatus.ACTIVE, PairStatus.PAUSED)),
+        mine.filter(status=PairStatus.COMPLETED),
+    )
+
+
 class Answer(models.TextChoices):
     PENDING = "", _("Not asked yet")
     AGREED = "agreed", _("Agreed")

@@ -180,6 +180,15 @@ class MatchRun(models.Model):
     weights = models.JSONField(_("weights used"), default=dict, blank=True)
     seconds = models.FloatField(_("seconds"), null=True, blank=True)
     error = models.TextField(_("error"), blank=True)
+    void_locks = models.JSONField(
+        _("locks no longer allowed"),
+        default=list,
+        blank=True,
+        help_text=_(
+            "Locked pairs left out of the proposal because a hard requirement now excludes "
+            'them: [{"peer": id, "supporter": id, "exclusions": [[constraint, side], ...]}].'
+        ),
+    )
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         verbose_name=_("started by"),

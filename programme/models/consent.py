@@ -98,6 +98,15 @@ class Consent(models.Model):
     )
     recorded_at = models.DateTimeField(_("recorded"), default=timezone.now, editable=False)
     note = models.CharField(_("note"), max_length=500, blank=True)
+    screening_override_reason = models.TextField(
+        _("reason for consent without an eligible screening"),
+        max_length=2000,
+        blank=True,
+        help_text=_(
+            "Programme consent follows an eligible screening; the manager may record it without "
+            "one only with a reason, kept here."
+        ),
+    )
 
     objects = ConsentQuerySet.as_manager()
 

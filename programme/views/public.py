@@ -12,6 +12,7 @@ from django.views.decorators.http import require_http_methods
 
 from tod.accounts.models import Site
 from tod.accounts.throttling import client_address
+from tod.once.guard import once_per_submission
 
 from .. import services
 from ..forms import InterestForm
@@ -31,6 +32,7 @@ def interest_sites(request: HttpRequest) -> HttpResponse:
 
 
 @require_http_methods(["GET", "POST"])
+@once_per_submission
 def interest(request: HttpRequest, slug: str) -> HttpResponse:
     site = get_object_or_404(Site, slug=slug)
     if request.method == "POST":

@@ -16,6 +16,7 @@ from django.views.decorators.http import require_http_methods
 
 from tod.accounts.permissions import get_object_for_user, requires
 from tod.accounts.roles import Permission
+from tod.once.guard import once_per_submission
 from tod.privacy.tiers import ExportTier, export_log, export_tier
 
 from .. import services
@@ -142,6 +143,7 @@ def _participants_csv(request: HttpRequest, queryset) -> HttpResponse:
 
 @requires(P)
 @require_http_methods(["GET", "POST"])
+@once_per_submission
 def participant_create(request: HttpRequest) -> HttpResponse:
     form = ParticipantForm(request.POST or None, user=request.user)
     if request.method == "POST" and form.is_valid():
@@ -192,6 +194,7 @@ def participant_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 @requires(P)
 @require_http_methods(["GET", "POST"])
+@once_per_submission
 def participant_screen(request: HttpRequest, pk: int) -> HttpResponse:
     participant = _participant(request, pk)
     form = ScreeningForm(request.POST or None, participant=participant)
@@ -232,6 +235,7 @@ def participant_screen(request: HttpRequest, pk: int) -> HttpResponse:
 
 @requires(P)
 @require_http_methods(["GET", "POST"])
+@once_per_submission
 def participant_consent(request: HttpRequest, pk: int) -> HttpResponse:
     participant = _participant(request, pk)
     purpose = request.GET.get("purpose", ConsentPurpose.PROGRAMME)
@@ -267,6 +271,7 @@ def participant_consent(request: HttpRequest, pk: int) -> HttpResponse:
 
 @requires(P)
 @require_http_methods(["GET", "POST"])
+@once_per_submission
 def participant_conversation(request: HttpRequest, pk: int) -> HttpResponse:
     participant = _participant(request, pk)
     form = ConversationForm(request.POST or None)
@@ -287,6 +292,7 @@ def participant_conversation(request: HttpRequest, pk: int) -> HttpResponse:
 
 @requires(P)
 @require_http_methods(["GET", "POST"])
+@once_per_submission
 def participant_withdraw(request: HttpRequest, pk: int) -> HttpResponse:
     participant = _participant(request, pk)
     form = WithdrawalForm(request.POST or None)
@@ -364,6 +370,7 @@ def funnel(request: HttpRequest) -> HttpResponse:
 
 @requires(P)
 @require_http_methods(["GET", "POST"])
+@once_per_submission
 def round_list(request: HttpRequest) -> HttpResponse:
     form = RoundForm(request.POST or None, user=request.user)
     if request.method == "POST" and form.is_valid():
@@ -388,6 +395,7 @@ def round_list(request: HttpRequest) -> HttpResponse:
 
 @requires(P)
 @require_http_methods(["GET", "POST"])
+@once_per_submission
 def consent_text_list(request: HttpRequest) -> HttpResponse:
     form = ConsentTextForm(request.POST or None)
     if request.method == "POST" and form.is_valid():

@@ -15,6 +15,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from tod.accounts.permissions import get_object_for_user, has_permission, requires
 from tod.accounts.roles import Permission
+from tod.once.guard import once_per_submission
 
 from .. import services
 from ..forms import (
@@ -76,6 +77,7 @@ def session_list(request: HttpRequest) -> HttpResponse:
 
 @requires(MANAGE)
 @require_http_methods(["GET", "POST"])
+@once_per_submission
 def session_create(request: HttpRequest) -> HttpResponse:
     form = SessionPlanForm(request.POST or None, user=request.user)
     if request.method == "POST" and form.is_valid():
@@ -101,6 +103,7 @@ def session_create(request: HttpRequest) -> HttpResponse:
 
 @requires(MANAGE)
 @require_http_methods(["GET", "POST"])
+@once_per_submission
 def session_series(request: HttpRequest) -> HttpResponse:
     form = SeriesForm(request.POST or None, user=request.user)
     if request.method == "POST" and form.is_valid():
@@ -228,6 +231,7 @@ def session_cancel(request: HttpRequest, pk: int) -> HttpResponse:
 
 @requires(MANAGE, LEAD)
 @require_POST
+@once_per_submission
 def session_dilemma(request: HttpRequest, pk: int) -> HttpResponse:
     session = _session(request, pk)
     form = DilemmaForm(request.POST)
@@ -244,6 +248,7 @@ def session_dilemma(request: HttpRequest, pk: int) -> HttpResponse:
 
 @requires(MANAGE, LEAD)
 @require_POST
+@once_per_submission
 def session_action(request: HttpRequest, pk: int) -> HttpResponse:
     session = _session(request, pk)
     form = ActionForm(request.POST)

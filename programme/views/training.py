@@ -13,6 +13,7 @@ from django.views.decorators.http import require_http_methods
 
 from tod.accounts.permissions import get_object_for_user, requires
 from tod.accounts.roles import Permission
+from tod.once.guard import once_per_submission
 
 from .. import services
 from ..forms import AttendanceForm, CourseForm, InviteForm
@@ -36,6 +37,7 @@ def course_list(request: HttpRequest) -> HttpResponse:
 
 @requires(P)
 @require_http_methods(["GET", "POST"])
+@once_per_submission
 def course_create(request: HttpRequest) -> HttpResponse:
     form = CourseForm(request.POST or None, user=request.user)
     if request.method == "POST" and form.is_valid():

@@ -13,7 +13,7 @@ from playwright.sync_api import expect
 from programme import services
 from programme.models import ConsentDecision, ConsentMethod, ConsentPurpose, Participant, Status
 from tests.browser import log_in
-from tests.conftest import PASSWORD
+from tests.conftest import PASSWORD, screen_eligible
 from tests.e2e.journey_helpers import snapshot
 from tests.e2e.quality import check_page
 
@@ -27,6 +27,7 @@ def consented_supporters(manager, supporter, other_supporter, programme_round):
     for person in people:
         person.round = programme_round
         person.save(update_fields=["round"])
+        screen_eligible(person, manager, on=timezone.localdate() - dt.timedelta(days=31))
         services.consent_record(
             participant=person,
             purpose=ConsentPurpose.PROGRAMME,

@@ -21,10 +21,11 @@ from programme.models import (
     ConsentPurpose,
     Kind,
     Participant,
+    ScreeningResult,
     Sex,
 )
 from tests.browser import log_in
-from tests.conftest import PASSWORD, make_participant
+from tests.conftest import PASSWORD, make_participant, screen_eligible
 from tests.e2e.journey_helpers import snapshot
 from tests.e2e.quality import check_page
 
@@ -32,6 +33,8 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
 def _consent(person, by) -> None:
+    if services.latest_screening_result(person) != ScreeningResult.ELIGIBLE:
+        screen_eligible(person, by, on=timezone.localdate() - dt.timedelta(days=41))
     services.consent_record(
         participant=person,
         purpose=ConsentPurpose.PROGRAMME,

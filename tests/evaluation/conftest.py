@@ -10,8 +10,6 @@ import pytest
 from matching.models import Pair, PairStatus
 from programme import services as programme_services
 from programme.models import (
-    CRITERIA,
-    Answer,
     ConsentDecision,
     ConsentMethod,
     ConsentPurpose,
@@ -19,7 +17,7 @@ from programme.models import (
     Participant,
     Sex,
 )
-from tests.conftest import make_participant
+from tests.conftest import make_participant, screen_eligible
 
 # The identifying values of the fixture's people: none may appear on an evaluator page or in an
 # export.
@@ -63,12 +61,7 @@ def identifying_values() -> list[str]:
 
 def give_evaluation_consent(participant: Participant, by, decision=ConsentDecision.GIVEN):
     """Screened eligible, then programme consent and the evaluation consent (`decision`)."""
-    programme_services.screening_record(
-        participant=participant,
-        screened_on=dt.date(2026, 1, 10),
-        answers={code: Answer.YES for code, _label in CRITERIA[participant.kind]},
-        by=by,
-    )
+    screen_eligible(participant, by)
     for purpose in (ConsentPurpose.PROGRAMME, ConsentPurpose.EVALUATION):
         programme_services.consent_record(
             participant=participant,

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import dataclasses
+
 import numpy as np
 from hypothesis import strategies as st
 
@@ -83,3 +85,36 @@ def score_problems(draw, max_n=5, max_m=4, max_capacity=2):
             if draw(st.integers(0, 4)) == 0:
                 locked.append((i, draw(st.integers(0, m - 1))))
     return scores, capacity, locked
+
+
+def _tightened(draw, peer: Answers, supporter: Answers) -> Answers:
+    """The peer's survey after a change that adds a hard requirement aimed at the supporter
+    they were locked to (it may or may not exclude them, as in real use)."""
+    change = draw(st.sampled_from(["sex", "non_smoker", "pets", "age", "distance"]))
+    if change == "sex":
+        others = [sex for sex in scoring.SEXES if sex != supporter.sex]
+        return dataclasses.replace(peer, sex_required=draw(st.sampled_from(others)))
+    if change == "non_smoker":
+        return dataclasses.replace(peer, non_smoker_required=True)
+    if change == "pets":
+        return dataclasses.replace(peer, pet_allergy=True)
+    if change == "age" and supporter.age is not None:
+        return dataclasses.replace(peer, age_min=supporter.age + 1, age_max=None)
+    return dataclasses.replace(peer, max_distance_km=float(draw(st.integers(1, 3))))
+
+
+@st.composite
+def pools_with_locks(draw, max_peers=5, max_supporters=4):
+    """A pool, the manager's locks (at most one per peer), and the pool again after some locked
+    peers changed their survey to add a requirement: (peers, supporters, locks, peers after)."""
+    peers, supporters = draw(pools(max_peers=max_peers, max_supporters=max_supporters))
+    locks: list[tuple[int, int]] = []
+    if peers and supporters:
+        for i in range(len(peers)):
+            if draw(st.booleans()):
+                locks.append((i, draw(st.integers(0, len(supporters) - 1))))
+    after = list(peers)
+    for i, j in locks:
+        if draw(st.booleans()):
+            after[i] = _tightened(draw, peers[i], supporters[j])
+    return peers, supporters, locks, after

@@ -1,5 +1,6 @@
-"""The solver: never an excluded pair, capacities respected, locks kept, optimal against brute
-force on small pools, deterministic."""
+"""The solver: never an excluded pair, capacities respected, locks kept (unless a hard constraint
+now excludes the locked pair: then the lock is void and reported), optimal against brute force
+on small pools, deterministic."""
 
 from __future__ import annotations
 
@@ -11,11 +12,18 @@ from hypothesis import given, settings
 
 from matching import scoring, solver
 
-from .strategies import pools, score_problems
+from .strategies import pools, pools_with_locks, score_problems
+
+
+def allowed_locks(scores, locked):
+    """The locks the solver keeps: those on pairs the scores do not exclude."""
+    return [(i, j) for i, j in locked if scores[i, j] >= 0]
 
 
 def brute_force(scores, capacity, locked):
-    """The best (number of pairs, total score) over every assignment that keeps the locks."""
+    """The best (number of pairs, total score) over every assignment that keeps the allowed
+    locks (a lock on an excluded pair is void: its peer is free)."""
+    locked = allowed_locks(scores, locked)
     n, m = scores.shape
     locked_rows = {i for i, _ in locked}
     cap = list(capacity)
@@ -45,11 +53,14 @@ def brute_force(scores, capacity, locked):
 
 
 def check(scores, capacity, locked, pairs):
-    locked_set = set(locked)
-    # every locked pair is kept; every other pair is allowed
+    void = set(solver.void_locks(scores, locked))
+    assert void == set(locked) - set(allowed_locks(scores, locked))
+    locked_set = set(locked) - void
+    # every allowed locked pair is kept; no pair is excluded, locked or not
     assert locked_set <= set(pairs)
-    for i, j in set(pairs) - locked_set:
+    for i, j in pairs:
         assert scores[i, j] >= 0, "an excluded pair was proposed"
+    assert not void & set(pairs)
     # one supporter per peer, capacities respected (locks count against the capacity)
     rows = [i for i, _ in pairs]
     assert len(rows) == len(set(rows))
@@ -91,6 +102,38 @@ def test_proposal_from_real_scores_never_contains_an_excluded_pair(pool):
         count,
         solver.total_score(scores, pairs),
     )
+
+
+@pytest.mark.parametrize("method", ["dense", "sparse", "scipy"])
+@settings(max_examples=150, deadline=None)
+@given(pools_with_locks(max_peers=5, max_supporters=4))
+def test_locks_on_pairs_that_a_survey_change_excludes_are_void(method, pool):
+    """The manager locked pairs; then some locked peers added a requirement to their survey.
+    Scored again, a lock the requirement excludes is void (reported by `void_locks`, never
+    proposed); the other locks are kept; the proposal is still optimal."""
+    peers_before, supporters, locks, peers = pool
+    weights = scoring.Weights()
+    s = scoring.encode(supporters, "supporter", weights)
+    before = scoring.score_matrix(scoring.encode(peers_before, "peer", weights), s, weights)
+    scores = scoring.score_matrix(scoring.encode(peers, "peer", weights), s, weights)
+    locks = [(i, j) for i, j in locks if before[i, j] >= 0]  # the manager locked allowed pairs
+    pairs = solver.solve(scores, s.capacity, locks, method=method)
+    for i, j in pairs:
+        assert not scoring.score_pair(peers[i], supporters[j], weights).excluded
+    void = solver.void_locks(scores, locks)
+    assert void == sorted(
+        (i, j) for i, j in locks if scoring.score_pair(peers[i], supporters[j], weights).excluded
+    )
+    check(scores, list(s.capacity), locks, pairs)
+    count, total = brute_force(scores, list(s.capacity), locks)
+    assert len(pairs) == count
+    assert solver.total_score(scores, pairs) == pytest.approx(total, abs=1e-3)
+
+
+def test_a_lock_on_a_pair_now_excluded_is_void():
+    scores = np.array([[scoring.EXCLUDED, 3], [5, 1]], dtype=np.float32)
+    assert solver.void_locks(scores, [(0, 0)]) == [(0, 0)]
+    assert solver.solve(scores, locked=[(0, 0)]) == [(0, 1), (1, 0)]
 
 
 def test_the_three_methods_agree_on_a_large_pool():

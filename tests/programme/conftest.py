@@ -15,6 +15,7 @@ from programme.models import (
     ConsentMethod,
     ConsentPurpose,
     Kind,
+    ScreeningResult,
 )
 from tests.conftest import make_participant
 
@@ -31,6 +32,14 @@ def screen(participant, by, answer=Answer.YES, **overrides):
 
 
 def consent(participant, by, purpose=ConsentPurpose.PROGRAMME, decision=ConsentDecision.GIVEN):
+    """Record an answer; programme consent follows an eligible screening, as the manager works
+    (screened here first when the latest screening is not eligible)."""
+    if (
+        purpose == ConsentPurpose.PROGRAMME
+        and decision == ConsentDecision.GIVEN
+        and services.latest_screening_result(participant) != ScreeningResult.ELIGIBLE
+    ):
+        screen(participant, by)
     return services.consent_record(
         participant=participant,
         purpose=purpose,

@@ -23,7 +23,7 @@ from programme.models import (
 )
 from tests.conftest import make_participant
 
-from .conftest import consent
+from .conftest import consent, screen
 
 
 def participant_data(programme_round, **overrides):
@@ -221,6 +221,7 @@ def test_screening_in_the_future_is_refused(client, manager, site):
 
 def test_consent_per_purpose_keeps_history(client, manager, site):
     peer = make_participant(site, Kind.PEER)
+    screen(peer, manager)
     client.force_login(manager)
     url = reverse("programme:participant_consent", args=[peer.pk])
     programme_text = ConsentText.objects.current(ConsentPurpose.PROGRAMME)

@@ -24,6 +24,7 @@ EXCLUDED_MODELS = {
     "otp_static.staticdevice",
     "otp_static.statictoken",
     "logbooks.calendarfeed",
+    "once.submission",
     "sessions.session",
     "admin.logentry",
     "contenttypes.contenttype",

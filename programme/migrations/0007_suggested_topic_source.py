@@ -16,7 +16,7 @@ def support_requests_from_raw_labels(apps, schema_editor):
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('programme', '0005_participant_list_index'),
+        ('programme', '0006_consent_screening_override_reason'),
     ]
 
     operations = [
