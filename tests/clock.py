@@ -16,16 +16,19 @@ The value is an ISO 8601 date and time:
   is 02:30 at winter time (+01:00), the instant 01:30 UTC, which a Copenhagen clock shows as
   03:30 summer time; 02:30 on 2027-10-31 is the first 02:30, at summer time (+02:00).
 
-Outside the Python process the clock stays real: PostgreSQL's now() and clock_timestamp()
-(the audit trail's `at`), Redis' expiry, Chromium, and a Celery worker started as another
-process. When a test fails, its report says at which instant it began (real or travelled), so
-that `--clock` can rerun it then.
+Outside this Python process the clock stays real: PostgreSQL's now() and clock_timestamp()
+(the audit trail's `at`), Redis' expiry, Chromium, and a Celery worker or any process a test
+starts — unless the test hands it its clock (`child_clock_env` and `follow_parent_clock`).
+When a test fails, its report says at which instant it began (real or travelled), so that
+`--clock` can rerun it then.
 """
 
 from __future__ import annotations
 
 import argparse
 import datetime as dt
+import os
+import time
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -51,6 +54,24 @@ def parse_clock(value: str, zone: dt.tzinfo = PROGRAMME_ZONE) -> dt.datetime:
     if parsed.tzinfo is None:
         parsed = parsed.replace(tzinfo=zone)  # fold=0, as Django's make_aware does
     return parsed.astimezone(dt.UTC)
+
+
+CHILD_CLOCK = "TESTS_CLOCK_START"
+
+
+def child_clock_env() -> dict[str, str]:
+    """Environment for a Python process the test starts, so that it runs at this process's
+    instant when this one travels (the child calls `follow_parent_clock()` first)."""
+    if not time_machine.escape_hatch.is_travelling():
+        return {}
+    return {CHILD_CLOCK: repr(time.time())}
+
+
+def follow_parent_clock() -> None:
+    """In a child process: travel to the instant `child_clock_env` passed, if any, and run on."""
+    start = os.environ.get(CHILD_CLOCK)
+    if start:
+        time_machine.travel(float(start), tick=True).start()
 
 
 def _shown(instant: dt.datetime) -> str:

@@ -27,8 +27,8 @@ from tod.accounts.models import Role, Site
 from tod.accounts.services import user_create
 from tod.accounts.two_factor import REQUIRED_ROLES
 
-# `--clock=INSTANT` runs the session at another instant (tests/clock.py).
-pytest_plugins = ["tests.clock"]
+# `--clock=INSTANT` runs the session at another instant (tests/clock.py); pytester tests it.
+pytest_plugins = ["tests.clock", "pytester"]
 
 PASSWORD = "a-long-test-password-1"
 
