@@ -8,6 +8,7 @@ from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils import timezone
 from django.utils.functional import SimpleLazyObject
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
@@ -128,7 +129,7 @@ def _participants_csv(request: HttpRequest, queryset) -> HttpResponse:
                 p.get_referral_channel_display(),
                 p.referred_by,
                 p.round.name if p.round else "",
-                p.created_at.date().isoformat(),
+                timezone.localdate(p.created_at).isoformat(),
                 _("yes") if p.has_duplicate else "",
             ]
         )
