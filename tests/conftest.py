@@ -14,6 +14,7 @@ import datetime as dt
 import os
 
 import pytest
+import time_machine
 from django.test import Client
 from django.urls import reverse
 from django_otp import DEVICE_ID_SESSION_KEY
@@ -26,7 +27,16 @@ from tod.accounts.models import Role, Site
 from tod.accounts.services import user_create
 from tod.accounts.two_factor import REQUIRED_ROLES
 
+# `--clock=INSTANT` runs the session at another instant (tests/clock.py); pytester tests it.
+pytest_plugins = ["tests.clock", "pytester"]
+
 PASSWORD = "a-long-test-password-1"
+
+# The demo programme (seed_demo) is dated in 2026: its rounds, courses, supervision and network
+# meetings have fixed dates, while its pairs' meetings are counted from the day it is seeded.
+# Tests whose assertions rest on the fixed dates seed and read it at this instant (`demo_clock`),
+# a Thursday morning when some of its sessions are past and others still to come.
+DEMO_NOW = dt.datetime(2026, 11, 26, 8, 0, tzinfo=dt.UTC)  # 09:00 in Copenhagen
 
 
 @pytest.fixture(scope="session", autouse=True)
@@ -121,6 +131,13 @@ def pytest_collection_modifyitems(items):
             item.add_marker(
                 pytest.mark.django_db(**marker.kwargs, serialized_rollback=True), append=False
             )
+
+
+@pytest.fixture
+def demo_clock():
+    """The clock stopped at DEMO_NOW for the test (a test of its own, not a live server's)."""
+    with time_machine.travel(DEMO_NOW, tick=False) as traveller:
+        yield traveller
 
 
 @pytest.fixture(autouse=True)

@@ -207,7 +207,7 @@ class MatchRun(models.Model):
         verbose_name_plural = _("matching runs")
 
     def __str__(self) -> str:
-        return f"{self.site} · {self.created_at:%Y-%m-%d %H:%M}"
+        return f"{self.site} · {timezone.localtime(self.created_at):%Y-%m-%d %H:%M}"
 
     @property
     def is_finished(self) -> bool:

@@ -424,4 +424,4 @@ class InterestAttempt(models.Model):
         verbose_name_plural = _("interest form submissions")
 
     def __str__(self) -> str:
-        return f"{self.address_hash[:8]} · {self.created_at:%Y-%m-%d %H:%M}"
+        return f"{self.address_hash[:8]} · {timezone.localtime(self.created_at):%Y-%m-%d %H:%M}"

@@ -185,6 +185,16 @@ def test_failed_run_in_the_request_is_shown_as_failed(site, manager, pool_factor
     assert not MatchProposal.objects.exists()
 
 
+def test_a_run_is_named_by_its_start_in_copenhagen(site, manager):
+    """The admin lists runs by name: a run started at 00:30 on 2 June in Copenhagen (still
+    1 June in UTC) is named by the manager's clock."""
+    with time_machine.travel(dt.datetime(2026, 6, 1, 22, 30, tzinfo=dt.UTC), tick=False):
+        run = MatchRun.objects.create(site=site, created_by=manager)
+    assert str(run) == "Copenhagen · 2026-06-02 00:30"
+    run.refresh_from_db()
+    assert str(run) == "Copenhagen · 2026-06-02 00:30"
+
+
 def test_failed_run_is_marked_failed(site, manager, pool_factory, monkeypatch):
     pool_factory(Kind.PEER, 1)
 

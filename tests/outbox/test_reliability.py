@@ -16,6 +16,7 @@ import pytest
 from django.db import connection
 from django.utils import timezone
 
+from tests.clock import child_clock_env
 from tod.outbox.models import Reminder, ReminderStatus
 from tod.outbox.services import outbox_sweep
 
@@ -31,6 +32,8 @@ pytestmark = [
 
 CHILD = """
 import django, os, sys
+from tests.clock import follow_parent_clock
+follow_parent_clock()  # at the test's instant, which may not be the real one (--clock)
 django.setup()
 from django.conf import settings
 settings.OUTBOX_CHANNEL_CLASSES = {"email": "tests.outbox.channels.CountingChannel"}
@@ -57,6 +60,7 @@ def _sweeper(log: Path, *, batch_size: int, delay: float = 0.0) -> subprocess.Po
         "OUTBOX_TEST_LOG": str(log),
         "OUTBOX_TEST_DELAY": str(delay),
         "PYTHONPATH": str(ROOT),
+        **child_clock_env(),
     }
     return subprocess.Popen(
         [sys.executable, "-c", CHILD, str(batch_size)],

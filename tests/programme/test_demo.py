@@ -3,7 +3,6 @@
 import io
 
 import pytest
-import time_machine
 from django.core.management import call_command
 
 from programme.models import (
@@ -17,12 +16,9 @@ from programme.models import (
 
 
 @pytest.fixture
-def frozen_clock():
-    """The demo is dated in 2026; seed it on 26 November 2026."""
-    import datetime as dt
-
-    with time_machine.travel(dt.datetime(2026, 11, 26, 8, tzinfo=dt.UTC), tick=False):
-        yield
+def frozen_clock(demo_clock):
+    """The demo is dated in 2026: seed it at its own date (tests/conftest.py DEMO_NOW)."""
+    yield
 
 
 def test_demo_has_screenings_consents_a_course_and_a_year_of_sessions(db):

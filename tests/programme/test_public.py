@@ -104,3 +104,11 @@ def test_invalid_submissions_count_towards_the_limit(client, form_url):
     for _index in range(5):
         client.post(form_url, valid(postcode="x"))
     assert client.post(form_url, valid()).status_code == 429
+
+
+def test_an_interest_form_submission_is_named_by_its_time_in_copenhagen(db):
+    from programme.models import InterestAttempt
+
+    with time_machine.travel(dt.datetime(2026, 6, 1, 22, 30, tzinfo=dt.UTC), tick=False):
+        attempt = InterestAttempt.objects.create(address_hash="abcdef0123456789")
+    assert str(attempt) == "abcdef01 · 2026-06-02 00:30"

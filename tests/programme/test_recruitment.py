@@ -496,3 +496,16 @@ def test_participant_list_exports_the_filtered_rows_as_csv(client, manager, site
     body = response.content.decode()
     assert "Kristensen" in body and "Christensen" not in body and "Dahl" not in body
     assert len(body.strip().splitlines()) == 2
+
+
+def test_participant_csv_gives_the_day_registered_in_copenhagen(client, manager, site):
+    """Registered at 00:30 on 2 June in Copenhagen, still 1 June in UTC: the export says 2 June,
+    the day the manager saw it happen."""
+    import time_machine
+
+    with time_machine.travel(dt.datetime(2026, 6, 1, 22, 30, tzinfo=dt.UTC), tick=False):
+        make_participant(site, Kind.PEER, first_name="Inge", last_name="Kristensen")
+    client.force_login(manager)
+    response = client.get(reverse("programme:participant_list"), {"format": "csv"})
+    row = response.content.decode().strip().splitlines()[1]
+    assert ",2026-06-02," in row, row
