@@ -28,9 +28,10 @@ def enqueue_after_commit(
     """Send `task(*args, **kwargs)` to the broker after the current transaction commits.
 
     Publishing is tried once, on its own connection with a 1-second connect timeout and no
-    reconnection attempts (kombu would otherwise retry until broker_connection_timeout, and Celery
-    would retry the publish), and any error is logged, not raised. `on_failure`, if given, runs after a failed publish, for
-    work that no sweep picks up (it should record that the work did not start)."""
+    reconnection attempts (kombu would otherwise retry until broker_connection_timeout, and
+    Celery would retry the publish), and any error is logged, not raised. `on_failure`, if given,
+    runs after a failed publish, for work that no sweep picks up (it should record that the work
+    did not start)."""
 
     def publish() -> None:
         try:

@@ -7,11 +7,11 @@ from django.urls import reverse
 from django.utils import timezone
 
 from tod.outbox.models import ReminderKind
-from tod.queue import enqueue_after_commit
 from tod.outbox.services import (
     outbox_plan_many,
     user_specs,
 )
+from tod.queue import enqueue_after_commit
 
 from ..models import (
     LOGBOOK_ANSWER_FIELDS,
