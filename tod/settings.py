@@ -335,6 +335,12 @@ AXES_CLIENT_IP_CALLABLE = "tod.accounts.throttling.client_address"
 AXES_VERBOSE = False
 # How many reverse proxies in front of the app append to X-Forwarded-For (docker-compose: 1).
 TRUSTED_PROXY_COUNT = env.int("TRUSTED_PROXY_COUNT", default=0)
+# Where those proxies connect from: X-Forwarded-For is read only from these addresses (default:
+# loopback and the private ranges Docker's networks use); a direct client's header is ignored.
+TRUSTED_PROXY_NETWORKS = env.list(
+    "TRUSTED_PROXY_NETWORKS",
+    default=["127.0.0.0/8", "::1/128", "10.0.0.0/8", "172.16.0.0/12", "192.168.0.0/16", "fc00::/7"],
+)
 
 # No inline scripts or styles anywhere: every page is held to this policy.
 CONTENT_SECURITY_POLICY = {

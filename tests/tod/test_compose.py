@@ -113,3 +113,9 @@ def test_the_web_healthcheck_passes_against_production_settings(production_serve
     ]
     result = subprocess.run(command, capture_output=True, text=True, timeout=30)
     assert result.returncode == 0, result.stderr
+
+
+def test_the_app_port_is_published_on_the_hosts_loopback_only():
+    # Reached directly from outside, a client could forge the X-Forwarded-For the app trusts.
+    for mapping in load()["services"]["web"].get("ports", []):
+        assert str(mapping).startswith("127.0.0.1:"), mapping
