@@ -9,6 +9,7 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from .middleware import set_language_cookie
 from .roles import ROLE_HOME_URL_NAMES
 from .services import user_end_all_sessions
 
@@ -39,13 +40,7 @@ def set_language(request: HttpRequest) -> HttpResponse:
         request.user.language = language
         request.user.save(update_fields=["language"])
     translation.activate(language)
-    response.set_cookie(
-        settings.LANGUAGE_COOKIE_NAME,
-        language,
-        max_age=365 * 24 * 3600,
-        samesite="Lax",
-        secure=not settings.DEBUG,
-    )
+    set_language_cookie(response, language)
     return response
 
 
