@@ -197,6 +197,20 @@ STORAGES = {
 # it during a study, or the pseudonyms in earlier exports no longer match.
 EVALUATION_PSEUDONYM_KEY = env("EVALUATION_PSEUDONYM_KEY", default=f"pseudonyms:{SECRET_KEY}")
 
+# .env.example's placeholders are public: a production that kept one signs sessions (or derives
+# the evaluation's pseudonyms) with a key anyone can read.
+if not DEBUG:
+    for _name, _value in (
+        ("SECRET_KEY", SECRET_KEY),
+        ("EVALUATION_PSEUDONYM_KEY", env("EVALUATION_PSEUDONYM_KEY", default="")),
+    ):
+        if _value.startswith("change-me"):
+            raise ImproperlyConfigured(
+                f"{_name} still has the placeholder from .env.example. Set it to a long "
+                "random value of its own, e.g. the output of: "
+                "python -c 'import secrets; print(secrets.token_urlsafe(50))'"
+            )
+
 CRISPY_ALLOWED_TEMPLATE_PACKS = "bootstrap5"
 CRISPY_TEMPLATE_PACK = "bootstrap5"
 PHONENUMBER_DEFAULT_REGION = "DK"
