@@ -264,13 +264,14 @@ def closed_port() -> int:
 
 
 @pytest.fixture
-def broker_down(settings):
+def broker_down(settings, monkeypatch):
     """The Celery broker is Redis on a closed port, for the app and for Django's settings: every
     publish fails with a refused connection. The app's connection pools are put back afterwards."""
     from tod.celery import app as celery_app
 
     url = f"redis://127.0.0.1:{closed_port()}/0"
     settings.CELERY_BROKER_URL = url
+    monkeypatch.setenv("CELERY_BROKER_URL", url)  # Celery reads it before its own settings
     saved = celery_app.conf.broker_url, celery_app._pool, celery_app.amqp._producer_pool
     celery_app.conf.broker_url = url
     celery_app._pool = celery_app.amqp._producer_pool = None

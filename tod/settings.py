@@ -23,6 +23,9 @@ if (BASE_DIR / ".env").exists():
     env.read_env(str(BASE_DIR / ".env"))
 
 DEBUG = env.bool("DJANGO_DEBUG", default=True)
+# A production installation (DJANGO_DEBUG=false). Not DEBUG itself: the test runner turns DEBUG
+# off, and commands that must not run in production (seed_demo, seed_scale) ask this.
+PRODUCTION = not DEBUG
 
 
 def _required_in_production(name: str, development_default):

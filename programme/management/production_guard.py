@@ -18,7 +18,7 @@ def add_force_argument(parser) -> None:
 def refuse_in_production(command: str, *, force: bool) -> None:
     """Stop a seeding command when DEBUG is off, unless forced: it creates made-up people and
     accounts with published passwords (seed_scale's scale-admin) next to real health data."""
-    if not settings.DEBUG and not force:
+    if settings.PRODUCTION and not force:
         raise CommandError(
             _(
                 "%(command)s creates demo people and accounts with known passwords, and "

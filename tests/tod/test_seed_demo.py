@@ -52,7 +52,7 @@ def test_seeding_refuses_production_unless_forced(db, settings):
     import pytest
     from django.core.management.base import CommandError
 
-    settings.DEBUG = False
+    settings.PRODUCTION = True  # as DJANGO_DEBUG=false sets it
     for command in ("seed_demo", "seed_scale"):
         with pytest.raises(CommandError, match="--force"):
             call_command(command, stdout=io.StringIO())
