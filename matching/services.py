@@ -18,6 +18,7 @@ from django.utils.translation import gettext as _
 from logbooks import services as logbooks_services
 from programme.models import Kind, Participant
 from programme.status import participant_statuses_refresh
+from tod.queue import enqueue_after_commit
 
 from . import scoring, solver
 from .models import (
@@ -182,7 +183,17 @@ def match_run_start(*, site, by) -> MatchRun:
     else:
         from .tasks import execute_match_run
 
-        transaction.on_commit(lambda: execute_match_run.delay(run.pk))
+        run_id = run.pk
+
+        def not_started(exc: Exception) -> None:
+            # No sweep picks a run up later: show the manager a failed run to start again.
+            MatchRun.objects.filter(pk=run_id, status=RunStatus.QUEUED).update(
+                status=RunStatus.FAILED,
+                error=f"not enqueued: {type(exc).__name__}: {exc}"[:2000],
+                finished_at=timezone.now(),
+            )
+
+        enqueue_after_commit(execute_match_run, run_id, on_failure=not_started)
     return run
 
 

@@ -277,3 +277,33 @@ def evaluator(site):
 @pytest.fixture
 def outsider(db):
     return make_user("outsider", "", [])
+
+
+def closed_port() -> int:
+    """A port on 127.0.0.1 where nothing listens: bound once to learn a free number, then closed,
+    so connecting to it is refused at once (a real refusal, no mock)."""
+    import socket
+
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+@pytest.fixture
+def broker_down(settings, monkeypatch):
+    """The Celery broker is Redis on a closed port, for the app and for Django's settings: every
+    publish fails with a refused connection. The app's connection pools are put back afterwards."""
+    from tod.celery import app as celery_app
+
+    url = f"redis://127.0.0.1:{closed_port()}/0"
+    settings.CELERY_BROKER_URL = url
+    monkeypatch.setenv("CELERY_BROKER_URL", url)  # Celery reads it before its own settings
+    saved = celery_app.conf.broker_url, celery_app._pool, celery_app.amqp._producer_pool
+    celery_app.conf.broker_url = url
+    celery_app._pool = celery_app.amqp._producer_pool = None
+    try:
+        yield url
+    finally:
+        if celery_app._pool is not None:
+            celery_app._pool.force_close_all()
+        celery_app.conf.broker_url, celery_app._pool, celery_app.amqp._producer_pool = saved

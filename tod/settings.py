@@ -23,6 +23,9 @@ if (BASE_DIR / ".env").exists():
     env.read_env(str(BASE_DIR / ".env"))
 
 DEBUG = env.bool("DJANGO_DEBUG", default=True)
+# A production installation (DJANGO_DEBUG=false). Not DEBUG itself: the test runner turns DEBUG
+# off, and commands that must not run in production (seed_demo, seed_scale) ask this.
+PRODUCTION = not DEBUG
 
 
 def _required_in_production(name: str, development_default):
@@ -78,6 +81,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "tod.headers.PermissionsPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
@@ -200,6 +204,20 @@ STORAGES = {
 # it during a study, or the pseudonyms in earlier exports no longer match.
 EVALUATION_PSEUDONYM_KEY = env("EVALUATION_PSEUDONYM_KEY", default=f"pseudonyms:{SECRET_KEY}")
 
+# .env.example's placeholders are public: a production that kept one signs sessions (or derives
+# the evaluation's pseudonyms) with a key anyone can read.
+if not DEBUG:
+    for _name, _value in (
+        ("SECRET_KEY", SECRET_KEY),
+        ("EVALUATION_PSEUDONYM_KEY", env("EVALUATION_PSEUDONYM_KEY", default="")),
+    ):
+        if _value.startswith("change-me"):
+            raise ImproperlyConfigured(
+                f"{_name} still has the placeholder from .env.example. Set it to a long "
+                "random value of its own, e.g. the output of: "
+                "python -c 'import secrets; print(secrets.token_urlsafe(50))'"
+            )
+
 CRISPY_ALLOWED_TEMPLATE_PACKS = "bootstrap5"
 CRISPY_TEMPLATE_PACK = "bootstrap5"
 PHONENUMBER_DEFAULT_REGION = "DK"
@@ -306,6 +324,10 @@ SESSION_ABSOLUTE_TIMEOUT = env.int("SESSION_ABSOLUTE_TIMEOUT", default=12 * 3600
 SESSION_COOKIE_AGE = SESSION_ABSOLUTE_TIMEOUT
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
+# The language choice: no script reads it, and in production it travels over HTTPS only.
+LANGUAGE_COOKIE_AGE = 365 * 24 * 3600
+LANGUAGE_COOKIE_HTTPONLY = True
+LANGUAGE_COOKIE_SAMESITE = "Lax"
 CSRF_COOKIE_SAMESITE = "Lax"
 X_FRAME_OPTIONS = "DENY"
 SECURE_CONTENT_TYPE_NOSNIFF = True
@@ -313,7 +335,11 @@ SECURE_REFERRER_POLICY = "same-origin"
 if not DEBUG:
     SESSION_COOKIE_SECURE = True
     CSRF_COOKIE_SECURE = True
+    LANGUAGE_COOKIE_SECURE = True
     SECURE_SSL_REDIRECT = env.bool("SECURE_SSL_REDIRECT", default=True)
+    # The container's healthcheck asks http://127.0.0.1:8000/healthz directly, without the
+    # proxy's X-Forwarded-Proto: redirected to https it could never pass. /healthz holds nothing.
+    SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
     SECURE_HSTS_SECONDS = env.int("SECURE_HSTS_SECONDS", default=31536000)
     SECURE_HSTS_INCLUDE_SUBDOMAINS = True
@@ -336,6 +362,12 @@ AXES_CLIENT_IP_CALLABLE = "tod.accounts.throttling.client_address"
 AXES_VERBOSE = False
 # How many reverse proxies in front of the app append to X-Forwarded-For (docker-compose: 1).
 TRUSTED_PROXY_COUNT = env.int("TRUSTED_PROXY_COUNT", default=0)
+# Where those proxies connect from: X-Forwarded-For is read only from these addresses (default:
+# loopback and the private ranges Docker's networks use); a direct client's header is ignored.
+TRUSTED_PROXY_NETWORKS = env.list(
+    "TRUSTED_PROXY_NETWORKS",
+    default=["127.0.0.0/8", "::1/128", "10.0.0.0/8", "172.16.0.0/12", "192.168.0.0/16", "fc00::/7"],
+)
 
 # No inline scripts or styles anywhere: every page is held to this policy.
 CONTENT_SECURITY_POLICY = {
@@ -352,6 +384,21 @@ CONTENT_SECURITY_POLICY = {
         "object-src": ["'none'"],
     }
 }
+
+# Browser features no page of ToD uses, switched off for every page and any frame (tod/headers.py).
+PERMISSIONS_POLICY = [
+    "accelerometer",
+    "autoplay",
+    "camera",
+    "display-capture",
+    "geolocation",
+    "gyroscope",
+    "magnetometer",
+    "microphone",
+    "midi",
+    "payment",
+    "usb",
+]
 
 LOGGING = {
     "version": 1,

@@ -13,6 +13,7 @@ from tod.outbox.services import (
     outbox_plan_many,
     user_specs,
 )
+from tod.queue import enqueue_after_commit
 
 from ..models import (
     LOGBOOK_ANSWER_FIELDS,
@@ -116,14 +117,11 @@ def _support_requested(logbook: Logbook, by) -> None:
         )
     )
     suggest_supervision_topic_from_logbook(logbook, by=by)
-    # Send it now rather than at the next minute's sweep: the sweep itself, once committed.
-    transaction.on_commit(_sweep_now)
-
-
-def _sweep_now() -> None:
+    # Send it now rather than at the next minute's sweep: the sweep itself, once committed. With
+    # the broker down the alert waits for beat's next sweep; the supporter's request still succeeds.
     from tod.outbox.tasks import sweep_outbox
 
-    sweep_outbox.delay()
+    enqueue_after_commit(sweep_outbox)
 
 
 def suggest_supervision_topic_from_logbook(logbook: Logbook, *, by) -> bool:

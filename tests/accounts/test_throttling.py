@@ -52,3 +52,22 @@ def test_client_address_ignores_forwarded_header_without_a_proxy(settings):
     settings.TRUSTED_PROXY_COUNT = 0
     request = RequestFactory().get("/", REMOTE_ADDR="203.0.113.7", HTTP_X_FORWARDED_FOR="1.2.3.4")
     assert client_address(request) == "203.0.113.7"
+
+
+def test_a_direct_client_rotating_x_forwarded_for_is_still_locked_out(client, settings, nurse):
+    # Compose says one proxy; this client reaches the app's port itself and forges the header.
+    settings.TRUSTED_PROXY_COUNT = 1
+    for n in range(10):
+        client.post(
+            reverse("login"),
+            {"username": f"someone-{n}", "password": "wrong-password"},
+            REMOTE_ADDR="203.0.113.66",
+            HTTP_X_FORWARDED_FOR=f"198.51.100.{n}",
+        )
+    response = client.post(
+        reverse("login"),
+        {"username": "nurse", "password": PASSWORD},
+        REMOTE_ADDR="203.0.113.66",
+        HTTP_X_FORWARDED_FOR="198.51.100.200",
+    )
+    assert response.status_code == 429

@@ -469,3 +469,26 @@ def test_the_calendar_feed_has_the_supporters_supervision_sessions(
     body = client.get(reverse("logbooks:calendar_feed", args=[feed.token])).content.decode()
     assert body.count("BEGIN:VEVENT") == 14
     assert f"session-{session.pk}@tod" in body and "LOCATION:Library" in body
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_support_request_is_saved_and_answered_while_the_broker_is_down(
+    client, manager, supporter, meeting, broker_down, caplog
+):
+    # Committed for real (a transactional test), so the after-commit enqueue runs in the request.
+    from tod.outbox.models import Reminder, ReminderKind, ReminderStatus
+
+    client.force_login(supporter)
+    url = reverse("logbooks:logbook_edit", args=[meeting.pk])
+    form = {**FORM, "needs_support": "1", "support_with": "He skips his pills", "action": "submit"}
+    response = client.post(url, form)
+    logbook = Logbook.objects.get()
+    assert response.status_code == 302
+    assert response["Location"] == reverse("logbooks:logbook_detail", args=[logbook.pk])
+    assert logbook.status == LogbookStatus.SUBMITTED and logbook.support_open
+    # The manager's alert waits in the outbox for beat's next sweep.
+    alert = Reminder.objects.get(kind=ReminderKind.SUPPORT_REQUEST)
+    assert alert.recipient_user == manager and alert.status == ReminderStatus.QUEUED
+    assert "Could not enqueue tod.outbox.tasks.sweep_outbox" in caplog.text
+    page = client.get(response["Location"]).content.decode()
+    assert "He skips his pills" in page

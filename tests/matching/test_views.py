@@ -498,3 +498,22 @@ def test_pair_forms_never_fail_on_bad_input(client, manager, proposed, data):
     for action in ("pair_answer", "pair_schedule", "pair_meeting", "pair_substitute"):
         response = client.post(reverse(f"matching:{action}", args=[proposed.pk]), data)
         assert response.status_code in (302, 400), action
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_large_run_with_the_broker_down_fails_visibly_not_with_a_500(
+    client, manager, site, programme_round, broker_down, monkeypatch
+):
+    from matching.models import MatchRun, RunStatus
+
+    from .conftest import make_pool_people
+
+    make_pool_people(site, programme_round, manager, Kind.PEER, 3)
+    make_pool_people(site, programme_round, manager, Kind.SUPPORTER, 3)
+    monkeypatch.setattr(services, "SYNC_PAIRS_LIMIT", 4)  # the queued path
+    client.force_login(manager)
+    response = client.post(reverse("matching:run_start"), {"site": site.pk}, follow=True)
+    run = MatchRun.objects.get()
+    assert response.status_code == 200
+    assert run.status == RunStatus.FAILED and "not enqueued" in run.error
+    assert response.context["run"].status == RunStatus.FAILED  # the page says it failed

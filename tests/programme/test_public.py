@@ -112,3 +112,28 @@ def test_an_interest_form_submission_is_named_by_its_time_in_copenhagen(db):
     with time_machine.travel(dt.datetime(2026, 6, 1, 22, 30, tzinfo=dt.UTC), tick=False):
         attempt = InterestAttempt.objects.create(address_hash="abcdef0123456789")
     assert str(attempt) == "abcdef01 · 2026-06-02 00:30"
+
+
+def test_rotating_a_forged_x_forwarded_for_does_not_lift_the_limit(client, form_url, settings):
+    # One trusted proxy is configured, but this client reaches the app directly (a public
+    # address, not the proxy's) and names a new address in the header on every post.
+    settings.TRUSTED_PROXY_COUNT = 1
+    statuses = [
+        client.post(
+            form_url,
+            valid(last_name=f"Person{index}"),
+            REMOTE_ADDR="203.0.113.66",
+            HTTP_X_FORWARDED_FOR=f"198.51.100.{index}",
+        ).status_code
+        for index in range(8)
+    ]
+    assert statuses == [302] * 5 + [429] * 3
+    assert Participant.objects.count() == 5
+    # Through the proxy (a private address) each client is still told apart by the header.
+    through_proxy = client.post(
+        form_url,
+        valid(last_name="Neighbour"),
+        REMOTE_ADDR="172.18.0.5",
+        HTTP_X_FORWARDED_FOR="192.0.2.44",
+    )
+    assert through_proxy.status_code == 302

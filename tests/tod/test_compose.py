@@ -39,3 +39,23 @@ def test_compose_commands_name_what_the_repository_has():
 def test_exactly_one_beat():
     beat = load()["services"]["beat"]
     assert beat.get("deploy", {}).get("replicas", 1) == 1
+
+
+def test_the_web_healthcheck_passes_against_production_settings(production_server):
+    import subprocess
+    import sys
+
+    test = load()["services"]["web"]["healthcheck"]["test"]
+    assert test[:2] == ["CMD", "python"]
+    command = [
+        sys.executable,
+        *[part.replace(":8000/", f":{production_server}/") for part in test[2:]],
+    ]
+    result = subprocess.run(command, capture_output=True, text=True, timeout=30)
+    assert result.returncode == 0, result.stderr
+
+
+def test_the_app_port_is_published_on_the_hosts_loopback_only():
+    # Reached directly from outside, a client could forge the X-Forwarded-For the app trusts.
+    for mapping in load()["services"]["web"].get("ports", []):
+        assert str(mapping).startswith("127.0.0.1:"), mapping

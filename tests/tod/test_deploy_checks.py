@@ -29,3 +29,40 @@ def test_check_deploy_is_clean_with_production_settings():
     )
     assert result.returncode == 0, result.stdout + result.stderr
     assert "no issues" in result.stdout
+
+
+def run_check(**values):
+    env = {k: v for k, v in os.environ.items() if k not in ("PYTEST_VERSION",)}
+    env.update(
+        DJANGO_DEBUG="false",
+        SECRET_KEY="k" * 20 + "a-production-like-secret-key-with-enough-entropy-123456",
+        EVALUATION_PSEUDONYM_KEY="a-real-pseudonym-key-of-this-installation",
+        ALLOWED_HOSTS="tod.example.org",
+    )
+    env.update(values)
+    return subprocess.run(
+        [sys.executable, "manage.py", "check"],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+
+
+def env_example() -> dict[str, str]:
+    lines = (ROOT / ".env.example").read_text().splitlines()
+    return dict(line.split("=", 1) for line in lines if "=" in line and not line.startswith("#"))
+
+
+def test_the_placeholder_secrets_of_env_example_are_refused_in_production():
+    example = env_example()
+    for name in ("SECRET_KEY", "EVALUATION_PSEUDONYM_KEY"):
+        result = run_check(**{name: example[name]})
+        assert result.returncode != 0
+        assert f"{name} still has the placeholder from .env.example" in result.stderr
+    assert run_check().returncode == 0
+
+
+def test_env_example_does_not_send_sms_to_the_log():
+    assert "LoggingSmsBackend" not in env_example().get("OUTBOX_SMS_BACKEND", "")

@@ -46,3 +46,19 @@ def test_demo_logins_work(client, db):
     call_command("seed_demo", stdout=io.StringIO())
     assert client.login(username="manager", password=DEMO_PASSWORD)
     assert client.get("/", follow=True).status_code == 200
+
+
+def test_seeding_refuses_production_unless_forced(db, settings):
+    import pytest
+    from django.core.management.base import CommandError
+
+    settings.PRODUCTION = True  # as DJANGO_DEBUG=false sets it
+    for command in ("seed_demo", "seed_scale"):
+        with pytest.raises(CommandError, match="--force"):
+            call_command(command, stdout=io.StringIO())
+    assert not Participant.objects.exists()
+    assert not User.objects.filter(username="scale-admin").exists()
+    # --force passes the guard (here to the command's own check of its arguments)
+    with pytest.raises(CommandError) as refused:
+        call_command("seed_scale", "--force", "--sites", "0", stdout=io.StringIO())
+    assert "--force" not in str(refused.value)

@@ -72,7 +72,20 @@ class UserLanguageCookieMiddleware:
         response = self.get_response(request)
         language = getattr(request, "_user_language", None)
         if language:
-            response.set_cookie(
-                settings.LANGUAGE_COOKIE_NAME, language, max_age=365 * 24 * 3600, samesite="Lax"
-            )
+            set_language_cookie(response, language)
         return response
+
+
+def set_language_cookie(response, language: str) -> None:
+    """Remember the interface language in Django's language cookie, with the cookie settings
+    (LANGUAGE_COOKIE_*: HttpOnly, SameSite=Lax, and Secure in production)."""
+    response.set_cookie(
+        settings.LANGUAGE_COOKIE_NAME,
+        language,
+        max_age=settings.LANGUAGE_COOKIE_AGE,
+        path=settings.LANGUAGE_COOKIE_PATH,
+        domain=settings.LANGUAGE_COOKIE_DOMAIN,
+        secure=settings.LANGUAGE_COOKIE_SECURE,
+        httponly=settings.LANGUAGE_COOKIE_HTTPONLY,
+        samesite=settings.LANGUAGE_COOKIE_SAMESITE,
+    )

@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from .kept_input import anything_kept
+from .middleware import set_language_cookie
 from .roles import ROLE_HOME_URL_NAMES
 from .services import user_end_all_sessions
 
@@ -49,13 +50,7 @@ def set_language(request: HttpRequest) -> HttpResponse:
         request.user.language = language
         request.user.save(update_fields=["language"])
     translation.activate(language)
-    response.set_cookie(
-        settings.LANGUAGE_COOKIE_NAME,
-        language,
-        max_age=365 * 24 * 3600,
-        samesite="Lax",
-        secure=not settings.DEBUG,
-    )
+    set_language_cookie(response, language)
     return response
 
 

@@ -8,12 +8,17 @@ from evaluation import demo as evaluation_demo
 from logbooks import demo as logbooks_demo
 from matching import demo as matching_demo
 from programme import demo as programme_demo
+from programme.management.production_guard import add_force_argument, refuse_in_production
 
 
 class Command(BaseCommand):
     help = "Create (or complete) the demo programme and print the demo logins."
 
-    def handle(self, *args, **options) -> None:
+    def add_arguments(self, parser) -> None:
+        add_force_argument(parser)
+
+    def handle(self, *args, force: bool = False, **options) -> None:
+        refuse_in_production("seed_demo", force=force)
         with transaction.atomic():
             ctx = programme_demo.seed()
             # Order matters: pairs need participants, meetings need pairs, evaluation needs both.

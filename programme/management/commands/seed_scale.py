@@ -12,6 +12,7 @@ from django.db import connection, transaction
 from django.utils.translation import gettext as _
 
 from programme import scale
+from programme.management.production_guard import add_force_argument, refuse_in_production
 from programme.scale_pairs import seed_pairs
 
 
@@ -19,6 +20,7 @@ class Command(BaseCommand):
     help = "Seed a national programme (sites, pairs, meetings, logbooks, visits) for benchmarks."
 
     def add_arguments(self, parser) -> None:
+        add_force_argument(parser)
         parser.add_argument("--sites", type=int, default=20)
         parser.add_argument("--pairs", type=int, default=5000)
         parser.add_argument(
@@ -28,7 +30,10 @@ class Command(BaseCommand):
             "--reset", action="store_true", help="Empty every table first (all data is lost)."
         )
 
-    def handle(self, *args, sites: int, pairs: int, pool: int, reset: bool, **options) -> None:
+    def handle(
+        self, *args, sites: int, pairs: int, pool: int, reset: bool, force: bool, **options
+    ) -> None:
+        refuse_in_production("seed_scale", force=force)
         if sites < 1 or pairs < 2 * sites or pool < 0:
             raise CommandError(_("Give at least one site and two pairs per site."))
         if not scale.is_empty():
