@@ -300,7 +300,9 @@ def test_errors_are_announced_and_linked_to_their_fields(
     page.wait_for_load_state()
     assert_error_tied(page, "1. Hvad lavede I sammen?", "Skriv kort hvad I lavede sammen.")
     assert_error_tied(
-        page, "10. Hvad har du brug for støtte til?", "Skriv hvad du gerne vil have støtte til."
+        page,
+        "10. Hvad har du brug for støtte til?",
+        "Skriv, hvad du gerne vil have støtte til, eller svar Nej til spørgsmål 9.",
     )
     check_page(page, "quality-logbook-errors-phone")
     assert Logbook.objects.filter(meeting=past_meeting, status=LogbookStatus.SUBMITTED).count() == 0

@@ -18,6 +18,12 @@ from tests.conftest import VerifiedClient
 from tests.security.test_access_matrix import MATRIX, ROLES, build_world
 
 BOUND = 10  # session, user and two-step device, then the page's own queries
+# Pages pinned above BOUND, each with its reason (a constant count still: checked at two sizes).
+ABOVE_BOUND = {
+    # The manager's dashboard is one query per panel; the "outcome missing" panel (pairs whose
+    # plan ended without every outcome recorded) added one.
+    ("programme:dashboard", "manager"): 11,
+}
 GROWN_PAIRS = 30  # the demo's first site has 5 pairs: six times as many
 GROWN_POOL = 15
 
@@ -108,5 +114,7 @@ def test_every_page_runs_the_same_few_queries_at_two_sizes(monkeypatch, demo_clo
     assert len(small) > 60, "the GET pages of the matrix were not all reached"
     changed = {page: (small[page], large[page]) for page in small if small[page] != large[page]}
     assert changed == {}, f"query counts that grow with the data (small, large): {changed}"
-    over = {page: count for page, count in large.items() if count > BOUND}
+    over = {page: count for page, count in large.items() if count > ABOVE_BOUND.get(page, BOUND)}
     assert over == {}, f"pages over {BOUND} queries: {over}"
+    pinned = {page: large.get(page) for page in ABOVE_BOUND}
+    assert pinned == ABOVE_BOUND, "a page pinned above the bound changed its count: pin it anew"
