@@ -109,7 +109,9 @@ class NurseVisitForm(forms.ModelForm):
         super().__init__(*args, **kwargs)
         if early:
             reason = self.fields["early_reason"]
-            reason.required = True
+            # Only a new early post-visit must say why: a visit saved before the rule (or while
+            # it was due) is saved again as it is, its reason optional.
+            reason.required = self.instance.pk is None or bool(self.instance.early_reason)
             reason.label = _("Why is the post-visit recorded now?")
             reason.error_messages["required"] = _(
                 "The pair has not ended and the post-visit is not due yet: say why it is "

@@ -78,22 +78,13 @@ def store_columns(model, pk, values: dict) -> None:
 
 # --- programme ---------------------------------------------------------------------------------
 
-PARTICIPANT_FIELDS = [
-    "round",
-    "kind",
-    "first_name",
-    "last_name",
-    "date_of_birth",
-    "sex",
-    "phone",
-    "email",
-    "address",
-    "postcode",
-    "preferred_language",
-    "referral_channel",
-    "referred_by",
-    "referral_note",
-]
+
+def participant_fields() -> list[str]:
+    """The participant form's fields less the site (fixed by the world)."""
+    from programme.forms import ParticipantForm
+
+    return [name for name in ParticipantForm.Meta.fields if name != "site"]
+
 
 POSTCODES = Values(
     st.just("") | st.from_regex(r"[1-9][0-9]{3}", fullmatch=True), ("", "1000", "9990")
@@ -108,7 +99,7 @@ def participant_values(fx: Fx) -> dict[str, Values]:
     form = ParticipantForm(user=fx.world.users[M], instance=fx.peer)
     return form_values(
         form,
-        PARTICIPANT_FIELDS,
+        participant_fields(),
         date_of_birth=dates(oldest, youngest),
         postcode=POSTCODES,
         first_name=text(100, required=True),

@@ -33,8 +33,7 @@ from django.db import transaction
 from django.forms.widgets import ChoiceWidget
 from django.test import override_settings
 from django.urls import reverse
-from hypothesis import HealthCheck, given
-from hypothesis import settings as hypothesis_settings
+from hypothesis import given
 
 from tests.security import round_trip_cases as c
 from tests.security.round_trip import (
@@ -49,7 +48,7 @@ from tests.security.round_trip import (
 )
 from tests.security.round_trip_cases import EditsNoStoredData, RoundTrip
 from tests.security.test_access_matrix import MATRIX, url_names
-from tests.security.test_form_fuzz import FORMS, Fx, load_fx, project_forms
+from tests.security.test_form_fuzz import FORMS, Fx, fuzz_settings, load_fx, project_forms
 
 M, S, N, V, E = "manager", "supporter", "nurse", "supervisor", "evaluator"
 P, MA, LB, EV = "programme.forms", "matching.forms", "logbooks.forms", "evaluation.forms"
@@ -344,19 +343,8 @@ def test_every_choice_shows_its_stored_value_checked(world, db):
 # --- The round trips ---------------------------------------------------------------------------
 
 
-def round_trip_settings(examples: int):
-    return hypothesis_settings(
-        max_examples=examples,
-        deadline=None,
-        derandomize=True,
-        database=None,
-        print_blob=False,
-        suppress_health_check=[
-            HealthCheck.too_slow,
-            HealthCheck.filter_too_much,
-            HealthCheck.data_too_large,
-        ],
-    )
+# The fuzzer's settings: derandomized, no example database, the slow-data health checks off.
+round_trip_settings = fuzz_settings
 
 
 def _check(fx: Fx, case: RoundTrip, app, example: dict) -> None:
