@@ -160,7 +160,11 @@ def test_large_pool_is_queued_after_commit_with_progress_in_the_database(
     sent = []
     from matching import tasks
 
-    monkeypatch.setattr(tasks.execute_match_run, "delay", lambda run_id: sent.append(run_id))
+    monkeypatch.setattr(
+        tasks.execute_match_run,
+        "apply_async",
+        lambda args=(), kwargs=None, **options: sent.append(args[0]),
+    )
     with django_capture_on_commit_callbacks(execute=True):
         run = services.match_run_start(site=site, by=manager)
         assert sent == []  # not before the commit
