@@ -10,7 +10,6 @@ Redactor. All the tables of an export are read in one SELECT, each a JSON array 
 
 from __future__ import annotations
 
-import csv
 import datetime as dt
 import io
 import uuid
@@ -23,6 +22,7 @@ from django.utils import timezone
 
 from logbooks.models import Logbook
 from programme.models import Participant
+from tod import csvsafe
 from tod.accounts.models import User
 
 from . import engagement
@@ -556,7 +556,7 @@ def csv_zip(user) -> bytes:
     with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
         for name, rows in csv_tables(user).items():
             text = io.StringIO()
-            writer = csv.writer(text)
+            writer = csvsafe.writer(text)
             writer.writerows(rows)
             archive.writestr(f"{name}.csv", text.getvalue())
     return buffer.getvalue()

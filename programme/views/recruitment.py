@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import csv
-
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpRequest, HttpResponse
@@ -14,6 +12,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 from django.views.decorators.http import require_http_methods
 
+from tod import csvsafe
 from tod.accounts.permissions import get_object_for_user, requires
 from tod.accounts.roles import Permission
 from tod.once.guard import once_per_submission
@@ -108,7 +107,7 @@ def _participants_csv(request: HttpRequest, queryset) -> HttpResponse:
     response = HttpResponse(content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = 'attachment; filename="participants.csv"'
     response["Cache-Control"] = "no-store"
-    writer = csv.writer(response)
+    writer = csvsafe.writer(response)
     writer.writerow(
         [
             _("Id"),
@@ -350,7 +349,7 @@ def funnel(request: HttpRequest) -> HttpResponse:
     if request.GET.get("format") == "csv":
         response = HttpResponse(content_type="text/csv; charset=utf-8")
         response["Content-Disposition"] = 'attachment; filename="recruitment-funnel.csv"'
-        writer = csv.writer(response)
+        writer = csvsafe.writer(response)
         writer.writerow([_("Channel"), *[str(label) for _name, label in FUNNEL_STAGES]])
         for row in rows:
             writer.writerow([str(row["label"]), *[row[name] for name, _label in FUNNEL_STAGES]])
