@@ -3,6 +3,8 @@ listed for support staff. Participants appear by id only (raw id fields), never 
 
 from django.contrib import admin
 
+from tod.admin_site import AccessLoggedAdmin
+
 from .models import (
     CodeGroup,
     Evidence,
@@ -28,14 +30,16 @@ class ThemeAdmin(admin.ModelAdmin):
 
 
 @admin.register(NurseVisit)
-class NurseVisitAdmin(admin.ModelAdmin):
+class NurseVisitAdmin(AccessLoggedAdmin):
+    participant_paths = ("peer",)
     list_display = ["id", "peer_id", "kind", "visited_on", "site", "who5_score", "paid5_score"]
     list_filter = ["site", "kind"]
     raw_id_fields = ["peer", "nurse"]
 
 
 @admin.register(Interview)
-class InterviewAdmin(admin.ModelAdmin):
+class InterviewAdmin(AccessLoggedAdmin):
+    participant_paths = ("pair__peer", "pair__supporter")
     list_display = ["id", "informant_type", "conducted_on", "mode", "site"]
     list_filter = ["site", "informant_type", "mode"]
     raw_id_fields = ["pair", "interviewer"]
@@ -63,7 +67,20 @@ class ProgrammeTheoryAdmin(admin.ModelAdmin):
 
 
 @admin.register(Evidence)
-class EvidenceAdmin(admin.ModelAdmin):
+class EvidenceAdmin(AccessLoggedAdmin):
+    # Whose case the evidence is about, and whose record it quotes.
+    participant_paths = tuple(
+        f"{link}__{side}"
+        for link in (
+            "outcome__pair",
+            "context__pair",
+            "mechanism__pair",
+            "case_configuration__pair",
+            "interview__pair",
+            "logbook__meeting__pair",
+        )
+        for side in ("peer", "supporter")
+    ) + ("nurse_visit__peer",)
     list_display = ["id", "source_kind", "stance", "site"]
     list_filter = ["site", "source_kind"]
     raw_id_fields = [

@@ -1,23 +1,28 @@
 from django.contrib import admin
 
+from tod.admin_site import AccessLoggedAdmin
+
 from .models import Logbook, LogbookComment, LogbookVersion, Meeting, MeetingPlan, Pause
 
 
 @admin.register(MeetingPlan)
-class MeetingPlanAdmin(admin.ModelAdmin):
+class MeetingPlanAdmin(AccessLoggedAdmin):
+    participant_paths = ("pair__peer", "pair__supporter")
     list_display = ["pair", "match_meeting_on", "weekday", "time", "place"]
     raw_id_fields = ["pair"]
 
 
 @admin.register(Meeting)
-class MeetingAdmin(admin.ModelAdmin):
+class MeetingAdmin(AccessLoggedAdmin):
+    participant_paths = ("pair__peer", "pair__supporter")
     list_display = ["pair", "sequence", "planned_at", "status", "held_on"]
     list_filter = ["status"]
     raw_id_fields = ["pair", "held_by", "recorded_by"]
 
 
 @admin.register(Pause)
-class PauseAdmin(admin.ModelAdmin):
+class PauseAdmin(AccessLoggedAdmin):
+    participant_paths = ("pair__peer", "pair__supporter")
     list_display = ["pair", "starts_on", "ends_on"]
     raw_id_fields = ["pair", "created_by"]
 
@@ -35,7 +40,8 @@ class VersionInline(admin.TabularInline):
 
 
 @admin.register(Logbook)
-class LogbookAdmin(admin.ModelAdmin):
+class LogbookAdmin(AccessLoggedAdmin):
+    participant_paths = ("meeting__pair__peer", "meeting__pair__supporter")
     list_display = ["meeting", "author", "status", "needs_support", "submitted_at"]
     list_filter = ["status", "needs_support"]
     raw_id_fields = ["meeting", "author", "reviewed_by", "support_handled_by"]

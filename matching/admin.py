@@ -1,10 +1,13 @@
 from django.contrib import admin
 
+from tod.admin_site import AccessLoggedAdmin
+
 from .models import MatchProposal, MatchRule, MatchRun, MatchSurvey, MatchWeights, Pair
 
 
 @admin.register(Pair)
-class PairAdmin(admin.ModelAdmin):
+class PairAdmin(AccessLoggedAdmin):
+    participant_paths = ("peer", "supporter")
     list_display = ["peer", "supporter", "status", "started_on", "site", "similarities", "score"]
     list_filter = ["site", "status"]
     list_select_related = ["peer", "supporter", "site"]
@@ -13,7 +16,8 @@ class PairAdmin(admin.ModelAdmin):
 
 
 @admin.register(MatchSurvey)
-class MatchSurveyAdmin(admin.ModelAdmin):
+class MatchSurveyAdmin(AccessLoggedAdmin):
+    participant_paths = ("participant",)
     list_display = ["participant", "version", "is_current", "created_at"]
     list_filter = ["is_current"]
     list_select_related = ["participant"]
@@ -26,7 +30,8 @@ class MatchWeightsAdmin(admin.ModelAdmin):
 
 
 @admin.register(MatchRule)
-class MatchRuleAdmin(admin.ModelAdmin):
+class MatchRuleAdmin(AccessLoggedAdmin):
+    participant_paths = ("peer", "supporter")
     list_display = ["peer", "supporter", "kind", "source", "created_at"]
     list_filter = ["kind", "source", "site"]
     raw_id_fields = ["peer", "supporter", "created_by"]
@@ -41,7 +46,8 @@ class ProposalInline(admin.TabularInline):
 
 
 @admin.register(MatchRun)
-class MatchRunAdmin(admin.ModelAdmin):
+class MatchRunAdmin(AccessLoggedAdmin):
+    participant_paths = ("proposals__peer", "proposals__supporter")
     list_display = ["site", "created_at", "status", "progress", "peers", "supporters", "pairs"]
     list_filter = ["site", "status"]
     inlines = [ProposalInline]

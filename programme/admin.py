@@ -1,5 +1,7 @@
 from django.contrib import admin
 
+from tod.admin_site import AccessLoggedAdmin
+
 from .models import (
     Consent,
     ConsentText,
@@ -27,16 +29,19 @@ class RoundAdmin(admin.ModelAdmin):
 
 
 @admin.register(Participant)
-class ParticipantAdmin(admin.ModelAdmin):
+class ParticipantAdmin(AccessLoggedAdmin):
+    participant_paths = ("pk",)
     list_display = ["last_name", "first_name", "kind", "status", "referral_channel", "site"]
     list_filter = ["site", "kind", "status", "referral_channel"]
     search_fields = ["first_name", "last_name", "email"]
     list_select_related = ["site"]
 
 
-class ReadOnlyHistoryAdmin(admin.ModelAdmin):
+class ReadOnlyHistoryAdmin(AccessLoggedAdmin):
     """Screenings, consents and withdrawals are history: recorded through the app's services,
     read here, never edited or deleted."""
+
+    participant_paths = ("participant",)
 
     def has_change_permission(self, request, obj=None):
         return False
@@ -74,7 +79,8 @@ class ConsentTextAdmin(admin.ModelAdmin):
 
 
 @admin.register(InitialConversation)
-class InitialConversationAdmin(admin.ModelAdmin):
+class InitialConversationAdmin(AccessLoggedAdmin):
+    participant_paths = ("participant",)
     list_display = ["participant", "held_on", "held_by"]
     list_select_related = ["participant", "held_by"]
 
@@ -92,13 +98,15 @@ class CourseAdmin(admin.ModelAdmin):
 
 
 @admin.register(CourseInvitation)
-class CourseInvitationAdmin(admin.ModelAdmin):
+class CourseInvitationAdmin(AccessLoggedAdmin):
+    participant_paths = ("participant",)
     list_display = ["course", "participant", "invited_at", "cancelled_at"]
     list_select_related = ["course", "participant"]
 
 
 @admin.register(TrainingAttendance)
-class TrainingAttendanceAdmin(admin.ModelAdmin):
+class TrainingAttendanceAdmin(AccessLoggedAdmin):
+    participant_paths = ("participant",)
     list_display = ["day", "participant", "attended"]
     list_select_related = ["day__course", "participant"]
 
@@ -110,7 +118,8 @@ class SessionInvitationInline(admin.TabularInline):
 
 
 @admin.register(Session)
-class SessionAdmin(admin.ModelAdmin):
+class SessionAdmin(AccessLoggedAdmin):
+    participant_paths = ("invitations__participant",)
     list_display = ["starts_at", "kind", "site", "place", "leader"]
     list_filter = ["site", "kind"]
     inlines = [SessionInvitationInline]

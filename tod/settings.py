@@ -52,7 +52,7 @@ ALLOWED_HOSTS = env.list(
 CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
 
 INSTALLED_APPS = [
-    "django.contrib.admin",
+    "tod.apps.ToDAdminConfig",  # django.contrib.admin with the superuser-only site
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",

@@ -1,7 +1,6 @@
 from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
-from django_otp.admin import OTPAdminSite
 
 from .accounts import two_factor
 from .accounts import views as account_views
@@ -60,10 +59,6 @@ urlpatterns = [
     path("outbox/", include("tod.outbox.urls")),
     path("audit/", include("tod.audit.urls")),
     path("privacy/", include("tod.privacy.urls")),
+    # tod.admin_site.ToDAdminSite: superusers who passed the second step, nobody else.
     path("admin/", admin.site.urls),
 ]
-
-# The admin site asks for the second step too (django-otp's OTPAdminSite checks is_verified).
-admin.site.__class__ = OTPAdminSite
-admin.site.site_header = "Together on Diabetes"
-admin.site.site_title = "ToD"

@@ -2,6 +2,7 @@ from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.utils.translation import gettext_lazy as _
 
+from ..admin_site import AccessLoggedAdmin
 from .models import Site, User
 
 
@@ -12,7 +13,8 @@ class SiteAdmin(admin.ModelAdmin):
 
 
 @admin.register(User)
-class UserAdmin(DjangoUserAdmin):
+class UserAdmin(AccessLoggedAdmin, DjangoUserAdmin):
+    participant_paths = ("participant",)  # a supporter's login is their participant record
     list_display = ["username", "first_name", "last_name", "role", "is_active"]
     list_filter = ["role", "is_active", "sites"]
     fieldsets = (

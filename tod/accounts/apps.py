@@ -12,6 +12,6 @@ class AccountsConfig(AppConfig):
         from . import signals  # noqa: F401
         from .roles import sync_role_groups
 
-        # Groups mirror the roles so the admin shows who may do what; refreshed after every migrate
-        # because the permissions they hold come from models of every app.
+        # One group per role, without model permissions (the admin is for superusers only);
+        # after every migrate, so a permission an older version gave a group is taken away.
         post_migrate.connect(sync_role_groups, dispatch_uid="accounts.sync_role_groups")

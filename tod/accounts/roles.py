@@ -1,7 +1,8 @@
 """Roles and what each may do.
 
 One role per user; the Permission enum names the actions the views check with `has_permission`.
-Groups named after the roles mirror this for the admin site.
+Groups named after the roles say who holds each role; they carry no model permissions (the admin
+site is for superusers only, tod.admin_site).
 """
 
 from __future__ import annotations
@@ -81,32 +82,16 @@ ROLE_HOME_URL_NAMES: dict[str, str] = {
     Role.EVALUATOR: "evaluation:dashboard",
 }
 
-# Django model permissions each role's group holds, by app label and action, for the admin site.
-ROLE_MODEL_PERMISSIONS: dict[str, dict[str, tuple[str, ...]]] = {
-    Role.MANAGER: {
-        "programme": ("view", "add", "change", "delete"),
-        "matching": ("view", "add", "change", "delete"),
-        "logbooks": ("view", "change"),
-        "evaluation": ("view",),
-    },
-    Role.SUPPORTER: {"logbooks": ("view", "add", "change")},
-    Role.NURSE: {"evaluation": ("view", "add", "change")},
-    Role.SUPERVISOR: {"programme": ("view",)},
-    Role.EVALUATOR: {"evaluation": ("view", "add", "change")},
-}
-
 
 def sync_role_groups(**kwargs) -> None:
-    """Create one group per role holding its model permissions. Idempotent."""
-    from django.contrib.auth.models import Group
-    from django.contrib.auth.models import Permission as ModelPermission
+    """One group per role, holding no model permissions. Idempotent; runs after every migrate.
 
-    for role, apps in ROLE_MODEL_PERMISSIONS.items():
+    The groups name who holds which role (tod.accounts.services.user_create puts each user in
+    theirs); they grant nothing in the admin site, which is for superusers only
+    (tod.admin_site). Clearing on every migrate takes away the permissions older versions gave.
+    """
+    from django.contrib.auth.models import Group
+
+    for role in ROLE_PERMISSIONS:
         group, _ = Group.objects.get_or_create(name=Role(role).label)
-        wanted = ModelPermission.objects.none()
-        for app_label, actions in apps.items():
-            for action in actions:
-                wanted = wanted | ModelPermission.objects.filter(
-                    content_type__app_label=app_label, codename__startswith=f"{action}_"
-                )
-        group.permissions.set(wanted)
+        group.permissions.clear()

@@ -1,10 +1,12 @@
 from django.contrib import admin
 
+from ..admin_site import AccessLoggedAdmin
 from .models import ContactPreference, Reminder
 
 
 @admin.register(Reminder)
-class ReminderAdmin(admin.ModelAdmin):
+class ReminderAdmin(AccessLoggedAdmin):
+    participant_paths = ("recipient_participant",)
     list_display = ["key", "kind", "channel", "status", "due_at", "sent_at", "attempts"]
     list_filter = ["status", "kind", "channel", "site"]
     search_fields = ["key", "topic"]

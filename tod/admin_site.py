@@ -1,0 +1,97 @@
+"""The admin site is for superusers only, and logs what they read of participants.
+
+The product's pages scope every record by site and role; the admin does not. An operator who
+gave a manager or a nurse staff status would otherwise let them list and edit every site's
+participants and logbooks. So the admin refuses everyone but an active superuser who passed the
+second login step (django-otp), and the role groups hold no model permissions
+(tod.accounts.roles.sync_role_groups). See docs/adr/0005-admin-for-superusers-only.md.
+
+Reads of participant data in the admin go to the same access log as the product's pages
+(tod.audit): each model admin names the paths from its model to the participants it shows
+(`AccessLoggedAdmin.participant_paths`), and a change page or a change list writes one entry
+per participant shown, in one INSERT.
+"""
+
+from __future__ import annotations
+
+import functools
+import operator
+
+from django.contrib import admin
+from django.db.models import Q
+from django.http import HttpRequest
+from django.utils import translation
+from django.utils.translation import gettext_noop
+from django_otp.admin import OTPAdminAuthenticationForm, OTPAdminSite
+
+from tod.audit.models import AccessEvent
+from tod.audit.services import access_record_many
+
+# How the access log names a read in the admin: "admin site (participant)" (translated part by
+# part by tod.audit.presentation.access_label).
+ADMIN_READ = gettext_noop("admin site")
+
+
+def _is_admin_user(user) -> bool:
+    return bool(user.is_active and user.is_staff and user.is_superuser)
+
+
+class SuperuserLoginForm(OTPAdminAuthenticationForm):
+    """The admin's login form refuses staff who are not superusers, as the site does."""
+
+    def confirm_login_allowed(self, user) -> None:
+        super().confirm_login_allowed(user)
+        if not _is_admin_user(user):
+            raise self.get_invalid_login_error()
+
+
+class ToDAdminSite(OTPAdminSite):
+    site_header = "Together on Diabetes"
+    site_title = "ToD"
+    login_form = SuperuserLoginForm
+
+    def __init__(self, name: str = "admin") -> None:
+        # OTPAdminSite names itself "otpadmin"; the URLs and templates say "admin".
+        super().__init__(name)
+
+    def has_permission(self, request: HttpRequest) -> bool:
+        """An active superuser (with staff status, as createsuperuser gives) verified by the
+        second step. A role user with is_staff is refused: the admin does not scope by site."""
+        return _is_admin_user(request.user) and super().has_permission(request)
+
+
+class AccessLoggedAdmin(admin.ModelAdmin):
+    """A model admin whose change page and change list write the participants shown to the
+    access log. `participant_paths`: lookups from the model to programme.Participant."""
+
+    participant_paths: tuple[str, ...] = ()
+
+    def _log_read(self, request: HttpRequest, pks, plural: bool) -> None:
+        if not self.participant_paths:
+            return
+        rows = self.model._default_manager.filter(pk__in=pks)
+        participant_model = AccessEvent._meta.get_field("participant").related_model
+        participants = participant_model._default_manager.filter(
+            functools.reduce(
+                operator.or_, (Q(pk__in=rows.values(path)) for path in self.participant_paths)
+            )
+        )
+        with translation.override(None):  # stored in English, translated when shown
+            opts = self.model._meta
+            name = str(opts.verbose_name_plural if plural else opts.verbose_name)
+        access_record_many(
+            request=request, participants=participants, what=f"{ADMIN_READ} ({name})"
+        )
+
+    def get_object(self, request: HttpRequest, object_id, from_field=None):
+        obj = super().get_object(request, object_id, from_field)
+        if obj is not None:
+            self._log_read(request, [obj.pk], plural=False)
+        return obj
+
+    def changelist_view(self, request: HttpRequest, extra_context=None):
+        response = super().changelist_view(request, extra_context)
+        changelist = getattr(response, "context_data", {}).get("cl")
+        if changelist is not None:
+            self._log_read(request, [obj.pk for obj in changelist.result_list], plural=True)
+        return response
