@@ -67,8 +67,8 @@ class AccessLoggedAdmin(admin.ModelAdmin):
     participant_paths: tuple[str, ...] = ()
 
     def _log_read(self, request: HttpRequest, pks, plural: bool) -> None:
-        if not self.participant_paths:
-            return
+        if not self.participant_paths or not pks:  # an empty list reads no one (and would
+            return  # compile to no SQL at all: EmptyResultSet)
         rows = self.model._default_manager.filter(pk__in=pks)
         participant_model = AccessEvent._meta.get_field("participant").related_model
         participants = participant_model._default_manager.filter(
