@@ -22,9 +22,9 @@ def test_a_formula_in_the_interest_form_is_text_in_the_participant_csv(
     client.force_login(manager)
     response = client.get(reverse("programme:participant_list"), {"format": "csv"})
     assert response["Content-Type"].startswith("text/csv")
-    header, row = list(csv.reader(io.StringIO(response.content.decode())))
-    cells = dict(zip(header, row, strict=True))
-    assert cells["First name"] == "'" + FORMULA
-    assert cells["Last name"] == "'@SUM(A1:A9)"
-    assert cells["Id"].isdigit()  # numbers stay numbers
+    _header, row = list(csv.reader(io.StringIO(response.content.decode())))
+    participant_id, first_name, last_name = row[:3]  # the columns' order, in any language
+    assert first_name == "'" + FORMULA
+    assert last_name == "'@SUM(A1:A9)"
+    assert participant_id.isdigit()  # numbers stay numbers
     assert not any(cell.startswith(("=", "+", "-", "@", "\t", "\r")) for cell in row)
