@@ -245,15 +245,16 @@ def _scrub_admin_log(own_rows, pattern) -> None:
     from django.contrib.admin.models import LogEntry
     from django.contrib.contenttypes.models import ContentType
 
+    types = ContentType.objects.get_for_models(*(d.model for d in own_rows))
+    query = Q(pk__in=[])
     for declaration, rows in own_rows.items():
-        entries = LogEntry.objects.filter(
-            content_type=ContentType.objects.get_for_model(declaration.model),
-            object_id__in=[str(row.pk) for row in rows],
+        query |= Q(
+            content_type=types[declaration.model], object_id__in=[str(row.pk) for row in rows]
         )
-        for entry in entries:
-            LogEntry.objects.filter(pk=entry.pk).update(
-                object_repr=ERASED, change_message=replace(entry.change_message, pattern)
-            )
+    for entry in LogEntry.objects.filter(query):
+        LogEntry.objects.filter(pk=entry.pk).update(
+            object_repr=ERASED, change_message=replace(entry.change_message, pattern)
+        )
 
 
 @transaction.atomic
