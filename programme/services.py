@@ -308,6 +308,7 @@ def participant_erase_personal_data(*, participant: Participant, by) -> Particip
     participant.address = ""
     participant.referred_by = ""
     participant.referral_note = ""
+    participant.postcode = ""
     participant.erased_at = timezone.now()
     participant.save()
     participant.conversations.update(notes="")
@@ -650,7 +651,9 @@ def supervision_topic_take_up(*, topic: SuggestedTopic, session: Session, by) ->
     if topic.session_id is None:
         topic.session = session
         topic.save(update_fields=["session"])
-        Dilemma.objects.create(session=session, theme="other", text=topic.text, recorded_by=by)
+        Dilemma.objects.create(
+            session=session, theme="other", text=topic.text, recorded_by=by, topic=topic
+        )
     return topic
 
 

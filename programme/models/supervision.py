@@ -166,6 +166,16 @@ class Dilemma(models.Model):
         related_name="+",
     )
     created_at = models.DateTimeField(_("created"), default=timezone.now, editable=False)
+    # The suggested topic it was taken up from, if any: a topic raised from a supporter's
+    # logbook stays theirs as a dilemma (their right of access, their erasure).
+    topic = models.ForeignKey(
+        "SuggestedTopic",
+        verbose_name=_("taken up from topic"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="dilemmas",
+    )
 
     class Meta:
         ordering = ["created_at", "id"]

@@ -1,7 +1,8 @@
-"""The right of access: one click gives everything held about a participant. The expected rows
-are found independently, by walking the model graph to every model that can point at the
-participant, so a new model that holds their data cannot be forgotten."""
+"""The right of access: one click gives what is held about a participant, and only that. The
+rows come from the apps' declarations (tod/privacy/registry.py): what is about the person and
+what they wrote; another person's data is left out although it hangs off their pair."""
 
+import datetime as dt
 import io
 import json
 
@@ -10,9 +11,11 @@ from django.apps import apps
 from django.core.management import call_command
 from django.urls import reverse
 
+from matching.models import Pair
 from programme.models import Participant
 from tod.audit.models import AccessEvent
-from tod.privacy.access import EXCLUDED_APPS, EXCLUDED_MODELS, participant_export
+from tod.privacy.access import participant_export
+from tod.privacy.registry import NoPersonalData, declaration_of, declarations
 
 
 def paths_to(target, max_depth=4):
@@ -32,13 +35,6 @@ def paths_to(target, max_depth=4):
     return found
 
 
-def exportable(model) -> bool:
-    return (
-        model._meta.label_lower not in EXCLUDED_MODELS
-        and model._meta.app_label not in EXCLUDED_APPS
-    )
-
-
 @pytest.fixture
 def demo(db):
     call_command("seed_demo", stdout=io.StringIO())
@@ -46,31 +42,33 @@ def demo(db):
 
 def busiest_peer():
     peers = Participant.objects.peers().filter(site__slug="copenhagen")
-    return max(
-        peers,
-        key=lambda peer: sum(
-            model._default_manager.filter(**{lookup: peer}).count()
-            for model, lookup in paths_to(Participant)
-            if exportable(model)
-        ),
-    )
+    return max(peers, key=lambda peer: sum(len(d.rows_of(peer)) for d in declarations()))
 
 
-def test_export_holds_every_row_that_points_at_the_participant(demo):
+def test_every_model_that_leads_to_a_participant_is_declared(db):
+    from tod.privacy.checks import _project_models
+
+    project = set(_project_models())
+    for model, _lookup in paths_to(Participant):
+        if model in project:
+            assert declaration_of(model) is not None, model._meta.label
+
+
+def test_export_holds_every_row_the_apps_declare_as_the_participants(demo):
     peer = busiest_peer()
     export = participant_export(peer)["records"]
-    checked_models = set()
-    for model, lookup in paths_to(Participant):
-        if not exportable(model):
-            continue
-        expected = set(model._default_manager.filter(**{lookup: peer}).values_list("pk", flat=True))
+    checked = set()
+    for declaration in declarations():
+        expected = set(declaration.rows_of(peer).values_list("pk", flat=True))
         if not expected:
             continue
-        checked_models.add(model._meta.label)
-        exported = {row[model._meta.pk.attname] for row in export.get(model._meta.label, [])}
-        assert expected <= exported, (model._meta.label, lookup)
+        label = declaration.model._meta.label
+        checked.add(label)
+        exported = {row[declaration.model._meta.pk.attname] for row in export.get(label, [])}
+        assert expected == exported, label
     # the demo peer has a real history: pairs, meetings, logbooks, visits, consents
-    assert len(checked_models) >= 5, checked_models
+    assert len(checked) >= 5, checked
+    assert not isinstance(declaration_of(Participant), NoPersonalData)
 
 
 def test_export_leaves_out_secrets_and_other_participants(demo):
@@ -80,6 +78,101 @@ def test_export_leaves_out_secrets_and_other_participants(demo):
     other = Participant.objects.peers().exclude(pk=peer.pk).filter(pairs_as_peer__isnull=True)
     for person in other[:3]:
         assert person.last_name not in text
+
+
+@pytest.fixture
+def pair_with_research(demo):
+    """A Copenhagen pair with both parties interviewed and the evaluator's outcome for the
+    peer, each with words found nowhere else."""
+    from evaluation.models import Interview, Outcome
+
+    pair = Pair.objects.filter(site__slug="copenhagen").select_related("peer", "supporter")[0]
+    evaluator = pair.site.staff.filter(role="evaluator").first() or pair.formed_by
+    Interview.objects.create(
+        site=pair.site,
+        pair=pair,
+        informant_type="peer",
+        conducted_on=dt.date(2026, 6, 1),
+        mode="in_person",
+        transcript="PEER-INTERVIEW: my blood sugar and my marriage",
+        interviewer=evaluator,
+    )
+    Interview.objects.create(
+        site=pair.site,
+        pair=pair,
+        informant_type="supporter",
+        conducted_on=dt.date(2026, 6, 2),
+        mode="in_person",
+        transcript="SUPPORTER-INTERVIEW: my own depression",
+        interviewer=evaluator,
+    )
+    Outcome.objects.update_or_create(
+        pair=pair,
+        kind="self_care_awareness",
+        defaults={
+            "result": Outcome._meta.get_field("result").choices[0][0],
+            "description": "PEER-OUTCOME: rated by the evaluator",
+            "created_by": evaluator,
+        },
+    )
+    return pair
+
+
+def test_supporters_export_leaves_out_the_peers_interview_and_outcomes(pair_with_research):
+    text = json.dumps(participant_export(pair_with_research.supporter), ensure_ascii=False)
+    assert "SUPPORTER-INTERVIEW" in text
+    assert "PEER-INTERVIEW" not in text
+    assert "PEER-OUTCOME" not in text
+
+
+def test_peers_export_leaves_out_the_supporters_interview(pair_with_research):
+    text = json.dumps(participant_export(pair_with_research.peer), ensure_ascii=False)
+    assert "PEER-INTERVIEW" in text and "PEER-OUTCOME" in text
+    assert "SUPPORTER-INTERVIEW" not in text
+
+
+def test_export_holds_the_audit_trail_of_the_participants_rows(demo):
+    peer = busiest_peer()
+    Participant.objects.filter(pk=peer.pk).update(referral_note="AUDITED-CHANGE")
+    export = participant_export(peer)
+    changes = [
+        event
+        for event in export["audit_trail"]
+        if event["table"] == "programme_participant" and event["row"] == str(peer.pk)
+    ]
+    assert any(event["action"] == "I" for event in changes)
+    assert any((event["new"] or {}).get("referral_note") == "AUDITED-CHANGE" for event in changes)
+    tables = {event["table"] for event in export["audit_trail"]}
+    assert {"matching_pair", "logbooks_logbook"} <= tables
+    # never the trail of someone else's record
+    other_rows = {e["row"] for e in export["audit_trail"] if e["table"] == "programme_participant"}
+    assert other_rows == {str(peer.pk)}
+
+
+def test_supporters_export_holds_the_topics_and_dilemmas_from_their_logbooks(demo):
+    from programme.models import Dilemma, Session, SuggestedTopic
+    from programme.services import supervision_topic_suggest, supervision_topic_take_up
+
+    pair = Pair.objects.filter(site__slug="copenhagen").select_related("supporter__user")[0]
+    supporter_login = pair.supporter.user
+    topic = supervision_topic_suggest(
+        site=pair.site,
+        text="FROM-MY-LOGBOOK: how to say no",
+        by=supporter_login,
+        source="support_request",
+        meeting_number=3,
+    )
+    session = Session.objects.filter(site=pair.site).order_by("-starts_at")[0]
+    SuggestedTopic.objects.filter(pk=topic.pk).update(created_at=session.starts_at)
+    topic.refresh_from_db()
+    manager = pair.site.staff.filter(role="manager")[0]
+    supervision_topic_take_up(topic=topic, session=session, by=manager)
+
+    records = participant_export(pair.supporter)["records"]
+    assert [row["id"] for row in records["programme.SuggestedTopic"]] == [topic.pk]
+    dilemma = Dilemma.objects.get(topic=topic)
+    assert [row["id"] for row in records["programme.Dilemma"]] == [dilemma.pk]
+    assert "programme.Dilemma" not in participant_export(pair.peer)["records"]
 
 
 def test_manager_downloads_the_export_and_it_is_logged(client, manager, site):

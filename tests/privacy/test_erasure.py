@@ -143,3 +143,57 @@ def test_withdrawal_with_erasure_cleans_everywhere(demo, django_user_model):
     )
     assert scan(values) == []
     assert ErasureRecord.objects.filter(participant=peer, reason="request").exists()
+
+
+def test_an_erased_supporters_login_loses_name_and_email_and_cannot_sign_in(demo):
+    supporter = (
+        Participant.objects.supporters()
+        .filter(site__slug="copenhagen", user__isnull=False)
+        .select_related("user")
+        .first()
+    )
+    user = supporter.user
+    assert user.last_name and user.email
+
+    participant_erase(participant=supporter, by=None)
+
+    user.refresh_from_db()
+    assert (user.first_name, user.last_name, user.email) == ("", "", "")
+    assert not user.is_active
+
+
+def test_a_rescued_logbook_in_a_session_ends_with_the_peers_erasure(demo):
+    from importlib import import_module
+
+    from django.conf import settings
+    from django.contrib.sessions.models import Session
+
+    from logbooks.models import Meeting
+
+    meeting = Meeting.objects.filter(pair__site__slug="copenhagen").select_related("pair")[0]
+    other_meeting = Meeting.objects.exclude(pair=meeting.pair)[0]
+    store = import_module(settings.SESSION_ENGINE).SessionStore
+    rescued, unrelated = store(), store()
+    rescued["kept_input"] = {f"logbook:{meeting.pk}": {"user": None, "data": {"x": ["Glad"]}}}
+    unrelated["kept_input"] = {
+        f"logbook:{other_meeting.pk}": {"user": None, "data": {"x": ["Glad"]}}
+    }
+    rescued.create()
+    unrelated.create()
+
+    participant_erase(participant=meeting.pair.peer, by=None)
+
+    assert not Session.objects.filter(session_key=rescued.session_key).exists()
+    assert Session.objects.filter(session_key=unrelated.session_key).exists()
+
+
+def test_erasure_stays_inside_the_persons_site(demo):
+    peer = Participant.objects.peers().filter(site__slug="copenhagen").first()
+    elsewhere = Participant.objects.filter(site__slug="aarhus").first()
+    name = f"{peer.first_name} {peer.last_name}"
+    Participant.objects.filter(pk=elsewhere.pk).update(referral_note=f"Knows {name}")
+
+    participant_erase(participant=peer, by=None)
+
+    elsewhere.refresh_from_db()
+    assert elsewhere.referral_note == f"Knows {name}"

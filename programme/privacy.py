@@ -1,0 +1,85 @@
+"""Personal data of the programme app (tod/privacy/registry.py)."""
+
+from tod.privacy.registry import holds_none, personal_data
+
+from .models import (
+    Consent,
+    ConsentText,
+    Course,
+    CourseInvitation,
+    Dilemma,
+    FollowUpAction,
+    InitialConversation,
+    InterestAttempt,
+    Participant,
+    Round,
+    Screening,
+    Session,
+    SessionInvitation,
+    SuggestedTopic,
+    TrainingAttendance,
+    TrainingDay,
+    Withdrawal,
+)
+
+
+def _erase_participant(participant: Participant, *, by) -> None:
+    from .services import participant_erase_personal_data
+
+    participant_erase_personal_data(participant=participant, by=by)
+
+
+personal_data(
+    Participant,
+    subjects=["pk"],
+    identifiers=[
+        "first_name",
+        "last_name",
+        "date_of_birth",
+        "phone",
+        "email",
+        "address",
+        "postcode",
+    ],
+    free_text=["referred_by", "referral_note"],
+    site="site",
+    erase=_erase_participant,
+)
+personal_data(
+    Consent,
+    subjects=["participant"],
+    free_text=["note", "screening_override_reason"],
+    site="participant__site",
+)
+personal_data(
+    InitialConversation,
+    subjects=["participant"],
+    free_text=["notes"],
+    site="participant__site",
+)
+personal_data(Withdrawal, subjects=["participant"], free_text=["reason"], site="participant__site")
+personal_data(
+    Screening,
+    subjects=["participant"],
+    free_text=["answers", "override_reason", "notes"],
+    site="participant__site",
+)
+# Supervision: the sessions and what is said there are the site's, not one person's; a topic
+# raised from a supporter's logbook, and the dilemma it became, are what that supporter wrote.
+personal_data(Session, free_text=["place", "notes"], site="site")
+personal_data(SessionInvitation, subjects=["participant"])
+personal_data(
+    SuggestedTopic,
+    written_by=["suggested_by"],
+    free_text=["text", "source_label"],
+    site="site",
+)
+personal_data(Dilemma, written_by=["topic__suggested_by"], free_text=["text"], site="session__site")
+personal_data(FollowUpAction, free_text=["text", "responsible"], site="session__site")
+personal_data(Course, free_text=["name", "trainer"], site="site")
+personal_data(TrainingDay, free_text=["place"], site="course__site")
+personal_data(CourseInvitation, subjects=["participant"])
+personal_data(TrainingAttendance, subjects=["participant"])
+holds_none(ConsentText, "the wording of a consent, the same for everyone")
+holds_none(Round, "a round's name and dates")
+holds_none(InterestAttempt, "a keyed hash of a client address, for the public form's limit")

@@ -1,0 +1,14 @@
+"""Personal data of the outbox (tod/privacy/registry.py)."""
+
+from tod.privacy.registry import personal_data
+
+from .models import ContactPreference, Reminder
+
+personal_data(
+    Reminder,
+    subjects=["recipient_participant", "recipient_user__participant"],
+    free_text=["context", "last_error"],
+    other=["key", "topic", "language"],
+    site="site",
+)
+personal_data(ContactPreference, subjects=["user__participant"])
