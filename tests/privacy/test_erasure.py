@@ -5,11 +5,13 @@ import datetime as dt
 import io
 
 import pytest
+from axes.models import AccessAttempt
 from django.apps import apps
 from django.core.management import call_command
 from django.db import models
 
 from programme.models import Participant, Status
+from tod.accounts.models import User
 from tod.audit.models import AuditEvent
 from tod.privacy.erasure import erase_past_retention, identifying_values, participant_erase
 from tod.privacy.models import ErasureRecord
@@ -153,12 +155,18 @@ def test_an_erased_supporters_login_loses_name_and_email_and_cannot_sign_in(demo
         .first()
     )
     user = supporter.user
+    User.objects.filter(pk=user.pk).update(username="bent.madsen")
+    AccessAttempt.objects.create(
+        username="bent.madsen", ip_address="127.0.0.1", failures_since_start=1
+    )
     assert user.last_name and user.email
 
     participant_erase(participant=supporter, by=None)
 
     user.refresh_from_db()
     assert (user.first_name, user.last_name, user.email) == ("", "", "")
+    assert user.username == f"erased-{user.pk}"
+    assert not AccessAttempt.objects.filter(username="bent.madsen").exists()
     assert not user.is_active
 
 

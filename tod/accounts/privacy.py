@@ -6,16 +6,23 @@ from .models import Site, User
 
 
 def _erase_login(user: User, *, by) -> None:
-    """A participant's login keeps its username (other records name it as author) and loses
-    the name and e-mail; it can no longer sign in."""
-    User.objects.filter(pk=user.pk).update(first_name="", last_name="", email="", is_active=False)
+    """A participant's login loses its name, e-mail and username (which people often make of
+    their name) and can no longer sign in. Records that name it as author keep pointing at the
+    row; the lock-out records kept under the old username go with it."""
+    from axes.models import AccessAttempt, AccessFailureLog, AccessLog
+
+    for model in (AccessAttempt, AccessFailureLog, AccessLog):
+        model.objects.filter(username=user.username).delete()
+    User.objects.filter(pk=user.pk).update(
+        username=f"erased-{user.pk}", first_name="", last_name="", email="", is_active=False
+    )
 
 
 personal_data(
     User,
     subjects=["participant"],
-    identifiers=["first_name", "last_name", "email"],
-    other=["password", "username", "session_salt"],
+    identifiers=["username", "first_name", "last_name", "email"],
+    other=["password", "session_salt"],
     erase=_erase_login,
 )
 holds_none(Site, "the name of a municipality or organisation")
