@@ -65,7 +65,8 @@ def enrolment_link(mailoutbox) -> str:
 
 
 def new_manager(site, username="new-manager"):
-    user = make_user(username, Role.MANAGER, [site], email=f"{username}@example.org")
+    # English, so the tests can read the messages the user sees
+    user = make_user(username, Role.MANAGER, [site], email=f"{username}@example.org", language="en")
     TOTPDevice.objects.filter(user=user).delete()  # a brand-new account has no app yet
     return user
 
