@@ -321,7 +321,8 @@ def build_world() -> World:
         "site_slug": {"slug": copenhagen.slug},
         "calendar_token": {"token": feed.token},
         "reset_link": {**user_of, "token": default_token_generator.make_token(hanne)},
-        "enrol_link": {"token": enrolment_token(hanne)},
+        # another account's link: opening it writes nothing (the owner's own would use it up)
+        "enrol_link": {"token": enrolment_token(world.foreign[M])},
     }
     world.post_data = {"programme:topic_take_up": {"session": session.pk}}
     return world
