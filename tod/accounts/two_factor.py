@@ -236,12 +236,12 @@ def enrol(request: HttpRequest, token: str) -> HttpResponse:
 
     Opening it rotates the user's session salt (tod.accounts.enrolment ties the link to it), so
     the link is used up and any other session opened with the password alone ends; this
-    session's hash is renewed and it goes on to the setup page."""
+    session's hash is renewed and it goes on to the setup page. Only a logged-in visit uses it
+    up: a mail scanner that fetches the link is sent to the login page and changes nothing."""
     user = enrolment_user(token)
     if user is None:
         messages.error(
-            request,
-            _("This link has already been used or has expired. Log in again to get a new one."),
+            request, _("This link has already been used or has expired. Please ask for a new one.")
         )
         return redirect("two_factor_setup")
     if user.pk != request.user.pk:
