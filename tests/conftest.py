@@ -141,6 +141,15 @@ def demo_clock():
 
 
 @pytest.fixture(autouse=True)
+def forget_rate_limits():
+    """The default cache holds the counters of the mail limits (tod.accounts.throttling); each
+    test starts with none used, as each test starts with an empty database."""
+    from django.core.cache import caches
+
+    caches["default"].clear()
+
+
+@pytest.fixture(autouse=True)
 def fast_password_hashing(settings):
     """Production hashes passwords slowly on purpose; tests log in hundreds of times."""
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]

@@ -6,7 +6,6 @@ code: set DJANGO_DEBUG=false and the values that .env.example lists. A value tha
 and that is missing stops the start with a message that names it.
 """
 
-import datetime
 import os
 from pathlib import Path
 
@@ -226,7 +225,9 @@ PHONENUMBER_DEFAULT_REGION = "DK"
 # EMAIL_URL configures SMTP in production: smtp+tls://user:password@smtp.example.org:587
 EMAIL_CONFIG = env.email_url("EMAIL_URL", default="consolemail://")
 vars().update(EMAIL_CONFIG)
-DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", default="Together on Diabetes <noreply@localhost>")
+# The sender of the account mails (password reset, two-step login links): like the reminders,
+# it does not name the programme, whose name says what the recipient is treated for.
+DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", default="ToD <noreply@localhost>")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 
 # --- Celery ---------------------------------------------------------------------------------------
@@ -352,12 +353,17 @@ TWO_FACTOR_REQUIRED_ROLES = env.list(
     "TWO_FACTOR_REQUIRED_ROLES", default=["manager", "nurse", "evaluator"]
 )
 
-# Login throttling: 10 failures in 15 minutes lock the username, and the address, for 15 minutes.
+# Login throttling (tod.accounts.throttling): 10 failures lock that username from that address, and
+# 10 failures of any usernames lock the address, for 15 minutes; each failure after a lock locks
+# again for twice as long (at most a day). Nobody can lock a manager out from another address.
 AXES_FAILURE_LIMIT = 10
-AXES_COOLOFF_TIME = datetime.timedelta(minutes=15)
-AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
+AXES_COOLOFF_TIME = "tod.accounts.throttling.lockout_cool_off"
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"], "ip_address"]
+AXES_HANDLER = "tod.accounts.throttling.BackOffDatabaseHandler"
+# A try during a lock is refused without counting: it neither extends nor deepens the lock.
+AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
 AXES_RESET_ON_SUCCESS = True
-AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
+AXES_LOCKOUT_CALLABLE = "tod.accounts.throttling.lockout_response"
 AXES_CLIENT_IP_CALLABLE = "tod.accounts.throttling.client_address"
 AXES_VERBOSE = False
 # How many reverse proxies in front of the app append to X-Forwarded-For (docker-compose: 1).

@@ -17,6 +17,9 @@ urlpatterns = [
         name="end_all_sessions",
     ),
     path("accounts/two-step/setup/", two_factor.setup, name="two_factor_setup"),
+    # The enrolment link mailed to the account (tod.accounts.enrolment); under the setup page's
+    # path, so the two-step middleware lets it through after the password step.
+    path("accounts/two-step/setup/<str:token>/", two_factor.enrol, name="two_factor_enrol"),
     path("accounts/two-step/verify/", two_factor.verify, name="two_factor_verify"),
     path(
         "accounts/two-step/backup-codes/",
@@ -28,7 +31,7 @@ urlpatterns = [
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path(
         "accounts/password/change/",
-        auth_views.PasswordChangeView.as_view(),
+        account_views.PasswordChangeView.as_view(),
         name="password_change",
     ),
     path(
@@ -36,7 +39,9 @@ urlpatterns = [
         auth_views.PasswordChangeDoneView.as_view(),
         name="password_change_done",
     ),
-    path("accounts/password/reset/", auth_views.PasswordResetView.as_view(), name="password_reset"),
+    path(
+        "accounts/password/reset/", account_views.PasswordResetView.as_view(), name="password_reset"
+    ),
     path(
         "accounts/password/reset/sent/",
         auth_views.PasswordResetDoneView.as_view(),
@@ -44,7 +49,7 @@ urlpatterns = [
     ),
     path(
         "accounts/password/reset/<uidb64>/<token>/",
-        auth_views.PasswordResetConfirmView.as_view(),
+        account_views.PasswordResetConfirmView.as_view(),
         name="password_reset_confirm",
     ),
     path(

@@ -32,6 +32,7 @@ from .pairs import (
 from .periodic import (
     calendar_feed_for,
     calendar_feed_revoke,
+    calendar_feed_rotate,
     pairs_alert_at_risk,
     pairs_complete_due,
 )
@@ -49,6 +50,7 @@ __all__ = [
     "LOGBOOK_REMINDER_TIME",
     "calendar_feed_for",
     "calendar_feed_revoke",
+    "calendar_feed_rotate",
     "local_datetime",
     "logbook_comment_add",
     "logbook_review",

@@ -18,6 +18,7 @@ from tod.outbox.services import (
 
 from ..models import (
     CalendarFeed,
+    new_feed_token,
 )
 from .pairs import pair_end
 from .reminders import _managers_of
@@ -85,6 +86,12 @@ def pairs_complete_due(*, today: dt.date | None = None) -> int:
 def calendar_feed_for(user) -> CalendarFeed:
     feed, _ = CalendarFeed.objects.get_or_create(user=user)
     return feed
+
+
+def calendar_feed_rotate(user) -> None:
+    """A new secret address for a user who has a feed, none for one who has not (registered with
+    tod.accounts as standing access: a password change or "log out on all devices" calls it)."""
+    CalendarFeed.objects.filter(user=user).update(token=new_feed_token())
 
 
 @transaction.atomic

@@ -1,5 +1,5 @@
 import time_machine
-from django.test import RequestFactory
+from django.test import Client, RequestFactory
 from django.urls import reverse
 
 from tests.conftest import PASSWORD
@@ -12,7 +12,7 @@ def attempt(client, username, password, address="203.0.113.7"):
     )
 
 
-def test_ten_failures_lock_the_username_for_15_minutes(client, manager):
+def test_ten_failures_lock_the_username_from_that_address_for_15_minutes(client, manager):
     with time_machine.travel("2026-03-02 09:00 +0100", tick=False) as clock:
         for _ in range(9):
             assert attempt(client, "manager", "wrong-password").status_code == 200
@@ -20,10 +20,54 @@ def test_ten_failures_lock_the_username_for_15_minutes(client, manager):
         locked = attempt(client, "manager", PASSWORD)
         assert locked.status_code == 429
         assert "15" in locked.content.decode()
-        # another address does not help: the username itself is locked
-        assert attempt(client, "manager", PASSWORD, address="198.51.100.9").status_code == 429
         clock.shift(16 * 60)
         assert attempt(client, "manager", PASSWORD).status_code == 302
+
+
+def test_ten_wrong_passwords_from_one_address_do_not_lock_the_owner_out_elsewhere(client, manager):
+    for _ in range(10):
+        attempt(client, "manager", "wrong-password", address="203.0.113.66")
+    assert attempt(client, "manager", PASSWORD, address="203.0.113.66").status_code == 429
+    # the manager, at the office
+    assert attempt(client, "manager", PASSWORD, address="198.51.100.9").status_code == 302
+
+
+def test_each_failure_after_a_lock_locks_again_for_twice_as_long(client, manager):
+    with time_machine.travel("2026-03-02 09:00 +0100", tick=False) as clock:
+        for _ in range(10):
+            attempt(client, "manager", "wrong-password")
+        clock.shift(16 * 60)  # the first lock (15 minutes) is over
+        again = attempt(client, "manager", "wrong-password")
+        assert again.status_code == 429
+        assert "30" in again.content.decode()
+        clock.shift(16 * 60)
+        assert attempt(client, "manager", PASSWORD).status_code == 429  # 30 minutes this time
+        clock.shift(15 * 60)
+        assert attempt(client, "manager", PASSWORD).status_code == 302
+        # a login that succeeds forgets the failures: the next mistype does not lock
+        assert attempt(Client(), "manager", "wrong-password").status_code == 200
+
+
+def test_tries_during_a_lock_neither_extend_nor_deepen_it(client, manager):
+    with time_machine.travel("2026-03-02 09:00 +0100", tick=False) as clock:
+        for _ in range(10):
+            attempt(client, "manager", "wrong-password")
+        for _ in range(5):
+            clock.shift(2 * 60)
+            assert attempt(client, "manager", "wrong-password").status_code == 429
+        clock.shift(6 * 60)  # 16 minutes after the 10th failure
+        assert attempt(client, "manager", PASSWORD).status_code == 302
+
+
+def test_a_strangers_login_does_not_cut_another_lock_short(client, manager, nurse):
+    with time_machine.travel("2026-03-02 09:00 +0100", tick=False) as clock:
+        for _ in range(10):
+            attempt(client, "manager", "wrong-password")
+        clock.shift(16 * 60)
+        attempt(client, "manager", "wrong-password")  # locked again, for 30 minutes
+        clock.shift(20 * 60)
+        attempt(client, "nobody", "wrong-password", address="192.0.2.99")  # axes cleans up here
+        assert attempt(client, "manager", PASSWORD).status_code == 429
 
 
 def test_nine_failures_do_not_lock(client, manager):

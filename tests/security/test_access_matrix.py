@@ -51,6 +51,8 @@ MATRIX: dict[str, Row] = {
     "account_security": OWN_ACCOUNT,
     "end_all_sessions": Row(roles=STAFF_ALL, login_only=True, post_only=True),
     "two_factor_setup": OWN_ACCOUNT,
+    # the enrolment link: for its owner it opens the setup page, for anyone else a message
+    "two_factor_enrol": Row(roles=STAFF_ALL, login_only=True, obj="enrol_link"),
     "two_factor_verify": OWN_ACCOUNT,
     "two_factor_backup_codes": Row(roles=STAFF_ALL, login_only=True, post_only=True),
     "two_factor_disable": Row(roles=STAFF_ALL, login_only=True, post_only=True),
@@ -237,6 +239,7 @@ def build_world() -> World:
     from logbooks.models import CalendarFeed, Logbook, Meeting
     from matching.models import MatchProposal, MatchRule, MatchRun, Pair
     from programme.models import Participant
+    from tod.accounts.enrolment import enrolment_token
     from tod.accounts.models import Role, Site, User
 
     call_command("seed_demo", stdout=io.StringIO())
@@ -318,6 +321,8 @@ def build_world() -> World:
         "site_slug": {"slug": copenhagen.slug},
         "calendar_token": {"token": feed.token},
         "reset_link": {**user_of, "token": default_token_generator.make_token(hanne)},
+        # another account's link: opening it writes nothing (the owner's own would use it up)
+        "enrol_link": {"token": enrolment_token(world.foreign[M])},
     }
     world.post_data = {"programme:topic_take_up": {"session": session.pk}}
     return world

@@ -1,6 +1,6 @@
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 
 from django.contrib.auth.models import Group
 from django.db import transaction
@@ -38,10 +38,35 @@ def accounts_deactivate_expired(*, today=None) -> int:
     return User.objects.filter(is_active=True, access_expires_on__lt=today).update(is_active=False)
 
 
-def user_end_all_sessions(*, user: User) -> None:
-    """Log the user out everywhere: every session's auth hash stops matching."""
+# Secret addresses that apps above this one hand out in a user's name and that work without a
+# session (logbooks' calendar feed). Each app registers how to replace them (AppConfig.ready),
+# so this layer never imports it.
+_standing_access_revokers: list[Callable[[User], None]] = []
+
+
+def register_standing_access(revoke: Callable[[User], None]) -> None:
+    """Called once by an app that gives a user such an address, with a function that replaces
+    it (and does nothing for a user who has none)."""
+    if revoke not in _standing_access_revokers:
+        _standing_access_revokers.append(revoke)
+
+
+def user_revoke_standing_access(*, user: User) -> None:
+    """Replace every secret address of the user: after a password change or reset, and when they
+    log out on all devices, nothing opened with the old credentials keeps working."""
+    for revoke in _standing_access_revokers:
+        revoke(user)
+
+
+@transaction.atomic
+def user_end_all_sessions(*, user: User, standing_access: bool = True) -> None:
+    """Log the user out everywhere: every session's auth hash stops matching. With
+    `standing_access` (the "log out on all devices" button) the secret addresses go too; turning
+    on two-step login ends the sessions only (a supporter's phone calendar keeps working)."""
     user.rotate_session_salt()
     user.save(update_fields=["session_salt"])
+    if standing_access:
+        user_revoke_standing_access(user=user)
 
 
 SYSTEM_USERNAME = "system"

@@ -1,3 +1,5 @@
+import datetime as dt
+
 from django.contrib import messages
 from django.contrib.auth import logout
 from django.contrib.auth import views as auth_views
@@ -13,7 +15,8 @@ from django.views.decorators.http import require_POST
 from .kept_input import anything_kept
 from .middleware import set_language_cookie
 from .roles import ROLE_HOME_URL_NAMES
-from .services import user_end_all_sessions
+from .services import user_end_all_sessions, user_revoke_standing_access
+from .throttling import client_address, within_limit
 
 
 @login_required
@@ -31,6 +34,46 @@ class LoginView(auth_views.LoginView):
 
     def get_context_data(self, **kwargs):
         return super().get_context_data(input_kept=anything_kept(self.request), **kwargs)
+
+
+class PasswordChangeView(auth_views.PasswordChangeView):
+    """Django's password change; the other sessions end (Django's session hash covers the
+    password) and the secret addresses given with the old password are replaced."""
+
+    def form_valid(self, form):
+        response = super().form_valid(form)
+        user_revoke_standing_access(user=form.user)
+        return response
+
+
+# A reset mail can be asked for by anyone: at most this many per account (the e-mail typed) and
+# per client address in RESET_WINDOW. Over the limit the page answers as always, so it tells
+# nobody whether an account exists, and no mailbox is flooded.
+RESET_PER_ACCOUNT = 3
+RESET_PER_ADDRESS = 10
+RESET_WINDOW = dt.timedelta(hours=1)
+
+
+class PasswordResetView(auth_views.PasswordResetView):
+    def form_valid(self, form):
+        email = form.cleaned_data["email"].strip().lower()
+        address = client_address(self.request) or "unknown"
+        if not within_limit(
+            f"reset-address:{address}", limit=RESET_PER_ADDRESS, window=RESET_WINDOW
+        ) or not within_limit(
+            f"reset-account:{email}", limit=RESET_PER_ACCOUNT, window=RESET_WINDOW
+        ):
+            return HttpResponseRedirect(self.get_success_url())
+        return super().form_valid(form)
+
+
+class PasswordResetConfirmView(auth_views.PasswordResetConfirmView):
+    """Django's reset link; the new password also replaces the secret addresses."""
+
+    def form_valid(self, form):
+        response = super().form_valid(form)
+        user_revoke_standing_access(user=form.user)
+        return response
 
 
 @require_POST
