@@ -46,7 +46,7 @@ class SuperuserLoginForm(OTPAdminAuthenticationForm):
 
 
 class ToDAdminSite(OTPAdminSite):
-    site_header = "Together on Diabetes"
+    site_header = "ToD"
     site_title = "ToD"
     login_form = SuperuserLoginForm
 

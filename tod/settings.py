@@ -346,7 +346,7 @@ if not DEBUG:
     SECURE_HSTS_INCLUDE_SUBDOMAINS = True
     SECURE_HSTS_PRELOAD = True
 
-OTP_TOTP_ISSUER = "Together on Diabetes"
+OTP_TOTP_ISSUER = "ToD"
 # Roles that must log in in two steps (password + authenticator app). The demo of `make run`
 # sets it empty so the demo logins work with the password alone.
 TWO_FACTOR_REQUIRED_ROLES = env.list(

@@ -257,3 +257,19 @@ def test_admin_site_requires_the_second_step(site):
     assert response.status_code == 302
     client.post(reverse("two_factor_verify"), {"token": current_code(admin)})
     assert client.get("/admin/").status_code == 200
+
+
+def test_the_authenticator_app_shows_a_neutral_name_not_the_diagnosis(supporter, monkeypatch):
+    """The phone shows the issuer beside the code; like the reminders, it does not tell that
+    its owner takes part in a diabetes programme."""
+    from tod.accounts import two_factor
+
+    encoded = []
+    real = two_factor._qr_svg
+    monkeypatch.setattr(two_factor, "_qr_svg", lambda uri: encoded.append(uri) or real(uri))
+    client = Client()
+    password_step(client, supporter)
+    assert b"<svg" in client.get(reverse("two_factor_setup")).content
+    (uri,) = encoded
+    assert uri.startswith("otpauth://totp/ToD%3A") and "issuer=ToD&" in uri
+    assert "diabet" not in uri.lower()

@@ -42,7 +42,9 @@ from .services import user_end_all_sessions
 
 REQUIRED_ROLES = frozenset(Role(role) for role in settings.TWO_FACTOR_REQUIRED_ROLES if role)
 BACKUP_CODE_COUNT = 10
-ISSUER = "Together on Diabetes"
+# The name the authenticator app shows on the phone, beside the code: neutral, like the
+# reminders, since a phone is seen by others and the programme's name tells a diagnosis.
+ISSUER = settings.OTP_TOTP_ISSUER
 
 
 NO_DEVICE_SESSION_KEY = "tod_two_factor_not_set_up"
