@@ -301,7 +301,7 @@ CELERY_BEAT_SCHEDULE = {
 # --- Reminders (tod.outbox) -----------------------------------------------------------------------
 # Reminders carry no health content, so their sender does not name the programme either.
 OUTBOX_FROM_EMAIL = env("OUTBOX_FROM_EMAIL", default="ToD <noreply@localhost>")
-# The SMS gateway: a class with send_sms(*, to, text) (see tod/outbox/channels.py).
+# The SMS gateway: a class with send_sms(*, to, text, reference) (see tod/outbox/channels.py).
 OUTBOX_SMS_BACKEND = env("OUTBOX_SMS_BACKEND", default="tod.outbox.channels.LoggingSmsBackend")
 OUTBOX_QUIET_HOURS = (21, 8)  # no SMS from 21:00 to 08:00, Copenhagen time
 # The public address of the app, for links in reminders.
