@@ -273,6 +273,12 @@ CELERY_BEAT_SCHEDULE = {
         "task": "tod.accounts.tasks.deactivate_expired_accounts",
         "schedule": crontab(minute=5),
     },
+    # Expired sessions (and any logbook text they kept for after a login) are deleted daily;
+    # Django never deletes them by itself.
+    "clear-expired-sessions": {
+        "task": "tod.accounts.tasks.clear_expired_sessions",
+        "schedule": crontab(hour=3, minute=50),
+    },
     # The outbox sweep: sends due reminders (rows in PostgreSQL, claimed with SKIP LOCKED, so two
     # beats or a double run send nothing twice; a missed run is caught up by the next).
     "sweep-outbox": {
