@@ -143,6 +143,21 @@ class ScaleWidget(forms.RadioSelect):
     template_name = "logbooks/widgets/scale.html"
 
 
+# The longest answer a logbook keeps to one of its open questions (5-8 and 10): some 800 words,
+# far beyond what the questions ask for. It bounds what a logbook, a draft and a rescued post
+# (logbooks/middleware.py) can hold; the text box stops typing there.
+ANSWER_MAX_LENGTH = 5000
+
+
+def _open_answer(name: str) -> forms.CharField:
+    return forms.CharField(
+        label=Logbook._meta.get_field(name).verbose_name,
+        max_length=ANSWER_MAX_LENGTH,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
+
+
 class LogbookForm(forms.ModelForm):
     """The ten questions and the two short items, on one screen."""
 
@@ -154,6 +169,11 @@ class LogbookForm(forms.ModelForm):
     )
     # Not answered until the supporter chooses: no answer is preselected for them.
     needs_support = YesNoField(label=Logbook._meta.get_field("needs_support").verbose_name)
+    relationship = _open_answer("relationship")
+    improvements = _open_answer("improvements")
+    reflections = _open_answer("reflections")
+    challenges = _open_answer("challenges")
+    support_with = _open_answer("support_with")
 
     class Meta:
         model = Logbook
@@ -177,11 +197,6 @@ class LogbookForm(forms.ModelForm):
             "role_perception",
         ]
         widgets = {
-            "relationship": forms.Textarea(attrs={"rows": 2}),
-            "improvements": forms.Textarea(attrs={"rows": 2}),
-            "reflections": forms.Textarea(attrs={"rows": 2}),
-            "challenges": forms.Textarea(attrs={"rows": 2}),
-            "support_with": forms.Textarea(attrs={"rows": 2}),
             "duration_minutes": forms.NumberInput(attrs={"inputmode": "numeric", "min": 1}),
             "role_perception": forms.RadioSelect,
             **{
@@ -241,6 +256,19 @@ class LogbookForm(forms.ModelForm):
                     "Yes to send your request to the manager, or empty question 10."
                 ),
             )
+
+    def draft_answers(self) -> tuple[dict, list[str]]:
+        """What a draft can keep of the data, and the names of the fields it cannot.
+
+        For data the supporter cannot correct on the spot (a rescued post, after the session
+        ended): the valid answers are saved and each invalid one is left out, so the draft keeps
+        its earlier value there (or none), instead of losing the whole logbook to one field."""
+        self.is_valid()
+        invalid = [name for name in self.errors if name in self.fields]
+        answers = {
+            name: value for name, value in self.answers().items() if name in self.cleaned_data
+        }
+        return answers, invalid
 
     def answers(self) -> dict:
         data = self.cleaned_data

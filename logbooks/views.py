@@ -37,7 +37,7 @@ from .forms import (
     PauseForm,
     ResumeForm,
 )
-from .middleware import pop_rescued
+from .middleware import pop_rescued, rescue_token
 from .models import (
     CalendarFeed,
     Logbook,
@@ -387,17 +387,8 @@ def logbook_edit(request: HttpRequest, meeting_pk: int) -> HttpResponse:
     else:
         rescued = pop_rescued(request, meeting.pk)
         if rescued is not None:
-            form = LogbookForm(_as_querydict(rescued), instance=logbook)
+            form, logbook = _restore_rescued(request, meeting, logbook, rescued)
             restored = True
-            if form.is_valid() and (logbook is None or logbook.status == LogbookStatus.DRAFT):
-                logbook = services.logbook_save(
-                    meeting=meeting, by=request.user, answers=form.answers(), submit=False
-                )
-                form = LogbookForm(instance=logbook)
-            messages.info(
-                request,
-                _("Your session had ended: what you typed is kept here. Check it and submit."),
-            )
         else:
             initial = {}
             if logbook is None:
@@ -416,9 +407,46 @@ def logbook_edit(request: HttpRequest, meeting_pk: int) -> HttpResponse:
             "logbook": logbook,
             "form": form,
             "restored": restored,
+            "rescue_token": rescue_token(meeting_pk=meeting.pk, user_pk=request.user.pk),
             "comments": list(logbook.comments.select_related("author")) if logbook else [],
         },
     )
+
+
+def _restore_rescued(request, meeting, logbook, rescued: dict):
+    """What was posted when the session had ended, back on the page after the login; the form
+    to show and the logbook.
+
+    A draft (or a logbook not begun) keeps it at once, as the draft: every answer that passes
+    the form's checks is saved, and one that does not (or that was cut to the form's length when
+    it was kept) is named in the message and shown as typed once, with its error, for the
+    supporter to correct; leaving the page keeps the rest. A submitted logbook is not changed
+    behind the supporter's back: the typed answers are shown for them to save."""
+    answers, cut = rescued.get("answers", {}), rescued.get("cut", [])
+    form = LogbookForm(_as_querydict(answers), instance=logbook)
+    attention = list(cut)
+    if logbook is None or logbook.status == LogbookStatus.DRAFT:
+        valid, invalid = form.draft_answers()
+        logbook = services.logbook_save(meeting=meeting, by=request.user, answers=valid)
+        attention += [name for name in invalid if name not in attention]
+        if not invalid:
+            form = LogbookForm(instance=logbook)
+    if attention:
+        labels = ", ".join(str(form.fields[name].label) for name in attention)
+        messages.warning(
+            request,
+            _(
+                "Your session had ended: what you typed is saved as a draft. These answers could "
+                "not be kept as you typed them: %(fields)s. Check them and submit."
+            )
+            % {"fields": labels},
+        )
+    else:
+        messages.info(
+            request,
+            _("Your session had ended: what you typed is kept here. Check it and submit."),
+        )
+    return form, logbook
 
 
 def _as_querydict(data: dict):

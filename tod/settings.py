@@ -274,6 +274,12 @@ CELERY_BEAT_SCHEDULE = {
         "task": "tod.accounts.tasks.deactivate_expired_accounts",
         "schedule": crontab(minute=5),
     },
+    # Expired sessions (and any logbook text they kept for after a login) are deleted daily;
+    # Django never deletes them by itself.
+    "clear-expired-sessions": {
+        "task": "tod.accounts.tasks.clear_expired_sessions",
+        "schedule": crontab(hour=3, minute=50),
+    },
     # The outbox sweep: sends due reminders (rows in PostgreSQL, claimed with SKIP LOCKED, so two
     # beats or a double run send nothing twice; a missed run is caught up by the next).
     "sweep-outbox": {
@@ -302,7 +308,7 @@ CELERY_BEAT_SCHEDULE = {
 # --- Reminders (tod.outbox) -----------------------------------------------------------------------
 # Reminders carry no health content, so their sender does not name the programme either.
 OUTBOX_FROM_EMAIL = env("OUTBOX_FROM_EMAIL", default="ToD <noreply@localhost>")
-# The SMS gateway: a class with send_sms(*, to, text) (see tod/outbox/channels.py).
+# The SMS gateway: a class with send_sms(*, to, text, reference) (see tod/outbox/channels.py).
 OUTBOX_SMS_BACKEND = env("OUTBOX_SMS_BACKEND", default="tod.outbox.channels.LoggingSmsBackend")
 OUTBOX_QUIET_HOURS = (21, 8)  # no SMS from 21:00 to 08:00, Copenhagen time
 # The public address of the app, for links in reminders.

@@ -164,10 +164,17 @@ def test_an_expired_session_keeps_the_text_and_comes_back_to_the_draft(
 ):
     client.post(reverse("login"), {"username": "supporter", "password": PASSWORD})
     url = reverse("logbooks:logbook_edit", args=[meeting.pk])
-    assert client.get(url).status_code == 200
+    page = client.get(url)
+    assert page.status_code == 200
     frozen.shift(dt.timedelta(hours=2))  # idle far past the time-out, typing on the phone
     response = client.post(
-        url, {**FORM, "reflections": "Typed before the time-out", "action": "submit"}
+        url,
+        {
+            **FORM,
+            "reflections": "Typed before the time-out",
+            "action": "submit",
+            "rescue_token": page.context["rescue_token"],
+        },
     )
     assert response.status_code == 302
     assert response["Location"].startswith(reverse("login"))
@@ -194,8 +201,11 @@ def test_the_login_page_says_typed_text_was_kept_only_when_it_was(
 
     client.post(reverse("login"), {"username": "supporter", "password": PASSWORD})
     url = reverse("logbooks:logbook_edit", args=[meeting.pk])
+    token = client.get(url).context["rescue_token"]
     frozen.shift(dt.timedelta(hours=2))
-    response = client.post(url, {**FORM, "reflections": "Typed late", "action": "draft"})
+    response = client.post(
+        url, {**FORM, "reflections": "Typed late", "action": "draft", "rescue_token": token}
+    )
     page = client.get(response["Location"]).content.decode()
     assert "Det, du var ved at skrive, er gemt." in page
 
@@ -205,8 +215,9 @@ def test_someone_else_logging_in_does_not_get_the_rescued_text(
 ):
     client.post(reverse("login"), {"username": "supporter", "password": PASSWORD})
     url = reverse("logbooks:logbook_edit", args=[meeting.pk])
+    token = client.get(url).context["rescue_token"]
     frozen.shift(dt.timedelta(hours=2))
-    client.post(url, {**FORM, "reflections": "secret", "action": "draft"})
+    client.post(url, {**FORM, "reflections": "secret", "action": "draft", "rescue_token": token})
     client.post(reverse("login"), {"username": "other-supporter", "password": PASSWORD})
     assert client.get(url).status_code == 404
     assert not Logbook.objects.exists()

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import json
 import os
 import threading
 import time
+import urllib.request
 
 SENT: list[str] = []
 _lock = threading.Lock()
@@ -47,5 +49,31 @@ class BrokenChannel:
 
 
 class FailingSmsGateway:
-    def send_sms(self, *, to: str, text: str) -> str:
+    def send_sms(self, *, to: str, text: str, reference: str) -> str:
         raise ConnectionError("gateway down")
+
+
+class RecordingSmsGateway:
+    """Keeps what each call was given, reference included."""
+
+    calls: list[dict] = []
+
+    def send_sms(self, *, to: str, text: str, reference: str) -> str:
+        RecordingSmsGateway.calls.append({"to": to, "text": text, "reference": reference})
+        return f"rec-{len(RecordingSmsGateway.calls)}"
+
+
+class HttpSmsGateway:
+    """An SMS gateway over HTTP, as a real one is: POSTs JSON to OUTBOX_TEST_SMS_URL (a server
+    the test runs on 127.0.0.1) with the outbox key as the idempotency reference."""
+
+    def send_sms(self, *, to: str, text: str, reference: str) -> str:
+        body = json.dumps({"to": to, "text": text, "reference": reference}).encode()
+        request = urllib.request.Request(
+            os.environ["OUTBOX_TEST_SMS_URL"],
+            data=body,
+            headers={"Content-Type": "application/json", "Idempotency-Key": reference},
+            method="POST",
+        )
+        with urllib.request.urlopen(request, timeout=5) as response:  # noqa: S310 (127.0.0.1)
+            return json.load(response)["id"]

@@ -195,6 +195,35 @@ def test_an_sms_gateway_failure_is_retried(site, clock, settings):
     assert outbox_sweep().retried == 1
 
 
+def test_the_outbox_key_goes_to_the_provider_as_its_reference(site, clock, settings):
+    """A message resent after a crash carries the same reference, so a gateway that
+    deduplicates by it drops the copy (docs/adr/0002-outbox-reminders.md)."""
+    from tests.outbox.channels import RecordingSmsGateway
+
+    settings.OUTBOX_SMS_BACKEND = "tests.outbox.channels.RecordingSmsGateway"
+    RecordingSmsGateway.calls.clear()
+    peer = make_participant(site, Kind.PEER, phone="+4520202020")
+    outbox_plan(
+        key="sms-ref", kind="meeting", channel="sms", due_at=NOW, recipient_participant=peer
+    )
+    assert outbox_sweep().sent == 1
+    assert [call["reference"] for call in RecordingSmsGateway.calls] == ["sms-ref"]
+
+
+def test_an_e_mail_reminder_has_a_message_id_of_its_own_key(hanne, clock, mailoutbox, settings):
+    settings.OUTBOX_FROM_EMAIL = "ToD <noreply@tod.example.org>"
+    plan(hanne, "first")
+    plan(hanne, "second")
+    outbox_sweep()
+    ids = {m.extra_headers["X-ToD-Reminder"]: m.message()["Message-ID"] for m in mailoutbox}
+    assert ids["first"] != ids["second"] and ids["first"].endswith("@tod.example.org>")
+    # sent again (as after a crash before its row was marked): recognisably the same message
+    Reminder.objects.filter(key="first").update(status=ReminderStatus.QUEUED)
+    mailoutbox.clear()
+    outbox_sweep()
+    assert mailoutbox[0].message()["Message-ID"] == ids["first"]
+
+
 def test_no_address_fails_visibly(supporter, clock):
     supporter.email = ""
     supporter.save()

@@ -5,6 +5,10 @@ was typed. An app that cannot lose it (the logbook: logbooks/middleware.py) keep
 data here, in the new anonymous session; Django keeps session data across the login, and the app
 takes it back once the user is in again. The login page says that something was kept only when
 something was (`anything_kept`), never on a first visit.
+
+A session holds at most KEEP_AT_MOST entries, one per key (the newest win), so repeated posts
+cannot grow it; each app bounds what it keeps per entry (the logbook: its form's own fields and
+lengths). Expired sessions, and what they kept, are purged daily (tod.accounts.tasks).
 """
 
 from __future__ import annotations
@@ -12,12 +16,17 @@ from __future__ import annotations
 from django.http import HttpRequest
 
 SESSION_KEY = "kept_input"
+KEEP_AT_MOST = 3
 
 
 def keep(request: HttpRequest, key: str, data: dict, *, user_pk: int | None) -> None:
-    """Keep `data` under `key` for the user whose session ended (`user_pk`, if known)."""
-    kept = request.session.get(SESSION_KEY, {})
+    """Keep `data` under `key` for the user whose session ended (`user_pk`, if known), in place
+    of what was kept under `key` before; beyond KEEP_AT_MOST keys the oldest is dropped."""
+    kept = dict(request.session.get(SESSION_KEY) or {})
+    kept.pop(key, None)
     kept[key] = {"user": user_pk, "data": data}
+    while len(kept) > KEEP_AT_MOST:
+        kept.pop(next(iter(kept)))
     request.session[SESSION_KEY] = kept
 
 

@@ -330,91 +330,106 @@ def _attach_recipients(rows: list[Reminder]) -> None:
 
 
 def _sweep_batch(*, now: dt.datetime, batch_size: int, channels: dict) -> SweepResult:
-    """Claim up to batch_size due rows, send them and record each outcome, in one transaction.
+    """Take up to batch_size due rows and handle each in its own short transaction.
 
-    The rows stay locked (FOR UPDATE SKIP LOCKED) until the outcome is committed, so a concurrent
-    sweep skips them and never sends them again; if this process dies before the commit, the
-    locks go with its connection and the rows are due again for the next sweep.
+    The batch is read once with its recipients (a few queries), then each row is claimed alone
+    (FOR UPDATE SKIP LOCKED, re-checking that it is still due), sent, and marked before its own
+    commit. So a concurrent sweep skips the row while it is being sent and never sends it again,
+    and a process that dies between a provider accepting a message and that row's commit leaves
+    exactly one row unmarked: it is due again for the next sweep, and at most that one message
+    goes out twice per crashed worker (with the same key as its reference, which lets a provider
+    that deduplicates drop it). Committing a whole batch at once would resend up to the batch.
     """
-    result = SweepResult(batches=1)
     with transaction.atomic():
-        rows = list(
+        # Skip rows another sweep is sending right now (their locks are released at once here;
+        # each row is claimed again below, alone).
+        candidates = list(
             Reminder.objects.due(now)
             .only(*SWEEP_FIELDS)
             .select_for_update(skip_locked=True)
             .order_by("due_at", "id")[:batch_size]
         )
-        if not rows:
-            return SweepResult()
-        _attach_recipients(rows)
-        sent_ids: list[int] = []
-        for reminder in rows:
-            participant = _participant_of(reminder)
-            user = reminder.recipient_user
-            reason = ""
-            if participant is not None and participant.status == "withdrawn":
-                reason = "recipient withdrawn from the programme"
-            elif user is not None and not user.is_active:
-                reason = "recipient's account is inactive"
-            elif user is not None:
-                preference = _preference_of(user)
-                allowed = (
-                    preference.allows(reminder.channel)
-                    if preference is not None
-                    else reminder.channel == Channel.EMAIL
-                )
-                if not allowed:
-                    reason = "recipient does not want this channel"
-            if reason:
-                _finish(reminder, ReminderStatus.CANCELLED, now, error=reason)
-                result.cancelled += 1
-                continue
-            if reminder.channel == Channel.SMS:
-                quiet_end = quiet_until(now)
-                if quiet_end is not None:
-                    reminder.due_at = quiet_end
-                    reminder.updated_at = now
-                    reminder.save(update_fields=["due_at", "updated_at"])
-                    result.postponed += 1
-                    continue
-            address = _address(reminder, participant)
-            if not address:
-                _finish(reminder, ReminderStatus.FAILED, now, error="no address for this channel")
-                result.failed += 1
-                continue
-            try:
-                message = render(reminder, name=_name(reminder, participant))
-                channels[reminder.channel].send(reminder=reminder, address=address, message=message)
-            except Exception as exc:  # any channel failure is stored on the row and retried
-                attempts = reminder.attempts + 1
-                error = f"{type(exc).__name__}: {exc}"[:1000]
-                logger.warning("reminder %s failed (attempt %s): %s", reminder.key, attempts, error)
-                if attempts >= MAX_ATTEMPTS:
-                    _finish(reminder, ReminderStatus.FAILED, now, error=error, attempts=attempts)
-                    result.failed += 1
-                else:
-                    reminder.attempts = attempts
-                    reminder.status = ReminderStatus.RETRY
-                    reminder.due_at = now + dt.timedelta(seconds=RETRY_BACKOFF[attempts - 1])
-                    reminder.last_error = error
-                    reminder.updated_at = now
-                    reminder.save(
-                        update_fields=["attempts", "status", "due_at", "last_error", "updated_at"]
-                    )
-                    result.retried += 1
-                continue
-            sent_ids.append(reminder.pk)
-            result.sent_keys.append(reminder.key)
-        if sent_ids:
-            Reminder.objects.filter(pk__in=sent_ids).update(
-                status=ReminderStatus.SENT,
-                sent_at=now,
-                attempts=F("attempts") + 1,
-                last_error="",
-                updated_at=now,
+    if not candidates:
+        return SweepResult()
+    _attach_recipients(candidates)
+    result = SweepResult(batches=1)
+    for candidate in candidates:
+        with transaction.atomic():
+            reminder = (
+                Reminder.objects.due(now)
+                .only(*SWEEP_FIELDS)
+                .select_for_update(skip_locked=True)
+                .filter(pk=candidate.pk)
+                .first()
             )
-        result.sent = len(sent_ids)
+            if reminder is None:
+                continue  # another sweep took it, or it was cancelled or moved meanwhile
+            if reminder.recipient_user_id == candidate.recipient_user_id:
+                reminder.recipient_user = candidate.recipient_user
+            if reminder.recipient_participant_id == candidate.recipient_participant_id:
+                reminder.recipient_participant = candidate.recipient_participant
+            result += _sweep_one(reminder, now=now, channels=channels)
     return result
+
+
+def _sweep_one(reminder: Reminder, *, now: dt.datetime, channels: dict) -> SweepResult:
+    """Send one claimed row, or cancel, postpone, fail or retry it; record the outcome."""
+    participant = _participant_of(reminder)
+    user = reminder.recipient_user
+    reason = ""
+    if participant is not None and participant.status == "withdrawn":
+        reason = "recipient withdrawn from the programme"
+    elif user is not None and not user.is_active:
+        reason = "recipient's account is inactive"
+    elif user is not None:
+        preference = _preference_of(user)
+        allowed = (
+            preference.allows(reminder.channel)
+            if preference is not None
+            else reminder.channel == Channel.EMAIL
+        )
+        if not allowed:
+            reason = "recipient does not want this channel"
+    if reason:
+        _finish(reminder, ReminderStatus.CANCELLED, now, error=reason)
+        return SweepResult(cancelled=1)
+    if reminder.channel == Channel.SMS:
+        quiet_end = quiet_until(now)
+        if quiet_end is not None:
+            reminder.due_at = quiet_end
+            reminder.updated_at = now
+            reminder.save(update_fields=["due_at", "updated_at"])
+            return SweepResult(postponed=1)
+    address = _address(reminder, participant)
+    if not address:
+        _finish(reminder, ReminderStatus.FAILED, now, error="no address for this channel")
+        return SweepResult(failed=1)
+    try:
+        message = render(reminder, name=_name(reminder, participant))
+        channels[reminder.channel].send(reminder=reminder, address=address, message=message)
+    except Exception as exc:  # any channel failure is stored on the row and retried
+        attempts = reminder.attempts + 1
+        error = f"{type(exc).__name__}: {exc}"[:1000]
+        logger.warning("reminder %s failed (attempt %s): %s", reminder.key, attempts, error)
+        if attempts >= MAX_ATTEMPTS:
+            _finish(reminder, ReminderStatus.FAILED, now, error=error, attempts=attempts)
+            return SweepResult(failed=1)
+        reminder.attempts = attempts
+        reminder.status = ReminderStatus.RETRY
+        reminder.due_at = now + dt.timedelta(seconds=RETRY_BACKOFF[attempts - 1])
+        reminder.last_error = error
+        reminder.updated_at = now
+        reminder.save(update_fields=["attempts", "status", "due_at", "last_error", "updated_at"])
+        return SweepResult(retried=1)
+    # Accepted: marked in the same transaction as the claim, committed before the next send.
+    Reminder.objects.filter(pk=reminder.pk).update(
+        status=ReminderStatus.SENT,
+        sent_at=now,
+        attempts=F("attempts") + 1,
+        last_error="",
+        updated_at=now,
+    )
+    return SweepResult(sent=1, sent_keys=[reminder.key])
 
 
 def _finish(reminder, status, now, *, error: str = "", attempts: int | None = None) -> None:
