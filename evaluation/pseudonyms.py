@@ -167,6 +167,9 @@ class Redactor:
     hidden, though the link may be wrong.
     """
 
+    # Templates pass it to the `redacted` filter; without this they would call it.
+    do_not_call_in_templates = True
+
     def __init__(self, participants: Iterable, staff: Iterable = ()) -> None:
         replacements: dict[str, str] = {}
         phones: dict[str, str] = {}
