@@ -348,8 +348,8 @@ def csv_tables(user, *, exact_dates: bool = False) -> dict[str, list[list]]:
                 P(person.id, person.kind),
                 person.kind,
                 person.sex,
-                # The birth year of the shifted date of birth: a year less often (a person's
-                # shift is up to half a year), the age (an interval) exact.
+                # The year of the moved date of birth (another year for about a quarter of
+                # the people); the age, an interval, stays exact.
                 birth_year(dates.person(person.date_of_birth, person.id)),
                 age_on(person.date_of_birth, start_of.get(person.id) or timezone.localdate()),
                 person.referral_channel,
