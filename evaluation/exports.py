@@ -3,16 +3,20 @@
 
 No export holds a name, phone number, e-mail address, address or date of birth: people appear
 as stable pseudonyms (evaluation.pseudonyms), ages in years, and every free text goes through the
-Redactor. All the tables of an export are read in one SELECT, each a JSON array column
-(selectors.JSONRows), whatever the data size: with the Redactor's two queries, the case figures
-(reports.engagement_rows) and the access log, each download runs the same few queries.
+Redactor. No export holds a database id either: every record is named by a stable pseudonymous
+id (pseudonyms.record_pseudonym, and HMAC GUIDs in the .qdpx). Dates are shifted per person by a
+secret offset (pseudonyms.date_shift_days; a case and its records take the peer's), keeping every
+interval of a person exact, unless the export is asked for exact dates (`exact_dates`, which the
+view allows the full export tier only). What re-identification risk remains:
+docs/pseudonymised-exports.md. All the tables of an export are read in one SELECT, each a JSON
+array column (selectors.JSONRows), whatever the data size: with the Redactor's query, the case
+figures (reports.engagement_rows) and the access log, each download runs the same few queries.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import io
-import uuid
 import zipfile
 from collections import defaultdict
 from xml.etree import ElementTree as ET
@@ -42,7 +46,18 @@ from .models import (
     TheoryConfiguration,
 )
 from .models.choices import OutcomeKind
-from .pseudonyms import age_on, birth_year, case_pseudonym, participant_pseudonym, user_pseudonym
+from .pseudonyms import (
+    age_on,
+    birth_year,
+    case_pseudonym,
+    date_shift_days,
+    moved,
+    participant_pseudonym,
+    record_guid,
+    record_pseudonym,
+    shift_date,
+    user_pseudonym,
+)
 from .reports import cases_for, engagement_rows
 from .scoring import bmi, hba1c_percent
 from .selectors import JSONRows, redactor_for, rows_as
@@ -108,18 +123,51 @@ def _fields(model, *exclude: str) -> list[str]:
     return [f.attname for f in model._meta.concrete_fields if f.attname not in exclude]
 
 
+class Dates:
+    """How an export writes dates: each moved by its person's secret offset (the default), or
+    exact. A case's records (its dates, visits, interviews, logbooks) take the peer's offset,
+    so every interval within a case is kept; records of no person (observations, interviews of
+    no case) take their site's."""
+
+    def __init__(self, *, exact: bool, peer_of_case: dict[int, int]) -> None:
+        self.exact = exact
+        self.peer_of_case = peer_of_case
+
+    def person(self, value, participant_id: int):
+        return (
+            value
+            if self.exact
+            else shift_date(value, date_shift_days("participant", participant_id))
+        )
+
+    def case(self, value, pair_id: int):
+        return self.person(value, self.peer_of_case[pair_id])
+
+    def site(self, value, site_id: int):
+        return value if self.exact else shift_date(value, date_shift_days("site", site_id))
+
+
+def _id(kind: str):
+    return lambda pk: record_pseudonym(kind, pk)
+
+
 def people_exported(user):
     """The participants whose (pseudonymised) data the user's exports hold: the people of the
     cases they may evaluate. The access log gets one entry for each."""
     return _people(cases_for(user))
 
 
-def csv_tables(user) -> dict[str, list[list]]:
+def csv_tables(user, *, exact_dates: bool = False) -> dict[str, list[list]]:
     """{table name: rows, the first row the header}. The tables are read in one SELECT (each a
-    JSONRows column), the case figures with reports.engagement_rows."""
+    JSONRows column), the case figures with reports.engagement_rows. Records are named by their
+    pseudonymous ids, dates shifted per person unless `exact_dates` (see Dates)."""
     cases = cases_for(user)
     redact = redactor_for(user)
     P = participant_pseudonym
+    V, OC, X, M = _id("nurse_visit"), _id("outcome"), _id("context"), _id("mechanism")
+    CC, T, TC = _id("case_configuration"), _id("programme_theory"), _id("theory_configuration")
+    E, IV, OB = _id("evidence"), _id("interview"), _id("observation")
+    MU, L, G = _id("meaning_unit"), _id("logbook"), _id("code_group")
     tables: dict[str, list[list]] = {}
 
     people = _people(cases)
@@ -212,12 +260,13 @@ def csv_tables(user) -> dict[str, list[list]]:
         ),
         interviews=JSONRows(
             interviews,
-            ["id", "pair_id", "informant_type", "conducted_on", "mode", "transcript", "notes"],
+            ["id", "pair_id", "site_id", "informant_type", "conducted_on", "mode"]
+            + ["transcript", "notes"],
             ["id"],
         ),
         observations=JSONRows(
             Observation.objects.for_user(user),
-            ["id", "setting", "observed_on", "title", "field_notes"],
+            ["id", "site_id", "setting", "observed_on", "title", "field_notes"],
             ["id"],
         ),
         code_groups=JSONRows(
@@ -237,6 +286,7 @@ def csv_tables(user) -> dict[str, list[list]]:
     )
 
     case_rows = _objects(cases.model, read["cases"])
+    dates = Dates(exact=exact_dates, peer_of_case={p.pk: p.peer_id for p in case_rows})
     similarity = {r["id"]: r for r in engagement_rows(user)}
     tables["cases"] = [
         [
@@ -258,8 +308,8 @@ def csv_tables(user) -> dict[str, list[list]]:
             p.site_slug,
             p.round_name if p.round_id else "",
             p.status,
-            p.started_on,
-            p.ended_on,
+            dates.case(p.started_on, p.pk),
+            dates.case(p.ended_on, p.pk),
             P(p.peer_id, "peer"),
             P(p.supporter_id, "supporter"),
             similarity.get(p.pk, {}).get("similarities"),
@@ -298,7 +348,9 @@ def csv_tables(user) -> dict[str, list[list]]:
                 P(person.id, person.kind),
                 person.kind,
                 person.sex,
-                birth_year(person.date_of_birth),
+                # The year of the moved date of birth (another year for about a quarter of
+                # the people); the age, an interval, stays exact.
+                birth_year(dates.person(person.date_of_birth, person.id)),
                 age_on(person.date_of_birth, start_of.get(person.id) or timezone.localdate()),
                 person.referral_channel,
                 person.status,
@@ -330,7 +382,7 @@ def csv_tables(user) -> dict[str, list[list]]:
     ]
     for v in _objects(NurseVisit, read["visits"]):
         rows.append(
-            [v.id, P(v.peer_id, "peer"), v.kind, v.visited_on]
+            [V(v.id), P(v.peer_id, "peer"), v.kind, dates.person(v.visited_on, v.peer_id)]
             + [getattr(v, f) for f in visit_fields]
             + [
                 hba1c_percent(v.hba1c_mmol_mol),
@@ -349,7 +401,7 @@ def csv_tables(user) -> dict[str, list[list]]:
 
     tables["outcomes"] = [["outcome_id", "case", "kind", "result", "behaviours", "description"]] + [
         [
-            o.id,
+            OC(o.id),
             case_pseudonym(o.pair_id),
             o.kind,
             o.result,
@@ -371,7 +423,7 @@ def csv_tables(user) -> dict[str, list[list]]:
         ["context_id", "case", "subject", "category", "influence", "description"]
     ] + [
         [
-            c.id,
+            X(c.id),
             case_pseudonym(c.pair_id),
             c.subject,
             c.category,
@@ -383,7 +435,7 @@ def csv_tables(user) -> dict[str, list[list]]:
     tables["mechanisms"] = [
         ["mechanism_id", "case", "kind", "category", "actor", "description"]
     ] + [
-        [m.id, case_pseudonym(m.pair_id), m.kind, m.category, m.actor, redact(m.description)]
+        [M(m.id), case_pseudonym(m.pair_id), m.kind, m.category, m.actor, redact(m.description)]
         for m in _objects(Mechanism, read["mechanisms"])
     ]
     tables["case_configurations"] = [
@@ -401,15 +453,15 @@ def csv_tables(user) -> dict[str, list[list]]:
         ]
     ] + [
         [
-            c.id,
+            CC(c.id),
             case_pseudonym(c.pair_id),
-            c.theory_configuration_id,
+            TC(c.theory_configuration_id),
             c.stance,
             c.intervention,
-            _list(sorted(context_ids[c.id])),
+            _list(sorted(X(pk) for pk in context_ids[c.id])),
             c.actor,
-            c.mechanism_id,
-            c.outcome_id,
+            M(c.mechanism_id),
+            OC(c.outcome_id),
             redact(c.note),
         ]
         for c in _objects(CaseConfiguration, read["case_configurations"])
@@ -417,7 +469,7 @@ def csv_tables(user) -> dict[str, list[list]]:
     tables["programme_theories"] = [
         ["theory_id", "version", "kind", "title", "refines_id", "description"]
     ] + [
-        [t.id, t.version, t.kind, t.title, t.refines_id, redact(t.description)]
+        [T(t.id), t.version, t.kind, t.title, T(t.refines_id), redact(t.description)]
         for t in _objects(ProgrammeTheory, read["theories"])
     ]
     tables["theory_configurations"] = [
@@ -436,8 +488,8 @@ def csv_tables(user) -> dict[str, list[list]]:
         ]
     ] + [
         [
-            c.id,
-            c.theory_id,
+            TC(c.id),
+            T(c.theory_id),
             c.code,
             c.intervention,
             redact(c.context),
@@ -446,7 +498,7 @@ def csv_tables(user) -> dict[str, list[list]]:
             _list(c.reasonings),
             c.outcome,
             redact(c.statement),
-            c.derived_from_id,
+            TC(c.derived_from_id),
         ]
         for c in _objects(TheoryConfiguration, read["theory_configurations"])
     ]
@@ -464,43 +516,58 @@ def csv_tables(user) -> dict[str, list[list]]:
             "quote",
         ]
     ] + [
-        [e.id]
-        + [getattr(e, f"{t}_id") for t in Evidence.TARGETS]
+        [E(e.id)]
+        + [record_pseudonym(t, getattr(e, f"{t}_id")) for t in Evidence.TARGETS]
         + [
             e.stance,
             e.source_kind,
-            e.excerpt_id,
-            e.interview_id,
-            e.observation_id,
-            e.nurse_visit_id,
-            e.logbook_id,
+            MU(e.excerpt_id),
+            IV(e.interview_id),
+            OB(e.observation_id),
+            V(e.nurse_visit_id),
+            L(e.logbook_id),
             redact(e.quote),
         ]
         for e in _objects(Evidence, read["evidence"])
     ]
+    # Where the Redactor changed a source's text, the positions of its meaning units move with it.
+    spans_of: dict[tuple[str, int], list] = {}
+    interview_rows = _objects(Interview, read["interviews"])
+    observation_rows = _objects(Observation, read["observations"])
+    for kind, sources in (("interview", interview_rows), ("observation", observation_rows)):
+        for source in sources:
+            spans_of[(kind, source.id)] = redact.spans(source.text)[1]
     tables["interviews"] = [
         ["interview_id", "case", "informant_type", "conducted_on", "mode", "transcript", "notes"]
     ] + [
         [
-            i.id,
+            IV(i.id),
             case_pseudonym(i.pair_id) if i.pair_id else "",
             i.informant_type,
-            i.conducted_on,
+            dates.case(i.conducted_on, i.pair_id)
+            if i.pair_id
+            else dates.site(i.conducted_on, i.site_id),
             i.mode,
             redact(i.transcript),
             redact(i.notes),
         ]
-        for i in _objects(Interview, read["interviews"])
+        for i in interview_rows
     ]
     tables["observations"] = [
         ["observation_id", "setting", "observed_on", "title", "field_notes"]
     ] + [
-        [o.id, o.setting, o.observed_on, redact(o.title), redact(o.field_notes)]
-        for o in _objects(Observation, read["observations"])
+        [
+            OB(o.id),
+            o.setting,
+            dates.site(o.observed_on, o.site_id),
+            redact(o.title),
+            redact(o.field_notes),
+        ]
+        for o in observation_rows
     ]
     groups = _objects(CodeGroup, read["code_groups"])
     tables["code_groups"] = [["code_group_id", "key", "theme", "name"]] + [
-        [g.id, g.key, g.theme_key, g.name] for g in groups
+        [G(g.id), g.key, g.theme_key, g.name] for g in groups
     ]
     # Each unit once per code group it is sorted into (once if none), the groups' keys in the
     # code groups' order: the units and their groups from one list.
@@ -510,6 +577,13 @@ def csv_tables(user) -> dict[str, list[list]]:
     for u in _objects(MeaningUnit, read["units"]):
         if not units or units[-1].pk != u.pk:
             units.append(u)
+            source = (
+                ("interview", u.interview_id)
+                if u.interview_id
+                else ("observation", u.observation_id)
+            )
+            spans = spans_of.get(source, [])
+            u.start, u.end = moved(u.start, spans), moved(u.end, spans, end=True)
         if u.code_groups_id is not None:
             unit_groups[u.pk].append(u.code_groups_id)
     tables["meaning_units"] = [
@@ -525,9 +599,9 @@ def csv_tables(user) -> dict[str, list[list]]:
         ]
     ] + [
         [
-            u.id,
-            u.interview_id,
-            u.observation_id,
+            MU(u.id),
+            IV(u.interview_id),
+            OB(u.observation_id),
             u.start,
             u.end,
             redact(u.text),
@@ -538,7 +612,13 @@ def csv_tables(user) -> dict[str, list[list]]:
     ]
     logbooks = _logbooks(read["logbooks"])
     tables["logbooks"] = [["logbook_id", "case", "date", "text"]] + [
-        [lb["id"], case_pseudonym(lb["pair_id"]), lb["date"], redact(lb["text"])] for lb in logbooks
+        [
+            L(lb["id"]),
+            case_pseudonym(lb["pair_id"]),
+            dates.case(lb["date"], lb["pair_id"]),
+            redact(lb["text"]),
+        ]
+        for lb in logbooks
     ]
     return tables
 
@@ -551,10 +631,10 @@ def _interviews(user, cases):
     )
 
 
-def csv_zip(user) -> bytes:
+def csv_zip(user, *, exact_dates: bool = False) -> bytes:
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
-        for name, rows in csv_tables(user).items():
+        for name, rows in csv_tables(user, exact_dates=exact_dates).items():
             text = io.StringIO()
             writer = csvsafe.writer(text)
             writer.writerows(rows)
@@ -565,23 +645,24 @@ def csv_zip(user) -> bytes:
 # --- REFI-QDA ------------------------------------------------------------------------------------
 
 QDA_NS = "urn:QDA-XML:project:1.0"
-GUID_NAMESPACE = uuid.UUID("6f1c6c0e-3b1e-4c4b-9a53-7c2a5f0e2d11")
 
 
 def _guid(kind: str, key) -> str:
-    """Stable GUIDs, so a re-export updates rather than duplicates in the QDA tool."""
-    return str(uuid.uuid5(GUID_NAMESPACE, f"{kind}:{key}"))
+    """Stable GUIDs, so a re-export updates rather than duplicates in the QDA tool; from the
+    HMAC, so no GUID gives a database id back (pseudonyms.record_guid)."""
+    return record_guid(kind, key)
 
 
 def _el(parent, tag, **attrs):
     return ET.SubElement(parent, f"{{{QDA_NS}}}{tag}", {k: str(v) for k, v in attrs.items()})
 
 
-def qdpx(user, *, now: dt.datetime | None = None) -> bytes:
+def qdpx(user, *, now: dt.datetime | None = None, exact_dates: bool = False) -> bytes:
     """The REFI-QDA project: codebook (themes, code groups and ICAMO codes), case variables,
     the cases, and the interviews, observations and logbooks as text sources with the coded
     meaning units as selections. The tables are read in one SELECT (each a JSONRows column),
-    the case figures with reports.engagement_rows."""
+    the case figures with reports.engagement_rows. Sources are named and dated with shifted
+    dates unless `exact_dates` (see Dates); the selections point into the redacted texts."""
     now = now or timezone.now()
     stamp = now.replace(microsecond=0).isoformat()
     ET.register_namespace("", QDA_NS)
@@ -617,11 +698,11 @@ def qdpx(user, *, now: dt.datetime | None = None) -> bytes:
         ),
         interviews=JSONRows(
             interviews_qs,
-            ["id", "pair_id", "informant_type", "conducted_on", "transcript", "notes"],
+            ["id", "pair_id", "site_id", "informant_type", "conducted_on", "transcript", "notes"],
             ["id"],
         ),
         observations=JSONRows(
-            observations_qs, ["id", "setting", "observed_on", "field_notes"], ["id"]
+            observations_qs, ["id", "site_id", "setting", "observed_on", "field_notes"], ["id"]
         ),
         logbooks=_logbook_rows(cases_qs),
         units=JSONRows(
@@ -645,6 +726,7 @@ def qdpx(user, *, now: dt.datetime | None = None) -> bytes:
         ),
     )
     cases = _objects(cases_qs.model, read["cases"])
+    dates = Dates(exact=exact_dates, peer_of_case={p.pk: p.peer_id for p in cases})
     outcomes_of: dict[int, dict[str, str]] = defaultdict(dict)
     for o in read["outcomes"]:
         outcomes_of[o["pair_id"]][o["kind"]] = o["result"]
@@ -762,6 +844,7 @@ def qdpx(user, *, now: dt.datetime | None = None) -> bytes:
 
     def add_source(kind, pk, name, text, created):
         guid = _guid(kind, pk)
+        text, spans = redact.spans(text)
         files[f"sources/{guid}.txt"] = text
         source = _el(
             sources_el,
@@ -777,9 +860,9 @@ def qdpx(user, *, now: dt.datetime | None = None) -> bytes:
                 source,
                 "PlainTextSelection",
                 guid=_guid("meaning_unit", u.id),
-                name=(u.condensed or u.text)[:80],
-                startPosition=u.start,
-                endPosition=u.end,
+                name=redact(u.condensed or u.text)[:80],
+                startPosition=moved(u.start, spans),
+                endPosition=moved(u.end, spans, end=True),
                 creatingUser=user_guid,
                 creationDateTime=stamp,
             )
@@ -800,28 +883,35 @@ def qdpx(user, *, now: dt.datetime | None = None) -> bytes:
 
     for i in interviews:
         label = case_pseudonym(i.pair_id) if i.pair_id else "-"
+        on = (
+            dates.case(i.conducted_on, i.pair_id)
+            if i.pair_id
+            else dates.site(i.conducted_on, i.site_id)
+        )
         add_source(
             "interview",
             i.id,
-            f"Interview {label} {i.get_informant_type_display()} {i.conducted_on}",
-            redact(i.text),
-            f"{i.conducted_on.isoformat()}T00:00:00",
+            f"Interview {label} {i.get_informant_type_display()} {on}",
+            i.text,
+            f"{on.isoformat()}T00:00:00",
         )
     for o in observations:
+        on = dates.site(o.observed_on, o.site_id)
         add_source(
             "observation",
             o.id,
-            f"Observation {o.get_setting_display()} {o.observed_on}",
-            redact(o.text),
-            f"{o.observed_on.isoformat()}T00:00:00",
+            f"Observation {o.get_setting_display()} {on}",
+            o.text,
+            f"{on.isoformat()}T00:00:00",
         )
     for lb in logbooks:
+        on = dates.case(lb["date"], lb["pair_id"])
         add_source(
             "logbook",
             lb["id"],
-            f"Logbook {case_pseudonym(lb['pair_id'])} {lb['date']}",
-            redact(lb["text"]),
-            f"{lb['date'].isoformat()}T00:00:00" if lb["date"] else stamp,
+            f"Logbook {case_pseudonym(lb['pair_id'])} {on}",
+            lb["text"],
+            f"{on.isoformat()}T00:00:00" if on else stamp,
         )
     if not len(sources_el):
         project.remove(sources_el)

@@ -10,8 +10,10 @@ import json
 import re
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
+from types import SimpleNamespace
 from typing import Any
 
+from django.conf import settings
 from django.db import DEFAULT_DB_ALIAS, NotSupportedError
 from django.db.models import DecimalField, F, JSONField, Model, Q, QuerySet, Subquery
 
@@ -37,28 +39,59 @@ def evaluation_participants(user) -> QuerySet[Participant]:
     return Participant.objects.for_user(user).filter(evaluation_consent_q())
 
 
-def redactor_for(user, site=None):
-    """A Redactor that knows every participant and staff member of the user's sites (or of one
-    site): free text is pseudonymised whoever it mentions, consented or not."""
-    from tod.accounts.models import User
+def installation_redactor():
+    """A Redactor that knows every person of the installation: the participants of all sites
+    (a name from another site is a name too: people move, pairs talk about friends) and every
+    user (the staff, and supporters with a login). One query: both lists are JSON columns of
+    one row, so a page that shows free text pays one query for it whatever the numbers."""
+    from tod.accounts.models import Site, User
 
     from .pseudonyms import Redactor
 
-    if site is not None:
-        return redactor_for_site(site)
-    participants = Participant.objects.for_user(user)
-    staff = User.objects.filter(sites__in=user.sites.all()).distinct()
-    return Redactor(participants, staff=staff)
+    people = JSONRows(
+        Participant.objects.filter(erased_at__isnull=True),
+        ("id", "kind", "first_name", "last_name", "email", "address", "phone"),
+        order_by=("id",),
+    )
+    staff = JSONRows(User.objects.all(), ("id", "first_name", "last_name", "email"), ("id",))
+    # Any one row carries the two columns; without a site there are no participants.
+    rows = Site.objects.order_by().values(redact_people=people, redact_staff=staff)[:1]
+    row = next(iter(rows), None) or {
+        "redact_people": [],
+        "redact_staff": list(User.objects.values("id", "first_name", "last_name", "email")),
+    }
+    # Building the Redactor's dictionary takes half a second for 5,000 people; the rows change
+    # rarely, so the Redactor is kept per process for the rows it was built from (and the key).
+    key = hash(
+        (
+            settings.EVALUATION_PSEUDONYM_KEY,
+            tuple(tuple(p.values()) for p in row["redact_people"]),
+            tuple(tuple(u.values()) for u in row["redact_staff"]),
+        )
+    )
+    redactor = _REDACTORS.get(key)
+    if redactor is None:
+        if len(_REDACTORS) >= 4:
+            _REDACTORS.clear()
+        redactor = _REDACTORS[key] = Redactor(
+            [SimpleNamespace(**p) for p in row["redact_people"]],
+            staff=[SimpleNamespace(**u) for u in row["redact_staff"]],
+        )
+    return redactor
+
+
+_REDACTORS: dict[int, Any] = {}
+
+
+def redactor_for(user, site=None):
+    """The Redactor for what `user` sees: the installation's (free text is pseudonymised
+    whoever it mentions, consented or not, of whichever site)."""
+    return installation_redactor()
 
 
 def redactor_for_site(site):
-    from tod.accounts.models import User
-
-    from .pseudonyms import Redactor
-
-    return Redactor(
-        Participant.objects.filter(site=site), staff=User.objects.filter(sites=site).distinct()
-    )
+    """The Redactor texts are stored through: the installation's, as for reading."""
+    return installation_redactor()
 
 
 # --- Short lists read with the row they belong to ---------------------------------------------

@@ -31,7 +31,8 @@ from .models import (
     ProgrammeTheory,
     TheoryConfiguration,
 )
-from .selectors import has_evaluation_consent, redactor_for_site
+from .pseudonyms import moved
+from .selectors import has_evaluation_consent, installation_redactor, redactor_for_site
 
 
 def _require_consent(participant: Participant) -> None:
@@ -286,6 +287,16 @@ def meaning_unit_add(
     body = source.text
     text = text.strip()
     start = body.find(text) if text else -1
+    end = start + len(text)
+    if start < 0 and text:
+        # The page shows the text through the Redactor: a text stored before the Redactor knew
+        # a name shows a pseudonym where the stored text has the name. The excerpt is found in
+        # what the page showed, and its position taken back into the stored text.
+        shown, spans = installation_redactor().spans(body)
+        found = shown.find(text)
+        if found >= 0:
+            start = moved(found, spans, back=True)
+            end = moved(found + len(text), spans, end=True, back=True)
     if start < 0:
         raise ValidationError(_("The excerpt must be copied exactly from the text."))
     unit = MeaningUnit.objects.create(
@@ -293,7 +304,7 @@ def meaning_unit_add(
         interview=source if isinstance(source, Interview) else None,
         observation=source if isinstance(source, Observation) else None,
         start=start,
-        end=start + len(text),
+        end=end,
         text=text,
         condensed=condensed,
         created_by=by,

@@ -47,7 +47,7 @@ from ..models import (
 )
 from ..pseudonyms import age_on, case_pseudonym, participant_pseudonym
 from ..reports import cases_for, outcome_pattern_queryset, outcome_pattern_rows, outcome_summary
-from ..selectors import JSONRows, rows_as
+from ..selectors import JSONRows, redactor_for, rows_as
 from .common import paginate
 
 
@@ -193,6 +193,8 @@ def _case_context(request, pair) -> dict:
         "configurations": configurations,
         "interviews": rows_as(Interview, pair.interview_rows),
         "can_edit": has_permission(request.user, Permission.EDIT_EVALUATION),
+        # Free text shown through the installation's Redactor (templatetags.redaction).
+        "redact": redactor_for(request.user),
     }
 
 
@@ -214,12 +216,19 @@ def case_detail(request: HttpRequest, pk: int) -> HttpResponse:
                 excerpts=_excerpts(request.user, pair),
                 logbooks=_logbooks([pair.pk]),
                 offered={
-                    "excerpt": rows_as(MeaningUnit, pair.excerpt_rows),
+                    "excerpt": _redacted(rows_as(MeaningUnit, pair.excerpt_rows), context),
                     "logbook": rows_as(Logbook, pair.logbook_rows),
                 },
             ),
         )
     return render(request, "evaluation/case_detail.html", context)
+
+
+def _redacted(units, context):
+    """The excerpts offered as evidence, labelled with their redacted text."""
+    for unit in units:
+        unit.text = context["redact"](unit.text)
+    return units
 
 
 def _configuration_form(pair, context, theory_configurations) -> CaseConfigurationForm:

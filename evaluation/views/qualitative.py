@@ -1,8 +1,9 @@
 """Interviews and observations, and coding their meaning units (systematic text condensation).
 
-Texts are pseudonymised when they are saved: the names and contact details of the site's
-participants are replaced by their pseudonyms, so what is stored, shown, coded and exported
-is the same pseudonymised text."""
+Texts are pseudonymised when they are saved: the names and contact details of every person the
+installation knows are replaced by their pseudonyms, so what is stored, shown, coded and exported
+is the same pseudonymised text. Pages and exports pass the text through the Redactor again, for
+what was stored before it knew a name."""
 
 from __future__ import annotations
 
@@ -20,6 +21,7 @@ from ..forms import InterviewForm, MeaningUnitForm, ObservationForm
 from ..models import Interview, Observation
 from ..pseudonyms import case_pseudonym
 from ..reports import cases_for
+from ..selectors import redactor_for
 from .common import paginate
 from .theory import _site_for
 
@@ -70,7 +72,16 @@ def _source_detail(request, source, template, extra):
     return render(
         request,
         template,
-        {"source": source, "units": units, "form": form, "can_edit": can_edit, **extra},
+        {
+            "source": source,
+            "units": units,
+            "form": form,
+            "can_edit": can_edit,
+            # Shown through the Redactor, which leaves text stored redacted as it is: an excerpt
+            # copied from the page is found in the stored text (services.meaning_unit_add).
+            "redact": redactor_for(request.user),
+            **extra,
+        },
     )
 
 

@@ -10,6 +10,7 @@ from django.utils.translation import gettext as _
 from tod.accounts.dashboards import collect_panels, count_all
 from tod.accounts.permissions import requires
 from tod.accounts.roles import Permission
+from tod.privacy.tiers import ExportTier, export_tier
 
 from .. import charts, reports
 from ..models import NurseVisit, ProgrammeTheory
@@ -38,6 +39,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
             "funnel_chart": charts.funnel_bars(funnel, title=_("Recruitment funnel")),
             "prepost": prepost[:2] + prepost[6:8],
             "meetings": reports.engagement_summary(user),
+            "exact_dates_allowed": export_tier(user) >= ExportTier.FULL,
         },
     )
 

@@ -20,6 +20,7 @@ from ..forms import EvidenceForm, TheoryConfigurationForm, TheoryForm
 from ..models import CaseConfiguration, Evidence, MeaningUnit, ProgrammeTheory, TheoryConfiguration
 from ..pseudonyms import case_pseudonym
 from ..reports import cases_for
+from ..selectors import redactor_for
 from .cases import _logbooks
 from .common import paginate
 
@@ -108,6 +109,8 @@ def theory_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "theory": theory,
             "configurations": configurations,
             "can_edit": can_edit,
+            # Evidence quotes shown through the Redactor (templatetags.redaction).
+            "redact": redactor_for(request.user),
             "configuration_form": TheoryConfigurationForm(theory=theory) if can_edit else None,
             "evidence_form": (
                 EvidenceForm(

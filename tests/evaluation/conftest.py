@@ -291,3 +291,63 @@ def bulk_cases(n, site, programme_round, manager):
         ]
     )
     return pairs
+
+
+TRANSCRIPT = (
+    "Interviewer: How was it?\n"
+    "Peer: Bentholm Madsenius here, call me on 20 30 40 50. Hanne came every second week. "
+    "I have become more aware that I need to go for walks."
+)
+
+
+@pytest.fixture
+def full_case(case, evaluator, theory, supporter):
+    """The case with its records, an interview with a coded excerpt cited as evidence, and a
+    submitted logbook that names the peer."""
+    from django.utils import timezone
+
+    from evaluation import services
+    from evaluation.models import CodeGroup
+    from logbooks.models import Logbook, LogbookStatus, Meeting, MeetingStatus
+
+    configuration = record_evaluation(case, evaluator, theory=theory)
+    interview = services.interview_save(
+        site=case.site,
+        by=evaluator,
+        values={
+            "pair": case,
+            "informant_type": "peer",
+            "conducted_on": dt.date(2026, 8, 10),
+            "mode": "telephone",
+            "transcript": TRANSCRIPT,
+        },
+    )
+    unit = services.meaning_unit_add(
+        source=interview,
+        text="I have become more aware that I need to go for walks.",
+        condensed="More aware of exercise",
+        code_groups=CodeGroup.objects.filter(key="outcomes-self_care_awareness"),
+        by=evaluator,
+    )
+    services.evidence_add(
+        target=configuration,
+        site_id=case.site_id,
+        source_kind="interview",
+        quote=unit.text,
+        by=evaluator,
+        excerpt=unit,
+        interview=interview,
+    )
+    meeting = Meeting.objects.create(
+        pair=case,
+        planned_at=timezone.now(),
+        status=MeetingStatus.HELD,
+        held_on=dt.date(2026, 2, 15),
+    )
+    Logbook.objects.create(
+        meeting=meeting,
+        author=supporter,
+        status=LogbookStatus.SUBMITTED,
+        reflections="Bentholm Madsenius was tired; we talked about money at Jagtvej 1234.",
+    )
+    return case

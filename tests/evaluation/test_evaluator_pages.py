@@ -8,7 +8,6 @@ from xml.etree import ElementTree as ET
 
 import pytest
 from django.urls import reverse
-from django.utils import timezone
 
 from evaluation import services
 from evaluation.models import (
@@ -21,62 +20,9 @@ from evaluation.models import (
     Mechanism,
     Outcome,
 )
-from evaluation.pseudonyms import case_pseudonym, participant_pseudonym
+from evaluation.pseudonyms import case_pseudonym, date_shift_days, participant_pseudonym
 
-from .conftest import identifying_values, record_evaluation
-
-TRANSCRIPT = (
-    "Interviewer: How was it?\n"
-    "Peer: Bentholm Madsenius here, call me on 20 30 40 50. Hanne came every second week. "
-    "I have become more aware that I need to go for walks."
-)
-
-
-@pytest.fixture
-def full_case(case, evaluator, theory, supporter):
-    from logbooks.models import Logbook, LogbookStatus, Meeting, MeetingStatus
-
-    configuration = record_evaluation(case, evaluator, theory=theory)
-    interview = services.interview_save(
-        site=case.site,
-        by=evaluator,
-        values={
-            "pair": case,
-            "informant_type": "peer",
-            "conducted_on": dt.date(2026, 8, 10),
-            "mode": "telephone",
-            "transcript": TRANSCRIPT,
-        },
-    )
-    unit = services.meaning_unit_add(
-        source=interview,
-        text="I have become more aware that I need to go for walks.",
-        condensed="More aware of exercise",
-        code_groups=CodeGroup.objects.filter(key="outcomes-self_care_awareness"),
-        by=evaluator,
-    )
-    services.evidence_add(
-        target=configuration,
-        site_id=case.site_id,
-        source_kind="interview",
-        quote=unit.text,
-        by=evaluator,
-        excerpt=unit,
-        interview=interview,
-    )
-    meeting = Meeting.objects.create(
-        pair=case,
-        planned_at=timezone.now(),
-        status=MeetingStatus.HELD,
-        held_on=dt.date(2026, 2, 15),
-    )
-    Logbook.objects.create(
-        meeting=meeting,
-        author=supporter,
-        status=LogbookStatus.SUBMITTED,
-        reflections="Bentholm Madsenius was tired; we talked about money at Jagtvej 1234.",
-    )
-    return case
+from .conftest import identifying_values
 
 
 def pages(case):
@@ -139,7 +85,9 @@ def test_csv_export_is_pseudonymised(client, evaluator, full_case):
     assert_pseudonymised(everything)
     participants = archive.read("participants.csv").decode()
     assert participant_pseudonym(full_case.peer_id, "peer") in participants
-    assert ",1957," in participants  # birth year only
+    # The birth year only, of the date of birth moved by the peer's secret offset.
+    shift = dt.timedelta(days=date_shift_days("participant", full_case.peer_id))
+    assert f",{(full_case.peer.date_of_birth + shift).year}," in participants
     assert "P-" in archive.read("logbooks.csv").decode()  # the name became a pseudonym
 
 
