@@ -21,7 +21,7 @@ from .. import services
 from ..forms import NurseVisitForm
 from ..models import NurseVisit, VisitKind, post_visit_due_on, post_visit_is_early
 from ..reports import STARTED, visit_changes
-from ..selectors import evaluation_consent_q
+from ..selectors import evaluation_consent_q, has_evaluation_consent
 from .common import paginate
 
 # What the access log says was read (kept in English, shown in the reader's language).
@@ -29,6 +29,12 @@ VISIT_READ = {
     VisitKind.PRE: gettext_noop("nurse visit (pre)"),
     VisitKind.POST: gettext_noop("nurse visit (post)"),
 }
+
+WITHDRAWN = gettext_noop(
+    "The peer has withdrawn consent to the evaluation (or never gave it): no visit can be "
+    "recorded or corrected for the research. A visit recorded before is kept as your clinical "
+    "record and is left out of the evaluation."
+)
 
 
 def peers_with_visits(user):
@@ -101,21 +107,27 @@ def nurse_home(request: HttpRequest) -> HttpResponse:
 
 
 def _peer_for(request, peer_id):
-    peer = get_object_for_user(
-        Participant.objects.peers().filter(evaluation_consent_q()),
-        request.user,
-        Permission.RECORD_NURSE_VISITS,
-        pk=peer_id,
+    return get_object_for_user(
+        Participant.objects.peers(), request.user, Permission.RECORD_NURSE_VISITS, pk=peer_id
     )
-    return peer
 
 
 @requires(Permission.RECORD_NURSE_VISITS)
 def nurse_visit_edit(request: HttpRequest, peer_id: int, kind: str) -> HttpResponse:
+    """Record or correct a visit. The form carries the version it was opened at
+    (tod.editconflict): a form for a new visit that arrives after the visit was saved (the
+    same form sent twice, ten taps at once) is answered "Already saved"; a correction over
+    someone else's newer save is refused and shows their changes. A peer without evaluation
+    consent (withdrawn, or never given) gets no visit: the nurse is told why."""
     if kind not in VisitKind.values:
         raise Http404
     peer = _peer_for(request, peer_id)
     visit = NurseVisit.objects.filter(peer=peer, kind=kind).first()
+    if not has_evaluation_consent(peer):
+        messages.error(request, _(WITHDRAWN))
+        if visit is not None:
+            return redirect("evaluation:nurse_visit_detail", pk=visit.pk)
+        return redirect("evaluation:nurse_home")
     if request.method == "GET":
         access_record(request=request, participant=peer, what=VISIT_READ[kind])
     today = timezone.localdate()
@@ -135,14 +147,23 @@ def nurse_visit_edit(request: HttpRequest, peer_id: int, kind: str) -> HttpRespo
         early=early,
     )
     if request.method == "POST" and form.is_valid():
-        visit = services.nurse_visit_save(
-            peer=peer,
-            kind=kind,
-            values=form.visit_values(),
-            by=request.user,
-            confirmed_warnings=list(form.warnings),
-        )
+        try:
+            visit = services.nurse_visit_save(
+                peer=peer,
+                kind=kind,
+                values=form.visit_values(),
+                by=request.user,
+                confirmed_warnings=list(form.warnings),
+                create_only=visit is None,
+            )
+        except services.VisitExists:
+            # Saved by another post since this one read it: checked again against that visit,
+            # it is a repeated post or an edit conflict (never a second visit).
+            return nurse_visit_edit(request, peer_id, kind)
         messages.success(request, _("The visit is saved."))
+        return redirect("evaluation:nurse_visit_detail", pk=visit.pk)
+    if form.repeated:
+        messages.info(request, _("Already saved."))
         return redirect("evaluation:nurse_visit_detail", pk=visit.pk)
     return render(
         request,
@@ -173,10 +194,15 @@ def nurse_visit_detail(request: HttpRequest, pk: int) -> HttpResponse:
         pk=pk,
     )
     access_record(request=request, participant=visit.peer, what=VISIT_READ[visit.kind])
+    # Her clinical record stays readable to the nurse after a withdrawal; it says so, offers no
+    # correction, and the evaluation leaves it out (reports.cases_for: both consented).
+    withdrawn = not has_evaluation_consent(visit.peer)
     changes = None
     if visit.kind == VisitKind.POST:
         pre = NurseVisit.objects.filter(peer_id=visit.peer_id, kind=VisitKind.PRE).first()
         changes = visit_changes(pre, visit) if pre else None
     return render(
-        request, "evaluation/nurse_visit_detail.html", {"visit": visit, "changes": changes}
+        request,
+        "evaluation/nurse_visit_detail.html",
+        {"visit": visit, "changes": changes, "withdrawn": withdrawn},
     )
