@@ -20,14 +20,17 @@ the same instant validates inside a transaction that locks the record (`select_f
 
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
 import json
 
 from django import forms
 from django.core import signing
+from django.core.exceptions import FieldDoesNotExist
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db import models
 from django.forms.models import model_to_dict
+from django.utils import formats
 from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy
 
@@ -53,8 +56,9 @@ def _digest(value) -> str:
 
 
 class EditConflictMixin:
-    """For a ModelForm (put it first among the bases): refuses a save made from an outdated
-    version of its record."""
+    """For a form that edits one stored record (put it first among the bases): refuses a save
+    made from an outdated version of the record. A ModelForm needs nothing more; another form
+    says what it edits with `versioned_values()`."""
 
     conflict_message = gettext_lazy(
         "Someone else saved this record after you opened it. What they changed is now: "
@@ -69,28 +73,44 @@ class EditConflictMixin:
         self.fields[VERSION_FIELD] = forms.CharField(widget=forms.HiddenInput, required=False)
         self.initial[VERSION_FIELD] = signing.dumps(self._digests(), salt=_SALT, compress=True)
 
-    def _versioned_fields(self) -> list[str]:
+    def versioned_values(self) -> dict:
+        """The record's stored values that the form edits, by form field name, as they are
+        now. A ModelForm: its instance's values for its model fields."""
         names = {field.name for field in self.instance._meta.get_fields()}
-        return [name for name in self.fields if name in names and name != VERSION_FIELD]
+        fields = [name for name in self.fields if name in names and name != VERSION_FIELD]
+        return model_to_dict(self.instance, fields=fields)
 
     def _digests(self) -> dict[str, str]:
-        values = model_to_dict(self.instance, fields=self._versioned_fields())
-        return {name: _digest(value) for name, value in values.items()}
+        return {name: _digest(value) for name, value in self.versioned_values().items()}
 
-    def _shown(self, name: str) -> str:
+    def _shown(self, name: str, value) -> str:
+        """A stored value as the form offers it: a choice by its label."""
         from tod.audit.presentation import value_label
 
-        field = self.instance._meta.get_field(name)
-        value = model_to_dict(self.instance, fields=[name]).get(name)
-        if isinstance(value, list) and getattr(self.fields.get(name), "choices", None):
-            labels = {str(key): label for key, label in self.fields[name].choices}
-            return ", ".join(str(labels.get(str(v), v)) for v in value) or "–"
+        instance = getattr(self, "instance", None)
+        field = None
+        if instance is not None:
+            try:
+                field = instance._meta.get_field(name)
+            except FieldDoesNotExist:
+                field = None
         if isinstance(field, models.ForeignKey):
-            related = getattr(self.instance, field.name, None)
+            related = getattr(instance, field.name, None)
             return str(related) if related is not None else value_label(None, None)
-        if field.many_to_many:
+        if field is not None and field.many_to_many:
             return value_label(None, [str(item) for item in value])
-        return value_label(field, value)
+        choices = getattr(self.fields.get(name), "choices", None)
+        if choices:
+            labels = {str(key): str(label) for key, label in choices}
+            values = value if isinstance(value, list) else [value]
+            return ", ".join(labels.get(str(v), str(v)) for v in values if v not in ("", None)) or (
+                value_label(None, None)
+            )
+        if field is not None:
+            return value_label(field, value)
+        if isinstance(value, dt.date):
+            return formats.date_format(value, "SHORT_DATE_FORMAT")
+        return value_label(None, value)
 
     def clean(self):
         cleaned = super().clean()
@@ -108,8 +128,10 @@ class EditConflictMixin:
             return cleaned
         # The record moved on since the form was shown.
         self.repeated = not [name for name in self.changed_data if name in now]
+        values = self.versioned_values()
         self.conflicts = [
-            (str(capfirst(self.fields[name].label or name)), self._shown(name)) for name in changed
+            (str(capfirst(self.fields[name].label or name)), self._shown(name, values[name]))
+            for name in changed
         ]
         # Saving again means "my input over theirs": the form now carries the current version.
         self.data = self.data.copy()
