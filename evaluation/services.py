@@ -42,10 +42,6 @@ def _require_consent(participant: Participant) -> None:
         )
 
 
-class VisitExists(Exception):
-    """A new visit was to be recorded, but another request saved that peer's visit first."""
-
-
 @transaction.atomic
 def nurse_visit_save(
     *,
@@ -54,7 +50,6 @@ def nurse_visit_save(
     values: dict,
     by,
     confirmed_warnings: list[str] | None = None,
-    create_only: bool = False,
 ) -> NurseVisit:
     """Record (or correct) a peer's pre or post visit; scores are computed from the items.
 
@@ -63,17 +58,16 @@ def nurse_visit_save(
 
     Concurrent saves for one peer take turns on a lock of the peer's row, so the second reads
     the visit the first created instead of inserting another (which the unique constraint
-    would refuse with an IntegrityError: a 500). `create_only` (the form was for a new visit)
-    raises VisitExists when a visit is there by then, for the caller to treat as a repeat.
+    would refuse with an IntegrityError: a 500). The visit form's view takes the same lock
+    before it reads the visit, so it can tell a repeat from a correction.
     """
     if peer.kind != Kind.PEER:
         raise ValidationError(_("Only peers have nurse visits."))
     Participant.objects.select_for_update().filter(pk=peer.pk).exists()
     _require_consent(peer)
-    visit = NurseVisit.objects.filter(peer=peer, kind=kind).first()
-    if visit is not None and create_only:
-        raise VisitExists
-    visit = visit or NurseVisit(peer=peer, kind=kind, site_id=peer.site_id)
+    visit = NurseVisit.objects.filter(peer=peer, kind=kind).first() or NurseVisit(
+        peer=peer, kind=kind, site_id=peer.site_id
+    )
     for name, value in values.items():
         setattr(visit, name, value)
     visit.nurse = by

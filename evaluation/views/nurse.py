@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from django.contrib import messages
+from django.db import transaction
 from django.db.models import OuterRef, Subquery
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -122,6 +123,18 @@ def nurse_visit_edit(request: HttpRequest, peer_id: int, kind: str) -> HttpRespo
     if kind not in VisitKind.values:
         raise Http404
     peer = _peer_for(request, peer_id)
+    if request.method != "POST":
+        return _visit_form(request, peer, kind)
+    with transaction.atomic():
+        # Posts for one peer take turns on a lock of the peer's row, from reading the visit to
+        # saving it: the second of two posts of a new visit finds the visit the first saved
+        # (a repeat, not a second insert and its IntegrityError), and a correction is checked
+        # against the version saved last.
+        Participant.objects.select_for_update().filter(pk=peer.pk).exists()
+        return _visit_form(request, peer, kind)
+
+
+def _visit_form(request: HttpRequest, peer: Participant, kind: str) -> HttpResponse:
     visit = NurseVisit.objects.filter(peer=peer, kind=kind).first()
     if not has_evaluation_consent(peer):
         messages.error(request, _(WITHDRAWN))
@@ -147,19 +160,13 @@ def nurse_visit_edit(request: HttpRequest, peer_id: int, kind: str) -> HttpRespo
         early=early,
     )
     if request.method == "POST" and form.is_valid():
-        try:
-            visit = services.nurse_visit_save(
-                peer=peer,
-                kind=kind,
-                values=form.visit_values(),
-                by=request.user,
-                confirmed_warnings=list(form.warnings),
-                create_only=visit is None,
-            )
-        except services.VisitExists:
-            # Saved by another post since this one read it: checked again against that visit,
-            # it is a repeated post or an edit conflict (never a second visit).
-            return nurse_visit_edit(request, peer_id, kind)
+        visit = services.nurse_visit_save(
+            peer=peer,
+            kind=kind,
+            values=form.visit_values(),
+            by=request.user,
+            confirmed_warnings=list(form.warnings),
+        )
         messages.success(request, _("The visit is saved."))
         return redirect("evaluation:nurse_visit_detail", pk=visit.pk)
     if form.repeated:
