@@ -8,6 +8,7 @@ from django.utils.translation import gettext_lazy as _
 
 from logbooks.models import Logbook
 from programme.forms import ModelMultipleChoiceField
+from tod.editconflict import EditConflictMixin
 from tod.widgets import DateInput
 
 from .models import (
@@ -42,7 +43,7 @@ CHECKBOXES = forms.CheckboxSelectMultiple
 MEASURES = list(RANGES)
 
 
-class NurseVisitForm(forms.ModelForm):
+class NurseVisitForm(EditConflictMixin, forms.ModelForm):
     """The whole visit on one page, in the order the nurse works: measures, medication,
     diagnoses, health care use, questionnaires, note. Unusual values ask for confirmation."""
 

@@ -56,9 +56,15 @@ def nurse_visit_save(
 
     One visit per peer and kind: saving again updates it. Values outside plausible ranges must
     have been refused by the form (ranges.check_measures).
+
+    Concurrent saves for one peer take turns on a lock of the peer's row, so the second reads
+    the visit the first created instead of inserting another (which the unique constraint
+    would refuse with an IntegrityError: a 500). The visit form's view takes the same lock
+    before it reads the visit, so it can tell a repeat from a correction.
     """
     if peer.kind != Kind.PEER:
         raise ValidationError(_("Only peers have nurse visits."))
+    Participant.objects.select_for_update().filter(pk=peer.pk).exists()
     _require_consent(peer)
     visit = NurseVisit.objects.filter(peer=peer, kind=kind).first() or NurseVisit(
         peer=peer, kind=kind, site_id=peer.site_id

@@ -8,6 +8,7 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from tod.editconflict import EditConflictMixin
 from tod.formfields import TypedChoiceField, YesNoField
 from tod.widgets import DateInput
 
@@ -44,7 +45,7 @@ class MeetingTimeForm(forms.Form):
         return data
 
 
-class OutcomeForm(forms.Form):
+class OutcomeForm(EditConflictMixin, forms.Form):
     OUTCOMES = [
         ("held", _("Held")),
         ("cancelled", _("Cancelled")),
@@ -80,7 +81,10 @@ class OutcomeForm(forms.Form):
     )
     note = forms.CharField(label=_("Note"), max_length=200, required=False)
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, meeting=None, **kwargs):
+        """`meeting`: the meeting whose outcome this records, so that a save from a page opened
+        before someone else recorded it is refused (tod.editconflict)."""
+        self.meeting = meeting
         super().__init__(*args, **kwargs)
         # A meeting the programme cancelled (its pair ended) shows who and why as recorded,
         # though a person does not choose them: saved again, they stay.
@@ -88,6 +92,21 @@ class OutcomeForm(forms.Form):
             recorded, field = self.initial.get(name), self.fields[name]
             if recorded and recorded not in dict(field.choices):
                 field.choices = [*field.choices, (recorded, labels(recorded).label)]
+
+    def versioned_values(self) -> dict:
+        meeting = self.meeting
+        if meeting is None:
+            return {}
+        return {
+            "outcome": meeting.status,
+            "held_on": meeting.held_on,
+            "duration_minutes": meeting.duration_minutes,
+            "place": meeting.place,
+            "activity": meeting.activity,
+            "cancelled_by": meeting.cancelled_by,
+            "cancel_reason": meeting.cancel_reason,
+            "note": meeting.cancel_note,
+        }
 
     def clean(self):
         data = super().clean()

@@ -281,7 +281,7 @@ def meeting_outcome(request: HttpRequest, pk: int) -> HttpResponse:
     if hasattr(meeting, "logbook") and meeting.logbook.status != LogbookStatus.DRAFT:
         messages.error(request, _("This meeting has a logbook; its outcome is recorded."))
         return redirect("logbooks:pair_detail", pk=meeting.pair_id)
-    form = OutcomeForm(request.POST or None, initial=_outcome_initial(meeting))
+    form = OutcomeForm(request.POST or None, initial=_outcome_initial(meeting), meeting=meeting)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
@@ -308,6 +308,9 @@ def meeting_outcome(request: HttpRequest, pk: int) -> HttpResponse:
             messages.error(request, _("This meeting has a logbook; it was held."))
         else:
             messages.success(request, _("The meeting's outcome is recorded."))
+        return redirect("logbooks:pair_detail", pk=meeting.pair_id)
+    if form.repeated:  # recorded meanwhile, as this form says (a double tap, or both of you)
+        messages.info(request, _("Already saved."))
         return redirect("logbooks:pair_detail", pk=meeting.pair_id)
     return render(
         request,

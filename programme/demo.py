@@ -319,6 +319,7 @@ def _seed_supervision(ctx: DemoContext) -> None:
         defaults={
             "source": TopicSource.SUPPORT_REQUEST,
             "meeting_number": 4,
+            "supporter": ctx.supporters[0],  # invited to every session: the supervisor reads it
             "suggested_by": manager,
         },
     )

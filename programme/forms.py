@@ -10,6 +10,7 @@ from django.utils.translation import gettext_lazy as _
 from phonenumber_field.formfields import PhoneNumberField
 
 from tod.accounts.models import Role, Site, User
+from tod.editconflict import EditConflictMixin
 from tod.widgets import DateInput, FilterSelect, FilterTextInput
 
 from .models import (
@@ -97,7 +98,7 @@ class SiteScopedFormMixin:
         return cleaned
 
 
-class ParticipantForm(SiteScopedFormMixin, forms.ModelForm):
+class ParticipantForm(EditConflictMixin, SiteScopedFormMixin, forms.ModelForm):
     site = forms.ModelChoiceField(queryset=Site.objects.none(), label=_("Site"))
     confirm_not_duplicate = forms.BooleanField(
         label=_("This is a different person with the same name and date of birth"),

@@ -79,7 +79,7 @@ def panels(request, dashboard: str) -> list[Panel]:
             .select_related("leader")
             .annotate(invited=Count("invitations"))[:5]
         )
-        topics = SuggestedTopic.objects.for_user(user).open().count()
+        topics = SuggestedTopic.objects.visible_to(user).open().count()
         return [
             Panel(
                 "programme/panel_sessions.html",

@@ -70,11 +70,19 @@ personal_data(Session, free_text=["place", "notes"], site="site")
 personal_data(SessionInvitation, subjects=["participant"])
 personal_data(
     SuggestedTopic,
+    # Raised from the supporter's logbook (the support request): theirs, login or not.
+    subjects=["supporter"],
     written_by=["suggested_by"],
     free_text=["text", "source_label"],
     site="site",
 )
-personal_data(Dilemma, written_by=["topic__suggested_by"], free_text=["text"], site="session__site")
+personal_data(
+    Dilemma,
+    subjects=["topic__supporter"],
+    written_by=["topic__suggested_by"],
+    free_text=["text"],
+    site="session__site",
+)
 personal_data(FollowUpAction, free_text=["text", "responsible"], site="session__site")
 personal_data(Course, free_text=["name", "trainer"], site="site")
 personal_data(TrainingDay, free_text=["place"], site="course__site")

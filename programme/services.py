@@ -18,7 +18,7 @@ from collections.abc import Iterable
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import connection, transaction
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -83,21 +83,30 @@ INTEREST_LIMIT = 5  # submissions per address
 INTEREST_WINDOW = dt.timedelta(hours=1)
 
 
-def interest_rate_limited(*, address: str, now: dt.datetime | None = None) -> bool:
-    """True when this address has used up its submissions for the window."""
-    now = now or timezone.now()
-    recent = InterestAttempt.objects.filter(
-        address_hash=_address_hash(address), created_at__gt=now - INTEREST_WINDOW
-    )
-    return recent.count() >= INTEREST_LIMIT
-
-
 @transaction.atomic
-def interest_attempt_record(*, address: str, now: dt.datetime | None = None) -> None:
-    """Count one submission for the address; forget attempts older than a day."""
+def interest_attempt_claim(*, address: str, now: dt.datetime | None = None) -> bool:
+    """Count one submission of the public form for the address, unless the address has used
+    up its INTEREST_LIMIT submissions in the window: True when counted (go on), False when
+    limited. Attempts older than a day are forgotten.
+
+    Counting and recording are one step per address: on PostgreSQL a transaction-level
+    advisory lock on the address makes concurrent posts from it take turns, so each counts
+    the attempts the others committed (a check, then an insert, let 7 of 20 simultaneous posts
+    through a limit of 5). The lock is held until the caller's transaction ends. (SQLite, for
+    development only, has no such lock.)"""
     now = now or timezone.now()
+    key = _address_hash(address)
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT pg_advisory_xact_lock(hashtext(%s))", [f"interest:{key}"])
+    recent = InterestAttempt.objects.filter(
+        address_hash=key, created_at__gt=now - INTEREST_WINDOW
+    ).count()
+    if recent >= INTEREST_LIMIT:
+        return False
     InterestAttempt.objects.filter(created_at__lt=now - dt.timedelta(days=1)).delete()
-    InterestAttempt.objects.create(address_hash=_address_hash(address), created_at=now)
+    InterestAttempt.objects.create(address_hash=key, created_at=now)
+    return True
 
 
 @transaction.atomic
@@ -624,18 +633,21 @@ def supervision_topic_suggest(
     source: str = TopicSource.OTHER,
     meeting_number: int | None = None,
     source_label: str = "",
+    supporter: Participant | None = None,
 ) -> SuggestedTopic:
     """Suggest a topic for the next supervision at the site (a logbook's request for support,
     say: `source` support_request with the pair's `meeting_number`). It shows on the pages of
     the sessions on or after the day it was raised until it is taken up or dismissed; the
-    supervisor reads what it is (`source_display`), never whose logbook it came from. Not
-    idempotent on purpose: two requests with the same words are two topics."""
+    supervisor reads what it is (`source_display`), never whose logbook it came from. A support
+    request names its `supporter`: only the supervisors of sessions that supporter is invited
+    to read it. Not idempotent on purpose: two requests with the same words are two topics."""
     return SuggestedTopic.objects.create(
         site=site,
         text=text[:5000],
         source=source,
         meeting_number=meeting_number,
         source_label=source_label[:200],
+        supporter=supporter,
         suggested_by=by,
     )
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from django.contrib import messages
+from django.db import transaction
 from django.db.models import OuterRef, Subquery
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -21,7 +22,7 @@ from .. import services
 from ..forms import NurseVisitForm
 from ..models import NurseVisit, VisitKind, post_visit_due_on, post_visit_is_early
 from ..reports import STARTED, visit_changes
-from ..selectors import evaluation_consent_q
+from ..selectors import evaluation_consent_q, has_evaluation_consent
 from .common import paginate
 
 # What the access log says was read (kept in English, shown in the reader's language).
@@ -29,6 +30,12 @@ VISIT_READ = {
     VisitKind.PRE: gettext_noop("nurse visit (pre)"),
     VisitKind.POST: gettext_noop("nurse visit (post)"),
 }
+
+WITHDRAWN = gettext_noop(
+    "The peer has withdrawn consent to the evaluation (or never gave it): no visit can be "
+    "recorded or corrected for the research. A visit recorded before is kept as your clinical "
+    "record and is left out of the evaluation."
+)
 
 
 def peers_with_visits(user):
@@ -101,21 +108,39 @@ def nurse_home(request: HttpRequest) -> HttpResponse:
 
 
 def _peer_for(request, peer_id):
-    peer = get_object_for_user(
-        Participant.objects.peers().filter(evaluation_consent_q()),
-        request.user,
-        Permission.RECORD_NURSE_VISITS,
-        pk=peer_id,
+    return get_object_for_user(
+        Participant.objects.peers(), request.user, Permission.RECORD_NURSE_VISITS, pk=peer_id
     )
-    return peer
 
 
 @requires(Permission.RECORD_NURSE_VISITS)
 def nurse_visit_edit(request: HttpRequest, peer_id: int, kind: str) -> HttpResponse:
+    """Record or correct a visit. The form carries the version it was opened at
+    (tod.editconflict): a form for a new visit that arrives after the visit was saved (the
+    same form sent twice, ten taps at once) is answered "Already saved"; a correction over
+    someone else's newer save is refused and shows their changes. A peer without evaluation
+    consent (withdrawn, or never given) gets no visit: the nurse is told why."""
     if kind not in VisitKind.values:
         raise Http404
     peer = _peer_for(request, peer_id)
+    if request.method != "POST":
+        return _visit_form(request, peer, kind)
+    with transaction.atomic():
+        # Posts for one peer take turns on a lock of the peer's row, from reading the visit to
+        # saving it: the second of two posts of a new visit finds the visit the first saved
+        # (a repeat, not a second insert and its IntegrityError), and a correction is checked
+        # against the version saved last.
+        Participant.objects.select_for_update().filter(pk=peer.pk).exists()
+        return _visit_form(request, peer, kind)
+
+
+def _visit_form(request: HttpRequest, peer: Participant, kind: str) -> HttpResponse:
     visit = NurseVisit.objects.filter(peer=peer, kind=kind).first()
+    if not has_evaluation_consent(peer):
+        messages.error(request, _(WITHDRAWN))
+        if visit is not None:
+            return redirect("evaluation:nurse_visit_detail", pk=visit.pk)
+        return redirect("evaluation:nurse_home")
     if request.method == "GET":
         access_record(request=request, participant=peer, what=VISIT_READ[kind])
     today = timezone.localdate()
@@ -143,6 +168,9 @@ def nurse_visit_edit(request: HttpRequest, peer_id: int, kind: str) -> HttpRespo
             confirmed_warnings=list(form.warnings),
         )
         messages.success(request, _("The visit is saved."))
+        return redirect("evaluation:nurse_visit_detail", pk=visit.pk)
+    if form.repeated:
+        messages.info(request, _("Already saved."))
         return redirect("evaluation:nurse_visit_detail", pk=visit.pk)
     return render(
         request,
@@ -173,10 +201,15 @@ def nurse_visit_detail(request: HttpRequest, pk: int) -> HttpResponse:
         pk=pk,
     )
     access_record(request=request, participant=visit.peer, what=VISIT_READ[visit.kind])
+    # Her clinical record stays readable to the nurse after a withdrawal; it says so, offers no
+    # correction, and the evaluation leaves it out (reports.cases_for: both consented).
+    withdrawn = not has_evaluation_consent(visit.peer)
     changes = None
     if visit.kind == VisitKind.POST:
         pre = NurseVisit.objects.filter(peer_id=visit.peer_id, kind=VisitKind.PRE).first()
         changes = visit_changes(pre, visit) if pre else None
     return render(
-        request, "evaluation/nurse_visit_detail.html", {"visit": visit, "changes": changes}
+        request,
+        "evaluation/nurse_visit_detail.html",
+        {"visit": visit, "changes": changes, "withdrawn": withdrawn},
     )

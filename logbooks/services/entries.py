@@ -141,6 +141,7 @@ def suggest_supervision_topic_from_logbook(logbook: Logbook, *, by) -> bool:
         text=without_peer_name(logbook.support_with or logbook.challenges, pair.peer),
         source=TopicSource.SUPPORT_REQUEST,
         meeting_number=meeting.sequence,
+        supporter=meeting.held_by or pair.supporter,  # a substitute's request is theirs
         by=by,
     )
     return True
@@ -152,7 +153,8 @@ def without_peer_name(text: str, peer) -> str:
     names = sorted({peer.full_name, peer.first_name, peer.last_name} - {""}, key=len, reverse=True)
     if not names:
         return text
-    pattern = r"\b(?:" + "|".join(re.escape(name) for name in names) + r")\b"
+    # The genitive too ("Bents datter", "Madsen's"): a word boundary alone stops short of it.
+    pattern = r"\b(?:" + "|".join(re.escape(name) for name in names) + r")(?:['’]?s)?\b"
     return re.sub(pattern, "[peer]", text, flags=re.IGNORECASE)
 
 

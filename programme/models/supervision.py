@@ -232,6 +232,31 @@ class SuggestedTopicQuerySet(SiteScopedQuerySet):
         next_day = timezone.make_aware(dt.datetime.combine(day + dt.timedelta(days=1), dt.time()))
         return self.filter(created_at__lt=next_day)
 
+    def for_session(self, session: Session):
+        """The topics a session's page offers: of its site, and a support request only from a
+        supporter invited to it (a staff suggestion is for every session of the site)."""
+        return self.filter(site=session.site_id).filter(
+            _raised_by_any_of(session.invitations.values("participant"))
+        )
+
+    def visible_to(self, user):
+        """Staff: the topics of their sites; a supervisor: those of the sessions they lead,
+        i.e. staff suggestions of their sites and the support requests of the supporters
+        invited to those sessions."""
+        if user.role != Role.SUPERVISOR:
+            return self.for_user(user)
+        led = Session.objects.filter(leader=user)
+        invited = SessionInvitation.objects.filter(session__in=led).values("participant")
+        return self.filter(site__in=led.values("site")).filter(_raised_by_any_of(invited))
+
+
+def _raised_by_any_of(participants) -> Q:
+    """Staff suggestions, or support requests raised by one of `participants` (a support
+    request without its supporter, from before topics named one, stays with the managers)."""
+    return Q(source=TopicSource.OTHER) | Q(
+        source=TopicSource.SUPPORT_REQUEST, supporter__in=participants
+    )
+
 
 class SuggestedTopic(models.Model):
     """A topic suggested for the next supervision, e.g. a logbook's request for support."""
@@ -253,6 +278,16 @@ class SuggestedTopic(models.Model):
         help_text=_("A support request: the number of the meeting whose logbook raised it."),
     )
     source_label = models.CharField(_("source, details"), max_length=200, blank=True)
+    # A support request's supporter, so that only the supervisors of that supporter's sessions
+    # read it; never shown (the page says what the topic is, not whose logbook raised it).
+    supporter = models.ForeignKey(
+        "programme.Participant",
+        verbose_name=_("supporter"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
     suggested_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         verbose_name=_("suggested by"),
@@ -281,6 +316,10 @@ class SuggestedTopic(models.Model):
 
     def __str__(self) -> str:
         return self.text[:60]
+
+    def user_can_access(self, user) -> bool:
+        """Staff of its site; a supervisor only where a session they lead offers it."""
+        return SuggestedTopic.objects.visible_to(user).filter(pk=self.pk).exists()
 
     @property
     def source_display(self) -> str:

@@ -37,9 +37,8 @@ def interest(request: HttpRequest, slug: str) -> HttpResponse:
     site = get_object_or_404(Site, slug=slug)
     if request.method == "POST":
         address = _client_address(request)
-        if services.interest_rate_limited(address=address):
+        if not services.interest_attempt_claim(address=address):
             return render(request, "programme/interest_limited.html", {"site": site}, status=429)
-        services.interest_attempt_record(address=address)
         form = InterestForm(request.POST)
         if form.is_bot():
             return redirect("programme:interest_thanks", slug=site.slug)

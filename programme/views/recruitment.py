@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -163,17 +164,28 @@ def participant_create(request: HttpRequest) -> HttpResponse:
 @requires(P)
 @require_http_methods(["GET", "POST"])
 def participant_edit(request: HttpRequest, pk: int) -> HttpResponse:
-    participant = _participant(request, pk)
-    form = ParticipantForm(
-        request.POST or None,
-        instance=participant,
-        user=request.user,
-        initial={"site": participant.site},
-    )
-    if request.method == "POST" and form.is_valid():
-        messages.success(request, _("Saved."))
-        form.save()
-        return redirect("programme:participant_detail", pk=participant.pk)
+    """Edit a participant's record. The form carries the version it was opened at
+    (tod.editconflict): a save over someone else's newer save is refused and shows their
+    changes; the record is locked while a post is checked and saved, so two saves in the same
+    instant are checked one after the other."""
+    with transaction.atomic():
+        participant = _participant(request, pk)
+        if request.method == "POST":
+            Participant.objects.select_for_update().filter(pk=participant.pk).exists()
+            participant.refresh_from_db()
+        form = ParticipantForm(
+            request.POST or None,
+            instance=participant,
+            user=request.user,
+            initial={"site": participant.site},
+        )
+        if request.method == "POST" and form.is_valid():
+            messages.success(request, _("Saved."))
+            form.save()
+            return redirect("programme:participant_detail", pk=participant.pk)
+        if form.repeated:
+            messages.info(request, _("Already saved."))
+            return redirect("programme:participant_detail", pk=participant.pk)
     return render(
         request,
         "programme/form.html",

@@ -7,7 +7,7 @@ import datetime as dt
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.db.models import Count, Q
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -141,7 +141,15 @@ def session_series(request: HttpRequest) -> HttpResponse:
 def session_detail(request: HttpRequest, pk: int) -> HttpResponse:
     session = _session(request, pk)
     invitations = list(session.invitations.select_related("participant"))
-    open_topics = SuggestedTopic.objects.filter(site=session.site_id).open().raised_by(session)
+    can_manage = has_permission(request.user, MANAGE)
+    # The manager plans with every open topic of the site; the supervisor reads those meant for
+    # this session (staff suggestions, and the support requests of the supporters invited).
+    topics = (
+        SuggestedTopic.objects.filter(site=session.site_id)
+        if can_manage
+        else SuggestedTopic.objects.for_session(session)
+    )
+    open_topics = topics.open().raised_by(session)
     return render(
         request,
         "programme/session_detail.html",
@@ -155,7 +163,7 @@ def session_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "notes_form": NotesForm(initial={"notes": session.notes}),
             "dilemma_form": DilemmaForm(),
             "action_form": ActionForm(),
-            "can_manage": has_permission(request.user, MANAGE),
+            "can_manage": can_manage,
             "started": session.has_started(),
         },
     )
@@ -344,6 +352,10 @@ def topic_take_up(request: HttpRequest, pk: int) -> HttpResponse:
     topic = get_object_for_user(
         SuggestedTopic.objects.all(), request.user, _perm(request.user), pk=pk
     )
+    if not has_permission(request.user, MANAGE) and not (
+        SuggestedTopic.objects.for_session(session).filter(pk=topic.pk).exists()
+    ):
+        raise Http404  # a supervisor takes up a topic only where it is offered
     try:
         services.supervision_topic_take_up(topic=topic, session=session, by=request.user)
     except ValidationError as error:

@@ -129,9 +129,12 @@ def test_bad_kind_is_404(client, nurse, peer):
 def test_peer_without_evaluation_consent_gets_no_visit(client, nurse, site, manager):
     peer = make_participant(site, Kind.PEER)
     client.force_login(nurse)
-    assert client.get(edit_url(peer)).status_code == 404
+    home = reverse("evaluation:nurse_home")
+    assert client.get(edit_url(peer))["Location"] == home  # told why, on her list
     give_evaluation_consent(peer, manager, decision="declined")
-    assert client.get(edit_url(peer)).status_code == 404
+    assert client.get(edit_url(peer))["Location"] == home
+    assert client.post(edit_url(peer), VISIT)["Location"] == home
+    assert not NurseVisit.objects.exists()
 
 
 def test_other_sites_peer_is_404(client, nurse, other_case):

@@ -137,3 +137,37 @@ def test_rotating_a_forged_x_forwarded_for_does_not_lift_the_limit(client, form_
         HTTP_X_FORWARDED_FOR="192.0.2.44",
     )
     assert through_proxy.status_code == 302
+
+
+@pytest.mark.django_db(transaction=True)
+def test_twenty_posts_at_the_same_instant_create_no_more_than_the_limit(site, programme_round):
+    """PostgreSQL, each post on its own connection, all released at once: the count and the
+    record are one step per address, so the limit holds (a check then an insert let 7 of 20
+    through a limit of 5)."""
+    import threading
+
+    from django.db import connection
+
+    from programme.services import INTEREST_LIMIT
+
+    if connection.vendor != "postgresql":
+        pytest.skip("needs concurrent transactions (PostgreSQL, as in CI)")
+    url = reverse("programme:interest", args=[site.slug])
+    start = threading.Barrier(20)
+    statuses = []
+
+    def send(number):
+        start.wait()
+        try:
+            response = Client().post(url, valid(last_name=f"Racer{number}"))
+            statuses.append(response.status_code)
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=send, args=(n,)) for n in range(20)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(60)
+    assert sorted(statuses) == [302] * INTEREST_LIMIT + [429] * (20 - INTEREST_LIMIT)
+    assert Participant.objects.filter(last_name__startswith="Racer").count() == INTEREST_LIMIT

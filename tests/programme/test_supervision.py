@@ -295,6 +295,7 @@ def test_a_support_request_reads_as_what_it_is_never_whose(
         submit=True,
     )
     session = plan(site, programme_round, manager, local(2026, 6, 3), leader=supervisor)
+    SessionInvitation.objects.create(session=session, participant=pair.supporter)
     client.force_login(supervisor)
     html = client.get(session.get_absolute_url()).content.decode()
     assert "Støtteanmodning fra logbog, 3. møde" in html
@@ -411,3 +412,70 @@ def test_danish_words_on_the_session_page_never_break_mid_word(
     assert page.locator("main").evaluate(_BROKEN_WORDS) == []
     page.goto(reverse("programme:session_list") + "?when=past")
     assert page.locator("main").evaluate(_BROKEN_WORDS) == []
+
+
+def test_a_supervisor_reads_only_the_support_requests_of_the_sessions_they_lead(
+    client, manager, supervisor, supporter, site, programme_round
+):
+    """Two supervisors of one site, each leading a group: a support request is offered on the
+    sessions its supporter is invited to, without the peer's name (genitive included); the
+    other supervisor neither reads it (page, home count) nor takes it up or dismisses it. The
+    manager, who plans, reads every open topic of the site."""
+    from logbooks import services as logbooks_services
+    from tests.conftest import make_user
+    from tests.logbooks.conftest import make_pair
+    from tests.logbooks.test_logbook import ANSWERS
+    from tod.accounts.models import Role
+
+    pair = make_pair(site, supporter, last_name="Kristiansen")  # Bent Kristiansen
+    logbooks_services.pair_start(
+        pair=pair,
+        match_meeting_on=dt.date(2026, 4, 7),
+        by=manager,
+        weekday=3,
+        time=dt.time(10),
+        place="Café",
+    )
+    logbooks_services.logbook_save(
+        meeting=pair.meetings.get(sequence=3),
+        by=supporter,
+        answers={
+            **ANSWERS,
+            "needs_support": True,
+            "support_with": "Bents datter ringer hver dag. Kristiansens læge siger nej.",
+        },
+        submit=True,
+    )
+    services.supervision_topic_suggest(site=site, text="Roles and limits", by=manager)
+    mine = plan(site, programme_round, manager, local(2026, 6, 3), leader=supervisor)
+    SessionInvitation.objects.create(session=mine, participant=pair.supporter)
+    colleague = make_user("supervisor-2", Role.SUPERVISOR, [site])
+    theirs = plan(site, programme_round, manager, local(2026, 6, 3), leader=colleague)
+    request = SuggestedTopic.objects.get(source=TopicSource.SUPPORT_REQUEST)
+
+    client.force_login(supervisor)
+    html = client.get(mine.get_absolute_url()).content.decode()
+    assert "[peer] datter ringer hver dag. [peer] læge siger nej." in html
+    assert "Bent" not in html and "Kristiansen" not in html
+    assert "Roles and limits" in html
+
+    client.force_login(colleague)
+    html = client.get(theirs.get_absolute_url()).content.decode()
+    assert "datter ringer" not in html and "Roles and limits" in html
+    home = client.get(reverse("programme:supervisor_home"))
+    assert home.status_code == 200
+    assert SuggestedTopic.objects.visible_to(colleague).open().count() == 1
+    dismiss = reverse("programme:topic_dismiss", args=[request.pk])
+    take_up = reverse("programme:topic_take_up", args=[request.pk])
+    assert client.post(dismiss, {"session": theirs.pk}).status_code == 404
+    assert client.post(take_up, {"session": theirs.pk}).status_code == 404
+    request.refresh_from_db()
+    assert request.dismissed_at is None and request.session is None
+
+    client.force_login(manager)
+    html = client.get(theirs.get_absolute_url()).content.decode()
+    assert "datter ringer" in html  # the manager plans with every open topic
+    client.force_login(supervisor)
+    assert client.post(dismiss, {"session": mine.pk}).status_code == 302
+    request.refresh_from_db()
+    assert request.dismissed_at is not None

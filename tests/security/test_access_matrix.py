@@ -216,6 +216,9 @@ class World:
     foreign: dict[str, object] = field(default_factory=dict)  # role -> the outsider for it
     kwargs: dict[str, dict] = field(default_factory=dict)  # obj -> URL kwargs
     post_data: dict[str, dict] = field(default_factory=dict)  # URL name -> what a POST needs
+    # (role, obj) -> a user of the same site and role who still may not reach that object: a
+    # supervisor of Copenhagen who leads none of the sessions the supporter is invited to.
+    neighbours: dict[tuple[str, str], object] = field(default_factory=dict)
 
 
 def first(queryset, what: str):
@@ -325,6 +328,18 @@ def build_world() -> World:
         "enrol_link": {"token": enrolment_token(world.foreign[M])},
     }
     world.post_data = {"programme:topic_take_up": {"session": session.pk}}
+    neighbour = make_user("supervisor-2", Role.SUPERVISOR, [copenhagen])
+    Session.objects.create(
+        site=copenhagen,
+        round=session.round,
+        kind=session.kind,
+        starts_at=session.starts_at,
+        ends_at=session.ends_at,
+        leader=neighbour,
+        created_by=world.users[M],
+    )  # with nobody invited: no support request is meant for it
+    for obj in ("session", "action", "topic"):
+        world.neighbours[(V, obj)] = neighbour
     return world
 
 
@@ -381,6 +396,10 @@ def check_row(name: str, row: Row, world: World) -> list[str]:
                 outsider = VerifiedClient()
                 outsider.force_login(world.foreign[role])
                 expect(outsider, f"{role} of another site or pair", {404}, "404")
+            if (role, row.obj) in world.neighbours:
+                neighbour = VerifiedClient()
+                neighbour.force_login(world.neighbours[(role, row.obj)])
+                expect(neighbour, f"{role} of the same site, not leading it", {404}, "404")
             strict = VerifiedClient(enforce_csrf_checks=True)
             strict.force_login(world.users[role])
             response = _request(strict, "post", url)
