@@ -200,3 +200,26 @@ def test_only_the_manager_of_the_site_may_export(client, site, other_manager, ev
     for user in (evaluator, nurse):
         client.force_login(user)
         assert client.post(url).status_code == 403
+
+
+def test_a_support_request_raised_for_a_supporter_without_a_login_is_in_their_export(demo):
+    """The manager raises the topic from a paper logbook: it names the supporter, not a login."""
+    from programme.models import SuggestedTopic
+    from programme.services import supervision_topic_suggest
+
+    pair = Pair.objects.filter(site__slug="copenhagen").select_related("supporter", "peer")[0]
+    manager = pair.site.staff.filter(role="manager")[0]
+    topic = supervision_topic_suggest(
+        site=pair.site,
+        text="PAPER-LOGBOOK: the peer stopped answering",
+        by=manager,
+        source="support_request",
+        meeting_number=4,
+        supporter=pair.supporter,
+    )
+
+    records = participant_export(pair.supporter)["records"]
+    assert topic.pk in [row["id"] for row in records["programme.SuggestedTopic"]]
+    peer_topics = participant_export(pair.peer)["records"].get("programme.SuggestedTopic", [])
+    assert topic.pk not in [row["id"] for row in peer_topics]
+    assert SuggestedTopic.objects.filter(pk=topic.pk, suggested_by=manager).exists()
