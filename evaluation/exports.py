@@ -469,7 +469,7 @@ def csv_tables(user, *, exact_dates: bool = False) -> dict[str, list[list]]:
     tables["programme_theories"] = [
         ["theory_id", "version", "kind", "title", "refines_id", "description"]
     ] + [
-        [T(t.id), t.version, t.kind, t.title, T(t.refines_id), redact(t.description)]
+        [T(t.id), t.version, t.kind, redact(t.title), T(t.refines_id), redact(t.description)]
         for t in _objects(ProgrammeTheory, read["theories"])
     ]
     tables["theory_configurations"] = [
@@ -490,7 +490,7 @@ def csv_tables(user, *, exact_dates: bool = False) -> dict[str, list[list]]:
         [
             TC(c.id),
             T(c.theory_id),
-            c.code,
+            redact(c.code),
             c.intervention,
             redact(c.context),
             c.actor,
@@ -768,7 +768,7 @@ def qdpx(user, *, now: dt.datetime | None = None, exact_dates: bool = False) -> 
             icamo_root,
             "Code",
             guid=icamo_guid[c.id],
-            name=f"v{c.theory_version} {c.code}",
+            name=f"v{c.theory_version} {redact(c.code)}",
             isCodable="true",
         )
         description = _el(code, "Description")

@@ -217,8 +217,46 @@ class MechanismForm(forms.ModelForm):
         widgets = {"description": forms.Textarea(attrs={"rows": 3})}
 
 
+def _as_is(text):
+    return text
+
+
+class RedactedChoiceField(forms.ModelChoiceField):
+    """A choice of records labelled with free text someone wrote (a theory's title, an
+    excerpt): the labels go through the page's Redactor (`redact`, evaluation.selectors.
+    redactor_for) like any free text the evaluator sees. The form sets `redact` before the
+    choices are read."""
+
+    redact = staticmethod(_as_is)
+
+    def label_from_instance(self, obj):
+        return self.redact(super().label_from_instance(obj))
+
+
+class ExcerptChoiceField(RedactedChoiceField):
+    def label_from_instance(self, obj):
+        # Redacted whole, then shortened: a name cut in half would pass the Redactor.
+        return self.redact(obj.text)[:60]
+
+
+def redact_labels(form: forms.BaseForm, redact) -> None:
+    """Give the form's RedactedChoiceFields the page's Redactor (None: shown as stored)."""
+    for field in form.fields.values():
+        if isinstance(field, RedactedChoiceField):
+            field.redact = redact or _as_is
+
+
+def redact_initial(form: forms.BaseForm, redact, names) -> None:
+    """Show the stored free text of an unbound edit form through the Redactor: what was
+    stored before the Redactor knew a name (saving stores it redacted, as every save does)."""
+    if redact and not form.is_bound:
+        for name in names:
+            if form.initial.get(name):
+                form.initial[name] = redact(form.initial[name])
+
+
 class CaseConfigurationForm(forms.Form):
-    theory_configuration = forms.ModelChoiceField(
+    theory_configuration = RedactedChoiceField(
         label=_("Tests the configuration"),
         queryset=TheoryConfiguration.objects.none(),
         required=False,
@@ -238,8 +276,9 @@ class CaseConfigurationForm(forms.Form):
         label=_("Note"), widget=forms.Textarea(attrs={"rows": 3}), required=False
     )
 
-    def __init__(self, *args, pair, theory_configurations, **kwargs):
+    def __init__(self, *args, pair, theory_configurations, redact=None, **kwargs):
         super().__init__(*args, **kwargs)
+        redact_labels(self, redact)
         self.fields["contexts"].queryset = pair.contexts.all()
         self.fields["mechanism"].queryset = pair.mechanisms.all()
         self.fields["outcome"].queryset = pair.outcomes.all()
@@ -255,7 +294,7 @@ class LogbookChoiceField(forms.ModelChoiceField):
 
 class EvidenceForm(forms.Form):
     source_kind = forms.ChoiceField(label=_("Source"), choices=SourceKind.choices)
-    excerpt = forms.ModelChoiceField(
+    excerpt = ExcerptChoiceField(
         label=_("Coded excerpt"),
         queryset=MeaningUnit.objects.none(),
         required=False,
@@ -271,11 +310,12 @@ class EvidenceForm(forms.Form):
         label=_("Quote"), widget=forms.Textarea(attrs={"rows": 3}), required=False, max_length=5000
     )
 
-    def __init__(self, *args, excerpts, logbooks=None, offered=None, **kwargs):
+    def __init__(self, *args, excerpts, logbooks=None, offered=None, redact=None, **kwargs):
         """`offered`: the excerpts and logbooks the page has read already ({"excerpt": [...],
         "logbook": [...]}), shown instead of reading the querysets (which still validate a
-        bound form)."""
+        bound form). `redact`: the page's Redactor, for the excerpts' labels."""
         super().__init__(*args, **kwargs)
+        redact_labels(self, redact)
         self.fields["excerpt"].queryset = excerpts
         self.fields["logbook"].queryset = (
             logbooks if logbooks is not None else Logbook.objects.none()
@@ -308,9 +348,11 @@ class TheoryForm(forms.ModelForm):
     class Meta:
         model = ProgrammeTheory
         fields = ["kind", "title", "refines", "description"]
+        field_classes = {"refines": RedactedChoiceField}
 
-    def __init__(self, *args, theories, **kwargs):
+    def __init__(self, *args, theories, redact=None, **kwargs):
         super().__init__(*args, **kwargs)
+        redact_labels(self, redact)
         self.fields["refines"].queryset = theories
         self.fields["kind"].initial = (
             TheoryKind.REFINED if theories.exists() else TheoryKind.INITIAL

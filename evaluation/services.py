@@ -214,14 +214,16 @@ def theory_create(
     *, site, kind: str, title: str, by, description: str = "", refines=None
 ) -> ProgrammeTheory:
     """A new programme theory version. A refinement copies the configurations of the version it
-    refines (each marked as derived from its original) so they can be edited and retested."""
+    refines (each marked as derived from its original) so they can be edited and retested.
+    The title and description are stored pseudonymised, as every free text of the evaluation."""
     last = ProgrammeTheory.objects.filter(site=site).order_by("-version").first()
+    redact = redactor_for_site(site)
     theory = ProgrammeTheory.objects.create(
         site=site,
         version=(last.version + 1) if last else 1,
         kind=kind,
-        title=title,
-        description=description,
+        title=redact(title),
+        description=redact(description),
         refines=refines,
         created_by=by,
     )
@@ -246,8 +248,10 @@ def theory_create(
 def theory_configuration_save(
     *, theory: ProgrammeTheory, values: dict, by, configuration=None
 ) -> TheoryConfiguration:
+    """Add or change a configuration; its code, context and statement stored pseudonymised."""
     configuration = configuration or TheoryConfiguration(theory=theory)
-    for name, value in values.items():
+    texts = ("code", "context", "statement")
+    for name, value in _pseudonymised(theory.site, values, texts).items():
         setattr(configuration, name, value)
     configuration.full_clean()
     configuration.save()

@@ -216,26 +216,22 @@ def case_detail(request: HttpRequest, pk: int) -> HttpResponse:
                 excerpts=_excerpts(request.user, pair),
                 logbooks=_logbooks([pair.pk]),
                 offered={
-                    "excerpt": _redacted(rows_as(MeaningUnit, pair.excerpt_rows), context),
+                    "excerpt": rows_as(MeaningUnit, pair.excerpt_rows),
                     "logbook": rows_as(Logbook, pair.logbook_rows),
                 },
+                redact=context["redact"],
             ),
         )
     return render(request, "evaluation/case_detail.html", context)
-
-
-def _redacted(units, context):
-    """The excerpts offered as evidence, labelled with their redacted text."""
-    for unit in units:
-        unit.text = context["redact"](unit.text)
-    return units
 
 
 def _configuration_form(pair, context, theory_configurations) -> CaseConfigurationForm:
     """The form to link a case configuration, its contexts, mechanisms, outcomes and theory
     configurations offered from the records the page already read (the choices only render:
     the form posts to case_configuration_add, which validates against the database)."""
-    form = CaseConfigurationForm(pair=pair, theory_configurations=theory_configurations)
+    form = CaseConfigurationForm(
+        pair=pair, theory_configurations=theory_configurations, redact=context["redact"]
+    )
     offered = {
         "contexts": context["contexts"],
         "mechanism": context["mechanisms"],

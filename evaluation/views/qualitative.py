@@ -17,7 +17,7 @@ from tod.accounts.roles import Permission
 from tod.once.guard import once_per_submission
 
 from .. import services
-from ..forms import InterviewForm, MeaningUnitForm, ObservationForm
+from ..forms import InterviewForm, MeaningUnitForm, ObservationForm, redact_initial
 from ..models import Interview, Observation
 from ..pseudonyms import case_pseudonym
 from ..reports import cases_for
@@ -108,6 +108,8 @@ def observation_list(request: HttpRequest) -> HttpResponse:
         {
             "page": paginate(request, observations),
             "can_edit": has_permission(request.user, Permission.EDIT_EVALUATION),
+            # Titles are free text (templatetags.redaction).
+            "redact": redactor_for(request.user),
         },
     )
 
@@ -146,9 +148,15 @@ def interview_edit(request: HttpRequest, pk: int) -> HttpResponse:
     locked = interview.excerpts.exists()
     if locked:
         form.fields["transcript"].disabled = True
+    # The stored texts shown through the Redactor, as on the interview's page.
+    redact_initial(form, redactor_for(request.user), ("transcript", "notes"))
     if request.method == "POST" and form.is_valid():
+        values = dict(form.cleaned_data)
+        if locked:
+            # Kept as stored, not redacted anew: the coded excerpts' positions point into it.
+            values.pop("transcript")
         services.interview_save(
-            site=interview.site, values=form.cleaned_data, by=request.user, interview=interview
+            site=interview.site, values=values, by=request.user, interview=interview
         )
         messages.success(request, _("The interview is saved."))
         return redirect("evaluation:interview_detail", pk=interview.pk)

@@ -14,6 +14,7 @@ from tod.privacy.tiers import ExportTier, export_tier
 
 from .. import charts, reports
 from ..models import NurseVisit, ProgrammeTheory
+from ..selectors import redactor_for
 from .common import paginate
 
 
@@ -69,6 +70,9 @@ def report_icamo(request: HttpRequest) -> HttpResponse:
             "theory": theory,
             "matrix": reports.icamo_matrix(request.user, theory),
             "crosstab": reports.mechanism_outcome_crosstab(request.user),
+            # The theories' titles and the configurations' codes and contexts are free text:
+            # shown through the Redactor (templatetags.redaction).
+            "redact": redactor_for(request.user),
         },
     )
 

@@ -16,7 +16,7 @@ from tod.accounts.roles import Permission
 from tod.once.guard import once_per_submission
 
 from .. import services
-from ..forms import EvidenceForm, TheoryConfigurationForm, TheoryForm
+from ..forms import EvidenceForm, TheoryConfigurationForm, TheoryForm, redact_initial
 from ..models import CaseConfiguration, Evidence, MeaningUnit, ProgrammeTheory, TheoryConfiguration
 from ..pseudonyms import case_pseudonym
 from ..reports import cases_for
@@ -35,9 +35,12 @@ def _site_for(request):
 def theory_list(request: HttpRequest) -> HttpResponse:
     theories = ProgrammeTheory.objects.for_user(request.user).select_related("refines", "site")
     can_edit = has_permission(request.user, Permission.EDIT_EVALUATION)
+    # Titles are free text: shown through the Redactor (templatetags.redaction), the choices of
+    # the version a new one refines too.
+    redact = redactor_for(request.user)
     form = None
     if can_edit:
-        form = TheoryForm(request.POST or None, theories=theories)
+        form = TheoryForm(request.POST or None, theories=theories, redact=redact)
         if request.method == "POST" and form.is_valid():
             site = _site_for(request)
             refines = form.cleaned_data["refines"]
@@ -54,7 +57,12 @@ def theory_list(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "evaluation/theory_list.html",
-        {"page": paginate(request, theories), "form": form, "can_edit": can_edit},
+        {
+            "page": paginate(request, theories),
+            "form": form,
+            "can_edit": can_edit,
+            "redact": redact,
+        },
     )
 
 
@@ -102,6 +110,9 @@ def theory_detail(request: HttpRequest, pk: int) -> HttpResponse:
             case_configuration.case = case_pseudonym(case_configuration.pair_id)
             case_configuration.evidence_items = by_case[case_configuration.pk]
     can_edit = has_permission(request.user, Permission.EDIT_EVALUATION)
+    # The theory's texts, its configurations' and the evidence quotes, and the labels of the
+    # excerpts offered as evidence, shown through the Redactor (templatetags.redaction).
+    redact = redactor_for(request.user)
     return render(
         request,
         "evaluation/theory_detail.html",
@@ -109,13 +120,13 @@ def theory_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "theory": theory,
             "configurations": configurations,
             "can_edit": can_edit,
-            # Evidence quotes shown through the Redactor (templatetags.redaction).
-            "redact": redactor_for(request.user),
+            "redact": redact,
             "configuration_form": TheoryConfigurationForm(theory=theory) if can_edit else None,
             "evidence_form": (
                 EvidenceForm(
                     excerpts=MeaningUnit.objects.for_user(request.user),
                     logbooks=_logbooks(cases.values("pk")),
+                    redact=redact,
                 )
                 if can_edit
                 else None
@@ -154,6 +165,8 @@ def theory_configuration_edit(request: HttpRequest, pk: int) -> HttpResponse:
     form = TheoryConfigurationForm(
         request.POST or None, instance=configuration, theory=configuration.theory
     )
+    redact = redactor_for(request.user)
+    redact_initial(form, redact, ("code", "context", "statement"))
     if request.method == "POST" and form.is_valid():
         services.theory_configuration_save(
             theory=configuration.theory,
@@ -166,5 +179,5 @@ def theory_configuration_edit(request: HttpRequest, pk: int) -> HttpResponse:
     return render(
         request,
         "evaluation/theory_configuration_form.html",
-        {"form": form, "configuration": configuration},
+        {"form": form, "configuration": configuration, "redact": redact},
     )
