@@ -77,7 +77,9 @@ class Identifiers:
         if participant.email:
             site.append(re.escape(participant.email))
         address = (participant.address or "").strip()
-        for part in {address, address.split(",")[0].strip()}:
+        # The whole address before the street alone: an alternation takes the first that
+        # matches, so the longer must come first or ", 3. th" would be left behind.
+        for part in sorted({address, address.split(",")[0].strip()}, key=len, reverse=True):
             if len(part) >= 6:
                 site.append(_literal(part))
         phone = _phone(str(participant.phone or ""))
