@@ -38,9 +38,13 @@ demo: migrate
 run: messages demo
 	TWO_FACTOR_REQUIRED_ROLES= $(VENV)/bin/honcho start -f Procfile
 
+# ruff, then the layers and cycles (import-linter, pyproject.toml), then the types (mypy with
+# django-stubs; it imports the settings but needs no database).
 lint: install
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
+	$(VENV)/bin/lint-imports --no-cache
+	$(VENV)/bin/mypy
 
 format: install
 	$(VENV)/bin/ruff format .

@@ -35,10 +35,6 @@ def has_evaluation_consent(participant: Participant) -> bool:
     return evaluation_consented().filter(pk=participant.pk).exists()
 
 
-def evaluation_participants(user) -> QuerySet[Participant]:
-    return Participant.objects.for_user(user).filter(evaluation_consent_q())
-
-
 def installation_redactor():
     """A Redactor that knows every person of the installation: the participants of all sites
     (a name from another site is a name too: people move, pairs talk about friends) and every

@@ -428,10 +428,6 @@ class Logbook(models.Model):
     def user_can_access(self, user) -> bool:
         return self.meeting.pair.user_can_access(user)
 
-    def is_editable_by(self, user) -> bool:
-        """Its author edits it; after the manager's review a change keeps the old version."""
-        return user.pk == self.author_id and self.meeting.pair.user_can_access(user)
-
     @property
     def support_open(self) -> bool:
         return self.needs_support and self.support_handled_at is None and self.status != "draft"

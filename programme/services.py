@@ -237,11 +237,6 @@ def current_consents(participant: Participant) -> dict[str, Consent | None]:
     return latest
 
 
-def has_programme_consent(participant: Participant) -> bool:
-    current = current_consents(participant)[ConsentPurpose.PROGRAMME]
-    return current is not None and current.decision == ConsentDecision.GIVEN
-
-
 # --- Withdrawal ------------------------------------------------------------------------------
 
 

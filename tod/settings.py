@@ -237,7 +237,7 @@ CELERY_BROKER_URL = env("CELERY_BROKER_URL", default="filesystem://")
 if CELERY_BROKER_URL.startswith("filesystem://"):
     for folder in ("out", "processed"):
         (VAR_DIR / "celery" / folder).mkdir(parents=True, exist_ok=True)
-    CELERY_BROKER_TRANSPORT_OPTIONS = {
+    CELERY_BROKER_TRANSPORT_OPTIONS: dict[str, object] = {
         "data_folder_in": str(VAR_DIR / "celery" / "out"),
         "data_folder_out": str(VAR_DIR / "celery" / "out"),
         "processed_folder": str(VAR_DIR / "celery" / "processed"),

@@ -84,10 +84,6 @@ class Outcome(CaseRecord):
     def __str__(self) -> str:
         return f"{self.get_kind_display()}: {self.get_result_display()}"
 
-    @property
-    def is_immediate(self) -> bool:
-        return self.kind in OutcomeKind.immediate()
-
     def behaviour_labels(self) -> list[str]:
         labels = dict(OtherBehaviour.choices)
         return [str(labels.get(b, b)) for b in self.behaviours]

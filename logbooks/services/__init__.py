@@ -26,7 +26,6 @@ from .pairs import (
     pair_plan_update,
     pair_resume,
     pair_start,
-    pair_supporter_changed,
     pairs_continue_substituted,
 )
 from .periodic import (
@@ -70,7 +69,6 @@ __all__ = [
     "pair_plan_update",
     "pair_resume",
     "pair_start",
-    "pair_supporter_changed",
     "pairs_alert_at_risk",
     "pairs_complete_due",
     "pairs_continue_substituted",

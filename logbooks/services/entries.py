@@ -125,14 +125,10 @@ def _support_requested(logbook: Logbook, by) -> None:
 
 
 def suggest_supervision_topic_from_logbook(logbook: Logbook, *, by) -> bool:
-    """Call site for the programme app's supervision topics: a support request becomes a
-    suggested topic. Returns False while programme.services.supervision_topic_suggest does not
-    exist yet."""
-    try:
-        from programme.services import supervision_topic_suggest
-    except ImportError:
-        return False
+    """A support request becomes a suggested topic for the programme's supervision sessions
+    (programme.services.supervision_topic_suggest). Returns True."""
     from programme.models import TopicSource
+    from programme.services import supervision_topic_suggest
 
     meeting = logbook.meeting
     pair = meeting.pair

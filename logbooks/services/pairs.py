@@ -14,9 +14,6 @@ from django.utils.translation import ngettext
 
 from matching.models import Pair, PairStatus
 from programme.status import participant_statuses_refresh
-from tod.outbox.services import (
-    outbox_cancel_topics,
-)
 
 from ..models import (
     DEFAULT_MEETING_TIME,
@@ -32,7 +29,6 @@ from .reminders import (
     _sync_all,
     local_datetime,
     meeting_reminders_sync,
-    meetings_reminders_sync,
     plan_dates,
 )
 
@@ -178,18 +174,6 @@ def pair_resume(*, pair: Pair, by, resumes_on: dt.date | None = None) -> Pair:
     pair.status = PairStatus.ACTIVE
     pair.save(update_fields=["status"])
     _sync_all(_pair_meetings(pair))
-    return pair
-
-
-@transaction.atomic
-def pair_supporter_changed(*, pair: Pair, by) -> Pair:
-    """A substitute supporter took over the pair (matching's substitution calls this): the plan
-    and meetings stay with the pair; pending reminders move to the new supporter."""
-    meetings = list(_pair_meetings(pair))
-    outbox_cancel_topics(
-        topics=[f"meeting:{meeting.pk}" for meeting in meetings], reason="supporter changed"
-    )
-    meetings_reminders_sync(meetings)
     return pair
 
 

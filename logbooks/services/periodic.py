@@ -83,19 +83,19 @@ def pairs_complete_due(*, today: dt.date | None = None) -> int:
 # --- Calendar feed --------------------------------------------------------------------------------
 
 
-def calendar_feed_for(user) -> CalendarFeed:
+def calendar_feed_for(user: User) -> CalendarFeed:
     feed, _ = CalendarFeed.objects.get_or_create(user=user)
     return feed
 
 
-def calendar_feed_rotate(user) -> None:
+def calendar_feed_rotate(user: User) -> None:
     """A new secret address for a user who has a feed, none for one who has not (registered with
     tod.accounts as standing access: a password change or "log out on all devices" calls it)."""
     CalendarFeed.objects.filter(user=user).update(token=new_feed_token())
 
 
 @transaction.atomic
-def calendar_feed_revoke(*, user, by) -> CalendarFeed:
+def calendar_feed_revoke(*, user: User, by: User | None) -> CalendarFeed:
     """A new secret address; the old one stops working at once."""
     CalendarFeed.objects.filter(user=user).delete()
     return CalendarFeed.objects.create(user=user)

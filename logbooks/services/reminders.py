@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterable
 
+from django.db.models import QuerySet
 from django.urls import reverse
 from django.utils import timezone
 
@@ -139,7 +140,7 @@ def _sync_all(meetings: Iterable[Meeting]) -> None:
     meetings_reminders_sync(meetings)
 
 
-def _pair_meetings(pair: Pair):
+def _pair_meetings(pair: Pair) -> QuerySet[Meeting]:
     return pair.meetings.select_related(
         "pair__supporter__user__contact_preference",
         "pair__peer",

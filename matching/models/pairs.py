@@ -43,9 +43,6 @@ class Answer(models.TextChoices):
 
 
 class PairQuerySet(SiteScopedQuerySet):
-    def of_supporter_user(self, user):
-        return self.filter(supporter__user=user)
-
     def open(self):
         """Pairs that hold their peer and a place of their supporter."""
         return self.filter(status__in=OPEN_STATUSES)

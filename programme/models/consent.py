@@ -25,7 +25,7 @@ class ConsentMethod(models.TextChoices):
     VERBAL = "verbal", _("Verbally, with a witness")
 
 
-class ConsentTextQuerySet(models.QuerySet):
+class ConsentTextQuerySet(models.QuerySet["ConsentText"]):
     def current(self, purpose: str) -> ConsentText | None:
         return self.filter(purpose=purpose).order_by("-version").first()
 

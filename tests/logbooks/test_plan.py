@@ -178,18 +178,6 @@ def test_a_running_plan_is_not_completed_early(started_pair, frozen):
     assert services.pairs_complete_due() == 0
 
 
-def test_a_substitute_supporter_takes_over_the_plan_and_its_reminders(
-    started_pair, manager, other_supporter
-):
-    started_pair.supporter = other_supporter.participant
-    started_pair.save(update_fields=["supporter"])
-    services.pair_supporter_changed(pair=started_pair, by=manager)
-    pending = Reminder.objects.pending().filter(kind=ReminderKind.MEETING)
-    assert pending.count() == 13
-    assert {r.recipient_user for r in pending} == {other_supporter}
-    assert Meeting.objects.filter(pair=started_pair).count() == 13
-
-
 def test_changing_the_usual_time_moves_future_meetings(started_pair, manager):
     plan = started_pair.meeting_plan
     services.pair_plan_update(

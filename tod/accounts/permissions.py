@@ -6,10 +6,10 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from functools import wraps
-from typing import Any
+from typing import Any, TypeVar
 
 from django.contrib.auth.views import redirect_to_login
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import ObjectDoesNotExist, PermissionDenied
 from django.db.models import Model, QuerySet
 from django.http import Http404, HttpRequest, HttpResponse
 
@@ -55,11 +55,14 @@ def requires(*perms: Permission) -> Callable:
     return decorator
 
 
-def get_object_for_user(queryset: QuerySet, user: Any, perm: Permission, **lookup) -> Model:
+_M = TypeVar("_M", bound=Model)
+
+
+def get_object_for_user(queryset: QuerySet[_M], user: Any, perm: Permission, **lookup: Any) -> _M:
     """Fetch an object the user may reach with `perm`; 404 for anything else, existing or not."""
     try:
         obj = queryset.get(**lookup)
-    except (queryset.model.DoesNotExist, ValueError, TypeError) as exc:
+    except (ObjectDoesNotExist, ValueError, TypeError) as exc:
         raise Http404 from exc
     if not has_permission(user, perm, obj):
         raise Http404

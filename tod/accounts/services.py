@@ -1,6 +1,8 @@
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Callable, Iterable
+from typing import Any
 
 from django.contrib.auth.models import Group
 from django.db import transaction
@@ -16,7 +18,7 @@ def user_create(
     role: str,
     sites: Iterable[Site] = (),
     password: str | None = None,
-    **fields,
+    **fields: Any,
 ) -> User:
     """Create a user with a role, its group and its sites."""
     user = User(username=username, role=role, **fields)
@@ -32,7 +34,7 @@ def user_create(
     return user
 
 
-def accounts_deactivate_expired(*, today=None) -> int:
+def accounts_deactivate_expired(*, today: dt.date | None = None) -> int:
     """Deactivate every active account whose access expiry date is before today. Idempotent."""
     today = today or timezone.localdate()
     return User.objects.filter(is_active=True, access_expires_on__lt=today).update(is_active=False)

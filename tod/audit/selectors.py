@@ -1,6 +1,6 @@
 from __future__ import annotations
 
-from django.db.models import Q, QuerySet
+from django.db.models import Model, Q, QuerySet
 
 from .models import AuditEvent
 
@@ -8,7 +8,7 @@ from .models import AuditEvent
 PARTICIPANT_COLUMNS = ("participant_id", "peer_id", "supporter_id")
 
 
-def changes_for_participant(participant) -> QuerySet[AuditEvent]:
+def changes_for_participant(participant: Model) -> QuerySet[AuditEvent]:
     """The changes to a participant's own row and to every row that points at them."""
     own = Q(table_name=participant._meta.db_table, row_id=str(participant.pk))
     related = Q()

@@ -32,6 +32,7 @@ from email.utils import parseaddr
 
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives, get_connection
+from django.core.mail.backends.base import BaseEmailBackend
 from django.core.mail.utils import DNS_NAME
 from django.utils.module_loading import import_string
 
@@ -50,11 +51,12 @@ class Message:
 
 class EmailChannel:
     def __init__(self) -> None:
-        self.connection = None
+        self.connection: BaseEmailBackend | None = None
 
     def open(self) -> None:
-        self.connection = get_connection()
-        self.connection.open()
+        connection = get_connection()
+        connection.open()
+        self.connection = connection
 
     def close(self) -> None:
         if self.connection is not None:

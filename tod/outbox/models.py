@@ -54,9 +54,6 @@ class ReminderQuerySet(SiteScopedQuerySet):
         """Rows the sweep should send now (the partial index outbox_due covers this)."""
         return self.filter(status__in=PENDING, due_at__lte=now)
 
-    def of_topic(self, topic: str):
-        return self.filter(topic=topic)
-
 
 class Reminder(models.Model):
     key = models.CharField(_("key"), max_length=200, unique=True)
@@ -132,10 +129,6 @@ class Reminder(models.Model):
 
     def __str__(self) -> str:
         return self.key
-
-    @property
-    def is_pending(self) -> bool:
-        return self.status in PENDING
 
 
 class ContactPreference(models.Model):

@@ -197,15 +197,6 @@ def outbox_cancel_topics(*, topics, reason: str = "", exclude_keys=()) -> int:
     )
 
 
-@transaction.atomic
-def outbox_cancel(*, key: str, reason: str = "") -> int:
-    return (
-        Reminder.objects.pending()
-        .filter(key=key)
-        .update(status=ReminderStatus.CANCELLED, last_error=reason, updated_at=timezone.now())
-    )
-
-
 # --- The sweep ------------------------------------------------------------------------------------
 
 
