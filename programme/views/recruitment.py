@@ -182,6 +182,8 @@ def participant_edit(request: HttpRequest, pk: int) -> HttpResponse:
         if request.method == "POST" and form.is_valid():
             messages.success(request, _("Saved."))
             form.save()
+            # The role decides the stage ("trained" is a supporter's): derive it again.
+            services.participant_statuses_refresh(participants=[participant])
             return redirect("programme:participant_detail", pk=participant.pk)
         if form.repeated:
             messages.info(request, _("Already saved."))

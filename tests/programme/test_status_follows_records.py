@@ -155,3 +155,22 @@ def test_a_not_eligible_screening_and_a_changed_role_show(client, manager, site,
     check_stage(client, manager, person, Status.TRAINED)
     services.participant_update(participant=person, by=manager, kind=Kind.PEER)
     check_stage(client, manager, person, Status.CONSENTED)  # a peer is not "trained"
+
+
+def test_a_role_changed_on_the_edit_page_shows_at_once(client, manager, site, programme_round):
+    """The manager corrects a trained supporter to a peer on the participant's page: the list
+    and the funnel show the peer's stage straight away, not the supporter's 'trained'."""
+    from tests.security.round_trip import browser, page_form
+
+    client.force_login(manager)
+    person = make_participant(site, Kind.SUPPORTER, round=programme_round)
+    consent(person, manager)
+    train(person, make_course(site, programme_round, manager), manager)
+    check_stage(client, manager, person, Status.TRAINED)
+
+    url = reverse("programme:participant_edit", args=[person.pk])
+    form = page_form(browser(manager).get(url), url)
+    form["kind"] = Kind.PEER
+    assert form.submit().status_code == 302
+
+    check_stage(client, manager, person, Status.CONSENTED)
