@@ -251,6 +251,12 @@ FORMS: dict[tuple[str, str], Case] = {
     ("tod.accounts.two_factor", "ConfirmDeviceForm"): Case(
         "two_factor_setup", S, lambda fx, u: {"device": fx.device}
     ),
+    ("tod.admin_site", "SuperuserLoginForm"): Case(
+        None,
+        None,
+        lambda fx, u: {"request": None},
+        note="the admin's login, outside the access matrix: tests/accounts/test_admin_site.py",
+    ),
 }
 
 

@@ -279,6 +279,9 @@ ROUND_TRIPS: dict[tuple[str, str], tuple[RoundTrip, ...] | EditsNoStoredData] = 
     ),
     (TWO_FACTOR, "TokenForm"): EditsNoStoredData("a one-time code of the second login step"),
     (TWO_FACTOR, "ConfirmDeviceForm"): EditsNoStoredData("a one-time code confirming a device"),
+    ("tod.admin_site", "SuperuserLoginForm"): EditsNoStoredData(
+        "the admin's login: password, code"
+    ),
 }
 
 
