@@ -136,29 +136,17 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 # its session. Without a shared cache sessions stay in the database only: a per-process cache
 # must not hold them, or a logout in one worker would leave the session open in the others.
 CACHES = {
+    # redis://... gives Django's own RedisCache (django.core.cache.backends.redis).
     "default": env.cache("CACHE_URL", default="locmemcache://"),
-    # The page chrome that is the same for every user of a role and language (the menu, the
-    # asset links, the language list: templates' {% cache %} blocks), kept in each process's
-    # memory. No personal data goes in; the keys name everything the text depends on
-    # (tod.accounts.context_processors.navigation).
-    "template_fragments": {
-        "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
-        "LOCATION": "template-fragments",
-        "TIMEOUT": None,
-        "OPTIONS": {"MAX_ENTRIES": 2000},
-    },
 }
 if CACHES["default"]["BACKEND"] == "django.core.cache.backends.redis.RedisCache":
-    CACHES["default"]["BACKEND"] = "tod.cache.SharedClientRedisCache"
     SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
 
 # --- Users ----------------------------------------------------------------------------------------
 AUTH_USER_MODEL = "accounts.User"
 AUTHENTICATION_BACKENDS = [
     "tod.accounts.throttling.ThrottledLoginBackend",
-    # Django's ModelBackend, reading the user's sites with the user (sessions signed in through
-    # django.contrib.auth.backends.ModelBackend before it are signed out once).
-    "tod.accounts.backends.SiteAwareModelBackend",
+    "django.contrib.auth.backends.ModelBackend",
 ]
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"

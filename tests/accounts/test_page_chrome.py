@@ -1,6 +1,6 @@
-"""The page chrome kept as rendered fragments per process (settings.CACHES["template_fragments"]):
-the menu, the language switcher and the list headers are rendered once per role, language and
-page, so these tests read the HTML a person gets, one request after another in one process."""
+"""The page chrome (the menu, the language switcher, the list headers) as a person gets it, one
+request after another in one process: another role's menu, another page's active entry, the
+other language, another user's name or CSRF token would each fail one of these tests."""
 
 from __future__ import annotations
 
@@ -73,10 +73,10 @@ def test_the_chrome_follows_the_language(client, manager):
 
 @pytest.mark.parametrize("persona", ["manager", "other_manager"])
 def test_each_user_logs_out_as_themself_with_their_own_token(client, request, manager, persona):
-    """The log-out form sits beside the shared menu: it carries this user's name and this
-    session's CSRF token, and the language switcher returns to this request's page."""
+    """The log-out form carries this user's name and this session's CSRF token, and the
+    language switcher returns to this request's page."""
     client.force_login(manager)
-    client.get(reverse("programme:participant_list"))  # the shared fragments now exist
+    client.get(reverse("programme:participant_list"))  # another user's page first
     user = request.getfixturevalue(persona)
     own = VerifiedClient(enforce_csrf_checks=True)
     own.force_login(user)
@@ -100,7 +100,7 @@ def test_a_signed_out_page_shows_no_menu_after_a_signed_in_one(client, manager):
 
 
 def test_a_new_role_menu_is_rendered_for_it(client, site):
-    """Each role has its own fragment: a nurse after a manager gets the nurse's entries."""
+    """A nurse gets the nurse's entries."""
     nurse = user_create(username="nurse-2", role=Role.NURSE, sites=[site], password="x" * 20)
     client.force_login(nurse)
     menu = main_menu(client.get(reverse("evaluation:nurse_home")).text)
@@ -108,24 +108,8 @@ def test_a_new_role_menu_is_rendered_for_it(client, site):
     assert reverse("programme:participant_list") not in menu
 
 
-def test_an_edited_template_drops_the_rendered_chrome(client, manager, tmp_path):
-    """The runserver reloads templates without restarting; the fragments go with them."""
-    from django.core.cache import caches
-    from django.utils.autoreload import file_changed
-
-    client.force_login(manager)
-    client.get(reverse("programme:dashboard"))
-    fragments = caches["template_fragments"]
-    fragments.set("probe", "old")
-    file_changed.send(sender=None, file_path=tmp_path / "models.py")
-    assert fragments.get("probe") == "old"
-    file_changed.send(sender=None, file_path=tmp_path / "base.html")
-    assert fragments.get("probe") is None
-
-
 def test_the_participant_filters_show_the_choice_made_and_none_unfiltered(client, manager):
-    """Unfiltered, the filters come from the fragment rendered once; a filter chosen shows as
-    chosen, and the next unfiltered page shows none chosen again."""
+    """A filter chosen shows as chosen, and the next unfiltered page shows none chosen again."""
     client.force_login(manager)
     url = reverse("programme:participant_list")
     chosen = '<option value="screened" selected>'

@@ -1,47 +1,12 @@
-"""The signed-in user of each request, read with their sites in one query
-(tod.accounts.backends.SiteAwareModelBackend)."""
+"""The signed-in user of each request, read by Django's ModelBackend: what they may see follows
+their account as it is now, on the very next page."""
 
 from __future__ import annotations
 
-import pytest
 from django.urls import reverse
-from django.utils import timezone
 
 from programme.models import Participant
 from tests.conftest import make_participant
-from tod.accounts.backends import SiteAwareModelBackend
-
-
-@pytest.fixture
-def backend():
-    return SiteAwareModelBackend()
-
-
-def test_the_user_comes_with_their_site_ids_in_one_query(
-    backend, manager, site, other_site, django_assert_num_queries
-):
-    manager.sites.add(other_site)
-    manager.last_login = timezone.now().replace(microsecond=0)
-    manager.save(update_fields=["last_login"])
-    with django_assert_num_queries(1):
-        user = backend.get_user(manager.pk)
-        assert user.site_ids() == {site.pk, other_site.pk}
-        assert user.username == "manager" and user.first_name == "Maria"
-        # The raw query's values are converted as the ORM's are (dates, booleans on SQLite).
-        assert user.last_login == manager.last_login
-        assert user.is_active is True
-
-
-def test_a_user_of_no_site_sees_no_rows(backend, outsider):
-    assert backend.get_user(outsider.pk).site_ids() == frozenset()
-
-
-def test_unknown_inactive_and_malformed_ids_give_no_user(backend, manager):
-    assert backend.get_user(manager.pk + 1000) is None
-    assert backend.get_user("not-a-number") is None
-    manager.is_active = False
-    manager.save()
-    assert backend.get_user(manager.pk) is None
 
 
 def test_a_site_taken_from_a_manager_is_gone_on_their_next_page(client, manager, site, other_site):
@@ -57,3 +22,23 @@ def test_a_site_taken_from_a_manager_is_gone_on_their_next_page(client, manager,
     html = client.get(url).text
     assert "Here" in html and "There" not in html
     assert Participant.objects.filter(first_name="There").exists()
+
+
+def test_a_deactivated_user_is_signed_out_on_their_next_page(client, manager):
+    client.force_login(manager)
+    url = reverse("programme:dashboard")
+    assert client.get(url).status_code == 200
+    manager.is_active = False
+    manager.save(update_fields=["is_active"])
+    assert client.get(url).status_code == 302
+
+
+def test_a_password_change_elsewhere_signs_the_session_out(client, manager):
+    """The session carries the user's session hash (password and session_salt): a new
+    password, set on another device or by a reset, ends this session."""
+    client.force_login(manager)
+    url = reverse("programme:dashboard")
+    assert client.get(url).status_code == 200
+    manager.set_password("a-new-and-long-passphrase")
+    manager.save(update_fields=["password"])
+    assert client.get(url).status_code == 302

@@ -92,17 +92,13 @@ class User(AbstractUser):
         return self.get_full_name() or self.username
 
     def site_ids(self) -> frozenset[int]:
-        """The ids of the sites this user works in, fetched once per user object (the session's
-        user comes with them: accounts.backends)."""
+        """The ids of the sites this user works in, fetched once per user object: the session's
+        user is read anew on every request, so a site taken away shows on the next page."""
         cached = getattr(self, "_site_ids", None)
         if cached is None:
             links = User.sites.through.objects.filter(user_id=self.pk)  # no join, no ordering
-            cached = self.remember_site_ids(links.values_list("site_id", flat=True))
+            cached = self._site_ids = frozenset(links.values_list("site_id", flat=True))
         return cached
-
-    def remember_site_ids(self, ids) -> frozenset[int]:
-        self._site_ids = frozenset(ids)
-        return self._site_ids
 
     def works_in(self, site_id: int | None) -> bool:
         return site_id is not None and site_id in self.site_ids()
