@@ -33,6 +33,10 @@ def axe_violations(page, impacts=("serious", "critical")) -> list[dict]:
     # Evaluated through the DevTools protocol, which the page's Content Security Policy (rightly)
     # does not let a <script> tag do.
     page.evaluate(AXE.read_text())
+    # A control just clicked may still be fading to its checked colours (Bootstrap's 0.15 s
+    # transitions): axe would measure the contrast halfway. Finish them; the user sees the end.
+    # (An endless animation, a spinner's, cannot be finished and is left running.)
+    page.evaluate("document.getAnimations().forEach((a) => { try { a.finish(); } catch (e) {} })")
     result = page.evaluate("async () => await axe.run(document)")
     return [
         {"id": v["id"], "impact": v["impact"], "nodes": [n["target"] for n in v["nodes"]][:5]}
