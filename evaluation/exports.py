@@ -114,12 +114,13 @@ def _logbooks(cases) -> Iterator[dict]:
         .order_by("meeting__pair_id", "meeting__held_on", "id")
         .values("id", "meeting__pair_id", "meeting__held_on", *engagement.LOGBOOK_TEXT_FIELDS)
     )
+    labels = engagement.logbook_labels()
     for row in _stream(rows):
         yield {
             "id": row["id"],
             "pair_id": row["meeting__pair_id"],
             "date": row["meeting__held_on"],
-            "text": engagement.logbook_text(row),
+            "text": engagement.logbook_text(row, labels),
         }
 
 
