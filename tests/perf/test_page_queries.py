@@ -23,6 +23,18 @@ ABOVE_BOUND = {
     # The manager's dashboard is one query per panel; the "outcome missing" panel (pairs whose
     # plan ended without every outcome recorded) added one.
     ("programme:dashboard", "manager"): 11,
+    # Lists read by Prefetch, one query each, where one JSON column of their row was before
+    # (evaluation.selectors.JSONRows, removed); the Redactor reads people and staff in two.
+    ("evaluation:case_detail", "manager"): 17,
+    ("evaluation:case_detail", "evaluator"): 20,
+    ("evaluation:case_print", "manager"): 17,
+    ("evaluation:case_print", "evaluator"): 17,
+    ("evaluation:theory_detail", "evaluator"): 11,
+    # The exports: a query per table and per prefetched relation (and per 2,000 rows).
+    ("evaluation:export_csv", "manager"): 26,
+    ("evaluation:export_csv", "evaluator"): 26,
+    ("evaluation:export_qdpx", "manager"): 25,
+    ("evaluation:export_qdpx", "evaluator"): 25,
 }
 GROWN_PAIRS = 30  # the demo's first site has 5 pairs: six times as many
 GROWN_POOL = 15
