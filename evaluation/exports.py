@@ -664,13 +664,6 @@ def write_csv_zip(user, file, *, exact_dates: bool = False) -> None:
                     writer.writerow(row)
 
 
-def csv_zip(user, *, exact_dates: bool = False) -> bytes:
-    """The CSV zip as bytes (for a small export; the view streams write_csv_zip's file)."""
-    buffer = io.BytesIO()
-    write_csv_zip(user, buffer, exact_dates=exact_dates)
-    return buffer.getvalue()
-
-
 # --- REFI-QDA ------------------------------------------------------------------------------------
 
 QDA_NS = "urn:QDA-XML:project:1.0"
@@ -722,13 +715,6 @@ class _ProjectWriter:
     def close(self) -> None:
         self.close_list()
         self.out.write("</Project>")
-
-
-def qdpx(user, *, now: dt.datetime | None = None, exact_dates: bool = False) -> bytes:
-    """The .qdpx as bytes (for a small export; the view streams write_qdpx's file)."""
-    buffer = io.BytesIO()
-    write_qdpx(user, buffer, now=now, exact_dates=exact_dates)
-    return buffer.getvalue()
 
 
 def write_qdpx(user, file, *, now: dt.datetime | None = None, exact_dates: bool = False) -> None:
