@@ -5,7 +5,7 @@ takes a list of pair ids and runs one query."""
 
 from __future__ import annotations
 
-from django.db.models import Count
+from django.db.models import Count, Field
 
 from logbooks.models import Logbook, LogbookStatus, Meeting, MeetingStatus
 
@@ -40,8 +40,14 @@ def _rows(pair_ids):
     )
 
 
-def logbook_text(row: dict) -> str:
-    labels = {f.name: str(f.verbose_name) for f in Logbook._meta.fields}
+def logbook_labels() -> dict[str, str]:
+    """The text fields' labels in the active language (translated once for many logbooks)."""
+    fields = (Logbook._meta.get_field(name) for name in LOGBOOK_TEXT_FIELDS)
+    return {field.name: str(field.verbose_name) for field in fields if isinstance(field, Field)}
+
+
+def logbook_text(row: dict, labels: dict[str, str] | None = None) -> str:
+    labels = labels or logbook_labels()
     return "\n\n".join(
         f"{labels[name]}\n{row[name]}" for name in LOGBOOK_TEXT_FIELDS if row.get(name)
     )
@@ -50,20 +56,7 @@ def logbook_text(row: dict) -> str:
 def logbook_words(pair_ids: list[int]) -> dict[int, int]:
     """{pair id: words written in the pair's submitted logbooks}."""
     words: dict[int, int] = {}
-    for row in _rows(pair_ids):
+    for row in _rows(pair_ids).iterator(chunk_size=2000):  # the texts a chunk at a time
         count = sum(len(str(row[name] or "").split()) for name in LOGBOOK_TEXT_FIELDS)
         words[row["meeting__pair_id"]] = words.get(row["meeting__pair_id"], 0) + count
     return words
-
-
-def logbook_texts(pair_ids: list[int]) -> list[dict]:
-    """[{id, pair_id, date, text}] of the submitted logbooks, for the exports."""
-    return [
-        {
-            "id": row["id"],
-            "pair_id": row["meeting__pair_id"],
-            "date": row["meeting__held_on"],
-            "text": logbook_text(row),
-        }
-        for row in _rows(pair_ids)
-    ]

@@ -89,7 +89,7 @@ def date_shift_days(kind: str, pk: int) -> int:
 
 
 def shift_date(value, days: int):
-    """A date or datetime (or its ISO text, as JSONRows reads it) moved by `days`; None stays."""
+    """A date or datetime (or its ISO text) moved by `days`; None stays."""
     if value is None or value == "":
         return value
     if isinstance(value, str):

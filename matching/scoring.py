@@ -334,11 +334,16 @@ def _experience_points(weights: Weights, a: Answers) -> float:
 # --- the matrix ----------------------------------------------------------------------------------
 
 BLOCK_ELEMENTS = 1 << 14  # pairs per row block: the temporaries (~25 bytes a pair) stay in L2
-PARALLEL_FROM_PAIRS = 1 << 18  # smaller pools are scored in one thread
+# Pairs worth a thread of their own (a few milliseconds of scoring): fewer and the thread costs
+# more than it saves.
+PAIRS_PER_THREAD = 1 << 18
 
 
-def _workers() -> int:
-    return max(1, min(2, os.cpu_count() or 1))
+def _threads(n: int, m: int, rows: int, workers: int | None) -> int:
+    """Threads for an n x m matrix in blocks of `rows` rows: one per PAIRS_PER_THREAD pairs, at
+    most one per CPU (or `workers`) and one per block."""
+    most = (os.cpu_count() or 1) if workers is None else max(1, workers)
+    return max(1, min(most, n * m // PAIRS_PER_THREAD, n // rows))
 
 
 def score_matrix(
@@ -355,8 +360,9 @@ def score_matrix(
     constraint removes the pair. `progress(done_rows, total_rows)` is called between blocks,
     always from the calling thread.
 
-    Large pools are split into `workers` bands of rows scored in parallel threads (NumPy
-    releases the GIL inside its loops); each band has its own buffers and writes its own rows.
+    Large pools are split into bands of rows scored in parallel threads (NumPy releases the GIL
+    inside its loops), as many as `_threads` gives (`workers`, if given, caps them instead of
+    the CPU count); each band has its own buffers and writes its own rows.
     """
     n, m = len(peers), len(supporters)
     if out is None:
@@ -364,8 +370,8 @@ def score_matrix(
     if n == 0 or m == 0:
         return out
     rows = max(1, min(n, block_elements // m))
-    workers = _workers() if workers is None else max(1, workers)
-    if workers == 1 or n * m < PARALLEL_FROM_PAIRS or n < 2 * rows:
+    workers = _threads(n, m, rows, workers)
+    if workers == 1:
         _score_rows(peers, supporters, weights, out, 0, n, rows, _report(progress, n))
         return out
     bounds = np.linspace(0, n, workers + 1).astype(int)

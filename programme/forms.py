@@ -11,7 +11,7 @@ from phonenumber_field.formfields import PhoneNumberField
 
 from tod.accounts.models import Role, Site, User
 from tod.editconflict import EditConflictMixin
-from tod.widgets import DateInput, FilterSelect, FilterTextInput
+from tod.widgets import DateInput
 
 from .models import (
     CRITERIA,
@@ -163,24 +163,25 @@ class ParticipantForm(EditConflictMixin, SiteScopedFormMixin, forms.ModelForm):
 
 
 class ParticipantFilterForm(forms.Form):
-    q = forms.CharField(label=_("Search"), required=False, max_length=100, widget=FilterTextInput)
+    q = forms.CharField(
+        label=_("Search"),
+        required=False,
+        max_length=100,
+    )
     kind = forms.ChoiceField(
         label=_("Role"),
         required=False,
         choices=[("", _("All roles")), *Kind.choices],
-        widget=FilterSelect,
     )
     status = forms.ChoiceField(
         label=_("Status"),
         required=False,
         choices=[("", _("All statuses")), *Status.choices],
-        widget=FilterSelect,
     )
     channel = forms.ChoiceField(
         label=_("Channel"),
         required=False,
         choices=[("", _("All channels")), *ReferralChannel.choices],
-        widget=FilterSelect,
     )
 
     def filter(self, queryset):

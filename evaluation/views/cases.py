@@ -7,7 +7,7 @@ from collections import defaultdict
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.db.models import F, FilteredRelation, OuterRef, Q
+from django.db.models import FilteredRelation, Prefetch, Q
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -47,61 +47,61 @@ from ..models import (
 )
 from ..pseudonyms import age_on, case_pseudonym, participant_pseudonym
 from ..reports import cases_for, outcome_pattern_queryset, outcome_pattern_rows, outcome_summary
-from ..selectors import JSONRows, redactor_for, rows_as
+from ..selectors import redactor_for
 from .common import paginate
 
 
-def _case(request, pk, *, forms: bool = False):
+def _case(request, pk):
     """The case with its two people, their backgrounds and the peer's two nurse visits (one of
-    each kind at most, by constraint) joined in, and its interviews read as one column of its
-    row; with `forms`, also the choices the evaluator's forms offer (the case's submitted
-    logbooks, the coded excerpts and the programme theories' configurations), each one column."""
+    each kind at most, by constraint) joined in, and its interviews prefetched (newest first)."""
     user = request.user
     visit = "peer__nurse_visits"
-    lists = {
-        "interview_rows": JSONRows(
-            Interview.objects.filter(pair=OuterRef("pk")),
-            ("id", "informant_type", "conducted_on", "mode"),
-            order_by=("-conducted_on", "-id"),
-        )
-    }
-    if forms:
-        lists |= {
-            "logbook_rows": JSONRows(
-                Logbook.objects.filter(meeting__pair=OuterRef("pk"), status__in=SUBMITTED),
-                ("id", "meeting__id", "meeting__held_on"),
-                order_by=("meeting__held_on", "id"),
-            ),
-            "excerpt_rows": JSONRows(
-                MeaningUnit.objects.for_user(user).filter(
-                    Q(interview__pair=OuterRef("pk")) | Q(observation__isnull=False)
-                ),
-                ("id", "text"),
-                order_by=("id",),
-            ),
-            "theory_configuration_rows": JSONRows(
-                _theory_configurations(user),
-                ("id", "code", "theory__id", "theory__version", "theory__title"),
-                order_by=("theory_id", "code", "id"),
-            ),
-        }
     return get_object_for_user(
         cases_for(user)
         .annotate(
             pre_visit=FilteredRelation(visit, condition=Q(peer__nurse_visits__kind="pre")),
             post_visit=FilteredRelation(visit, condition=Q(peer__nurse_visits__kind="post")),
-            **lists,
         )
         .select_related(
             "peer__evaluation_background",
             "supporter__evaluation_background",
             "pre_visit",
             "post_visit",
+        )
+        .prefetch_related(
+            Prefetch(
+                "interviews",
+                Interview.objects.order_by("-conducted_on", "-id"),
+                to_attr="interview_list",
+            )
         ),
         user,
         Permission.VIEW_EVALUATION,
         pk=pk,
     )
+
+
+def _offered(user, pair) -> dict:
+    """The choices the evaluator's forms offer: the case's submitted logbooks, the coded
+    excerpts (the case's interviews' and every observation's) and the programme theories'
+    configurations, a query each."""
+    return {
+        "logbook": list(
+            Logbook.objects.filter(meeting__pair=pair, status__in=SUBMITTED)
+            .select_related("meeting")
+            .order_by("meeting__held_on", "id")
+        ),
+        "excerpt": list(
+            MeaningUnit.objects.for_user(user)
+            .filter(Q(interview__pair=pair) | Q(observation__isnull=False))
+            .order_by("id")
+        ),
+        "theory_configuration": list(
+            _theory_configurations(user)
+            .select_related("theory")
+            .order_by("theory_id", "code", "id")
+        ),
+    }
 
 
 def _theory_configurations(user):
@@ -131,40 +131,33 @@ def case_list(request: HttpRequest) -> HttpResponse:
     )
 
 
-def _with_evidence(records, target: str):
-    """The records, each with the evidence citing it (oldest first) read as one column."""
-    return records.annotate(
-        evidence_rows=JSONRows(
-            Evidence.objects.filter(**{target: OuterRef("pk")}),
-            ("id", "stance", "source_kind", "quote"),
-            order_by=("id",),
-        )
+def _with_evidence(records):
+    """The records, each with the evidence citing it (oldest first) as `evidence_items`."""
+    return records.prefetch_related(
+        Prefetch("evidence", Evidence.objects.order_by("id"), to_attr="evidence_items")
     )
 
 
 def _case_context(request, pair) -> dict:
-    outcomes = list(_with_evidence(pair.outcomes.all(), "outcome"))
-    # Each context once per configuration it belongs to (once if none): the contexts and which
-    # configuration names each, in one query.
-    contexts: list[ContextFactor] = []
+    outcomes = list(_with_evidence(pair.outcomes.all()))
+    # Each configuration's contexts, the same objects as the page's list of contexts.
+    contexts = list(
+        _with_evidence(pair.contexts.all()).prefetch_related(
+            Prefetch("configurations", CaseConfiguration.objects.only("id"), to_attr="named_by")
+        )
+    )
     contexts_of: dict[int, list[ContextFactor]] = defaultdict(list)
-    for context in _with_evidence(pair.contexts.all(), "context").annotate(
-        configuration_id=F("configurations__id")
-    ):
-        if not contexts or contexts[-1].pk != context.pk:
-            contexts.append(context)
-        if context.configuration_id is not None:
-            contexts_of[context.configuration_id].append(contexts[-1])
-    mechanisms = list(_with_evidence(pair.mechanisms.all(), "mechanism"))
+    for context in contexts:
+        for configuration in context.named_by:
+            contexts_of[configuration.pk].append(context)
+    mechanisms = list(_with_evidence(pair.mechanisms.all()))
     configurations = list(
-        _with_evidence(pair.configurations.all(), "case_configuration").select_related(
+        _with_evidence(pair.configurations.all()).select_related(
             "mechanism", "outcome", "theory_configuration__theory"
         )
     )
     for configuration in configurations:
         configuration.context_items = contexts_of[configuration.pk]
-    for record in (*outcomes, *contexts, *mechanisms, *configurations):
-        record.evidence_items = rows_as(Evidence, record.evidence_rows)
     # FilteredRelation leaves the attribute unset when the visit is not recorded.
     visits = {"pre": getattr(pair, "pre_visit", None), "post": getattr(pair, "post_visit", None)}
     backgrounds = {person.id: _background(person) for person in (pair.peer, pair.supporter)}
@@ -191,7 +184,7 @@ def _case_context(request, pair) -> dict:
         "contexts": contexts,
         "mechanisms": mechanisms,
         "configurations": configurations,
-        "interviews": rows_as(Interview, pair.interview_rows),
+        "interviews": pair.interview_list,
         "can_edit": has_permission(request.user, Permission.EDIT_EVALUATION),
         # Free text shown through the installation's Redactor (templatetags.redaction).
         "redact": redactor_for(request.user),
@@ -200,32 +193,29 @@ def _case_context(request, pair) -> dict:
 
 @requires(Permission.VIEW_EVALUATION)
 def case_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    can_edit = has_permission(request.user, Permission.EDIT_EVALUATION)
-    pair = _case(request, pk, forms=can_edit)
+    pair = _case(request, pk)
     access_record(request=request, participant=pair.peer, what=gettext_noop("evaluation case"))
     context = _case_context(request, pair)
     if context["can_edit"]:
+        offered = _offered(request.user, pair)
         context.update(
             outcome_form=OutcomeForm(),
             context_form=ContextForm(),
             mechanism_form=MechanismForm(),
             configuration_form=_configuration_form(
-                pair, context, _theory_configurations(request.user)
+                pair, context, _theory_configurations(request.user), offered
             ),
             evidence_form=EvidenceForm(
                 excerpts=_excerpts(request.user, pair),
                 logbooks=_logbooks([pair.pk]),
-                offered={
-                    "excerpt": rows_as(MeaningUnit, pair.excerpt_rows),
-                    "logbook": rows_as(Logbook, pair.logbook_rows),
-                },
+                offered={key: offered[key] for key in ("excerpt", "logbook")},
                 redact=context["redact"],
             ),
         )
     return render(request, "evaluation/case_detail.html", context)
 
 
-def _configuration_form(pair, context, theory_configurations) -> CaseConfigurationForm:
+def _configuration_form(pair, context, theory_configurations, offered) -> CaseConfigurationForm:
     """The form to link a case configuration, its contexts, mechanisms, outcomes and theory
     configurations offered from the records the page already read (the choices only render:
     the form posts to case_configuration_add, which validates against the database)."""
@@ -236,7 +226,7 @@ def _configuration_form(pair, context, theory_configurations) -> CaseConfigurati
         "contexts": context["contexts"],
         "mechanism": context["mechanisms"],
         "outcome": context["outcomes"],
-        "theory_configuration": rows_as(TheoryConfiguration, pair.theory_configuration_rows),
+        "theory_configuration": offered["theory_configuration"],
     }
     for name, items in offered.items():
         field = form.fields[name]

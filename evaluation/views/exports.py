@@ -3,11 +3,19 @@
 Both are of the `pseudonymised` export tier (tod.privacy.tiers): evaluators and the manager;
 every download is written to the access log of each participant it holds. Dates are shifted per
 person (evaluation.exports.Dates); `?dates=exact` keeps them exact, for a user of the full tier
-only (the manager, who may see the identifiers anyway): others get 403."""
+only (the manager, who may see the identifiers anyway): others get 403.
+
+Each file is written into a temporary file first (the exports stream their rows into it, so
+memory stays flat), then sent from it in blocks (FileResponse, which closes it when the server is
+done)."""
 
 from __future__ import annotations
 
-from django.http import HttpRequest, HttpResponse, HttpResponseForbidden
+import io
+import tempfile
+
+from django.http import FileResponse, HttpRequest, HttpResponse, HttpResponseForbidden
+from django.http.response import HttpResponseBase
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
@@ -19,9 +27,25 @@ from .. import exports
 TIER = ExportTier.PSEUDONYMISED
 
 
-def _download(content: bytes, filename: str, content_type: str) -> HttpResponse:
-    response = HttpResponse(content, content_type=content_type)
-    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+class _TemporaryFile(io.BufferedRandom):
+    """A temporary file that closes itself, without a ResourceWarning, when it is dropped
+    unread: the server closes a FileResponse's file once sent, a test that reads only the
+    status never does."""
+
+    def __del__(self) -> None:
+        self.close()
+
+
+def _download(write, filename: str, content_type: str) -> FileResponse:
+    """The file `write` writes into a temporary file, sent as an attachment."""
+    file = _TemporaryFile(tempfile.TemporaryFile(buffering=0))
+    try:
+        write(file)
+        file.seek(0)
+    except BaseException:
+        file.close()
+        raise
+    response = FileResponse(file, as_attachment=True, filename=filename, content_type=content_type)
     response["Cache-Control"] = "no-store"
     return response
 
@@ -39,12 +63,16 @@ def _refused() -> HttpResponse:
 
 
 @requires_tier(TIER)
-def export_csv(request: HttpRequest) -> HttpResponse:
+def export_csv(request: HttpRequest) -> HttpResponseBase:
     exact = _exact_dates(request)
     if exact is None:
         return _refused()
     today = timezone.localdate()
-    content = exports.csv_zip(request.user, exact_dates=exact)
+    response = _download(
+        lambda file: exports.write_csv_zip(request.user, file, exact_dates=exact),
+        f"tod-evaluation-{today}.zip",
+        "application/zip",
+    )
     export_log(
         request=request,
         tier=TIER,
@@ -53,16 +81,20 @@ def export_csv(request: HttpRequest) -> HttpResponse:
         else gettext_noop("evaluation tables (CSV)"),
         participants=exports.people_exported(request.user),
     )
-    return _download(content, f"tod-evaluation-{today}.zip", "application/zip")
+    return response
 
 
 @requires_tier(TIER)
-def export_qdpx(request: HttpRequest) -> HttpResponse:
+def export_qdpx(request: HttpRequest) -> HttpResponseBase:
     exact = _exact_dates(request)
     if exact is None:
         return _refused()
     today = timezone.localdate()
-    content = exports.qdpx(request.user, exact_dates=exact)
+    response = _download(
+        lambda file: exports.write_qdpx(request.user, file, exact_dates=exact),
+        f"tod-evaluation-{today}.qdpx",
+        "application/zip",
+    )
     export_log(
         request=request,
         tier=TIER,
@@ -71,4 +103,4 @@ def export_qdpx(request: HttpRequest) -> HttpResponse:
         else gettext_noop("evaluation project (REFI-QDA)"),
         participants=exports.people_exported(request.user),
     )
-    return _download(content, f"tod-evaluation-{today}.qdpx", "application/zip")
+    return response

@@ -22,46 +22,6 @@ danish_postcode = RegexValidator(
 )
 
 
-class HasTwin(models.Expression):
-    """Whether another participant of the row's site has its name (case-insensitive) and date
-    of birth: `possible_duplicates_of` for every row of a list, as an EXISTS that the twin
-    index answers with one probe. Written out as SQL: the same test built from querysets
-    (Exists over OuterRef) cost the participant list a twentieth of its CPU to compile on every
-    request, more than PostgreSQL takes to run it."""
-
-    output_field = models.BooleanField()
-
-    def __init__(self):
-        super().__init__()
-        self.columns = [
-            F(name) for name in ("site_id", "last_name", "first_name", "date_of_birth", "id")
-        ]
-
-    def get_source_expressions(self):
-        return self.columns
-
-    def set_source_expressions(self, exprs):
-        self.columns = list(exprs)
-
-    def as_sql(self, compiler, connection):
-        outer = [compiler.compile(column)[0] for column in self.columns]
-        site, last, first, born, pk = outer
-        qn = connection.ops.quote_name
-        upper = "UPPER({}::text)" if connection.vendor == "postgresql" else "UPPER({})"
-
-        def twin(column: str) -> str:
-            return f"twin.{qn(column)}"
-
-        sql = (
-            f"EXISTS(SELECT 1 FROM {qn(Participant._meta.db_table)} twin "
-            f"WHERE {twin('site_id')} = {site} "
-            f"AND {upper.format(twin('last_name'))} = {upper.format(last)} "
-            f"AND {upper.format(twin('first_name'))} = {upper.format(first)} "
-            f"AND {twin('date_of_birth')} = {born} AND {twin('id')} <> {pk})"
-        )
-        return sql, []
-
-
 class RoundQuerySet(SiteScopedQuerySet):
     def current_for_site(self, site, today: dt.date | None = None) -> Round | None:
         """The round that runs today at the site, else the latest one (or None)."""
@@ -197,12 +157,14 @@ class ParticipantQuerySet(SiteScopedQuerySet):
             .exclude(pk__in=Participant.objects.trained().values("pk"))
         )
 
-    def possible_duplicates_of(self, *, site, first_name: str, last_name: str, born, exclude=None):
-        """Participants of the site with the same name and date of birth (case-insensitive)."""
+    def possible_duplicates_of(self, *, site, first_name, last_name, born, exclude=None):
+        """Participants of the site with the same name and date of birth (case-insensitive):
+        the duplicate rule, the one definition of it. Each argument is a value (the form's
+        twin check; names are stripped) or an OuterRef (the list's flag, with_duplicate_flag)."""
         qs = self.filter(
             site=site,
-            first_name__iexact=first_name.strip(),
-            last_name__iexact=last_name.strip(),
+            first_name__iexact=first_name.strip() if isinstance(first_name, str) else first_name,
+            last_name__iexact=last_name.strip() if isinstance(last_name, str) else last_name,
             date_of_birth=born,
         )
         if exclude is not None:
@@ -211,8 +173,16 @@ class ParticipantQuerySet(SiteScopedQuerySet):
 
     def with_duplicate_flag(self):
         """`has_duplicate`: another participant of the site has the same name (case-insensitive)
-        and date of birth, as `possible_duplicates_of` finds them."""
-        return self.annotate(has_duplicate=HasTwin())
+        and date of birth: possible_duplicates_of of each row, as one EXISTS (the twin index
+        answers it with one probe)."""
+        twins = self.model.objects.possible_duplicates_of(
+            site=OuterRef("site_id"),
+            first_name=OuterRef("first_name"),
+            last_name=OuterRef("last_name"),
+            born=OuterRef("date_of_birth"),
+            exclude=OuterRef("pk"),
+        )
+        return self.annotate(has_duplicate=Exists(twins))
 
     def search(self, text: str):
         text = (text or "").strip()

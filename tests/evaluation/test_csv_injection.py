@@ -43,7 +43,7 @@ def test_formulas_in_notes_and_descriptions_are_text_in_the_csv_zip(client, eval
     client.force_login(evaluator)
     response = client.get(reverse("evaluation:export_csv"))
     assert response.status_code == 200
-    archive = zipfile.ZipFile(io.BytesIO(response.content))
+    archive = zipfile.ZipFile(io.BytesIO(response.getvalue()))
 
     pre = next(v for v in _table(archive, "nurse_visits") if v["kind"] == "pre")
     assert pre["self_care_note"] == "'" + FORMULA

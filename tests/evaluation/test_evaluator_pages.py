@@ -62,7 +62,7 @@ def test_csv_export_is_pseudonymised(client, evaluator, full_case):
     client.force_login(evaluator)
     response = client.get(reverse("evaluation:export_csv"))
     assert response.status_code == 200
-    archive = zipfile.ZipFile(io.BytesIO(response.content))
+    archive = zipfile.ZipFile(io.BytesIO(response.getvalue()))
     names = set(archive.namelist())
     assert {
         "cases.csv",
@@ -95,7 +95,7 @@ def test_qdpx_export_holds_cases_sources_codes_and_codings(client, evaluator, fu
     client.force_login(evaluator)
     response = client.get(reverse("evaluation:export_qdpx"))
     assert response.status_code == 200
-    archive = zipfile.ZipFile(io.BytesIO(response.content))
+    archive = zipfile.ZipFile(io.BytesIO(response.getvalue()))
     everything = "".join(archive.read(n).decode() for n in archive.namelist())
     assert_pseudonymised(everything)
     ns = {"q": "urn:QDA-XML:project:1.0"}

@@ -27,7 +27,7 @@ ID_COLUMNS = {"case", "peer", "supporter", "participant", "context_ids"}
 def tables(client, **query) -> dict[str, list[dict]]:
     response = client.get(reverse("evaluation:export_csv"), query)
     assert response.status_code == 200
-    archive = zipfile.ZipFile(io.BytesIO(response.content))
+    archive = zipfile.ZipFile(io.BytesIO(response.getvalue()))
     return {
         name.removesuffix(".csv"): list(csv.DictReader(io.StringIO(archive.read(name).decode())))
         for name in archive.namelist()
@@ -37,7 +37,7 @@ def tables(client, **query) -> dict[str, list[dict]]:
 def project(client, **query):
     response = client.get(reverse("evaluation:export_qdpx"), query)
     assert response.status_code == 200
-    return ET.fromstring(zipfile.ZipFile(io.BytesIO(response.content)).read("project.qde"))
+    return ET.fromstring(zipfile.ZipFile(io.BytesIO(response.getvalue())).read("project.qde"))
 
 
 def test_no_database_id_in_the_csv_zip(client, evaluator, full_case):

@@ -62,7 +62,7 @@ def test_qdpx_codes_an_excerpt_by_the_records_its_evidence_backs(
 
     response = client.get(reverse("evaluation:export_qdpx"))
 
-    root = ET.fromstring(zipfile.ZipFile(io.BytesIO(response.content)).read("project.qde"))
+    root = ET.fromstring(zipfile.ZipFile(io.BytesIO(response.getvalue())).read("project.qde"))
     names = {code.get("guid"): code.get("name") for code in root.iter(f"{Q}Code")}
     selection = next(root.iter(f"{Q}PlainTextSelection"))
     coded = {names[ref.get("targetGUID")] for ref in selection.iter(f"{Q}CodeRef")}

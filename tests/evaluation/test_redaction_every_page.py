@@ -198,7 +198,7 @@ def test_no_evaluator_page_shows_a_name_written_into_any_free_text(client, evalu
         response = client.get(url)
         assert response.status_code == 200, (name, response.status_code)
         if name.startswith("export_"):
-            archive = zipfile.ZipFile(io.BytesIO(response.content))
+            archive = zipfile.ZipFile(io.BytesIO(response.getvalue()))
             text = "".join(archive.read(n).decode() for n in archive.namelist())
         else:
             text = response.content.decode()

@@ -112,7 +112,7 @@ def test_the_evaluator_page_shows_no_name_of_any_site_in_any_form(client, evalua
 
 def test_the_csv_zip_holds_no_name_of_any_site_in_any_form(client, evaluator, texts):
     client.force_login(evaluator)
-    archive = zipfile.ZipFile(io.BytesIO(client.get(reverse("evaluation:export_csv")).content))
+    archive = zipfile.ZipFile(io.BytesIO(client.get(reverse("evaluation:export_csv")).getvalue()))
     for name in ("interviews.csv", "logbooks.csv"):
         text = archive.read(name).decode()
         assert_no_name(text)
@@ -139,7 +139,7 @@ def test_the_qdpx_holds_no_name_and_its_selections_point_into_the_redacted_text(
     )
     assert stored_raw.transcript[unit.start : unit.end] == "Kirstens mand kørte mig"
 
-    archive = zipfile.ZipFile(io.BytesIO(client.get(reverse("evaluation:export_qdpx")).content))
+    archive = zipfile.ZipFile(io.BytesIO(client.get(reverse("evaluation:export_qdpx")).getvalue()))
     everything = "".join(archive.read(n).decode() for n in archive.namelist())
     assert_no_name(everything)
     ns = {"q": "urn:QDA-XML:project:1.0"}

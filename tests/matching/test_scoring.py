@@ -262,7 +262,7 @@ def test_parallel_bands_give_the_same_matrix(monkeypatch):
 
     peers, supporters = synthetic_pool(80, seed=5)
     single = matrix(peers, supporters, workers=1, block_elements=64)
-    monkeypatch.setattr(scoring, "PARALLEL_FROM_PAIRS", 0)
+    monkeypatch.setattr(scoring, "PAIRS_PER_THREAD", 1)
     calls = []
     parallel = matrix(
         peers,

@@ -154,7 +154,7 @@ def identifiers(person: Participant) -> set[str]:
 
 
 def _files(response) -> dict[str, str]:
-    archive = zipfile.ZipFile(io.BytesIO(response.content))
+    archive = zipfile.ZipFile(io.BytesIO(response.getvalue()))
     return {name: archive.read(name).decode() for name in archive.namelist()}
 
 

@@ -1,42 +1,18 @@
-"""The participant list writes its rows itself (programme.views.participant_rows): what it
-shows must be what Django's own formatting would show."""
+"""The participant list's rows (programme/_participant_row.html): escaped, with the labels, the
+link and the date in the reader's format."""
 
-import datetime as dt
-
-import pytest
 from django.conf import settings
 from django.urls import reverse
-from django.utils import timezone, translation
-from django.utils.dateformat import format as django_format
-from django.utils.formats import get_format
+from django.utils import timezone
 
 from programme.models import Kind, ReferralChannel
-from programme.views.participant_rows import day_formatter
 from tests.conftest import make_participant
-
-DAYS = [dt.date(2026, 3, 4), dt.date(1999, 12, 31), dt.datetime(2026, 11, 26, 23, 59)]
-
-
-@pytest.mark.parametrize("language", ["da", "en"])
-def test_the_short_date_is_written_as_django_writes_it(language):
-    with translation.override(language):
-        short = get_format("SHORT_DATE_FORMAT")
-        write = day_formatter(short)
-        assert [write(day) for day in DAYS] == [django_format(day, short) for day in DAYS]
-
-
-@pytest.mark.parametrize("fmt", ["Y-m-d", "d/m/y", "j. F Y", "D d.m.Y", r"\d\e\n d", "d%m"])
-def test_other_formats_fall_back_or_match_django(fmt):
-    with translation.override("da"):
-        write = day_formatter(fmt)
-        assert [write(day) for day in DAYS] == [django_format(day, fmt) for day in DAYS]
 
 
 def test_a_row_shows_the_participant_escaped_with_its_labels_link_and_date(
     client, manager, site, programme_round
 ):
-    """The rows are written in Python (participant_rows): names and round names are escaped
-    there, and each cell is what the template used to show."""
+    """Names and round names are escaped, and each cell holds one value."""
     programme_round.name = "Forår <2026>"
     programme_round.save()
     hostile = make_participant(

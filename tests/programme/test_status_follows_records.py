@@ -55,7 +55,7 @@ def list_status(client, person) -> str:
 
 def filtered(client, status: str) -> set[int]:
     response = client.get(reverse("programme:participant_list"), {"status": status})
-    return {row["id"] for row in response.context["page"].object_list}
+    return {row.pk for row in response.context["page"].object_list}
 
 
 def check_stage(client, manager, person, status: str, funnel: list[str] | None = None) -> None:

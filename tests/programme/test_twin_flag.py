@@ -1,5 +1,5 @@
 """The possible-duplicate flag of the participant list (Participant.objects.with_duplicate_flag,
-written as SQL in HasTwin) agrees with the registration form's twin check
+an EXISTS of possible_duplicates_of) agrees with the registration form's twin check
 (possible_duplicates_of) on every case the form sees."""
 
 from __future__ import annotations
