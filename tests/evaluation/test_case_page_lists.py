@@ -80,10 +80,10 @@ def test_case_record_lists_are_those_of_the_querysets_they_replace(
     with CaptureQueriesContext(connection) as queries:
         response = client.get(url)
 
-    # The session (3), the case, its interviews, the access record, each kind of record with
-    # its evidence (8, and the contexts' configurations), the Redactor (2) and the form choices
-    # (3): one query per list, whatever the number of rows.
-    assert len(queries) == 20
+    # The session (3) and the user's sites (1), the case, its interviews, the access record,
+    # each kind of record with its evidence (8, and the contexts' configurations), the Redactor
+    # (2) and the form choices (3): one query per list, whatever the number of rows.
+    assert len(queries) == 21
     data = response.context
     assert data["interviews"] == [same_day, late, early]
     assert [i.conducted_on for i in data["interviews"]] == [
