@@ -11,6 +11,7 @@ from django.conf import settings
 from django.test import Client
 from django.urls import reverse
 from django.utils import translation
+from pytest_django.asserts import assertInHTML
 
 from tests.conftest import VerifiedClient
 from tod.accounts.models import Role
@@ -116,5 +117,5 @@ def test_the_participant_filters_show_the_choice_made_and_none_unfiltered(client
     for query, expected in [("", False), ("?status=screened", True), ("", False)]:
         html = client.get(url + query).text
         assert '<select name="status" id="id_status">' in html
-        assert '<input type="text" name="q" id="id_q" maxlength="100">' in html
+        assertInHTML('<input type="text" name="q" id="id_q" maxlength="100">', html)
         assert (chosen in html) is expected
