@@ -71,8 +71,9 @@ class ParticipantFactory(factory.django.DjangoModelFactory[Participant]):
     site = factory.SubFactory(SiteFactory)
     kind = Kind.PEER
     first_name = "Test"
-    # Different last names: the same name and date of birth would flag the two as twins.
-    last_name = factory.Sequence(lambda n: f"Person{n + 1}")
+    # Numbered by the participants there are (Person1, Person2, ... in each test, whatever ran
+    # before): two people of the same name and date of birth would be flagged as twins.
+    last_name = factory.LazyFunction(lambda: f"Person{Participant.objects.count() + 1}")
     date_of_birth = dt.date(1960, 1, 1)
     sex = Sex.FEMALE
     referral_channel = ReferralChannel.CENTRE_FOR_DIABETES
