@@ -123,7 +123,7 @@ def main(argv: list[str] | None = None) -> int:
 
     from django.core.management import call_command
 
-    from programme import scale
+    from demo import scale
 
     if scale.is_empty():
         if not args.seed:

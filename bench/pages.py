@@ -275,7 +275,7 @@ def main(argv: list[str] | None = None) -> int:
     django.setup()
     from django.core.management import call_command
 
-    from programme import scale
+    from demo import scale
 
     if scale.is_empty():
         if not args.seed:

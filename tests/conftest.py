@@ -1,4 +1,5 @@
-"""Personas shared by every test (healthchecks' alice/bob/charlie, for a peer support programme).
+"""Personas shared by every test (healthchecks' alice/bob/charlie, for a peer support programme),
+made with the apps' factories (`<app>/factories.py`).
 
 - `site` (Copenhagen) and `other_site` (Aarhus)
 - `manager`: project manager of `site`; `other_manager`: of `other_site` only
@@ -22,9 +23,10 @@ from django_otp.oath import TOTP, totp
 from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from programme.models import Kind, Participant, ReferralChannel, Round, Sex
+from programme.factories import ParticipantFactory, RoundFactory
+from programme.models import Kind, Participant, Round
+from tod.accounts.factories import SiteFactory, UserFactory
 from tod.accounts.models import Role, Site
-from tod.accounts.services import user_create
 from tod.accounts.two_factor import REQUIRED_ROLES
 
 # `--clock=INSTANT` runs the session at another instant (tests/clock.py); pytester tests it.
@@ -160,24 +162,25 @@ def fast_password_hashing(settings):
 
 @pytest.fixture
 def site(db) -> Site:
-    return Site.objects.create(name="Copenhagen", slug="copenhagen")
+    return SiteFactory.create(name="Copenhagen", slug="copenhagen")
 
 
 @pytest.fixture
 def other_site(db) -> Site:
-    return Site.objects.create(name="Aarhus", slug="aarhus")
+    return SiteFactory.create(name="Aarhus", slug="aarhus")
 
 
 @pytest.fixture
 def programme_round(site) -> Round:
-    return Round.objects.create(
-        site=site, name="2026", starts_on=dt.date(2026, 1, 1), ends_on=dt.date(2026, 12, 31)
-    )
+    """The site's round of 2026 (1 January to 31 December)."""
+    return RoundFactory.create(site=site)
 
 
 def make_user(username: str, role: str, sites, **fields):
     """A user with PASSWORD; roles that require two-step login get a confirmed TOTP device."""
-    user = user_create(username=username, role=role, sites=sites, password=PASSWORD, **fields)
+    user = UserFactory.create(
+        username=username, role=role, sites=sites, password=PASSWORD, **fields
+    )
     if role in REQUIRED_ROLES:
         TOTPDevice.objects.create(user=user, name="app", confirmed=True)
     return user
@@ -226,16 +229,8 @@ def log_in(client: Client, user, password: str = PASSWORD):
 
 
 def make_participant(site, kind=Kind.PEER, **fields) -> Participant:
-    values = {
-        "first_name": "Test",
-        "last_name": f"Person{Participant.objects.count() + 1}",
-        "date_of_birth": dt.date(1960, 1, 1),
-        "sex": Sex.FEMALE,
-        "referral_channel": ReferralChannel.CENTRE_FOR_DIABETES,
-        "postcode": "2200",
-    }
-    values.update(fields)
-    return Participant.objects.create(site=site, kind=kind, **values)
+    """A participant of `site` (a peer unless told): ParticipantFactory's Test PersonN."""
+    return ParticipantFactory.create(site=site, kind=kind, **fields)
 
 
 def screen_eligible(participant: Participant, by, on: dt.date = dt.date(2026, 1, 10)):

@@ -76,6 +76,7 @@ INSTALLED_APPS = [
     "tod.audit",
     "tod.privacy",
     "tod.once",
+    "demo",  # seed_demo and seed_scale: demo and scale data on top of the apps
 ]
 
 MIDDLEWARE = [

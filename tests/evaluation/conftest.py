@@ -7,8 +7,16 @@ import datetime as dt
 
 import pytest
 
+from evaluation.factories import (
+    ContextFactorFactory,
+    MechanismFactory,
+    NurseVisitFactory,
+    OutcomeFactory,
+)
+from logbooks.factories import LogbookFactory, MeetingFactory, PairFactory
 from matching.models import Pair, PairStatus
 from programme import services as programme_services
+from programme.factories import ConsentFactory, ParticipantFactory, RoundFactory
 from programme.models import (
     ConsentDecision,
     ConsentMethod,
@@ -82,7 +90,7 @@ def make_case(
     )
     for person in (peer, supporter):
         give_evaluation_consent(person, by)
-    return Pair.objects.create(
+    return PairFactory.create(
         site=site,
         round=programme_round,
         peer=peer,
@@ -111,11 +119,7 @@ def case(site, programme_round, manager, supporter):
 
 @pytest.fixture
 def other_case(other_site, other_manager):
-    from programme.models import Round
-
-    other_round = Round.objects.create(
-        site=other_site, name="2026", starts_on=dt.date(2026, 1, 1), ends_on=dt.date(2026, 12, 31)
-    )
+    other_round = RoundFactory.create(site=other_site)
     return make_case(other_site, other_round, other_manager, first_name="Aarhusian")
 
 
@@ -219,31 +223,29 @@ def bulk_cases(n, site, programme_round, manager):
 
     people = Participant.objects.bulk_create(
         [
-            Participant(
+            ParticipantFactory.build(
                 site=site,
                 round=programme_round,
                 kind=kind,
                 first_name="Bulk",
                 last_name=f"Person{i}{kind}",
-                date_of_birth=dt.date(1960, 1, 1),
                 sex=Sex.MALE,
                 referral_channel="other",
+                postcode="",
                 status="active",
             )
             for i in range(n)
             for kind in (Kind.PEER, Kind.SUPPORTER)
         ]
     )
-    texts = {t.purpose: t for t in ConsentText.objects.all()}
+    texts = {purpose: ConsentText.objects.current(purpose) for purpose in ConsentPurpose.values}
     Consent.objects.bulk_create(
         [
-            Consent(
+            ConsentFactory.build(
                 participant=person,
                 purpose=purpose,
-                decision=ConsentDecision.GIVEN,
                 text=texts[purpose],
                 decided_on=dt.date(2026, 1, 1),
-                method=ConsentMethod.WRITTEN,
                 recorded_by=manager,
             )
             for person in people
@@ -252,7 +254,7 @@ def bulk_cases(n, site, programme_round, manager):
     )
     pairs = Pair.objects.bulk_create(
         [
-            Pair(
+            PairFactory.build(
                 site=site,
                 round=programme_round,
                 peer=people[2 * i],
@@ -263,21 +265,12 @@ def bulk_cases(n, site, programme_round, manager):
             for i in range(n)
         ]
     )
-    Outcome.objects.bulk_create(
-        [Outcome(pair=p, kind="self_care_awareness", result="yes") for p in pairs]
-    )
-    ContextFactor.objects.bulk_create(
-        [
-            ContextFactor(pair=p, subject="peer", category="energy", influence="hindering")
-            for p in pairs
-        ]
-    )
-    Mechanism.objects.bulk_create(
-        [Mechanism(pair=p, kind="reasoning", category="trust", actor="both") for p in pairs]
-    )
+    Outcome.objects.bulk_create([OutcomeFactory.build(pair=p) for p in pairs])
+    ContextFactor.objects.bulk_create([ContextFactorFactory.build(pair=p) for p in pairs])
+    Mechanism.objects.bulk_create([MechanismFactory.build(pair=p) for p in pairs])
     NurseVisit.objects.bulk_create(
         [
-            NurseVisit(
+            NurseVisitFactory.build(
                 site=site,
                 peer=p.peer,
                 kind=kind,
@@ -308,7 +301,7 @@ def full_case(case, evaluator, theory, supporter):
 
     from evaluation import services
     from evaluation.models import CodeGroup
-    from logbooks.models import Logbook, LogbookStatus, Meeting, MeetingStatus
+    from logbooks.models import MeetingStatus
 
     configuration = record_evaluation(case, evaluator, theory=theory)
     interview = services.interview_save(
@@ -338,16 +331,15 @@ def full_case(case, evaluator, theory, supporter):
         excerpt=unit,
         interview=interview,
     )
-    meeting = Meeting.objects.create(
+    meeting = MeetingFactory.create(
         pair=case,
         planned_at=timezone.now(),
         status=MeetingStatus.HELD,
         held_on=dt.date(2026, 2, 15),
     )
-    Logbook.objects.create(
+    LogbookFactory.create(
         meeting=meeting,
         author=supporter,
-        status=LogbookStatus.SUBMITTED,
         reflections="Bentholm Madsenius was tired; we talked about money at Jagtvej 1234.",
     )
     return case

@@ -9,7 +9,8 @@ import pytest
 import time_machine
 from django.utils import timezone
 
-from matching.models import Pair, PairStatus
+from logbooks.factories import PairFactory
+from matching.models import Pair
 from programme.models import Kind
 from tests.conftest import make_participant
 from tod.accounts.models import Site
@@ -22,12 +23,14 @@ def aware(year, month, day, hour=10, minute=0) -> dt.datetime:
 
 
 def make_pair(site: Site, supporter_user=None, **peer_fields) -> Pair:
+    """An agreed pair of `site`: Bent (the peer) with the supporter of `supporter_user`, or a new
+    supporter."""
     if supporter_user is not None:
         supporter = supporter_user.participant
     else:
         supporter = make_participant(site, Kind.SUPPORTER)
     peer = make_participant(site, Kind.PEER, first_name="Bent", **peer_fields)
-    return Pair.objects.create(site=site, peer=peer, supporter=supporter, status=PairStatus.AGREED)
+    return PairFactory.create(site=site, peer=peer, supporter=supporter)
 
 
 @pytest.fixture

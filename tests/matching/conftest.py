@@ -7,27 +7,25 @@ copy those rows in bulk, so a pool of a thousand costs a handful of queries to m
 
 from __future__ import annotations
 
-import datetime as dt
-
 import pytest
-from django.utils import timezone
 
+from matching.factories import MatchSurveyFactory
 from matching.models import MatchSurvey
-from programme import services as programme_services
+from programme.factories import (
+    ConsentFactory,
+    ParticipantFactory,
+    ScreeningFactory,
+    TrainingAttendanceFactory,
+)
 from programme.models import (
-    CRITERIA,
-    Answer,
     Consent,
-    ConsentDecision,
-    ConsentMethod,
-    ConsentPurpose,
     Kind,
     Participant,
-    ReferralChannel,
     Screening,
-    Sex,
+    TrainingAttendance,
 )
-from programme.models.training import TrainingAttendance
+from tests.conftest import screen_eligible
+from tests.programme.conftest import consent, make_course, train
 
 SURVEY_DEFAULTS = {
     "ethnicity": "danish",
@@ -40,59 +38,33 @@ SURVEY_DEFAULTS = {
 
 
 def _make_eligible(first: Participant, manager, programme_round) -> None:
-    answers = {code: Answer.YES for code, _label in CRITERIA[first.kind]}
-    programme_services.screening_record(
-        participant=first, screened_on=dt.date(2026, 1, 10), answers=answers, by=manager
-    )
-    programme_services.consent_record(
-        participant=first,
-        purpose=ConsentPurpose.PROGRAMME,
-        decision=ConsentDecision.GIVEN,
-        decided_on=dt.date(2026, 1, 11),
-        method=ConsentMethod.WRITTEN,
-        by=manager,
-    )
+    screen_eligible(first, manager)
+    consent(first, manager)
     if first.kind == Kind.SUPPORTER:
-        start = timezone.make_aware(dt.datetime(2026, 2, 2, 9, 0))
-        course = programme_services.course_create(
-            site=first.site,
-            round=programme_round,
-            name=f"Course {first.pk}",
-            trainer="Trainer",
-            capacity=12,
-            days=[
-                (start, start + dt.timedelta(hours=6), "Centre"),
-                (start + dt.timedelta(days=7), start + dt.timedelta(days=7, hours=6), "Centre"),
-            ],
-            by=manager,
-        )
-        programme_services.course_invite(course=course, participants=[first], by=manager)
-        for day in course.days.all():
-            programme_services.training_attendance_record(
-                day=day, attended={first.pk: True}, by=manager, now=day.starts_at
-            )
+        course = make_course(first.site, programme_round, manager, name=f"Course {first.pk}")
+        train(first, course, manager)
 
 
 def _copy_eligibility(first: Participant, others: list[Participant]) -> None:
     if not others:
         return
-    consent = Consent.objects.filter(participant=first).first()
+    given = Consent.objects.filter(participant=first).first()
     Consent.objects.bulk_create(
-        Consent(
+        ConsentFactory.build(
             participant=p,
-            purpose=consent.purpose,
-            decision=consent.decision,
-            text=consent.text,
-            decided_on=consent.decided_on,
-            method=consent.method,
-            recorded_by=consent.recorded_by,
+            purpose=given.purpose,
+            decision=given.decision,
+            text=given.text,
+            decided_on=given.decided_on,
+            method=given.method,
+            recorded_by=given.recorded_by,
         )
         for p in others
     )
     screening = Screening.objects.filter(participant=first).first()
     if screening is not None:
         Screening.objects.bulk_create(
-            Screening(
+            ScreeningFactory.build(
                 participant=p,
                 screened_on=screening.screened_on,
                 screened_by=screening.screened_by,
@@ -104,7 +76,9 @@ def _copy_eligibility(first: Participant, others: list[Participant]) -> None:
         )
     attendance = list(TrainingAttendance.objects.filter(participant=first))
     TrainingAttendance.objects.bulk_create(
-        TrainingAttendance(day=a.day, participant=p, attended=a.attended, recorded_by=a.recorded_by)
+        TrainingAttendanceFactory.build(
+            day=a.day, participant=p, attended=a.attended, recorded_by=a.recorded_by
+        )
         for p in others
         for a in attendance
     )
@@ -118,16 +92,12 @@ def make_pool_people(
     prefix = prefix or kind
     start = Participant.objects.count()
     people = Participant.objects.bulk_create(
-        Participant(
+        ParticipantFactory.build(
             site=site,
             round=programme_round,
             kind=kind,
             first_name=f"{prefix.title()}{start + i}",
             last_name="Pool",
-            date_of_birth=dt.date(1960, 1, 1),
-            sex=Sex.FEMALE,
-            referral_channel=ReferralChannel.CENTRE_FOR_DIABETES,
-            postcode="2200",
         )
         for i in range(n)
     )
@@ -135,10 +105,9 @@ def make_pool_people(
     _make_eligible(people[0], manager, programme_round)
     _copy_eligibility(people[0], people[1:])
     if survey:
-        values = {**SURVEY_DEFAULTS, **fields}
+        values = {"postcode": "", **SURVEY_DEFAULTS, **fields}
         MatchSurvey.objects.bulk_create(
-            MatchSurvey(participant=p, version=1, is_current=True, filled_by=manager, **values)
-            for p in people
+            MatchSurveyFactory.build(participant=p, filled_by=manager, **values) for p in people
         )
     return people
 

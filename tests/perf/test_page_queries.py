@@ -2,7 +2,7 @@
 
 Every URL of the access matrix (tests/security/test_access_matrix.py) that answers GET is opened
 by each role allowed to open it, in the demo programme, then again after the demo's first site
-has grown by programme.scale (many times the pairs, meetings, logbooks, visits, sessions and
+has grown by demo.scale (many times the pairs, meetings, logbooks, visits, sessions and
 participants of the demo, some of the new pairs given to the demo's supporter), and the queries
 of each request are counted and compared, exactly, with the page's pin at both sizes
 (docs/adr/0006). django-zeal fails any request that loads rows one by one.
@@ -217,13 +217,13 @@ def count_queries(world, pages) -> dict[tuple[str, str | None], int]:
 
 
 def grow(world) -> None:
-    """Grow the demo's first site with programme.scale, and give some of the new pairs (with
+    """Grow the demo's first site with demo.scale, and give some of the new pairs (with
     their meetings and logbooks) to the demo's supporter, so every list of every role grows."""
+    from demo import scale
+    from demo.scale_pairs import seed_pairs
     from logbooks.models import Logbook, Meeting
     from matching.models import Pair
-    from programme import scale
     from programme.models import Participant, Round, SessionInvitation
-    from programme.scale_pairs import seed_pairs
 
     manager = world.users["manager"]
     site = manager.sites.get()

@@ -8,6 +8,7 @@ import pytest
 from django.utils import timezone
 
 from programme import services
+from programme.factories import CourseFactory, TrainingDayFactory
 from programme.models import (
     CRITERIA,
     Answer,
@@ -51,19 +52,19 @@ def consent(participant, by, purpose=ConsentPurpose.PROGRAMME, decision=ConsentD
 
 
 def make_course(site, programme_round, by, start=None, name="Course"):
+    """A course of two six-hour days a week apart (from Monday 2 February 2026, 9:00)."""
     start = start or timezone.make_aware(dt.datetime(2026, 2, 2, 9, 0))
-    return services.course_create(
-        site=site,
-        round=programme_round,
-        name=name,
-        trainer="Trainer",
-        capacity=12,
-        days=[
-            (start, start + dt.timedelta(hours=6), "Centre for Diabetes"),
-            (start + dt.timedelta(days=7), start + dt.timedelta(days=7, hours=6), "Centre"),
-        ],
-        by=by,
+    course = CourseFactory.create(
+        site=site, round=programme_round, name=name, trainer="Trainer", created_by=by
     )
+    for number, place in ((1, "Centre for Diabetes"), (2, "Centre")):
+        TrainingDayFactory.create(
+            course=course,
+            number=number,
+            starts_at=start + dt.timedelta(days=7 * (number - 1)),
+            place=place,
+        )
+    return course
 
 
 def train(participant, course, by, days=(1, 2)):

@@ -41,7 +41,7 @@ def test_seed_demo_mirrors_the_studys_sample(db, capsys):
 
 
 def test_demo_logins_work(client, db):
-    from programme.demo import DEMO_PASSWORD
+    from demo.programme import DEMO_PASSWORD
 
     call_command("seed_demo", stdout=io.StringIO())
     assert client.login(username="manager", password=DEMO_PASSWORD)

@@ -11,9 +11,9 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import connection, transaction
 from django.utils.translation import gettext as _
 
-from programme import scale
-from programme.management.production_guard import add_force_argument, refuse_in_production
-from programme.scale_pairs import seed_pairs
+from demo import scale
+from demo.management.production_guard import add_force_argument, refuse_in_production
+from demo.scale_pairs import seed_pairs
 
 
 class Command(BaseCommand):

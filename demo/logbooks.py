@@ -1,4 +1,4 @@
-"""This app's part of the demo programme (see programme.demo). Idempotent.
+"""Logbooks' part of the demo programme (see demo.programme). Idempotent.
 
 Four pairs of the study's Copenhagen sample: an active pair with held meetings, logbooks and one
 request for support; an active pair with three cancellations in a row (the supporter's health, as
@@ -13,13 +13,13 @@ import datetime as dt
 
 from django.utils import timezone
 
+from logbooks import services
+from logbooks.factories import PairFactory
+from logbooks.models import CancelledBy, CancelReason, Topic
 from matching.models import Pair, PairStatus
-from programme.demo import DEMO_PASSWORD, DemoContext
-from tod.accounts.models import Role, User
-from tod.accounts.services import user_create
+from tod.accounts.models import Role
 
-from . import services
-from .models import CancelledBy, CancelReason, Topic
+from .programme import DemoContext, demo_user
 
 PAIRS = [
     # (supporter index, peer index, weeks since the match meeting, scenario)
@@ -53,7 +53,7 @@ ANSWERS = {
 def _pair(ctx: DemoContext, supporter, peer) -> Pair:
     pair = Pair.objects.filter(peer=peer).order_by("id").first()
     if pair is None:
-        pair = Pair.objects.create(
+        pair = PairFactory.create(
             site=ctx.site, round=ctx.round, peer=peer, supporter=supporter, status=PairStatus.AGREED
         )
     return pair
@@ -88,17 +88,13 @@ def play_completed(ctx: DemoContext, pair: Pair, *, weeks: int) -> None:
 def _login(supporter, ctx: DemoContext):
     """Supporters of the demo pairs get a login (the first one has `supporter` already)."""
     if supporter.user_id is None:
-        username = f"supporter-{supporter.first_name.lower()}"
-        user = User.objects.filter(username=username).first() or user_create(
-            username=username,
-            role=Role.SUPPORTER,
-            sites=[ctx.site],
-            password=DEMO_PASSWORD,
-            first_name=supporter.first_name,
-            last_name=supporter.last_name,
-            email=f"{username}@demo.invalid",
+        supporter.user = demo_user(
+            f"supporter-{supporter.first_name.lower()}",
+            Role.SUPPORTER,
+            [ctx.site],
+            supporter.first_name,
+            supporter.last_name,
         )
-        supporter.user = user
         supporter.save(update_fields=["user"])
     return supporter.user
 

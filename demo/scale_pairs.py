@@ -1,4 +1,4 @@
-"""The pairs of the national programme (see programme.scale): pairs with their meeting plan,
+"""The pairs of the national programme (see demo.scale): pairs with their meeting plan,
 twelve meetings each and a logbook after every held meeting; the nurse's visits before and after;
 a year of supervision and network meetings per site with attendance, dilemmas and actions.
 
@@ -12,8 +12,10 @@ import datetime as dt
 
 from django.utils import timezone
 
+from evaluation.factories import NurseVisitFactory
 from evaluation.models import NurseVisit
 from evaluation.models.choices import VisitKind
+from logbooks.factories import LogbookFactory, MeetingFactory, MeetingPlanFactory, PairFactory
 from logbooks.models import (
     CancelledBy,
     CancelReason,
@@ -24,10 +26,17 @@ from logbooks.models import (
     MeetingStatus,
     Topic,
 )
+from matching.factories import MatchWeightsFactory
 from matching.models import MatchWeights, Pair, PairStatus
-from tod.accounts.models import Role
-
-from .models import (
+from programme.factories import (
+    DilemmaFactory,
+    FollowUpActionFactory,
+    SessionFactory,
+    SessionInvitationFactory,
+    SuggestedTopicFactory,
+    at,
+)
+from programme.models import (
     Dilemma,
     FollowUpAction,
     Participant,
@@ -39,7 +48,9 @@ from .models import (
     Theme,
     TopicSource,
 )
-from .scale import ScaleWorld, SiteWorld, _at, bulk
+from tod.accounts.models import Role, User
+
+from .scale import ScaleWorld, SiteWorld, bulk
 
 MEETINGS_PER_PAIR = 12
 COMPLETED_EVERY = 5  # one pair in five is still active, spread over the supporters
@@ -62,7 +73,7 @@ def seed_pairs(world: ScaleWorld) -> None:
     _seed_nurse_visits(world, pairs)
     _seed_sessions(world)
     MatchWeights.objects.bulk_create(
-        [MatchWeights(site=s.site) for s in world.sites], ignore_conflicts=True
+        [MatchWeightsFactory.build(site=s.site) for s in world.sites], ignore_conflicts=True
     )
 
 
@@ -80,21 +91,30 @@ def _site_pairs(world: ScaleWorld, site_world: SiteWorld) -> list[Pair]:
         else:
             started = today - dt.timedelta(days=rng.randrange(99, 111))
             ended = None
-        created = _at(started, 8) - dt.timedelta(days=21)
+        created = at(started, 8) - dt.timedelta(days=21)
         rows.append(
-            Pair(
-                site=site_world.site, round=site_world.round, peer=peer, supporter=supporter,
+            PairFactory.build(
+                site=site_world.site,
+                round=site_world.round,
+                peer=peer,
+                supporter=supporter,
                 status=PairStatus.COMPLETED if completed else PairStatus.ACTIVE,
-                started_on=started, ended_on=ended, created_at=created,
-                score=round(rng.uniform(8, 17), 2), similarities=rng.randrange(1, 6),
+                started_on=started,
+                ended_on=ended,
+                created_at=created,
+                score=round(rng.uniform(8, 17), 2),
+                similarities=rng.randrange(1, 6),
                 peer_survey_id=site_world.surveys[peer.pk],
                 supporter_survey_id=site_world.surveys[supporter.pk],
-                formed_by=manager, peer_answer="agreed", supporter_answer="agreed",
-                match_meeting_at=_at(started, 10), match_meeting_place=PLACES[0],
+                formed_by=manager,
+                peer_answer="agreed",
+                supporter_answer="agreed",
+                match_meeting_at=at(started, 10),
+                match_meeting_place=PLACES[0],
                 match_meeting_held_on=started,
                 expectations="At gå ture sammen og tale om mad og motion.",
             )
-        )  # fmt: skip
+        )
     return rows
 
 
@@ -106,30 +126,41 @@ def _seed_meetings(world: ScaleWorld, pairs: list[Pair]) -> None:
     plans, meetings = [], []
     for pair in pairs:
         place = rng.choice(PLACES)
+        started_on = pair.started_on
+        assert started_on is not None  # every pair of the scale data has started
         plans.append(
-            MeetingPlan(pair=pair, match_meeting_on=pair.started_on,
-                        weekday=pair.started_on.weekday(), place=place)
-        )  # fmt: skip
+            MeetingPlanFactory.build(
+                pair=pair, match_meeting_on=started_on, weekday=started_on.weekday(), place=place
+            )
+        )
         cancelled = set(rng.sample(range(2, MEETINGS_PER_PAIR), 2))
         for number in range(1, MEETINGS_PER_PAIR + 1):
-            day = pair.started_on + dt.timedelta(days=14 * number)
-            at = _at(day, 10)
-            meeting = Meeting(pair=pair, sequence=number, planned_at=at, place=place)
-            if at < now and number in cancelled:
-                meeting.status = MeetingStatus.CANCELLED
-                meeting.cancelled_by = rng.choice([CancelledBy.PEER, CancelledBy.SUPPORTER])
-                meeting.cancel_reason = rng.choice(
-                    [CancelReason.PEER_HEALTH, CancelReason.PRACTICAL, CancelReason.LIFE_EVENT]
+            day = started_on + dt.timedelta(days=14 * number)
+            planned_at = at(day, 10)
+            outcome: dict = {}
+            if planned_at < now and number in cancelled:
+                outcome = {
+                    "status": MeetingStatus.CANCELLED,
+                    "cancelled_by": rng.choice([CancelledBy.PEER, CancelledBy.SUPPORTER]),
+                    "cancel_reason": rng.choice(
+                        [CancelReason.PEER_HEALTH, CancelReason.PRACTICAL, CancelReason.LIFE_EVENT]
+                    ),
+                    "recorded_at": planned_at,
+                }
+            elif planned_at < now:
+                outcome = {
+                    "status": MeetingStatus.HELD,
+                    "held_on": day,
+                    "duration_minutes": rng.choice([45, 60, 90, 120]),
+                    "activity": "Gåtur og kaffe",
+                    "held_by": pair.supporter,
+                    "recorded_at": planned_at + dt.timedelta(hours=3),
+                }
+            meetings.append(
+                MeetingFactory.build(
+                    pair=pair, sequence=number, planned_at=planned_at, place=place, **outcome
                 )
-                meeting.recorded_at = at
-            elif at < now:
-                meeting.status = MeetingStatus.HELD
-                meeting.held_on = day
-                meeting.duration_minutes = rng.choice([45, 60, 90, 120])
-                meeting.activity = "Gåtur og kaffe"
-                meeting.held_by_id = pair.supporter_id
-                meeting.recorded_at = at + dt.timedelta(hours=3)
-            meetings.append(meeting)
+            )
     bulk(MeetingPlan, plans)
     bulk(Meeting, meetings, batch_size=5000)
     world.count("meetings", len(meetings))
@@ -140,11 +171,13 @@ def _seed_logbooks(world: ScaleWorld, pairs: list[Pair], meetings: list[Meeting]
     """A logbook for every held meeting but an active pair's latest; the manager reviewed the
     ones older than two weeks; about one in fifteen asks for support."""
     rng, now = world.rng, timezone.now()
-    author = {}
+    author: dict[int, User] = {}
     manager = {}
     for site_world in world.sites:
-        for supporter in site_world.pair_supporters:
-            author[supporter.pk] = supporter.user_id
+        for supporter, login in zip(
+            site_world.pair_supporters, site_world.supporter_logins, strict=True
+        ):
+            author[supporter.pk] = login
         manager[site_world.site.pk] = site_world.staff[Role.MANAGER].pk
     pair_by_id = {pair.pk: pair for pair in pairs}
     latest_held: dict[int, int] = {}
@@ -166,11 +199,14 @@ def _seed_logbooks(world: ScaleWorld, pairs: list[Pair], meetings: list[Meeting]
         help_text = "Hvordan jeg taler om medicin uden at presse." if needs_support else ""
         handled = submitted + dt.timedelta(days=2) if needs_support and reviewed else None
         rows.append(
-            Logbook(
-                meeting=meeting, author_id=author[pair.supporter_id],
+            LogbookFactory.build(
+                meeting=meeting,
+                author=author[pair.supporter_id],
                 status=LogbookStatus.REVIEWED if reviewed else LogbookStatus.SUBMITTED,
-                activities="Gåtur og kaffe bagefter", place=meeting.place,
-                duration_minutes=meeting.duration_minutes, topics=rng.sample(TOPICS, 3),
+                activities="Gåtur og kaffe bagefter",
+                place=meeting.place,
+                duration_minutes=meeting.duration_minutes,
+                topics=rng.sample(TOPICS, 3),
                 relationship="Vi taler lettere sammen nu.",
                 improvements="Går selv en tur om morgenen.",
                 reflections="Det hjælper at jeg selv har haft det svært med maden.",
@@ -178,13 +214,15 @@ def _seed_logbooks(world: ScaleWorld, pairs: list[Pair], meetings: list[Meeting]
                 needs_support=needs_support,
                 support_with=help_text,
                 role_perception=rng.choice(["befriender", "both", "diabetes_support"]),
-                submitted_at=submitted, draft_saved_at=submitted,
+                submitted_at=submitted,
+                draft_saved_at=submitted,
                 reviewed_at=submitted + dt.timedelta(days=3) if reviewed else None,
                 reviewed_by_id=manager[pair.site_id] if reviewed else None,
                 support_handled_at=handled,
-                created_at=submitted, **scales,
+                created_at=submitted,
+                **scales,
             )
-        )  # fmt: skip
+        )
     bulk(Logbook, rows)
     world.count("logbooks", len(rows))
 
@@ -196,35 +234,42 @@ def _seed_nurse_visits(world: ScaleWorld, pairs: list[Pair]) -> None:
     nurse = {s.site.pk: s.staff[Role.NURSE] for s in world.sites}
     rows = []
 
-    def visit(peer_id, site_id, kind, day, hba1c):
+    def visit(peer, site, kind, day, hba1c):
         who5 = [rng.randint(1, 5) for _ in range(5)]
         paid5 = [rng.randint(0, 4) for _ in range(5)]
-        row = NurseVisit(
-            site_id=site_id, peer_id=peer_id, kind=kind, visited_on=day, nurse=nurse[site_id],
-            hba1c_mmol_mol=hba1c, systolic_mmhg=rng.randint(118, 165),
-            diastolic_mmhg=rng.randint(70, 100), weight_kg=round(rng.uniform(65, 120), 1),
-            height_cm=round(rng.uniform(155, 195), 1), gp_contacts=rng.randint(0, 8),
+        row = NurseVisitFactory.build(
+            site=site,
+            peer=peer,
+            kind=kind,
+            visited_on=day,
+            nurse=nurse[site.pk],
+            hba1c_mmol_mol=hba1c,
+            systolic_mmhg=rng.randint(118, 165),
+            diastolic_mmhg=rng.randint(70, 100),
+            weight_kg=round(rng.uniform(65, 120), 1),
+            height_cm=round(rng.uniform(155, 195), 1),
+            gp_contacts=rng.randint(0, 8),
             missed_appointments=rng.randint(0, 3),
             **{f"who5_{i + 1}": v for i, v in enumerate(who5)},
             **{f"paid5_{i + 1}": v for i, v in enumerate(paid5)},
-        )  # fmt: skip
+        )
         row.compute_scores()
         rows.append(row)
 
     for pair in pairs:
         before = rng.randint(58, 95)
-        visit(pair.peer_id, pair.site_id, VisitKind.PRE, pair.started_on, before)
+        visit(pair.peer, pair.site, VisitKind.PRE, pair.started_on, before)
         if pair.status == PairStatus.COMPLETED:
             visit(
-                pair.peer_id,
-                pair.site_id,
+                pair.peer,
+                pair.site,
                 VisitKind.POST,
                 pair.ended_on,
                 before - rng.randint(-4, 12),
             )
     for site_world in world.sites:
         for peer in site_world.pool_peers:
-            visit(peer.pk, site_world.site.pk, VisitKind.PRE, world.today, rng.randint(58, 95))
+            visit(peer, site_world.site, VisitKind.PRE, world.today, rng.randint(58, 95))
     bulk(NurseVisit, rows)
     world.count("nurse visits", len(rows))
 
@@ -242,39 +287,58 @@ def _seed_sessions(world: ScaleWorld) -> None:
         for month in range(12):
             day = first + dt.timedelta(days=30 * month)
             kind = SessionKind.SUPERVISION if month % 2 == 0 else SessionKind.NETWORK
-            session = Session(
-                site=site_world.site, round=site_world.round, kind=kind, starts_at=_at(day, 16),
-                ends_at=_at(day, 18), place="Sundhedshuset, mødelokale 2",
+            session = SessionFactory.build(
+                site=site_world.site,
+                round=site_world.round,
+                kind=kind,
+                starts_at=at(day, 16),
+                ends_at=at(day, 18),
+                place="Sundhedshuset, mødelokale 2",
                 leader=supervisor if kind == SessionKind.SUPERVISION else None,
                 created_by=manager,
-            )  # fmt: skip
+            )
             sessions.append(session)
             site_world.sessions.append(session)
             per_session.append((session, site_world))
         topics.append(
-            SuggestedTopic(site=site_world.site, source=TopicSource.SUPPORT_REQUEST,
-                           meeting_number=4, suggested_by=manager,
-                           text="Hvordan støtter jeg en makker, der ikke vil tale om diabetes?")
-        )  # fmt: skip
+            SuggestedTopicFactory.build(
+                site=site_world.site,
+                source=TopicSource.SUPPORT_REQUEST,
+                meeting_number=4,
+                suggested_by=manager,
+                text="Hvordan støtter jeg en makker, der ikke vil tale om diabetes?",
+            )
+        )
     bulk(Session, sessions)
     for session, site_world in per_session:
         past = session.ends_at <= now
         for supporter in site_world.pair_supporters:
             invitations.append(
-                SessionInvitation(session=session, participant=supporter,
-                                  attended=(rng.random() < 0.75) if past else None)
-            )  # fmt: skip
+                SessionInvitationFactory.build(
+                    session=session,
+                    participant=supporter,
+                    attended=(rng.random() < 0.75) if past else None,
+                )
+            )
         if past:
             manager = site_world.staff[Role.MANAGER]
             dilemmas.append(
-                Dilemma(session=session, theme=rng.choice(THEMES), recorded_by=manager,
-                        text="Min makker aflyser ofte i sidste øjeblik.")
-            )  # fmt: skip
+                DilemmaFactory.build(
+                    session=session,
+                    theme=rng.choice(THEMES),
+                    recorded_by=manager,
+                    text="Min makker aflyser ofte i sidste øjeblik.",
+                )
+            )
             actions.append(
-                FollowUpAction(session=session, created_by=manager, responsible="Projektleder",
-                               text="Tag emnet op igen på næste netværksmøde",
-                               done_at=session.ends_at + dt.timedelta(days=7))
-            )  # fmt: skip
+                FollowUpActionFactory.build(
+                    session=session,
+                    created_by=manager,
+                    responsible="Projektleder",
+                    text="Tag emnet op igen på næste netværksmøde",
+                    done_at=session.ends_at + dt.timedelta(days=7),
+                )
+            )
     bulk(SessionInvitation, invitations, batch_size=5000)
     bulk(Dilemma, dilemmas)
     bulk(FollowUpAction, actions)

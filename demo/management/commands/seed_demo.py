@@ -4,11 +4,11 @@ from django.core.management.base import BaseCommand
 from django.db import transaction
 from django.utils.translation import gettext as _
 
-from evaluation import demo as evaluation_demo
-from logbooks import demo as logbooks_demo
-from matching import demo as matching_demo
-from programme import demo as programme_demo
-from programme.management.production_guard import add_force_argument, refuse_in_production
+from demo import evaluation as evaluation_demo
+from demo import logbooks as logbooks_demo
+from demo import matching as matching_demo
+from demo import programme as programme_demo
+from demo.management.production_guard import add_force_argument, refuse_in_production
 
 
 class Command(BaseCommand):

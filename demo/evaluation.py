@@ -1,4 +1,4 @@
-"""This app's part of the demo programme (see programme.demo). Idempotent.
+"""The evaluation's part of the demo programme (see demo.programme). Idempotent.
 
 Nurse pre-visits for every consented peer in Copenhagen and post-visits for the pairs that
 completed; backgrounds for the sample table (as in the study's Table 2); the initial programme
@@ -14,13 +14,8 @@ import datetime as dt
 
 from django.utils import timezone
 
-from logbooks.demo import play_completed
-from logbooks.models import MeetingStatus
-from matching.models import Pair, PairStatus
-from programme.demo import DemoContext
-
-from . import services
-from .models import (
+from evaluation import services
+from evaluation.models import (
     Background,
     CodeGroup,
     Interview,
@@ -29,11 +24,17 @@ from .models import (
     ProgrammeTheory,
     TheoryConfiguration,
 )
-from .reports import STARTED
-from .selectors import evaluation_consented
+from evaluation.reports import STARTED
+from evaluation.selectors import evaluation_consented
+from logbooks.factories import PairFactory
+from logbooks.models import MeetingStatus
+from matching.models import Pair, PairStatus
+
+from .logbooks import play_completed
+from .programme import DemoContext
 
 # Backgrounds (origin, education, employment, lives alone, work experience, complications,
-# other diagnoses), by position in programme.demo's lists.
+# other diagnoses), by position in demo.programme's lists.
 SUPPORTER_BACKGROUNDS = [
     ("danish", "intermediate", "retired", False, True, ["hypertension"], ["arthritis"]),
     ("danish", "vocational", "retired", False, False, ["cardiovascular"], []),
@@ -292,7 +293,7 @@ def _completed_pairs(ctx: DemoContext, manager) -> None:
             ):
                 play_completed(ctx, existing, weeks=27)
             continue
-        pair = Pair.objects.create(
+        pair = PairFactory.create(
             site=ctx.site,
             round=ctx.round,
             peer=peer,
@@ -313,7 +314,7 @@ def _visits(ctx: DemoContext, nurse) -> None:
         if peer.pk not in consented:
             continue
         pair = started.get(peer.pk)
-        pre_on = (pair.started_on if pair else ctx.round.starts_on) - dt.timedelta(days=10)
+        pre_on = ((pair and pair.started_on) or ctx.round.starts_on) - dt.timedelta(days=10)
         if not NurseVisit.objects.filter(peer=peer, kind="pre").exists():
             services.nurse_visit_save(
                 peer=peer, kind="pre", by=nurse, values=_visit_values(index, "pre", pre_on)

@@ -1,4 +1,5 @@
-"""The demo programme: sites, one user per role and the study's sample of participants.
+"""The programme's part of the demo: sites, one user per role and the study's sample of
+participants.
 
 Mirrors the seed paper's recruitment: ten supporters (5 Centre for Diabetes, 2 Danish Diabetes
 Association, 1 GP, 2 web page) and twelve peers (6 Centre for Diabetes, 2 home care, 1 GP, 3 from
@@ -7,7 +8,7 @@ programme consent; two peers declined the evaluation's interviews, as in the stu
 supporters took the two-day course in January (one made up day 2 on the March course), and a
 year of bimonthly supervision and network meetings runs from February, with attendance, dilemmas
 and follow-up actions for the sessions that have taken place. Every step is keyed on natural
-keys, so running it twice changes nothing.
+keys (the factories' get-or-create), so running it twice changes nothing.
 """
 
 from __future__ import annotations
@@ -17,10 +18,38 @@ from dataclasses import dataclass, field
 
 from django.utils import timezone
 
+from programme import services
+from programme.factories import (
+    CourseFactory,
+    DilemmaFactory,
+    FollowUpActionFactory,
+    ParticipantFactory,
+    RoundFactory,
+    SessionFactory,
+    SessionInvitationFactory,
+    SuggestedTopicFactory,
+    TrainingDayFactory,
+    at,
+)
+from programme.models import (
+    CRITERIA,
+    Answer,
+    ConsentDecision,
+    ConsentMethod,
+    ConsentPurpose,
+    Course,
+    CourseInvitation,
+    Kind,
+    Participant,
+    ReferralChannel,
+    Round,
+    SessionKind,
+    Sex,
+    TopicSource,
+    TrainingAttendance,
+)
+from tod.accounts.factories import SiteFactory, UserFactory
 from tod.accounts.models import Role, Site, User
-from tod.accounts.services import user_create
-
-from .models import Course, Kind, Participant, ReferralChannel, Round, Sex, TrainingDay
 
 DEMO_PASSWORD = "together-on-diabetes"
 
@@ -69,60 +98,99 @@ class DemoContext:
     peers: list[Participant] = field(default_factory=list)
 
 
-def _user(username: str, role: str, sites: list[Site], first: str, last: str) -> User:
-    user = User.objects.filter(username=username).first()
-    if user is None:
-        user = user_create(
-            username=username,
-            role=role,
-            sites=sites,
-            password=DEMO_PASSWORD,
-            first_name=first,
-            last_name=last,
-            email=f"{username}@demo.invalid",
-        )
-    return user
+# The demo's rows are looked up by their natural keys before they are made: seeding twice
+# changes nothing.
+class DemoRoundFactory(RoundFactory):
+    class Meta:
+        django_get_or_create = ("site", "name")
+
+
+class DemoParticipantFactory(ParticipantFactory):
+    class Meta:
+        django_get_or_create = ("site", "first_name", "last_name", "date_of_birth")
+
+
+class DemoCourseFactory(CourseFactory):
+    class Meta:
+        django_get_or_create = ("site", "name")
+
+
+class DemoTrainingDayFactory(TrainingDayFactory):
+    class Meta:
+        django_get_or_create = ("course", "number")
+
+
+class DemoSessionFactory(SessionFactory):
+    class Meta:
+        django_get_or_create = ("site", "kind", "starts_at")
+
+
+class DemoSessionInvitationFactory(SessionInvitationFactory):
+    class Meta:
+        django_get_or_create = ("session", "participant")
+
+
+class DemoDilemmaFactory(DilemmaFactory):
+    class Meta:
+        django_get_or_create = ("session", "text")
+
+
+class DemoFollowUpActionFactory(FollowUpActionFactory):
+    class Meta:
+        django_get_or_create = ("session", "text")
+
+
+class DemoSuggestedTopicFactory(SuggestedTopicFactory):
+    class Meta:
+        django_get_or_create = ("site", "text")
+
+
+def demo_user(username: str, role: str, sites: list[Site], first: str, last: str) -> User:
+    """The demo login `username` (made once, with DEMO_PASSWORD)."""
+    return User.objects.filter(username=username).first() or UserFactory.create(
+        username=username,
+        role=role,
+        sites=sites,
+        password=DEMO_PASSWORD,
+        first_name=first,
+        last_name=last,
+        email=f"{username}@demo.invalid",
+    )
 
 
 def _participant(site, round_, kind, first, last, born, sex, channel, postcode) -> Participant:
-    participant, _ = Participant.objects.get_or_create(
+    return DemoParticipantFactory.create(
         site=site,
         first_name=first,
         last_name=last,
         date_of_birth=born,
-        defaults={
-            "round": round_,
-            "kind": kind,
-            "sex": sex,
-            "referral_channel": channel,
-            "postcode": postcode,
-            "email": f"{first.lower()}.{last.lower()}@demo.invalid".replace("ø", "oe"),
-        },
+        round=round_,
+        kind=kind,
+        sex=sex,
+        referral_channel=channel,
+        postcode=postcode,
+        email=f"{first.lower()}.{last.lower()}@demo.invalid".replace("ø", "oe"),
     )
-    return participant
 
 
 def seed() -> DemoContext:
-    site, _ = Site.objects.get_or_create(slug="copenhagen", defaults={"name": "Copenhagen"})
-    small_site, _ = Site.objects.get_or_create(slug="aarhus", defaults={"name": "Aarhus"})
-    round_, _ = Round.objects.get_or_create(
-        site=site,
-        name="2026",
-        defaults={"starts_on": dt.date(2026, 1, 5), "ends_on": dt.date(2026, 12, 18)},
+    site = SiteFactory.create(slug="copenhagen", name="Copenhagen")
+    small_site = SiteFactory.create(slug="aarhus", name="Aarhus")
+    round_ = DemoRoundFactory.create(
+        site=site, name="2026", starts_on=dt.date(2026, 1, 5), ends_on=dt.date(2026, 12, 18)
     )
-    small_round, _ = Round.objects.get_or_create(
-        site=small_site,
-        name="2026",
-        defaults={"starts_on": dt.date(2026, 3, 2), "ends_on": dt.date(2026, 12, 18)},
+    small_round = DemoRoundFactory.create(
+        site=small_site, name="2026", starts_on=dt.date(2026, 3, 2), ends_on=dt.date(2026, 12, 18)
     )
     ctx = DemoContext(site=site, small_site=small_site, round=round_)
+    hanne = SUPPORTERS[0]  # the `supporter` login is the first supporter's
     ctx.users = {
-        "manager": _user("manager", Role.MANAGER, [site], "Maria", "Holm"),
-        "manager-aarhus": _user("manager-aarhus", Role.MANAGER, [small_site], "Søren", "Bach"),
-        "supporter": None,  # set below: the first supporter's login
-        "nurse": _user("nurse", Role.NURSE, [site], "Dorthe", "Friis"),
-        "supervisor": _user("supervisor", Role.SUPERVISOR, [site], "Claus", "Winther"),
-        "evaluator": _user("evaluator", Role.EVALUATOR, [site, small_site], "Sara", "Vinther"),
+        "manager": demo_user("manager", Role.MANAGER, [site], "Maria", "Holm"),
+        "manager-aarhus": demo_user("manager-aarhus", Role.MANAGER, [small_site], "Søren", "Bach"),
+        "supporter": demo_user("supporter", Role.SUPPORTER, [site], hanne[0], hanne[1]),
+        "nurse": demo_user("nurse", Role.NURSE, [site], "Dorthe", "Friis"),
+        "supervisor": demo_user("supervisor", Role.SUPERVISOR, [site], "Claus", "Winther"),
+        "evaluator": demo_user("evaluator", Role.EVALUATOR, [site, small_site], "Sara", "Vinther"),
     }
     for first, last, born, sex, channel, postcode in SUPPORTERS:
         ctx.supporters.append(
@@ -135,14 +203,10 @@ def seed() -> DemoContext:
     for first, last, born, sex, kind, channel, postcode in SMALL_SITE_PARTICIPANTS:
         _participant(small_site, small_round, kind, first, last, born, sex, channel, postcode)
 
-    first_supporter = ctx.supporters[0]
-    supporter_user = _user(
-        "supporter", Role.SUPPORTER, [site], first_supporter.first_name, first_supporter.last_name
-    )
+    first_supporter, supporter_user = ctx.supporters[0], ctx.users["supporter"]
     if first_supporter.user_id != supporter_user.id:
         first_supporter.user = supporter_user
         first_supporter.save(update_fields=["user"])
-    ctx.users["supporter"] = supporter_user
     _seed_recruitment(ctx)
     _seed_training(ctx)
     _seed_supervision(ctx)
@@ -155,9 +219,6 @@ DECLINED_EVALUATION = {("Karen", "Holm"), ("Ulla", "Schmidt")}
 
 
 def _seed_recruitment(ctx: DemoContext) -> None:
-    from . import services
-    from .models import CRITERIA, Answer, ConsentDecision, ConsentMethod, ConsentPurpose
-
     manager = ctx.users["manager"]
     people = ctx.supporters + ctx.peers
     for index, participant in enumerate(people):
@@ -197,39 +258,28 @@ def _seed_recruitment(ctx: DemoContext) -> None:
             )
 
 
-def _at(day: dt.date, hour: int) -> dt.datetime:
-    return timezone.make_aware(dt.datetime.combine(day, dt.time(hour)))
-
-
 def _course(ctx: DemoContext, name: str, day1: dt.date, day2: dt.date) -> Course:
-    course, _ = Course.objects.get_or_create(
+    course = DemoCourseFactory.create(
         site=ctx.site,
         name=name,
-        defaults={
-            "round": ctx.round,
-            "trainer": "Lene Kragh, sygeplejerske",
-            "capacity": 12,
-            "created_by": ctx.users["manager"],
-        },
+        round=ctx.round,
+        trainer="Lene Kragh, sygeplejerske",
+        capacity=12,
+        created_by=ctx.users["manager"],
     )
     for number, day in ((1, day1), (2, day2)):
-        TrainingDay.objects.get_or_create(
+        DemoTrainingDayFactory.create(
             course=course,
             number=number,
-            defaults={
-                "starts_at": _at(day, 9),
-                "ends_at": _at(day, 15),
-                "place": "Steno Diabetes Center Copenhagen, Borgmester Ib Juuls Vej 83",
-            },
+            starts_at=at(day, 9),
+            ends_at=at(day, 15),
+            place="Steno Diabetes Center Copenhagen, Borgmester Ib Juuls Vej 83",
         )
     return course
 
 
 def _seed_training(ctx: DemoContext) -> None:
     """The January course; the last supporter missed day 2 and made it up in March."""
-    from . import services
-    from .models import CourseInvitation, TrainingAttendance
-
     manager = ctx.users["manager"]
     january = _course(ctx, "Makkerkursus januar 2026", dt.date(2026, 1, 12), dt.date(2026, 1, 19))
     march = _course(ctx, "Makkerkursus marts 2026", dt.date(2026, 3, 9), dt.date(2026, 3, 16))
@@ -261,16 +311,6 @@ DILEMMAS = [
 
 def _seed_supervision(ctx: DemoContext) -> None:
     """A year of bimonthly supervision (from February) and network meetings (from March)."""
-    from .models import (
-        Dilemma,
-        FollowUpAction,
-        Session,
-        SessionInvitation,
-        SessionKind,
-        SuggestedTopic,
-        TopicSource,
-    )
-
     manager, supervisor = ctx.users["manager"], ctx.users["supervisor"]
     now = timezone.now()
     plan = [
@@ -279,66 +319,57 @@ def _seed_supervision(ctx: DemoContext) -> None:
     ] + [(SessionKind.NETWORK, dt.date(2026, month, 18), None) for month in (3, 5, 7, 9, 11)]
     plan.append((SessionKind.NETWORK, dt.date(2027, 1, 20), None))
     for index, (kind, day, leader) in enumerate(sorted(plan, key=lambda item: item[1])):
-        session, _ = Session.objects.get_or_create(
+        session = DemoSessionFactory.create(
             site=ctx.site,
             kind=kind,
-            starts_at=_at(day, 16),
-            defaults={
-                "round": ctx.round,
-                "ends_at": _at(day, 18),
-                "place": "Diabetesforeningen, Rosenørns Allé 18",
-                "leader": leader,
-                "created_by": manager,
-            },
+            starts_at=at(day, 16),
+            round=ctx.round,
+            ends_at=at(day, 18),
+            place="Diabetesforeningen, Rosenørns Allé 18",
+            leader=leader,
+            created_by=manager,
         )
         for position, supporter in enumerate(ctx.supporters):
-            invitation, _ = SessionInvitation.objects.get_or_create(
-                session=session, participant=supporter
-            )
+            invitation = DemoSessionInvitationFactory.create(session=session, participant=supporter)
             if session.ends_at <= now and invitation.attended is None:
                 invitation.attended = (position + index) % 4 != 0
                 invitation.save(update_fields=["attended"])
         if session.ends_at <= now:
             theme, text = DILEMMAS[index % len(DILEMMAS)]
-            Dilemma.objects.get_or_create(
-                session=session, text=text, defaults={"theme": theme, "recorded_by": manager}
-            )
-            FollowUpAction.objects.get_or_create(
+            DemoDilemmaFactory.create(session=session, text=text, theme=theme, recorded_by=manager)
+            DemoFollowUpActionFactory.create(
                 session=session,
                 text="Del kontaktoplysninger på kommunens gældsrådgivning"
                 if theme == "life_circumstances"
                 else "Tag emnet op igen på næste netværksmøde",
-                defaults={"responsible": "Maria Holm", "created_by": manager},
+                responsible="Maria Holm",
+                created_by=manager,
             )
             if kind == SessionKind.SUPERVISION and not session.notes:
                 session.notes = "God stemning. Flere oplever at rollen er mere ven end coach."
                 session.save(update_fields=["notes"])
-    SuggestedTopic.objects.get_or_create(
+    DemoSuggestedTopicFactory.create(
         site=ctx.site,
         text="Hvordan støtter jeg en makker, der ikke vil tale om sin diabetes?",
-        defaults={
-            "source": TopicSource.SUPPORT_REQUEST,
-            "meeting_number": 4,
-            "supporter": ctx.supporters[0],  # invited to every session: the supervisor reads it
-            "suggested_by": manager,
-        },
+        source=TopicSource.SUPPORT_REQUEST,
+        meeting_number=4,
+        supporter=ctx.supporters[0],  # invited to every session: the supervisor reads it
+        suggested_by=manager,
     )
 
 
 def _seed_web_referral(site: Site, round_: Round) -> None:
     """Someone filled the public form in Aarhus and waits to be screened."""
-    Participant.objects.get_or_create(
+    DemoParticipantFactory.create(
         site=site,
         first_name="Jonas",
         last_name="Berg",
         date_of_birth=dt.date(1966, 4, 12),
-        defaults={
-            "round": round_,
-            "kind": Kind.SUPPORTER,
-            "sex": Sex.MALE,
-            "referral_channel": ReferralChannel.WEB_PAGE,
-            "postcode": "8000",
-            "email": "jonas.berg@demo.invalid",
-            "referral_note": "Jeg har haft type 2-diabetes i 12 år og vil gerne hjælpe andre.",
-        },
+        round=round_,
+        kind=Kind.SUPPORTER,
+        sex=Sex.MALE,
+        referral_channel=ReferralChannel.WEB_PAGE,
+        postcode="8000",
+        email="jonas.berg@demo.invalid",
+        referral_note="Jeg har haft type 2-diabetes i 12 år og vil gerne hjælpe andre.",
     )

@@ -4,29 +4,43 @@ Sites, their staff, and the people of each site: the peers and supporters of the
 matching pool of unmatched peers and supporters, each screened eligible, with programme and
 evaluation consent, an initial conversation and a match survey; the supporters trained. The
 pairs, their meetings, logbooks, nurse visits and the supervision and network meetings are made
-by `programme.scale_pairs`.
+by `demo.scale_pairs`.
 
-Everything is written with bulk_create in batches, through the audit triggers like any other
-write: the rows are recorded as made by the system (no acting user). A fixed random seed and
+Every row is built by the apps' factories (`.build()`, unsaved) and written with bulk_create in
+batches, through the audit triggers like any other write: the rows are recorded as made by the
+system (no acting user). A fixed random seed and
 dates counted from `today` make two runs on the same day produce the same data.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-import importlib
 import random
 from dataclasses import dataclass, field
 
-from django.apps import apps as django_apps
 from django.contrib.auth.hashers import make_password
 from django.contrib.auth.models import Group
+from django.core.management import call_command
 from django.utils import timezone
 from django.utils.text import slugify
 
-from tod.accounts.models import Role, Site, User
-
-from .models import (
+from evaluation.codebook import codebook_ensure
+from evaluation.models import CodeGroup, Theme
+from matching.factories import MatchSurveyFactory
+from matching.models import MatchSurvey
+from programme.factories import (
+    ConsentFactory,
+    CourseFactory,
+    CourseInvitationFactory,
+    InitialConversationFactory,
+    ParticipantFactory,
+    RoundFactory,
+    ScreeningFactory,
+    TrainingAttendanceFactory,
+    TrainingDayFactory,
+    at,
+)
+from programme.models import (
     CRITERIA,
     Answer,
     Consent,
@@ -48,6 +62,8 @@ from .models import (
     TrainingAttendance,
     TrainingDay,
 )
+from tod.accounts.factories import SiteFactory, UserFactory
+from tod.accounts.models import Role, Site, User
 
 SEED = 20261126
 BATCH = 2000
@@ -73,7 +89,7 @@ LAST_NAMES = [
 CHANNELS = [choice for choice, _label in ReferralChannel.choices]
 ETHNICITIES = ["danish"] * 8 + ["western", "non_western"]
 EDUCATIONS = ["basic", "short", "medium", "long"]
-OCCUPATIONS = {
+OCCUPATIONS: dict[str, list[str]] = {
     Kind.SUPPORTER: ["retired", "employed", "disability_pension"],
     Kind.PEER: ["disability_pension", "unemployed", "sick_leave", "retired"],
 }
@@ -99,7 +115,7 @@ class SiteWorld:
     pool_supporters: list[Participant] = field(default_factory=list)
     pool_peers: list[Participant] = field(default_factory=list)
     surveys: dict[int, int] = field(default_factory=dict)  # participant id -> survey id
-    pairs: list = field(default_factory=list)  # made by programme.scale_pairs
+    pairs: list = field(default_factory=list)  # made by demo.scale_pairs
     sessions: list = field(default_factory=list)
 
 
@@ -121,18 +137,14 @@ def is_empty() -> bool:
 
 def reset() -> None:
     """Empty every table (TRUNCATE: the append-only audit tables allow it) and put back what the
-    data migrations and post_migrate made (consent texts, the codebook, role groups, triggers)."""
-    from django.core.management import call_command
-
-    from evaluation.codebook import codebook_ensure
-
+    data migrations made: the first version of the consent texts, kept across the flush, and the
+    codebook. post_migrate, which flush sends, puts back the role groups and the triggers."""
+    first_texts = list(ConsentText.objects.filter(version=1))
     call_command("flush", interactive=False, verbosity=0)
-    consent_texts = importlib.import_module("programme.migrations.0003_consent_texts_v1")
-    consent_texts.create(django_apps, None)
-    codebook_ensure(
-        django_apps.get_model("evaluation", "Theme"),
-        django_apps.get_model("evaluation", "CodeGroup"),
-    )
+    for text in first_texts:
+        text.pk = None  # numbered afresh, as the data migration numbered them
+    ConsentText.objects.bulk_create(first_texts)
+    codebook_ensure(Theme, CodeGroup)
 
 
 def _slug(name: str) -> str:
@@ -143,26 +155,26 @@ def _split(total: int, parts: int) -> list[int]:
     return [total // parts + (1 if index < total % parts else 0) for index in range(parts)]
 
 
-def _at(day: dt.date, hour: int) -> dt.datetime:
-    return timezone.make_aware(dt.datetime.combine(day, dt.time(hour)))
-
-
 def seed_people(*, sites: int, pairs: int, pool: int, today: dt.date | None = None) -> ScaleWorld:
     """Sites, staff and the eligible peers and supporters; returns what the pairs need."""
     world = ScaleWorld(today=today or timezone.localdate(), rng=random.Random(SEED))
     names = [
         MUNICIPALITIES[i] if i < len(MUNICIPALITIES) else f"Site {i + 1}" for i in range(sites)
     ]
-    site_rows = bulk(Site, [Site(name=name, slug=_slug(name)) for name in names])
+    site_rows = bulk(Site, [SiteFactory.build(name=name, slug=_slug(name)) for name in names])
     starts = world.today - dt.timedelta(days=420)
     rounds = bulk(
         Round,
         [
-            Round(site=s, name=f"{starts.year}-{starts.year + 2}", starts_on=starts,
-                  ends_on=world.today + dt.timedelta(days=300))
+            RoundFactory.build(
+                site=s,
+                name=f"{starts.year}-{starts.year + 2}",
+                starts_on=starts,
+                ends_on=world.today + dt.timedelta(days=300),
+            )
             for s in site_rows
         ],
-    )  # fmt: skip
+    )
     world.sites = [SiteWorld(site=s, round=r) for s, r in zip(site_rows, rounds, strict=True)]
     world.count("sites", len(site_rows))
     _seed_staff(world)
@@ -174,7 +186,7 @@ def seed_site(
     *, site: Site, round_: Round, staff: dict[str, User], pairs: int, pool: int, today=None
 ) -> ScaleWorld:
     """Add people to an existing site whose staff exist (`staff`: role -> user); the pairs are
-    then made by `programme.scale_pairs.seed_pairs`. The query-count tests grow the demo with
+    then made by `demo.scale_pairs.seed_pairs`. The query-count tests grow the demo with
     it."""
     world = ScaleWorld(today=today or timezone.localdate(), rng=random.Random(SEED))
     world.sites = [SiteWorld(site=site, round=round_, staff=dict(staff))]
@@ -197,16 +209,23 @@ def _seed_staff(world: ScaleWorld) -> None:
     for site_world in world.sites:
         slug = site_world.site.slug
         for role in STAFF_ROLES:
-            site_world.staff[role] = User(
-                username=f"{slug}-{role}", role=role, password=password,
-                first_name=Role(role).label, last_name=site_world.site.name,
+            site_world.staff[role] = UserFactory.build(
+                username=f"{slug}-{role}",
+                role=role,
+                password=password,
+                first_name=Role(role).label,
+                last_name=site_world.site.name,
                 email=f"{slug}-{role}@scale.invalid",
-            )  # fmt: skip
+            )
             users.append(site_world.staff[role])
-    world.superuser = User(
-        username="scale-admin", password=password, is_staff=True, is_superuser=True,
+    world.superuser = UserFactory.build(
+        username="scale-admin",
+        role="",
+        password=password,
+        is_staff=True,
+        is_superuser=True,
         email="scale-admin@scale.invalid",
-    )  # fmt: skip
+    )
     users.append(world.superuser)
     bulk(User, users)
     _link(world, [(s, [s.staff[role] for role in STAFF_ROLES]) for s in world.sites])
@@ -220,10 +239,14 @@ def _seed_supporter_logins(world: ScaleWorld, pairs_per_site: list[int]) -> None
     for site_world, n_pairs in zip(world.sites, pairs_per_site, strict=True):
         slug = site_world.site.slug
         site_world.supporter_logins = [
-            User(username=f"{slug}-supporter-{i + 1}", role=Role.SUPPORTER, password=password,
-                 email=f"{slug}-supporter-{i + 1}@scale.invalid")
+            UserFactory.build(
+                username=f"{slug}-supporter-{i + 1}",
+                role=Role.SUPPORTER,
+                password=password,
+                email=f"{slug}-supporter-{i + 1}@scale.invalid",
+            )
             for i in range(_supporters_for(n_pairs))
-        ]  # fmt: skip
+        ]
         per_site.append((site_world, site_world.supporter_logins))
     bulk(User, [user for _site, logins in per_site for user in logins])
     _link(world, per_site)
@@ -232,7 +255,7 @@ def _seed_supporter_logins(world: ScaleWorld, pairs_per_site: list[int]) -> None
 
 def _link(world: ScaleWorld, per_site: list[tuple[SiteWorld, list[User]]]) -> None:
     """The users' sites and their role's group."""
-    groups = {
+    groups: dict[str, Group] = {
         role: Group.objects.get_or_create(name=Role(role).label)[0]
         for role in (*STAFF_ROLES, Role.SUPPORTER)
     }
@@ -256,13 +279,21 @@ def _person(world: ScaleWorld, site_world: SiteWorld, kind: str, status: str, us
     first, last = rng.choice(FIRST_NAMES[sex]), rng.choice(LAST_NAMES)
     born = dt.date(1945, 1, 1) + dt.timedelta(days=rng.randrange(25 * 365))
     email = f"{slugify(first)}.{slugify(last)}@scale.invalid"
-    return Participant(
-        site=site_world.site, round=site_world.round, kind=kind, first_name=first,
-        last_name=last, date_of_birth=born, sex=sex, email=email,
-        postcode=str(rng.randrange(1000, 9990)), referral_channel=rng.choice(CHANNELS),
-        status=status, user=user,
-        created_at=_at(site_world.round.starts_on + dt.timedelta(days=rng.randrange(60)), 9),
-    )  # fmt: skip
+    return ParticipantFactory.build(
+        site=site_world.site,
+        round=site_world.round,
+        kind=kind,
+        first_name=first,
+        last_name=last,
+        date_of_birth=born,
+        sex=sex,
+        email=email,
+        postcode=str(rng.randrange(1000, 9990)),
+        referral_channel=rng.choice(CHANNELS),
+        status=status,
+        user=user,
+        created_at=at(site_world.round.starts_on + dt.timedelta(days=rng.randrange(60)), 9),
+    )
 
 
 def _seed_participants(world: ScaleWorld, pairs_per_site: list[int], pool: list[int]) -> None:
@@ -286,8 +317,10 @@ def _seed_participants(world: ScaleWorld, pairs_per_site: list[int], pool: list[
     bulk(Participant, rows)
     world.count("participants", len(rows))
     for site_world in world.sites:
-        for supporter in site_world.pair_supporters:
-            supporter.user.first_name = supporter.first_name
+        for supporter, login in zip(
+            site_world.pair_supporters, site_world.supporter_logins, strict=True
+        ):
+            login.first_name = supporter.first_name
     User.objects.bulk_update(
         [u for s in world.sites for u in s.supporter_logins], ["first_name"], batch_size=BATCH
     )
@@ -304,8 +337,6 @@ def _everyone(site_world: SiteWorld) -> list[Participant]:
 
 def _seed_recruitment(world: ScaleWorld) -> None:
     """Conversation, eligible screening, both consents and a match survey for everyone."""
-    from matching.models import MatchSurvey
-
     rng = world.rng
     texts = {purpose: ConsentText.objects.current(purpose) for purpose in ConsentPurpose.values}
     conversations, screenings, consents, surveys = [], [], [], []
@@ -314,22 +345,37 @@ def _seed_recruitment(world: ScaleWorld) -> None:
         for person in _everyone(site_world):
             met = site_world.round.starts_on + dt.timedelta(days=rng.randrange(30))
             conversations.append(
-                InitialConversation(participant=person, held_on=met, held_by=manager,
-                                    notes="Første samtale: motivation, hverdag og ønsker.")
-            )  # fmt: skip
+                InitialConversationFactory.build(
+                    participant=person,
+                    held_on=met,
+                    held_by=manager,
+                    notes="Første samtale: motivation, hverdag og ønsker.",
+                )
+            )
             answers = {code: Answer.YES for code, _label in CRITERIA[person.kind]}
             screenings.append(
-                Screening(participant=person, screened_on=met, screened_by=manager,
-                          answers=answers, derived_result=ScreeningResult.ELIGIBLE,
-                          result=ScreeningResult.ELIGIBLE)
-            )  # fmt: skip
+                ScreeningFactory.build(
+                    participant=person,
+                    screened_on=met,
+                    screened_by=manager,
+                    answers=answers,
+                    derived_result=ScreeningResult.ELIGIBLE,
+                    result=ScreeningResult.ELIGIBLE,
+                )
+            )
             for purpose, text in texts.items():
                 consents.append(
-                    Consent(participant=person, purpose=purpose, decision=ConsentDecision.GIVEN,
-                            text=text, decided_on=met + dt.timedelta(days=7),
-                            method=ConsentMethod.WRITTEN, recorded_by=manager)
-                )  # fmt: skip
-            surveys.append(_survey(MatchSurvey, rng, person, manager))
+                    ConsentFactory.build(
+                        participant=person,
+                        purpose=purpose,
+                        decision=ConsentDecision.GIVEN,
+                        text=text,
+                        decided_on=met + dt.timedelta(days=7),
+                        method=ConsentMethod.WRITTEN,
+                        recorded_by=manager,
+                    )
+                )
+            surveys.append(_survey(rng, person, manager))
     bulk(InitialConversation, conversations)
     bulk(Screening, screenings)
     bulk(Consent, consents)
@@ -342,19 +388,28 @@ def _seed_recruitment(world: ScaleWorld) -> None:
     world.count("match surveys", len(surveys))
 
 
-def _survey(model, rng: random.Random, person: Participant, manager: User):
+def _survey(rng: random.Random, person: Participant, manager: User) -> MatchSurvey:
     supporter = person.kind == Kind.SUPPORTER
-    return model(
-        participant=person, version=1, is_current=True, filled_by=manager,
-        ethnicity=rng.choice(ETHNICITIES), education=rng.choice(EDUCATIONS),
-        occupation=rng.choice(OCCUPATIONS[person.kind]), languages=["da"],
-        postcode=person.postcode, motivation="Jeg vil gerne være en del af et fællesskab.",
-        activities=rng.sample(ACTIVITIES, 2), years_with_t2d=rng.randrange(1, 25),
-        availability=rng.sample(SLOTS, 2), capacity=2 if supporter else 1,
+    return MatchSurveyFactory.build(
+        participant=person,
+        version=1,
+        is_current=True,
+        filled_by=manager,
+        ethnicity=rng.choice(ETHNICITIES),
+        education=rng.choice(EDUCATIONS),
+        occupation=rng.choice(OCCUPATIONS[person.kind]),
+        languages=["da"],
+        postcode=person.postcode,
+        motivation="Jeg vil gerne være en del af et fællesskab.",
+        activities=rng.sample(ACTIVITIES, 2),
+        years_with_t2d=rng.randrange(1, 25),
+        availability=rng.sample(SLOTS, 2),
+        capacity=2 if supporter else 1,
         support_work_experience=supporter and rng.random() < 0.3,
-        smokes=rng.random() < 0.1, has_pets=rng.random() < 0.2,
+        smokes=rng.random() < 0.1,
+        has_pets=rng.random() < 0.2,
         max_distance_km=None if supporter else rng.choice([10, 15, 25, None]),
-    )  # fmt: skip
+    )
 
 
 def _seed_training(world: ScaleWorld) -> None:
@@ -362,32 +417,46 @@ def _seed_training(world: ScaleWorld) -> None:
     courses = bulk(
         Course,
         [
-            Course(site=s.site, round=s.round, name="Makkerkursus", trainer="Lene Kragh",
-                   capacity=len(s.pair_supporters) + len(s.pool_supporters),
-                   created_by=s.staff[Role.MANAGER])
+            CourseFactory.build(
+                site=s.site,
+                round=s.round,
+                name="Makkerkursus",
+                trainer="Lene Kragh",
+                capacity=len(s.pair_supporters) + len(s.pool_supporters),
+                created_by=s.staff[Role.MANAGER],
+            )
             for s in world.sites
         ],
-    )  # fmt: skip
+    )
     days, invitations, attendance = [], [], []
     for site_world, course in zip(world.sites, courses, strict=True):
         start = site_world.round.starts_on + dt.timedelta(days=45)
         course_days = [
-            TrainingDay(course=course, number=number, place="Sundhedshuset",
-                        starts_at=_at(start + dt.timedelta(days=7 * (number - 1)), 9),
-                        ends_at=_at(start + dt.timedelta(days=7 * (number - 1)), 15))
+            TrainingDayFactory.build(
+                course=course,
+                number=number,
+                place="Sundhedshuset",
+                starts_at=at(start + dt.timedelta(days=7 * (number - 1)), 9),
+                ends_at=at(start + dt.timedelta(days=7 * (number - 1)), 15),
+            )
             for number in (1, 2)
-        ]  # fmt: skip
+        ]
         days += course_days
         manager = site_world.staff[Role.MANAGER]
         for person in site_world.pair_supporters + site_world.pool_supporters:
             invitations.append(
-                CourseInvitation(course=course, participant=person, invited_by=manager)
+                CourseInvitationFactory.build(course=course, participant=person, invited_by=manager)
             )
             for day in course_days:
                 attendance.append(
-                    TrainingAttendance(day=day, participant=person, attended=True,
-                                       recorded_by=manager, recorded_at=day.ends_at)
-                )  # fmt: skip
+                    TrainingAttendanceFactory.build(
+                        day=day,
+                        participant=person,
+                        attended=True,
+                        recorded_by=manager,
+                        recorded_at=day.ends_at,
+                    )
+                )
     bulk(TrainingDay, days)
     bulk(CourseInvitation, invitations)
     bulk(TrainingAttendance, attendance)

@@ -1,4 +1,4 @@
-"""This app's part of the demo programme (see programme.demo). Idempotent.
+"""Matching's part of the demo programme (see demo.programme). Idempotent.
 
 Every demo participant gets a match survey (version 1, keyed on the participant). The first
 four Copenhagen peers are matched with the first four supporters and both have agreed (the
@@ -9,10 +9,11 @@ supporter with three peers) has room for more, so "Propose pairs" has something 
 
 from __future__ import annotations
 
-from matching.models import MatchSurvey, MatchWeights, Pair
-from programme.demo import DemoContext
+from matching import services
+from matching.factories import MatchSurveyFactory, MatchWeightsFactory
+from matching.models import Pair
 
-from . import services
+from .programme import DemoContext
 
 ETHNICITIES = ["danish", "danish", "danish", "non_western", "danish", "western"]
 EDUCATIONS = ["basic", "short", "short", "medium", "basic", "long"]
@@ -39,6 +40,11 @@ MOTIVATION = {
 # (supporter index, peer index) agreed by both, and one proposed pair awaiting answers.
 AGREED = [(0, 0), (1, 1), (2, 2), (3, 3)]
 PROPOSED = [(9, 9)]
+
+
+class DemoMatchSurveyFactory(MatchSurveyFactory):
+    class Meta:
+        django_get_or_create = ("participant", "version")
 
 
 def _survey_values(kind: str, index: int, participant) -> dict:
@@ -71,17 +77,15 @@ def _survey_values(kind: str, index: int, participant) -> dict:
 
 def seed(ctx: DemoContext) -> None:
     manager = ctx.users["manager"]
-    MatchWeights.objects.get_or_create(site=ctx.site)
+    MatchWeightsFactory.create(site=ctx.site)
     for kind, people in (("supporter", ctx.supporters), ("peer", ctx.peers)):
         for index, participant in enumerate(people):
-            MatchSurvey.objects.get_or_create(
+            DemoMatchSurveyFactory.create(
                 participant=participant,
                 version=1,
-                defaults={
-                    "is_current": True,
-                    "filled_by": manager,
-                    **_survey_values(kind, index, participant),
-                },
+                is_current=True,
+                filled_by=manager,
+                **_survey_values(kind, index, participant),
             )
     for supporter_index, peer_index in AGREED + PROPOSED:
         supporter, peer = ctx.supporters[supporter_index], ctx.peers[peer_index]
