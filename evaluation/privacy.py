@@ -1,4 +1,4 @@
-"""Personal data of the evaluation app (tod/privacy/registry.py).
+"""Personal data of the evaluation app (tod/personal_data.py).
 
 Whose is a research record? An interview is its informant's (a peer's interview is the peer's,
 a supporter's the supporter's; staff interviews are nobody's here). Outcomes, nurse visits and
@@ -9,7 +9,7 @@ the data of what it quotes.
 
 from django.db.models import Q
 
-from tod.privacy.registry import Subject, holds_none, personal_data
+from tod.personal_data import Subject, holds_none, personal_data
 
 from .models import (
     Background,

@@ -1,6 +1,6 @@
-"""Personal data of the logbooks app (tod/privacy/registry.py)."""
+"""Personal data of the logbooks app (tod/personal_data.py)."""
 
-from tod.privacy.registry import holds_none, kept_input, personal_data
+from tod.personal_data import holds_none, kept_input, personal_data
 
 from . import middleware
 from .models import (

@@ -1,6 +1,11 @@
-"""Personal data of the programme app (tod/privacy/registry.py)."""
+"""Personal data of the programme app (tod/personal_data.py), and who retention may erase."""
 
-from tod.privacy.registry import holds_none, personal_data
+import datetime as dt
+
+from django.db.models import F, Max, QuerySet, Value
+from django.db.models.functions import Coalesce, Greatest, TruncDate
+
+from tod.personal_data import holds_none, personal_data, register_retention
 
 from .models import (
     Consent,
@@ -16,6 +21,7 @@ from .models import (
     Screening,
     Session,
     SessionInvitation,
+    Status,
     SuggestedTopic,
     TrainingAttendance,
     TrainingDay,
@@ -91,3 +97,28 @@ personal_data(TrainingAttendance, subjects=["participant"])
 holds_none(ConsentText, "the wording of a consent, the same for everyone")
 holds_none(Round, "a round's name and dates")
 holds_none(InterestAttempt, "a keyed hash of a client address, for the public form's limit")
+
+
+def participants_with_last_activity() -> QuerySet[Participant]:
+    """Participants who left or finished the programme and are not erased yet, each with their
+    last activity: the latest of the end of any pair, their withdrawal, their referral."""
+    long_ago = Value(dt.date(1900, 1, 1))
+    return (
+        Participant.objects.filter(
+            status__in=[Status.COMPLETED, Status.WITHDRAWN, Status.NOT_ELIGIBLE],
+            erasure__isnull=True,
+        )
+        .annotate(
+            last_activity=Greatest(
+                Coalesce(Max("pairs_as_peer__ended_on"), long_ago),
+                Coalesce(Max("pairs_as_supporter__ended_on"), long_ago),
+                Coalesce(F("withdrawal__withdrawn_on"), long_ago),
+                TruncDate("created_at"),
+            )
+        )
+        .select_related("site")
+        .order_by("pk")
+    )
+
+
+register_retention(participants_with_last_activity)

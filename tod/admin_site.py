@@ -9,27 +9,46 @@ second login step (django-otp), and the role groups hold no model permissions
 Reads of participant data in the admin go to the same access log as the product's pages
 (tod.audit): each model admin names the paths from its model to the participants it shows
 (`AccessLoggedAdmin.participant_paths`), and a change page or a change list writes one entry
-per participant shown, in one INSERT.
+per participant shown, in one INSERT. The audit app registers that writer
+(`register_read_log`, in its AppConfig.ready), so this module imports no part of the platform
+and every app's admin.py, accounts' included, can build on it.
 """
 
 from __future__ import annotations
 
 import functools
 import operator
+from collections.abc import Callable
 
+from django.apps import apps
+from django.conf import settings
 from django.contrib import admin
+from django.core.exceptions import ImproperlyConfigured
 from django.db.models import Q
 from django.http import HttpRequest
 from django.utils import translation
 from django.utils.translation import gettext_noop
 from django_otp.admin import OTPAdminAuthenticationForm, OTPAdminSite
 
-from tod.audit.models import AccessEvent
-from tod.audit.services import access_record_many
-
 # How the access log names a read in the admin: "admin site (participant)" (translated part by
 # part by tod.audit.presentation.access_label).
 ADMIN_READ = gettext_noop("admin site")
+
+# Writes one access-log entry per participant read: (request=, participants=, what=) -> count.
+ReadLog = Callable[..., int]
+_read_log: list[ReadLog] = []
+
+
+def register_read_log(record: ReadLog) -> None:
+    """The access log's writer for reads in the admin (tod.audit registers it)."""
+    _read_log[:] = [record]
+
+
+def read_log() -> ReadLog:
+    """The registered writer; without one the admin would read unlogged, so it refuses."""
+    if not _read_log:
+        raise ImproperlyConfigured("No access log registered for the admin: install tod.audit")
+    return _read_log[0]
 
 
 def _is_admin_user(user) -> bool:
@@ -62,7 +81,8 @@ class ToDAdminSite(OTPAdminSite):
 
 class AccessLoggedAdmin(admin.ModelAdmin):
     """A model admin whose change page and change list write the participants shown to the
-    access log. `participant_paths`: lookups from the model to programme.Participant."""
+    access log. `participant_paths`: lookups from the model to the participants
+    (settings.PARTICIPANT_MODEL)."""
 
     participant_paths: tuple[str, ...] = ()
 
@@ -70,8 +90,8 @@ class AccessLoggedAdmin(admin.ModelAdmin):
         if not self.participant_paths or not pks:  # an empty list reads no one (and would
             return  # compile to no SQL at all: EmptyResultSet)
         rows = self.model._default_manager.filter(pk__in=pks)
-        participant_model = AccessEvent._meta.get_field("participant").related_model
-        participants = participant_model._default_manager.filter(
+        people = apps.get_model(settings.PARTICIPANT_MODEL)._default_manager
+        participants = people.filter(
             functools.reduce(
                 operator.or_, (Q(pk__in=rows.values(path)) for path in self.participant_paths)
             )
@@ -79,9 +99,7 @@ class AccessLoggedAdmin(admin.ModelAdmin):
         with translation.override(None):  # stored in English, translated when shown
             opts = self.model._meta
             name = str(opts.verbose_name_plural if plural else opts.verbose_name)
-        access_record_many(
-            request=request, participants=participants, what=f"{ADMIN_READ} ({name})"
-        )
+        read_log()(request=request, participants=participants, what=f"{ADMIN_READ} ({name})")
 
     def get_object(self, request: HttpRequest, object_id, from_field=None):
         obj = super().get_object(request, object_id, from_field)

@@ -145,6 +145,10 @@ if CACHES["default"]["BACKEND"] == "django.core.cache.backends.redis.RedisCache"
 
 # --- Users ----------------------------------------------------------------------------------------
 AUTH_USER_MODEL = "accounts.User"
+# The people the programme is about, as AUTH_USER_MODEL names the logins: the platform (tod) names
+# this model and never imports its app. A reminder's recipient without a login, the subject of the
+# access log, the access export and erasure. Fixed once the tables exist, like AUTH_USER_MODEL.
+PARTICIPANT_MODEL = "programme.Participant"
 AUTHENTICATION_BACKENDS = [
     "tod.accounts.throttling.ThrottledLoginBackend",
     "django.contrib.auth.backends.ModelBackend",
@@ -275,9 +279,10 @@ CELERY_BEAT_SCHEDULE = {
         "task": "tod.outbox.tasks.sweep_outbox",
         "schedule": 60.0,
     },
-    # Invitations and day-before reminders for training days, supervision and network meetings.
-    "outbox-programme-reminders": {
-        "task": "tod.outbox.tasks.plan_programme_reminders",
+    # The apps' reminder rules (tod.outbox.rules): the programme's invitations and day-before
+    # reminders for training days, supervision and network meetings.
+    "outbox-plan-reminders": {
+        "task": "tod.outbox.tasks.plan_reminders",
         "schedule": crontab(minute="*/10"),
     },
     # Pairs at risk -> alerts to their managers (keyed per episode, so hourly runs alert once);

@@ -1,5 +1,5 @@
 """The right of access: one click gives what is held about a participant, and only that. The
-rows come from the apps' declarations (tod/privacy/registry.py): what is about the person and
+rows come from the apps' declarations (tod/personal_data.py): what is about the person and
 what they wrote; another person's data is left out although it hangs off their pair."""
 
 import datetime as dt
@@ -14,8 +14,8 @@ from django.urls import reverse
 from matching.models import Pair
 from programme.models import Participant
 from tod.audit.models import AccessEvent
+from tod.personal_data import NoPersonalData, declaration_of, declarations
 from tod.privacy.access import participant_export
-from tod.privacy.registry import NoPersonalData, declaration_of, declarations
 
 
 def paths_to(target, max_depth=4):

@@ -1,9 +1,9 @@
-"""Every model that can hold personal data is declared (tod/privacy/registry.py)."""
+"""Every model that can hold personal data is declared (tod/personal_data.py)."""
 
 from django.core import checks
 
 from matching.models import MatchSurvey
-from tod.privacy import registry
+from tod import personal_data as registry
 from tod.privacy.checks import problems
 
 

@@ -1,6 +1,6 @@
-"""Personal data of the accounts app (tod/privacy/registry.py)."""
+"""Personal data of the accounts app (tod/personal_data.py)."""
 
-from tod.privacy.registry import holds_none, personal_data
+from tod.personal_data import holds_none, personal_data
 
 from .models import Site, User
 

@@ -64,7 +64,7 @@ class AccessEvent(models.Model):
         related_name="+",
     )
     participant = models.ForeignKey(
-        "programme.Participant",
+        settings.PARTICIPANT_MODEL,
         verbose_name=_("whose record"),
         on_delete=models.PROTECT,
         related_name="access_events",

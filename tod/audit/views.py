@@ -1,8 +1,9 @@
+from django.apps import apps
+from django.conf import settings
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
-from programme.models import Participant
 from tod.accounts.models import User
 from tod.accounts.permissions import get_object_for_user, requires
 from tod.accounts.roles import Permission
@@ -15,9 +16,8 @@ from .selectors import changes_for_participant
 @requires(Permission.VIEW_AUDIT_LOG)
 def participant_log(request: HttpRequest, pk: int) -> HttpResponse:
     """Who changed and who read a participant's records, newest first."""
-    participant = get_object_for_user(
-        Participant.objects.all(), request.user, Permission.VIEW_AUDIT_LOG, pk=pk
-    )
+    participants = apps.get_model(settings.PARTICIPANT_MODEL)._default_manager.all()
+    participant = get_object_for_user(participants, request.user, Permission.VIEW_AUDIT_LOG, pk=pk)
     # Two lists on one page, each with its own page parameter.
     changes = Paginator(changes_for_participant(participant), PAGE_SIZE).get_page(
         request.GET.get("changes")

@@ -1,6 +1,6 @@
-"""Personal data of the once app (tod/privacy/registry.py)."""
+"""Personal data of the once app (tod/personal_data.py)."""
 
-from tod.privacy.registry import holds_none
+from tod.personal_data import holds_none
 
 from .models import Submission
 

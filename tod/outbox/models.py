@@ -83,7 +83,7 @@ class Reminder(models.Model):
         blank=True,
     )
     recipient_participant = models.ForeignKey(
-        "programme.Participant",
+        settings.PARTICIPANT_MODEL,
         verbose_name=_("recipient (participant)"),
         on_delete=models.CASCADE,
         related_name="reminders",

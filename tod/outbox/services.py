@@ -12,10 +12,13 @@ import logging
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
+from django.apps import apps
 from django.conf import settings
 from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
+
+from tod.accounts.models import User
 
 from .channels import open_channels
 from .messages import render
@@ -281,9 +284,6 @@ SWEEP_FIELDS = (
 def _attach_recipients(rows: list[Reminder]) -> None:
     """Load each batch's recipients once (reminders cluster on few people), with only what the
     sweep reads: two queries per batch instead of a wide join per row."""
-    from programme.models import Participant
-    from tod.accounts.models import User
-
     user_ids = {row.recipient_user_id for row in rows if row.recipient_user_id}
     participant_ids = {row.recipient_participant_id for row in rows if row.recipient_participant_id}
     users = {}
@@ -307,9 +307,11 @@ def _attach_recipients(rows: list[Reminder]) -> None:
         }
     participants = {}
     if participant_ids:
+        # A recipient without a login: settings.PARTICIPANT_MODEL (tod names it, never imports it).
+        recipients = apps.get_model(settings.PARTICIPANT_MODEL)._default_manager
         participants = {
             participant.pk: participant
-            for participant in Participant.objects.filter(pk__in=participant_ids).only(
+            for participant in recipients.filter(pk__in=participant_ids).only(
                 "status", "email", "phone", "first_name", "preferred_language"
             )
         }

@@ -1,5 +1,6 @@
 from celery import shared_task
 
+from .rules import plan_reminders as plan_registered_reminders
 from .services import outbox_sweep
 
 
@@ -12,9 +13,8 @@ def sweep_outbox() -> int:
 
 
 @shared_task(ignore_result=True)
-def plan_programme_reminders() -> int:
-    """Every ten minutes (beat): invitations and day-before reminders for training days,
-    supervision sessions and network meetings. Idempotent."""
-    from .rules import plan_session_reminders, plan_training_reminders
-
-    return plan_training_reminders() + plan_session_reminders()
+def plan_reminders() -> int:
+    """Every ten minutes (beat): run the apps' reminder rules (tod.outbox.rules), e.g. the
+    programme's invitations and day-before reminders for training days, supervision sessions and
+    network meetings. Idempotent."""
+    return plan_registered_reminders()

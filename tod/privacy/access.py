@@ -1,10 +1,10 @@
 """The right of access (GDPR art. 15): what the installation holds about a participant.
 
-The rows come from the apps' declarations (registry.py): each row that is about the participant
-or that they wrote, and none that is about someone else, even when it hangs off their pair (the
-peer's interview in the supporter's pair, the evaluator's outcomes for the peer). The audit
-trail of those rows (who changed what, when) comes with them. docs/privacy.md lists what is in
-the export and why.
+The rows come from the apps' declarations (tod/personal_data.py): each row that is about the
+participant or that they wrote, and none that is about someone else, even when it hangs off their
+pair (the peer's interview in the supporter's pair, the evaluator's outcomes for the peer). The
+audit trail of those rows (who changed what, when) comes with them. docs/privacy.md lists what is
+in the export and why.
 """
 
 from __future__ import annotations
@@ -18,8 +18,7 @@ from django.db import models
 from django.utils import timezone
 
 from tod.audit.models import AuditEvent
-
-from .registry import declarations
+from tod.personal_data import declarations
 
 # Login secrets never leave the database, not even to their owner.
 SECRET_FIELDS = {"password", "session_salt"}

@@ -9,7 +9,7 @@ class PrivacyConfig(AppConfig):
     verbose_name = _("Privacy")
 
     def ready(self) -> None:
-        # Each app declares its personal data in its own privacy.py (registry.py says how);
+        # Each app declares its personal data in its own privacy.py (tod/personal_data.py says how);
         # importing them here, as the admin imports admin.py, keeps tod free of domain imports.
         from . import checks  # noqa: F401
 

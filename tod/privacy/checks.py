@@ -1,4 +1,4 @@
-"""The system check that keeps the privacy registry whole (tod/privacy/registry.py)."""
+"""The system check that keeps the privacy registry whole (tod/personal_data.py)."""
 
 from __future__ import annotations
 
@@ -9,10 +9,8 @@ from django.conf import settings
 from django.core import checks
 from django.db import models
 
-from .registry import NoPersonalData, declaration_of
+from tod.personal_data import NoPersonalData, declaration_of
 
-# The model of the people the data is about (named, not imported: tod imports no domain app).
-SUBJECT_MODEL = "programme.participant"
 GEO_NAMES = {"latitude", "longitude", "lat", "lon", "lng", "coordinates", "location"}
 
 
@@ -45,7 +43,8 @@ def text_fields(model) -> list[models.Field]:
 
 def _needs_declaration(model) -> bool:
     links = any(
-        field.is_relation and field.related_model._meta.label_lower == SUBJECT_MODEL
+        field.is_relation
+        and field.related_model._meta.label_lower == settings.PARTICIPANT_MODEL.lower()
         for field in model._meta.concrete_fields
     )
     texts = any(
@@ -66,7 +65,7 @@ def problems() -> list[str]:
         if declaration is None:
             if _needs_declaration(model):
                 found.append(
-                    f"{label} is not declared: call tod.privacy.registry.personal_data() or "
+                    f"{label} is not declared: call tod.personal_data.personal_data() or "
                     "holds_none() in its app's privacy.py"
                 )
             continue

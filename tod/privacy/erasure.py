@@ -1,7 +1,7 @@
 """Erasure of a participant's personal data (on request, or when the site's retention period has
 passed). The programme keeps its pseudonymised records; the person's identifiers go.
 
-What is erased, from the apps' declarations (registry.py):
+What is erased, from the apps' declarations (tod/personal_data.py):
 
 - on the person's own rows (about them or written by them): the identifier fields (each app's
   own `erase` where it has one, else cleared), and in their free text every identifier of the
@@ -24,17 +24,22 @@ from importlib import import_module
 from django.apps import apps
 from django.conf import settings
 from django.db import models, transaction
-from django.db.models import F, Max, Q, TextField, Value
-from django.db.models.functions import Cast, Coalesce, Greatest, TruncDate
+from django.db.models import Q, TextField, Value
+from django.db.models.functions import Cast, Coalesce
 from django.utils import timezone
 
 from tod.accounts.services import system_user
 from tod.audit.context import acting_as, audit_maintenance
 from tod.audit.models import AuditEvent
+from tod.personal_data import (
+    PersonalData,
+    declarations,
+    kept_input_models,
+    retention_candidates,
+)
 
 from .identifiers import ERASED, Identifiers, replace
 from .models import ErasureReason, ErasureRecord
-from .registry import PersonalData, declarations, kept_input_models
 
 
 def identifying_values(participant) -> list[str]:
@@ -288,35 +293,11 @@ def participant_erase(*, participant, by, reason: str = ErasureReason.REQUEST) -
     )
 
 
-def participants_with_last_activity():
-    """Participants who left or finished the programme and are not erased yet, each with their
-    last activity: the latest of the end of any pair, their withdrawal, their referral."""
-    from programme.models import Participant, Status
-
-    long_ago = Value(dt.date(1900, 1, 1))
-    return (
-        Participant.objects.filter(
-            status__in=[Status.COMPLETED, Status.WITHDRAWN, Status.NOT_ELIGIBLE],
-            erasure__isnull=True,
-        )
-        .annotate(
-            last_activity=Greatest(
-                Coalesce(Max("pairs_as_peer__ended_on"), long_ago),
-                Coalesce(Max("pairs_as_supporter__ended_on"), long_ago),
-                Coalesce(F("withdrawal__withdrawn_on"), long_ago),
-                TruncDate("created_at"),
-            )
-        )
-        .select_related("site")
-        .order_by("pk")
-    )
-
-
 def erase_past_retention(*, today: dt.date | None = None) -> int:
     """Daily: erase everyone past their site's retention period. Returns how many."""
     today = today or timezone.localdate()
     erased = 0
-    for participant in participants_with_last_activity():
+    for participant in retention_candidates():
         if participant.last_activity + dt.timedelta(days=participant.site.retention_days) < today:
             participant_erase(participant=participant, by=None, reason=ErasureReason.RETENTION)
             erased += 1

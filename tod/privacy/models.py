@@ -13,7 +13,7 @@ class ErasureRecord(models.Model):
     """That a participant's personal data was erased, and how much: never what it was."""
 
     participant = models.OneToOneField(
-        "programme.Participant",
+        settings.PARTICIPANT_MODEL,
         verbose_name=_("participant"),
         on_delete=models.PROTECT,
         related_name="erasure",

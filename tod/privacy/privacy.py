@@ -1,6 +1,6 @@
-"""Personal data of the privacy app (tod/privacy/registry.py)."""
+"""Personal data of the privacy app (tod/personal_data.py)."""
 
-from tod.privacy.registry import personal_data
+from tod.personal_data import personal_data
 
 from .models import ErasureRecord
 

@@ -1,7 +1,9 @@
-"""Which models hold personal data, whose it is, and which of their fields identify or mention
-people: declared by each app in its `privacy.py` (found by `PrivacyConfig.ready`, as the admin
-finds `admin.py`), read by the access export and by erasure. tod imports no domain app; the apps
-come to it.
+"""The privacy registry: which models hold personal data, whose it is, and which of their fields
+identify or mention people; declared by each app in its `privacy.py` (found by
+`PrivacyConfig.ready`, as the admin finds `admin.py`), read by the access export and by erasure
+(tod.privacy). tod imports no domain app; the apps come to it. It is a module of its own, below
+every part of the platform: accounts, audit and the outbox declare their data here, and
+tod.privacy, which reads it, uses them.
 
 A declaration names, for one model:
 
@@ -19,7 +21,8 @@ A declaration names, for one model:
 - `site`: the lookup to the row's site, required when the model has free text: erasure reads
   nothing outside the person's site.
 
-`holds_none(model, why)` declares a model without personal data. The system check
+`holds_none(model, why)` declares a model without personal data, and `register_retention` who the
+nightly erasure may take once their site's retention period has passed. The system check
 `privacy.E001` fails when a project model with text, JSON or coordinate fields, or a link to a
 participant, is declared nowhere, or when a declared text field is classified nowhere, so a new
 model or field cannot slip past the export and erasure.
@@ -27,9 +30,10 @@ model or field cannot slip past the export and erasure.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
+from django.core.exceptions import ImproperlyConfigured
 from django.db import models
 from django.db.models import Q
 
@@ -134,3 +138,24 @@ def declaration_of(model: type[models.Model]) -> PersonalData | NoPersonalData |
 
 def kept_input_models() -> dict[str, type[models.Model]]:
     return dict(_kept_input)
+
+
+# Who retention may erase: one query, registered by the app that holds the participants.
+_retention: list[Callable[[], Iterable[models.Model]]] = []
+
+
+def register_retention(candidates: Callable[[], Iterable[models.Model]]) -> None:
+    """Register `candidates()`: the participants (settings.PARTICIPANT_MODEL) who left or finished
+    the programme and are not erased yet, each with `last_activity` (a date) and its `site`
+    (whose `retention_days` counts from it). Registering again replaces it."""
+    _retention[:] = [candidates]
+
+
+def retention_candidates() -> Iterable[models.Model]:
+    """The registered candidates for erasure by retention (see `register_retention`)."""
+    if not _retention:
+        raise ImproperlyConfigured(
+            "No app registered who retention may erase: call "
+            "tod.personal_data.register_retention() in the privacy.py of the participants' app"
+        )
+    return _retention[0]()

@@ -1,4 +1,5 @@
-"""Invitations and reminders for training days, supervision and network meetings."""
+"""Invitations and reminders for training days, supervision and network meetings: programme's
+rules (programme/reminders.py), run by the outbox's beat task."""
 
 import datetime as dt
 
@@ -7,10 +8,10 @@ import time_machine
 from django.utils import timezone
 
 from programme.models import Course, CourseInvitation, Session, SessionInvitation, TrainingDay
+from programme.reminders import plan_session_reminders, plan_training_reminders
 from tod.outbox.models import Reminder, ReminderKind, ReminderStatus
-from tod.outbox.rules import plan_session_reminders, plan_training_reminders
 from tod.outbox.services import outbox_sweep
-from tod.outbox.tasks import plan_programme_reminders
+from tod.outbox.tasks import plan_reminders
 
 
 def aware(*args):
@@ -99,7 +100,7 @@ def test_sessions_are_announced_and_reminded_the_day_before(
     Session.objects.filter(pk=session.pk).update(
         starts_at=aware(2026, 6, 2, 17), ends_at=aware(2026, 6, 2, 19)
     )
-    plan_programme_reminders.apply()
+    plan_reminders.apply()
     pending = Reminder.objects.pending().filter(kind=reminder_kind).order_by("due_at")
     assert [r.due_at for r in pending] == [NOW, aware(2026, 6, 1, 17)]
     Session.objects.filter(pk=session.pk).update(cancelled_at=NOW)
