@@ -17,6 +17,11 @@ from phonenumber_field.modelfields import PhoneNumberField
 from tod.accounts.models import Role
 from tod.accounts.scoping import SiteScopedQuerySet
 
+from .choices import Kind, ReferralChannel, Sex, Status
+from .consent import Consent, ConsentDecision, ConsentPurpose
+from .screening import Screening, ScreeningResult
+from .training import TrainingAttendance
+
 danish_postcode = RegexValidator(
     r"^[0-9]{4}$", _("A Danish postcode has four digits, for example 2200.")
 )
@@ -59,37 +64,6 @@ class Round(models.Model):
         return f"{self.site} · {self.name}"
 
 
-class Kind(models.TextChoices):
-    PEER = "peer", _("Peer")
-    SUPPORTER = "supporter", _("Peer supporter")
-
-
-class Sex(models.TextChoices):
-    FEMALE = "female", _("Female")
-    MALE = "male", _("Male")
-    OTHER = "other", _("Other")
-
-
-class ReferralChannel(models.TextChoices):
-    CENTRE_FOR_DIABETES = "centre_for_diabetes", _("Centre for Diabetes")
-    DIABETES_ASSOCIATION = "diabetes_association", _("Danish Diabetes Association")
-    GENERAL_PRACTITIONER = "general_practitioner", _("General practitioner")
-    HOME_CARE = "home_care", _("Home care")
-    WEB_PAGE = "web_page", _("The programme's web page")
-    OTHER = "other", _("Other")
-
-
-class Status(models.TextChoices):
-    REFERRED = "referred", _("Referred")
-    SCREENED = "screened", _("Screened")
-    NOT_ELIGIBLE = "not_eligible", _("Not eligible")
-    CONSENTED = "consented", _("Consented")
-    TRAINED = "trained", _("Trained")
-    ACTIVE = "active", _("Active")
-    COMPLETED = "completed", _("Completed")
-    WITHDRAWN = "withdrawn", _("Withdrawn")
-
-
 class ParticipantQuerySet(SiteScopedQuerySet):
     """Reads over participants. Eligibility is computed from the records (screenings, consents,
     attendance, withdrawal), never from the `status` label, so it cannot drift."""
@@ -105,7 +79,6 @@ class ParticipantQuerySet(SiteScopedQuerySet):
 
     def with_consent(self, purpose: str):
         """Participants whose latest answer for `purpose` is 'given'."""
-        from .consent import Consent, ConsentDecision
 
         name = f"_latest_{purpose}_consent"
         return self.alias(
@@ -113,19 +86,16 @@ class ParticipantQuerySet(SiteScopedQuerySet):
         ).filter(**{name: ConsentDecision.GIVEN})
 
     def with_programme_consent(self):
-        from .consent import ConsentPurpose
 
         return self.with_consent(ConsentPurpose.PROGRAMME)
 
     def with_evaluation_consent(self):
         """Only these may enter evaluation data (interviews, logbooks and visits for research)."""
-        from .consent import ConsentPurpose
 
         return self.with_consent(ConsentPurpose.EVALUATION)
 
     def screened_eligible(self):
         """Participants whose latest screening's result is 'eligible'."""
-        from .screening import Screening, ScreeningResult
 
         return self.alias(
             _latest_screening=Screening.objects.latest_result_of(OuterRef("pk"))
@@ -133,7 +103,6 @@ class ParticipantQuerySet(SiteScopedQuerySet):
 
     def trained(self):
         """Supporters who attended day 1 and day 2, on the same course or a later make-up."""
-        from .training import TrainingAttendance
 
         attended = TrainingAttendance.objects.filter(participant=OuterRef("pk"), attended=True)
         return self.filter(

@@ -7,7 +7,7 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from .participants import Kind
+from .choices import Kind
 
 
 class Answer(models.TextChoices):
