@@ -75,7 +75,7 @@ class EmailChannel:
         if self.connection is not None:
             self.connection.close()
 
-    def send(self, *, reminder, address: str, message: Message) -> None:
+    def send(self, *, reminder: Reminder, address: str, message: Message) -> None:
         from_email = getattr(settings, "OUTBOX_FROM_EMAIL", settings.DEFAULT_FROM_EMAIL)
         email = EmailMultiAlternatives(
             subject=message.subject,
@@ -124,7 +124,7 @@ class SmsChannel:
     def close(self) -> None:
         return None
 
-    def send(self, *, reminder, address: str, message: Message) -> None:
+    def send(self, *, reminder: Reminder, address: str, message: Message) -> None:
         self.backend.send_sms(to=address, text=message.text, reference=reminder.key)
 
 
