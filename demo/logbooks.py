@@ -101,6 +101,7 @@ def _login(supporter, ctx: DemoContext):
 
 def _play(pair: Pair, match_on: dt.date, scenario: str, manager) -> None:
     writer = pair.supporter.user
+    assert writer is not None, "the demo's supporters have a login (_login)"
     services.pair_start(
         pair=pair, match_meeting_on=match_on, by=manager, place="Biblioteket", time=dt.time(10)
     )

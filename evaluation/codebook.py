@@ -3,11 +3,21 @@ outcomes) with one code group per category. Names are stored in English and show
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
+from django.db import models
 from django.utils.translation import gettext_noop
 
 from .models.choices import ContextCategory, MechanismCategory, OutcomeKind
 
-THEMES = [
+if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise
+
+    from .models import CodeGroup, Theme
+
+# (key, name, order, the choices whose categories are its code groups; None: mechanisms, split
+# into resources and reasonings below)
+THEMES: list[tuple[str, str, int, type[models.TextChoices] | None]] = [
     ("contexts", gettext_noop("Contexts"), 10, ContextCategory),
     ("resources", gettext_noop("Mechanisms: resources"), 20, None),
     ("reasonings", gettext_noop("Mechanisms: reasonings"), 30, None),
@@ -19,18 +29,20 @@ def default_codebook() -> list[tuple[str, str, int, list[tuple[str, str]]]]:
     """[(theme key, theme name, order, [(code group key, code group name)])]."""
     result = []
     for key, name, order, choices in THEMES:
-        if key == "resources":
-            groups = [(c, MechanismCategory(c).label) for c in MechanismCategory.resources()]
-        elif key == "reasonings":
-            groups = [(c, MechanismCategory(c).label) for c in MechanismCategory.reasonings()]
-        else:
+        groups: list[tuple[str, StrOrPromise]]
+        if choices is not None:
             groups = [(c.value, c.label) for c in choices]
+        elif key == "resources":
+            groups = [(c, MechanismCategory(c).label) for c in MechanismCategory.resources()]
+        else:  # reasonings
+            groups = [(c, MechanismCategory(c).label) for c in MechanismCategory.reasonings()]
         result.append((key, name, order, [(f"{key}-{code}", str(label)) for code, label in groups]))
     return result
 
 
-def codebook_ensure(theme_model, code_group_model) -> None:
-    """Create the default themes and code groups that are missing. Idempotent."""
+def codebook_ensure(theme_model: type[Theme], code_group_model: type[CodeGroup]) -> None:
+    """Create the default themes and code groups that are missing. Idempotent. The models are
+    passed in so that a migration can pass its historical ones."""
     from django.utils import translation
 
     with translation.override(None):

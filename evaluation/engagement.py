@@ -5,7 +5,9 @@ takes a list of pair ids and runs one query."""
 
 from __future__ import annotations
 
-from django.db.models import Count, Field
+from typing import Any
+
+from django.db.models import Count, Field, QuerySet
 
 from logbooks.models import Logbook, LogbookStatus, Meeting, MeetingStatus
 
@@ -32,12 +34,13 @@ def meetings_held(pair_ids: list[int]) -> dict[int, int]:
     )
 
 
-def _rows(pair_ids):
-    return (
+def _rows(pair_ids: list[int]) -> QuerySet[Logbook, dict[str, Any]]:
+    rows: QuerySet[Logbook, dict[str, Any]] = (  # values() of a list of names: typed here
         Logbook.objects.filter(meeting__pair_id__in=pair_ids, status__in=SUBMITTED)
         .order_by("meeting__pair_id", "meeting__held_on", "id")
         .values("id", "meeting__pair_id", "meeting__held_on", *LOGBOOK_TEXT_FIELDS)
     )
+    return rows
 
 
 def logbook_labels() -> dict[str, str]:

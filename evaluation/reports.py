@@ -7,10 +7,13 @@ from __future__ import annotations
 import datetime as dt
 import statistics
 from collections import Counter, defaultdict
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from decimal import Decimal
+from typing import TYPE_CHECKING, Any
 
 from django.db.models import (
+    Aggregate,
     Avg,
     Count,
     DecimalField,
@@ -58,10 +61,20 @@ from .pseudonyms import age_on, case_pseudonym
 from .scoring import hba1c_percent
 from .selectors import evaluation_consent_q
 
+if TYPE_CHECKING:
+    from django.contrib.auth.models import AnonymousUser
+    from django_stubs_ext import StrOrPromise
+
+    from tod.accounts.models import User
+
+    from .models import Background, ProgrammeTheory
+
+    Reader = User | AnonymousUser
+
 STARTED = (PairStatus.ACTIVE, PairStatus.PAUSED, PairStatus.COMPLETED, PairStatus.ENDED)
 
 
-def cases_for(user) -> QuerySet[Pair]:
+def cases_for(user: Reader) -> QuerySet[Pair]:
     """The cases (pairs that started) the user may evaluate: their sites, both consented."""
     return (
         Pair.objects.for_user(user)
@@ -89,7 +102,7 @@ def _age_summary(ages: list[int]) -> str:
     return f"{floatformat(median, -1)} ({min(ages)}-{max(ages)})"
 
 
-def sample_table(user, *, on: dt.date) -> list[SampleRow]:
+def sample_table(user: Reader, *, on: dt.date) -> list[SampleRow]:
     """Characteristics of the peers and supporters in the cases. Two queries."""
     cases = cases_for(user)
     people = list(
@@ -110,20 +123,20 @@ def sample_table(user, *, on: dt.date) -> list[SampleRow]:
             "evaluation_background__work_experience_as_support_person",
         )
     )
-    pre_visits = {
+    pre_visits: dict[int, Mapping[str, Any]] = {
         v["peer_id"]: v
         for v in NurseVisit.objects.filter(
             kind=VisitKind.PRE, peer_id__in=cases.values("peer_id")
         ).values("peer_id", "complications", "other_diagnoses")
     }
-    groups: dict[str, list] = {Kind.PEER: [], Kind.SUPPORTER: []}
+    groups: dict[str, list[Participant]] = {Kind.PEER: [], Kind.SUPPORTER: []}
     for person in people:
         groups.setdefault(person.kind, []).append(person)
 
-    def background(person):
+    def background(person: Participant) -> Background | None:
         return getattr(person, "evaluation_background", None)
 
-    def conditions(person, name: str) -> set[str]:
+    def conditions(person: Participant, name: str) -> set[str]:
         values = set(getattr(background(person), name, None) or [])
         visit = pre_visits.get(person.id)
         if visit:
@@ -132,7 +145,11 @@ def sample_table(user, *, on: dt.date) -> list[SampleRow]:
 
     rows: list[SampleRow] = []
 
-    def add(section, label, count_of):
+    def add(
+        section: StrOrPromise,
+        label: StrOrPromise,
+        count_of: Callable[..., str | int],  # of the people; value and name bound as defaults
+    ) -> None:
         rows.append(
             SampleRow(
                 str(section),
@@ -148,7 +165,9 @@ def sample_table(user, *, on: dt.date) -> list[SampleRow]:
     add(
         _("Age"),
         _("Median (range)"),
-        lambda ps: _age_summary([age_on(p.date_of_birth, on) for p in ps]),
+        lambda ps: _age_summary(
+            [age for p in ps if (age := age_on(p.date_of_birth, on)) is not None]
+        ),
     )
     for name, section, choices in (
         ("origin", _("Origin"), Origin.choices),
@@ -201,7 +220,7 @@ def sample_table(user, *, on: dt.date) -> list[SampleRow]:
 # --- Outcomes per case ---------------------------------------------------------------------------
 
 
-def outcome_summary(user, *, total: int | None = None) -> list[dict]:
+def outcome_summary(user: Reader, *, total: int | None = None) -> list[dict[str, Any]]:
     """For each outcome kind: how many cases yes / no / unclear / not assessed. Two queries, one
     when the caller already counted the cases (`total`)."""
     cases = cases_for(user)
@@ -228,7 +247,7 @@ def outcome_summary(user, *, total: int | None = None) -> list[dict]:
     return summary
 
 
-def outcome_pattern_rows(pairs) -> list[dict]:
+def outcome_pattern_rows(pairs: Iterable[Pair]) -> list[dict[str, Any]]:
     """One row per case of a page: outcomes by kind, hindering and facilitating contexts.
     `pairs` must prefetch outcomes and contexts (see `outcome_pattern_queryset`)."""
     rows = []
@@ -248,21 +267,21 @@ def outcome_pattern_rows(pairs) -> list[dict]:
     return rows
 
 
-def outcome_pattern_queryset(user) -> QuerySet[Pair]:
+def outcome_pattern_queryset(user: Reader) -> QuerySet[Pair]:
     return cases_for(user).prefetch_related("outcomes", "contexts")
 
 
 # --- The ICAMO matrix (the study's Table 3) ------------------------------------------------------
 
 
-def icamo_matrix(user, theory) -> list[dict]:
+def icamo_matrix(user: Reader, theory: ProgrammeTheory | None) -> list[dict[str, Any]]:
     """The configurations of one theory version with the cases that support, refute or refine
     each and the evidence cited for it. Three queries."""
     if theory is None:
         return []
     cases = cases_for(user)
     configurations = list(TheoryConfiguration.objects.filter(theory=theory))
-    stances = defaultdict(Counter)
+    stances: defaultdict[int, Counter[str]] = defaultdict(Counter)
     for row in (
         CaseConfiguration.objects.filter(theory_configuration__in=configurations, pair__in=cases)
         .values("theory_configuration_id", "stance")
@@ -282,7 +301,7 @@ def icamo_matrix(user, theory) -> list[dict]:
     ]
 
 
-def _evidence_counts(configurations) -> dict[int, int]:
+def _evidence_counts(configurations: list[TheoryConfiguration]) -> dict[int, int]:
     from .models import Evidence
 
     return {
@@ -293,7 +312,7 @@ def _evidence_counts(configurations) -> dict[int, int]:
     }
 
 
-def mechanism_outcome_crosstab(user) -> dict:
+def mechanism_outcome_crosstab(user: Reader) -> dict[str, Any]:
     """Case configurations counted by mechanism (rows) and outcome (columns). One query."""
     cases = cases_for(user)
     counts = Counter(
@@ -338,10 +357,10 @@ class PrePost:
     pre_mean: Decimal | None = None
     post_mean: Decimal | None = None
     change: Decimal | None = None
-    extra: dict = field(default_factory=dict)
+    extra: dict[str, Any] = field(default_factory=dict)
 
 
-def _bmi_expression(prefix: str = ""):
+def _bmi_expression(prefix: str = "") -> Round:
     """BMI in SQL (kg/m²), rounded to one decimal as scoring.bmi rounds it. Computed in floating
     point (SQLite stores 170.0 as the integer 170), then rounded as a decimal (PostgreSQL rounds
     numeric to a number of places, not double precision)."""
@@ -356,7 +375,7 @@ def _both_measured(key: str) -> Q:
     return Q(**{f"{p}{name}__isnull": False for p in ("", "post__") for name in fields})
 
 
-def pre_post(user) -> list[PrePost]:
+def pre_post(user: Reader) -> list[PrePost]:
     """Mean before, after and change per measure over the peers with both visits. One query:
     each pre-visit joined to the same peer's post-visit, every mean and count aggregated in SQL."""
     cases = cases_for(user)
@@ -367,7 +386,7 @@ def pre_post(user) -> list[PrePost]:
             "peer__nurse_visits", condition=Q(peer__nurse_visits__kind=VisitKind.POST)
         )
     )
-    aggregates = {}
+    aggregates: dict[str, Aggregate] = {}
     for key, _label in MEASURES:
         both = _both_measured(key)
         before = _bmi_expression() if key == "bmi" else F(key)
@@ -402,7 +421,7 @@ def pre_post(user) -> list[PrePost]:
     return result
 
 
-def _quantized(value) -> Decimal:
+def _quantized(value: Decimal | float) -> Decimal:
     return Decimal(str(value)).quantize(Decimal("0.1"))
 
 
@@ -414,8 +433,9 @@ class MeasureChange:
     change: Decimal | int | None
 
 
-def _measure(visit: NurseVisit, key: str):
-    return visit.bmi if key == "bmi" else getattr(visit, key)
+def _measure(visit: NurseVisit, key: str) -> Decimal | int | None:
+    value: Decimal | int | None = visit.bmi if key == "bmi" else getattr(visit, key)
+    return value
 
 
 def visit_changes(pre: NurseVisit, post: NurseVisit) -> list[MeasureChange]:
@@ -436,7 +456,7 @@ def visit_changes(pre: NurseVisit, post: NurseVisit) -> list[MeasureChange]:
 SIMILARITY_FIELDS = ("sex", "age", "origin", "education", "employment")
 
 
-def similarities(peer: dict, supporter: dict) -> int:
+def similarities(peer: Mapping[str, Any], supporter: Mapping[str, Any]) -> int:
     """The number of sociodemographic characteristics the two share (0-5): sex, age within ten
     years, origin, education and employment, from what the match surveys and backgrounds hold."""
     count = 0
@@ -450,7 +470,7 @@ def similarities(peer: dict, supporter: dict) -> int:
     return count
 
 
-def engagement_rows(user) -> list[dict]:
+def engagement_rows(user: Reader) -> list[dict[str, Any]]:
     """Per case: similarities, meetings held, logbook words, mechanism items. Four queries."""
     cases = cases_for(user)
     rows = list(
@@ -478,7 +498,7 @@ def engagement_rows(user) -> list[dict]:
     result = []
     for row in rows:
 
-        def side(prefix, row=row):
+        def side(prefix: str, row: Mapping[str, Any] = row) -> dict[str, Any]:
             born = row[f"{prefix}__date_of_birth"]
             return {
                 "sex": row[f"{prefix}__sex"],
@@ -511,7 +531,7 @@ def engagement_rows(user) -> list[dict]:
     return result
 
 
-def engagement_summary(user, *, lowest: int = 5) -> dict:
+def engagement_summary(user: Reader, *, lowest: int = 5) -> dict[str, Any]:
     """For the dashboard: cases with held meetings, the mean held and per month, and the cases
     meeting least often. One query (the held meetings counted in SQL per case)."""
     held = (
@@ -521,12 +541,13 @@ def engagement_summary(user, *, lowest: int = 5) -> dict:
         .annotate(n=Count("pk"))
         .values("n")
     )
-    rows = list(
-        cases_for(user)
+    rows: list[dict[str, Any]] = [
+        dict(row)
+        for row in cases_for(user)
         .annotate(held=Subquery(held, output_field=IntegerField()))
         .filter(held__gt=0)
         .values("id", "started_on", "ended_on", "held")
-    )
+    ]
     for row in rows:
         row["meetings"] = row.pop("held")
         months = _months(row["started_on"], row["ended_on"])
@@ -551,16 +572,16 @@ def _months(started: dt.date | None, ended: dt.date | None) -> float | None:
     return max(days / 30.44, 0.5)
 
 
-def engagement_by_similarity(rows: list[dict]) -> list[dict]:
+def engagement_by_similarity(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
     """Mean engagement per number of similarities."""
-    grouped: dict[int, list[dict]] = defaultdict(list)
+    grouped: dict[int, list[dict[str, Any]]] = defaultdict(list)
     for row in rows:
         grouped[row["similarities"]].append(row)
     result = []
     for count in range(len(SIMILARITY_FIELDS) + 1):
         group = grouped.get(count, [])
 
-        def mean(name, group=group):
+        def mean(name: str, group: list[dict[str, Any]] = group) -> float | None:
             values = [r[name] for r in group if r[name] is not None]
             return round(sum(values) / len(values), 1) if values else None
 
@@ -597,20 +618,20 @@ AFTER_SCREENING = {
 CONSENTED = {Status.CONSENTED, Status.TRAINED, Status.ACTIVE, Status.COMPLETED}
 
 
-def recruitment_funnel(user) -> list[dict]:
+def recruitment_funnel(user: Reader) -> list[dict[str, Any]]:
     """Participants of the user's sites at each step, peers and supporters. Two queries.
 
     Counts only, no persons: every participant counts, whatever their evaluation consent."""
-    counts: dict[str, Counter] = {Kind.PEER: Counter(), Kind.SUPPORTER: Counter()}
+    counts: dict[str, Counter[str]] = {Kind.PEER: Counter(), Kind.SUPPORTER: Counter()}
     for row in Participant.objects.for_user(user).values("kind", "status").annotate(n=Count("id")):
         counts.setdefault(row["kind"], Counter())[row["status"]] += row["n"]
     started = Pair.objects.for_user(user).filter(status__in=STARTED)
     both = started.aggregate(
         peers=Count("peer_id", distinct=True), supporters=Count("supporter_id", distinct=True)
     )
-    matched = {Kind.PEER: both["peers"], Kind.SUPPORTER: both["supporters"]}
+    matched: dict[str, int] = {Kind.PEER: both["peers"], Kind.SUPPORTER: both["supporters"]}
 
-    def step(kind, name):
+    def step(kind: str, name: str) -> int:
         c = counts[kind]
         total = sum(c.values())
         if name == "referred":

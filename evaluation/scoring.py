@@ -26,12 +26,13 @@ PAID5_DISTRESS_AT_OR_ABOVE = 8
 
 def _complete(items: Sequence[int | None], count: int, item_max: int) -> list[int] | None:
     values = list(items)
-    if len(values) != count or any(v is None for v in values):
+    answered = [v for v in values if v is not None]
+    if len(values) != count or len(answered) != count:
         return None
-    for value in values:
+    for value in answered:
         if not 0 <= int(value) <= item_max:
             raise ValueError(f"item value {value} outside 0-{item_max}")
-    return [int(v) for v in values]
+    return [int(v) for v in answered]
 
 
 def who5_raw(items: Sequence[int | None]) -> int | None:

@@ -6,16 +6,24 @@ answer for the evaluation purpose must be 'given')."""
 from __future__ import annotations
 
 from types import SimpleNamespace
-from typing import Any
+from typing import TYPE_CHECKING
 
 from django.conf import settings
 from django.db.models import Q, QuerySet
 
 from programme.models import Participant
 
+if TYPE_CHECKING:
+    from django.contrib.auth.models import AnonymousUser
+
+    from tod.accounts.models import Site, User
+
+    from .pseudonyms import Redactor
+
 
 def evaluation_consented() -> QuerySet[Participant]:
-    return Participant.objects.with_evaluation_consent()
+    consented: QuerySet[Participant] = Participant.objects.with_evaluation_consent()
+    return consented
 
 
 def evaluation_consent_q(prefix: str = "") -> Q:
@@ -29,7 +37,7 @@ def has_evaluation_consent(participant: Participant) -> bool:
     return evaluation_consented().filter(pk=participant.pk).exists()
 
 
-def installation_redactor():
+def installation_redactor() -> Redactor:
     """A Redactor that knows every person of the installation: the participants of all sites
     (a name from another site is a name too: people move, pairs talk about friends) and every
     user (the staff, and supporters with a login). Two queries, whatever the numbers."""
@@ -63,15 +71,15 @@ def installation_redactor():
     return redactor
 
 
-_REDACTORS: dict[int, Any] = {}
+_REDACTORS: dict[int, Redactor] = {}
 
 
-def redactor_for(user, site=None):
+def redactor_for(user: User | AnonymousUser, site: Site | None = None) -> Redactor:
     """The Redactor for what `user` sees: the installation's (free text is pseudonymised
     whoever it mentions, consented or not, of whichever site)."""
     return installation_redactor()
 
 
-def redactor_for_site(site):
+def redactor_for_site(site: Site) -> Redactor:
     """The Redactor texts are stored through: the installation's, as for reading."""
     return installation_redactor()

@@ -7,19 +7,24 @@ the views; the services refuse data about participants without evaluation consen
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Collection, Iterable, Mapping
+from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import Model
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from matching.models import Pair
 from programme.models import Kind, Participant
+from tod.accounts.models import Site, User
 
 from .models import (
     Background,
     CaseConfiguration,
+    CodeGroup,
     ContextFactor,
     Evidence,
     Interview,
@@ -48,8 +53,8 @@ def nurse_visit_save(
     *,
     peer: Participant,
     kind: str,
-    values: dict,
-    by,
+    values: dict[str, Any],
+    by: User,
     confirmed_warnings: list[str] | None = None,
 ) -> NurseVisit:
     """Record (or correct) a peer's pre or post visit; scores are computed from the items.
@@ -87,7 +92,7 @@ def nurse_visit_save(
 
 
 @transaction.atomic
-def background_save(*, participant: Participant, values: dict, by) -> Background:
+def background_save(*, participant: Participant, values: dict[str, Any], by: User) -> Background:
     """Record a participant's characteristics for the sample table. Idempotent per participant."""
     _require_consent(participant)
     background, _created = Background.objects.get_or_create(participant=participant)
@@ -104,7 +109,13 @@ def _case_consent(pair: Pair) -> None:
 
 @transaction.atomic
 def outcome_save(
-    *, pair: Pair, kind: str, result: str, by, description: str = "", behaviours=()
+    *,
+    pair: Pair,
+    kind: str,
+    result: str,
+    by: User,
+    description: str = "",
+    behaviours: Iterable[str] = (),
 ) -> Outcome:
     """Record a case's outcome of one kind; saving the same kind again updates it."""
     _case_consent(pair)
@@ -123,7 +134,7 @@ def outcome_save(
 
 @transaction.atomic
 def context_add(
-    *, pair: Pair, subject: str, category: str, influence: str, by, description: str = ""
+    *, pair: Pair, subject: str, category: str, influence: str, by: User, description: str = ""
 ) -> ContextFactor:
     _case_consent(pair)
     return ContextFactor.objects.create(
@@ -137,7 +148,9 @@ def context_add(
 
 
 @transaction.atomic
-def mechanism_add(*, pair: Pair, category: str, actor: str, by, description: str = "") -> Mechanism:
+def mechanism_add(
+    *, pair: Pair, category: str, actor: str, by: User, description: str = ""
+) -> Mechanism:
     _case_consent(pair)
     return Mechanism.objects.create(
         pair=pair,
@@ -156,8 +169,8 @@ def case_configuration_add(
     actor: str,
     mechanism: Mechanism,
     outcome: Outcome,
-    by,
-    contexts=(),
+    by: User,
+    contexts: Iterable[ContextFactor] = (),
     theory_configuration: TheoryConfiguration | None = None,
     stance: str = "supports",
     note: str = "",
@@ -186,7 +199,15 @@ def case_configuration_add(
 
 
 @transaction.atomic
-def evidence_add(*, target, site_id: int, source_kind: str, quote: str, by, **sources) -> Evidence:
+def evidence_add(
+    *,
+    target: Outcome | ContextFactor | Mechanism | CaseConfiguration | TheoryConfiguration,
+    site_id: int,
+    source_kind: str,
+    quote: str,
+    by: User,
+    **sources: Any,
+) -> Evidence:
     """Cite a quote from a source for one record (outcome, context, mechanism, case or theory
     configuration). `sources` may name excerpt, interview, observation, nurse_visit or
     logbook_entry_id."""
@@ -197,8 +218,6 @@ def evidence_add(*, target, site_id: int, source_kind: str, quote: str, by, **so
         CaseConfiguration: "case_configuration",
         TheoryConfiguration: "theory_configuration",
     }[type(target)]
-    from tod.accounts.models import Site
-
     return Evidence.objects.create(
         site_id=site_id,
         source_kind=source_kind,
@@ -211,7 +230,13 @@ def evidence_add(*, target, site_id: int, source_kind: str, quote: str, by, **so
 
 @transaction.atomic
 def theory_create(
-    *, site, kind: str, title: str, by, description: str = "", refines=None
+    *,
+    site: Site,
+    kind: str,
+    title: str,
+    by: User,
+    description: str = "",
+    refines: ProgrammeTheory | None = None,
 ) -> ProgrammeTheory:
     """A new programme theory version. A refinement copies the configurations of the version it
     refines (each marked as derived from its original) so they can be edited and retested.
@@ -246,7 +271,11 @@ def theory_create(
 
 @transaction.atomic
 def theory_configuration_save(
-    *, theory: ProgrammeTheory, values: dict, by, configuration=None
+    *,
+    theory: ProgrammeTheory,
+    values: dict[str, Any],
+    by: User,
+    configuration: TheoryConfiguration | None = None,
 ) -> TheoryConfiguration:
     """Add or change a configuration; its code, context and statement stored pseudonymised."""
     configuration = configuration or TheoryConfiguration(theory=theory)
@@ -258,7 +287,7 @@ def theory_configuration_save(
     return configuration
 
 
-def _pseudonymised(site, values: dict, fields) -> dict:
+def _pseudonymised(site: Site, values: dict[str, Any], fields: Collection[str]) -> dict[str, Any]:
     """Free text is stored pseudonymised: names and contact details of the site's participants
     and staff become their pseudonyms, whoever typed them."""
     redact = redactor_for_site(site)
@@ -266,12 +295,14 @@ def _pseudonymised(site, values: dict, fields) -> dict:
 
 
 @transaction.atomic
-def interview_save(*, site, values: dict, by, interview: Interview | None = None) -> Interview:
+def interview_save(
+    *, site: Site, values: dict[str, Any], by: User, interview: Interview | None = None
+) -> Interview:
     """Record an interview; the transcript and notes are stored pseudonymised."""
     interview = interview or Interview(site=site, interviewer=by)
     for name, value in _pseudonymised(site, values, ("transcript", "notes")).items():
         setattr(interview, name, value)
-    if interview.pair_id and interview.pair.site_id != site.id:
+    if interview.pair is not None and interview.pair.site_id != site.id:
         raise ValidationError(_("The case belongs to another site."))
     interview.save()
     return interview
@@ -279,7 +310,7 @@ def interview_save(*, site, values: dict, by, interview: Interview | None = None
 
 @transaction.atomic
 def observation_save(
-    *, site, values: dict, by, observation: Observation | None = None
+    *, site: Site, values: dict[str, Any], by: User, observation: Observation | None = None
 ) -> Observation:
     observation = observation or Observation(site=site, observer=by)
     for name, value in _pseudonymised(site, values, ("title", "field_notes")).items():
@@ -290,7 +321,12 @@ def observation_save(
 
 @transaction.atomic
 def meaning_unit_add(
-    *, source: Interview | Observation, text: str, code_groups, by, condensed: str = ""
+    *,
+    source: Interview | Observation,
+    text: str,
+    code_groups: Iterable[CodeGroup],
+    by: User,
+    condensed: str = "",
 ) -> MeaningUnit:
     """Code an excerpt of a source: the excerpt must occur in the source's text; its position is
     kept so exports (REFI-QDA) can point at it."""
@@ -346,7 +382,7 @@ def nurse_post_visit_reminders_plan(*, now: dt.datetime | None = None) -> int:
     once and a missed run is made up by the next (a due time in the past is sent at once).
     Returns the number of reminders planned or kept."""
     from matching.models import Pair
-    from tod.accounts.models import Role, Site, User
+    from tod.accounts.models import Role
     from tod.outbox.models import ReminderKind
     from tod.outbox.services import outbox_plan_for_user
 
@@ -365,10 +401,10 @@ def nurse_post_visit_reminders_plan(*, now: dt.datetime | None = None) -> int:
         .order_by("peer_id", "-started_on")
         .values("peer_id", "site_id", "started_on", "ended_on")
     )
-    latest: dict[int, dict] = {}
-    for row in pairs:
-        latest.setdefault(row["peer_id"], row)
-    nurses: dict[int, list] = {}
+    latest: dict[int, Mapping[str, Any]] = {}
+    for pair in pairs:
+        latest.setdefault(pair["peer_id"], pair)
+    nurses: dict[int, list[User]] = {}
     for nurse in User.objects.filter(role=Role.NURSE, is_active=True).prefetch_related("sites"):
         for site in nurse.sites.all():
             nurses.setdefault(site.id, []).append(nurse)
@@ -378,6 +414,8 @@ def nurse_post_visit_reminders_plan(*, now: dt.datetime | None = None) -> int:
         if row["site_id"] not in sites:
             continue
         due = post_visit_due_on(row["started_on"], row["ended_on"])
+        if due is None:  # not reached: the pairs above have started
+            continue
         remind_on = due - dt.timedelta(days=REMIND_DAYS_BEFORE)
         due_at = timezone.make_aware(dt.datetime.combine(remind_on, dt.time(REMIND_AT_HOUR)))
         url = reverse("evaluation:nurse_visit_edit", args=[peer_id, "post"])
@@ -404,7 +442,7 @@ def nurse_post_visit_reminders_cancel(*, peer: Participant) -> int:
 
 
 @transaction.atomic
-def case_record_delete(*, record, by) -> None:
+def case_record_delete(*, record: Model, by: User) -> None:
     """Remove a record of a case (an outcome, context, mechanism, configuration or evidence).
     Removing a mechanism or an outcome removes the configurations that link it."""
     record.delete()

@@ -36,7 +36,8 @@ def _manager_risk(user) -> Panel:
     )
     shown = list(at_risk[:SHOWN])
     for pair in shown:
-        pair.risks = risk_reasons(pair, today=today)
+        # The template reads the badges off the row, as the pair list does (logbooks.views).
+        pair.risks = risk_reasons(pair, today=today)  # type: ignore[attr-defined]
     total = shown[0].at_risk_total if shown else 0
     return Panel("logbooks/panels/manager_risk.html", {"pairs": shown, "total": total}, order=20)
 

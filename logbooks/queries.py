@@ -7,6 +7,7 @@ queries whatever the number of pairs.
 from __future__ import annotations
 
 import datetime as dt
+from typing import TYPE_CHECKING, TypedDict
 
 from django.db.models import (
     Count,
@@ -26,6 +27,12 @@ from django.utils.translation import gettext_lazy as _
 from matching.models import Pair, PairStatus
 from tod.accounts.models import Role
 
+if TYPE_CHECKING:
+    from django.contrib.auth.models import AnonymousUser
+    from django_stubs_ext import WithAnnotations
+
+    from tod.accounts.models import User
+
 from .models import (
     CANCELLATIONS_AT_RISK,
     NO_MEETING_RISK_AFTER,
@@ -39,7 +46,27 @@ from .models import (
 RUNNING = (PairStatus.ACTIVE, PairStatus.PAUSED)
 
 
-def pairs_for_user(user) -> QuerySet:
+class Progress(TypedDict):
+    """What `with_progress` annotates a pair with."""
+
+    held_count: int
+    planned_count: int
+    cancelled_count: int
+    overdue_logbooks: int
+    last_held_on: dt.date | None
+    quiet_since: dt.date | None
+    cancellations_in_a_row: int
+    support_open: bool
+
+
+class AwaitingOutcome(TypedDict):
+    """What `pairs_awaiting_outcome` annotates a pair with."""
+
+    unrecorded_count: int
+    has_held: bool
+
+
+def pairs_for_user(user: User | AnonymousUser | None) -> QuerySet[Pair]:
     """The pairs a user may see: a supporter their own, staff the pairs of their sites."""
     if not user or not user.is_authenticated:
         return Pair.objects.none()
@@ -48,11 +75,13 @@ def pairs_for_user(user) -> QuerySet:
     return Pair.objects.for_user(user)
 
 
-def with_progress(pairs: QuerySet, *, today: dt.date) -> QuerySet:
+def with_progress(
+    pairs: QuerySet[Pair], *, today: dt.date
+) -> QuerySet[WithAnnotations[Pair, Progress]]:
     """Annotate held/planned counts, the last held meeting and the risk signals."""
     meetings = Meeting.objects.filter(pair=OuterRef("pk"))
 
-    def count(qs):
+    def count(qs: QuerySet[Meeting]) -> Coalesce:
         return Coalesce(
             Subquery(
                 qs.order_by().values("pair").annotate(n=Count("pk")).values("n")[:1],
@@ -63,7 +92,7 @@ def with_progress(pairs: QuerySet, *, today: dt.date) -> QuerySet:
 
     last_held = Subquery(
         meetings.filter(status=MeetingStatus.HELD).order_by("-held_on").values("held_on")[:1],
-        output_field=DateField(),
+        output_field=DateField(null=True),
     )
     last_resumed = Subquery(
         Pause.objects.filter(pair=OuterRef("pk"), ends_on__isnull=False)
@@ -87,7 +116,9 @@ def with_progress(pairs: QuerySet, *, today: dt.date) -> QuerySet:
     )
 
 
-def pairs_at_risk(pairs: QuerySet, *, today: dt.date) -> QuerySet:
+def pairs_at_risk(
+    pairs: QuerySet[Pair], *, today: dt.date
+) -> QuerySet[WithAnnotations[Pair, Progress]]:
     """Running pairs with no held meeting for four weeks, three cancellations in a row, an
     overdue logbook or an open support request."""
     return (
@@ -102,7 +133,7 @@ def pairs_at_risk(pairs: QuerySet, *, today: dt.date) -> QuerySet:
     )
 
 
-def pairs_plan_over(pairs: QuerySet, *, today: dt.date) -> QuerySet:
+def pairs_plan_over(pairs: QuerySet[Pair], *, today: dt.date) -> QuerySet[Pair]:
     """Active pairs whose plan is over: a plan, and no meeting (of any status) from a week ago
     on."""
     cutoff = timezone.make_aware(dt.datetime.combine(today - PLAN_OVER_AFTER, dt.time(0, 0)))
@@ -119,13 +150,15 @@ def _outcome_complete() -> Q:
     )
 
 
-def pairs_due_to_complete(pairs: QuerySet, *, today: dt.date) -> QuerySet:
+def pairs_due_to_complete(pairs: QuerySet[Pair], *, today: dt.date) -> QuerySet[Pair]:
     """Pairs the hourly task completes: the plan is over, every meeting's outcome is recorded
     and at least one meeting was held."""
     return pairs_plan_over(pairs, today=today).filter(_outcome_complete())
 
 
-def pairs_awaiting_outcome(pairs: QuerySet, *, today: dt.date) -> QuerySet:
+def pairs_awaiting_outcome(
+    pairs: QuerySet[Pair], *, today: dt.date
+) -> QuerySet[WithAnnotations[Pair, AwaitingOutcome]]:
     """Pairs whose plan is over but that cannot complete: a meeting without a recorded outcome,
     or no meeting held at all. They wait on the manager's dashboard ("Outcome missing") until
     the outcomes are recorded or the pair is ended early with a reason; until then they are
@@ -151,7 +184,7 @@ def pairs_awaiting_outcome(pairs: QuerySet, *, today: dt.date) -> QuerySet:
     )
 
 
-def risk_reasons(pair, *, today: dt.date) -> list[tuple[str, str]]:
+def risk_reasons(pair: Pair, *, today: dt.date) -> list[tuple[str, str]]:
     """(code, label) of each risk signal of a pair annotated by `with_progress`."""
     reasons = []
     quiet_since = getattr(pair, "quiet_since", None)
@@ -170,7 +203,7 @@ def risk_reasons(pair, *, today: dt.date) -> list[tuple[str, str]]:
     return reasons
 
 
-def case_pair_ids(pair) -> list[int]:
+def case_pair_ids(pair: Pair) -> list[int]:
     """The pairs of one case: a substitute supporter's pair continues the earlier one."""
     ids = [pair.pk]
     earlier = pair.previous_pair_id

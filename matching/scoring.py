@@ -28,7 +28,7 @@ from __future__ import annotations
 
 import math
 import os
-from collections.abc import Sequence
+from collections.abc import Callable, Iterable, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 
@@ -158,7 +158,7 @@ class Answers:
 # --- encoding ------------------------------------------------------------------------------------
 
 
-def _bits(codes: Sequence[str], values) -> int:
+def _bits(codes: Sequence[str], values: Iterable[str]) -> int:
     mask = 0
     for value in values:
         if value in codes:
@@ -353,7 +353,7 @@ def score_matrix(
     *,
     out: np.ndarray | None = None,
     block_elements: int = BLOCK_ELEMENTS,
-    progress=None,
+    progress: Callable[[int, int], object] | None = None,
     workers: int | None = None,
 ) -> np.ndarray:
     """Scores of every peer (row) x supporter (column) pair, float32; `EXCLUDED` where a hard
@@ -399,13 +399,24 @@ def score_matrix(
     return out
 
 
-def _report(progress, n):
+def _report(
+    progress: Callable[[int, int], object] | None, n: int
+) -> Callable[[int], object] | None:
     if progress is None:
         return None
     return lambda r1: progress(r1, n)
 
 
-def _score_rows(peers, supporters, weights, out, start, stop, rows, tick) -> None:
+def _score_rows(
+    peers: Encoded,
+    supporters: Encoded,
+    weights: Weights,
+    out: np.ndarray,
+    start: int,
+    stop: int,
+    rows: int,
+    tick: Callable[[int], object] | None,
+) -> None:
     """Score rows start..stop in blocks of `rows`; `tick(done_up_to_row)` after each block."""
     m = len(supporters)
     shape = (rows, m)
@@ -561,13 +572,13 @@ def similarity_details(peer: Answers, supporter: Answers) -> list[str]:
 
 
 def distance_km(peer: Answers, supporter: Answers) -> float | None:
-    if None in (peer.x_km, peer.y_km, supporter.x_km, supporter.y_km):
+    if peer.x_km is None or peer.y_km is None or supporter.x_km is None or supporter.y_km is None:
         return None
     return math.hypot(peer.x_km - supporter.x_km, peer.y_km - supporter.y_km)
 
 
 def _sq_distance(peer: Answers, supporter: Answers) -> float | None:
-    if None in (peer.x_km, peer.y_km, supporter.x_km, supporter.y_km):
+    if peer.x_km is None or peer.y_km is None or supporter.x_km is None or supporter.y_km is None:
         return None
     return (peer.x_km - supporter.x_km) ** 2 + (peer.y_km - supporter.y_km) ** 2
 

@@ -24,7 +24,7 @@ HORIZON = dt.timedelta(days=120)
 
 def _plan_to(participant: Participant, *, key: str, **kwargs) -> list[str]:
     """To the supporter's login by their chosen channels, else to the participant's e-mail."""
-    if participant.user_id is not None:
+    if participant.user is not None:
         return [r.key for r in outbox_plan_for_user(key=key, user=participant.user, **kwargs)]
     if participant.email:
         return [

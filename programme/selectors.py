@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterable
 from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any, TypedDict
 
 from django.db.models import (
     BooleanField,
@@ -28,6 +30,9 @@ from django.utils.translation import gettext_lazy
 
 from matching.models import Pair, PairStatus
 
+if TYPE_CHECKING:
+    from django_stubs_ext import WithAnnotations
+
 from .models import (
     Consent,
     ConsentDecision,
@@ -38,6 +43,7 @@ from .models import (
     Kind,
     Participant,
     ReferralChannel,
+    Round,
     Screening,
     ScreeningResult,
     SessionInvitation,
@@ -124,7 +130,9 @@ def funnel_by_channel(participants: QuerySet[Participant]) -> list[dict]:
     return result
 
 
-def funnel_by_round(participants: QuerySet[Participant], rounds) -> list[dict]:
+def funnel_by_round(
+    participants: QuerySet[Participant], rounds: Iterable[Round]
+) -> list[dict[str, Any]]:
     """The same stages per round, so a site can compare its rounds (one SQL query)."""
     rows = _stage_counts(participants, "round")
     return [
@@ -150,7 +158,14 @@ class Event:
         return dt.datetime.combine(self.when, dt.time.min)
 
 
-def participant_detail_queryset() -> QuerySet[Participant]:
+class DetailFlags(TypedDict):
+    """What `participant_detail_queryset` annotates a participant with."""
+
+    has_duplicate: bool
+    eligible: bool
+
+
+def participant_detail_queryset() -> QuerySet[WithAnnotations[Participant, DetailFlags]]:
     """Participants with what their page shows fetched alongside: site, round, withdrawal,
     whether the matching may use them, whether a twin exists, and their consents (each with the
     newest text of its purpose), screenings and initial conversations."""
@@ -165,7 +180,8 @@ def participant_detail_queryset() -> QuerySet[Participant]:
     newest_text = (
         ConsentText.objects.filter(purpose=OuterRef("purpose")).order_by("-version").values("pk")
     )
-    return (
+    # with_duplicate_flag() is an untyped QuerySet method: the annotations are named here.
+    detail: QuerySet[WithAnnotations[Participant, DetailFlags]] = (
         Participant.objects.select_related("site", "round__site", "withdrawal")
         .with_duplicate_flag()
         .annotate(eligible=eligible)
@@ -182,6 +198,7 @@ def participant_detail_queryset() -> QuerySet[Participant]:
             ),
         )
     )
+    return detail
 
 
 def participant_withdrawal(participant: Participant) -> Withdrawal | None:
@@ -191,7 +208,14 @@ def participant_withdrawal(participant: Participant) -> Withdrawal | None:
         return None
 
 
-def participant_page(participant: Participant) -> dict:
+def _outdated(consent: Consent | None) -> bool:
+    """The consent was recorded on an older text than its purpose's newest (`newest_text_id`,
+    annotated on the consents participant_detail_queryset prefetches)."""
+    newest: int | None = getattr(consent, "newest_text_id", None)
+    return consent is not None and newest is not None and consent.text_id != newest
+
+
+def participant_page(participant: WithAnnotations[Participant, DetailFlags]) -> dict[str, Any]:
     """What the participant page shows besides the participant, from a participant of
     participant_detail_queryset(): two more queries (the timeline's), three with twins."""
     current: dict[str, Consent | None] = {purpose: None for purpose in ConsentPurpose.values}
@@ -201,9 +225,7 @@ def participant_page(participant: Participant) -> dict:
         {
             "purpose": label,
             "consent": current[purpose],
-            "outdated": current[purpose] is not None
-            and current[purpose].newest_text_id is not None
-            and current[purpose].text_id != current[purpose].newest_text_id,
+            "outdated": _outdated(current[purpose]),
         }
         for purpose, label in ConsentPurpose.choices
     ]

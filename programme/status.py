@@ -131,7 +131,7 @@ def participant_statuses_refresh(*, participants: Iterable[Participant | int]) -
     a change to a screening, a consent, course attendance, a pair or a withdrawal. Idempotent;
     the caller's transaction holds it."""
     participants = list(participants)
-    pks = [getattr(participant, "pk", participant) for participant in participants]
+    pks = [p.pk if isinstance(p, Participant) else p for p in participants]
     if not pks:
         return 0
     changed = statuses_refresh(Participant.objects.filter(pk__in=pks), _current_expression())
@@ -143,9 +143,10 @@ def participant_statuses_refresh(*, participants: Iterable[Participant | int]) -
 
 def participant_status_derived(participant: Participant) -> str:
     """What the status should be now (for checks and tests)."""
-    return (
+    derived: str = (
         Participant.objects.filter(pk=participant.pk)
         .annotate(derived_status=_current_expression())
         .values_list("derived_status", flat=True)
         .get()
     )
+    return derived

@@ -58,7 +58,8 @@ def check_broker() -> str:
             },
             connect_timeout=PROBE_TIMEOUT,
         ) as conn:
-            conn.ensure_connection(max_retries=0, timeout=PROBE_TIMEOUT)
+            # kombu takes seconds as a float here; celery-types' stub says int.
+            conn.ensure_connection(max_retries=0, timeout=PROBE_TIMEOUT)  # type: ignore[arg-type]
     except Exception as exc:  # kombu raises many types; any of them means "down"
         return f"error: {type(exc).__name__}"
     return "ok"

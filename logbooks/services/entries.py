@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 import re
+from typing import Any
 
 from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
 
+from programme.models import Participant
+from tod.accounts.models import User
 from tod.outbox.models import ReminderKind
 from tod.outbox.services import (
     outbox_plan_many,
@@ -30,7 +33,7 @@ from .reminders import _managers_of, meeting_reminders_sync
 # --- Logbooks -------------------------------------------------------------------------------------
 
 
-def _apply_answers(logbook: Logbook, answers: dict) -> None:
+def _apply_answers(logbook: Logbook, answers: dict[str, Any]) -> None:
     """Store the answers as given. Question 10 is kept whatever 9 says: a draft keeps what was
     typed, and the form refuses to submit an answer to 10 that 9 does not ask for."""
     for name in LOGBOOK_ANSWER_FIELDS:
@@ -39,7 +42,9 @@ def _apply_answers(logbook: Logbook, answers: dict) -> None:
 
 
 @transaction.atomic
-def logbook_save(*, meeting: Meeting, by, answers: dict, submit: bool = False) -> Logbook:
+def logbook_save(
+    *, meeting: Meeting, by: User, answers: dict[str, Any], submit: bool = False
+) -> Logbook:
     """Save the supporter's logbook for a meeting: a draft, or submitted.
 
     Submitting records the meeting as held (date, duration, place, activity from the answers)
@@ -97,7 +102,7 @@ def logbook_save(*, meeting: Meeting, by, answers: dict, submit: bool = False) -
     return logbook
 
 
-def _support_requested(logbook: Logbook, by) -> None:
+def _support_requested(logbook: Logbook, by: User) -> None:
     """Alert the site's managers now (the next sweep, within a minute) and suggest the request
     as a supervision topic."""
     pair = logbook.meeting.pair
@@ -124,7 +129,7 @@ def _support_requested(logbook: Logbook, by) -> None:
     enqueue_after_commit(sweep_outbox)
 
 
-def suggest_supervision_topic_from_logbook(logbook: Logbook, *, by) -> bool:
+def suggest_supervision_topic_from_logbook(logbook: Logbook, *, by: User) -> bool:
     """A support request becomes a suggested topic for the programme's supervision sessions
     (programme.services.supervision_topic_suggest). Returns True."""
     from programme.models import TopicSource
@@ -143,7 +148,7 @@ def suggest_supervision_topic_from_logbook(logbook: Logbook, *, by) -> bool:
     return True
 
 
-def without_peer_name(text: str, peer) -> str:
+def without_peer_name(text: str, peer: Participant) -> str:
     """The text with the peer's name (first, last or full, any case) written as "[peer]": the
     supervisor reads the supporter's request for support, not whom it is about."""
     names = sorted({peer.full_name, peer.first_name, peer.last_name} - {""}, key=len, reverse=True)
@@ -155,13 +160,13 @@ def without_peer_name(text: str, peer) -> str:
 
 
 @transaction.atomic
-def logbook_comment_add(*, logbook: Logbook, by, text: str) -> LogbookComment:
+def logbook_comment_add(*, logbook: Logbook, by: User, text: str) -> LogbookComment:
     """The manager comments on a logbook; the supporter sees it on the logbook."""
     return LogbookComment.objects.create(logbook=logbook, author=by, text=text)
 
 
 @transaction.atomic
-def logbook_review(*, logbook: Logbook, by) -> Logbook:
+def logbook_review(*, logbook: Logbook, by: User) -> Logbook:
     """The manager has read the logbook; from now on a change keeps the previous version."""
     logbook = Logbook.objects.select_for_update().get(pk=logbook.pk)
     if logbook.status == LogbookStatus.DRAFT:
@@ -174,7 +179,7 @@ def logbook_review(*, logbook: Logbook, by) -> Logbook:
 
 
 @transaction.atomic
-def logbook_support_handle(*, logbook: Logbook, by) -> Logbook:
+def logbook_support_handle(*, logbook: Logbook, by: User) -> Logbook:
     """The manager has dealt with the support request."""
     logbook = Logbook.objects.select_for_update().get(pk=logbook.pk)
     if logbook.support_handled_at is None:

@@ -14,6 +14,7 @@ import json
 import re
 from dataclasses import dataclass
 from functools import cache
+from typing import TYPE_CHECKING
 
 from django.apps import apps
 from django.db import models
@@ -24,12 +25,15 @@ from django.utils.translation import gettext
 
 from .models import AuditEvent
 
+if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise
+
 EMPTY = "–"
 
 
 @dataclass(frozen=True)
 class FieldChange:
-    label: str
+    label: StrOrPromise  # a field's verbose name, translated when shown
     before: str
     after: str
     structured: bool = False  # a JSON object, shown as code
@@ -41,7 +45,11 @@ def _models_by_table() -> dict[str, type[models.Model]]:
 
 
 def _fields(model: type[models.Model]) -> dict[str, models.Field]:
-    return {field.column: field for field in model._meta.concrete_fields}
+    return {
+        field.column: field
+        for field in model._meta.concrete_fields
+        if field.column is not None  # a concrete field always has one
+    }
 
 
 def record_label(event: AuditEvent) -> str:
@@ -51,7 +59,7 @@ def record_label(event: AuditEvent) -> str:
     return f"{name} #{event.row_id}"
 
 
-def value_label(field: models.Field | None, value) -> str:
+def value_label(field: models.Field | None, value: object) -> str:
     """A stored value as the forms show it."""
     if value is None or value == "":
         return EMPTY
@@ -82,7 +90,7 @@ def value_label(field: models.Field | None, value) -> str:
     return _plain(value)
 
 
-def _plain(value) -> str:
+def _plain(value: object) -> str:
     if isinstance(value, list):
         return ", ".join(_plain(item) for item in value) or EMPTY
     if isinstance(value, dict):
@@ -114,7 +122,7 @@ def field_changes(event: AuditEvent) -> list[FieldChange]:
     return changes
 
 
-def _is_object(field: models.Field | None, value) -> bool:
+def _is_object(field: models.Field | None, value: object) -> bool:
     if isinstance(value, str) and isinstance(field, models.JSONField):
         return value.lstrip().startswith("{")
     return isinstance(value, dict)

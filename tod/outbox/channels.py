@@ -29,6 +29,7 @@ import hashlib
 import logging
 from dataclasses import dataclass
 from email.utils import parseaddr
+from typing import TYPE_CHECKING, Protocol
 
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives, get_connection
@@ -36,7 +37,19 @@ from django.core.mail.backends.base import BaseEmailBackend
 from django.core.mail.utils import DNS_NAME
 from django.utils.module_loading import import_string
 
+if TYPE_CHECKING:
+    from .models import Reminder
+
 logger = logging.getLogger("tod.outbox")
+
+
+class SendingChannel(Protocol):
+    """What the sweep calls on a channel (EmailChannel, SmsChannel or one named in
+    OUTBOX_CHANNEL_CLASSES)."""
+
+    def open(self) -> None: ...
+    def close(self) -> None: ...
+    def send(self, *, reminder: Reminder, address: str, message: Message) -> None: ...
 
 
 class ChannelError(Exception):
@@ -62,7 +75,7 @@ class EmailChannel:
         if self.connection is not None:
             self.connection.close()
 
-    def send(self, *, reminder, address: str, message: Message) -> None:
+    def send(self, *, reminder: Reminder, address: str, message: Message) -> None:
         from_email = getattr(settings, "OUTBOX_FROM_EMAIL", settings.DEFAULT_FROM_EMAIL)
         email = EmailMultiAlternatives(
             subject=message.subject,
@@ -111,7 +124,7 @@ class SmsChannel:
     def close(self) -> None:
         return None
 
-    def send(self, *, reminder, address: str, message: Message) -> None:
+    def send(self, *, reminder: Reminder, address: str, message: Message) -> None:
         self.backend.send_sms(to=address, text=message.text, reference=reminder.key)
 
 
@@ -121,7 +134,7 @@ DEFAULT_CHANNEL_CLASSES = {
 }
 
 
-def open_channels() -> dict:
+def open_channels() -> dict[str, SendingChannel]:
     """One instance of every configured channel (OUTBOX_CHANNEL_CLASSES overrides them)."""
     classes = {**DEFAULT_CHANNEL_CLASSES, **getattr(settings, "OUTBOX_CHANNEL_CLASSES", {})}
     return {name: import_string(path)() for name, path in classes.items()}

@@ -9,16 +9,21 @@ from __future__ import annotations
 
 import datetime as dt
 from functools import lru_cache
+from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
 from django.utils import formats, timezone, translation
 from django.utils.translation import gettext_lazy as _
 
 from .channels import Message
-from .models import ReminderKind
+from .models import Reminder, ReminderKind
+
+if TYPE_CHECKING:
+    from django_stubs_ext import StrPromise
 
 K = ReminderKind
-TEXTS = {
+# Keyed by the kind's value: ReminderKind members are the strings a reminder row stores.
+TEXTS: dict[str, tuple[StrPromise, StrPromise]] = {
     K.MEETING: (
         _("Reminder: meeting %(when)s"),
         _("Hello %(name)s. A reminder that you have a meeting %(when)s, %(place)s."),
@@ -54,7 +59,7 @@ TEXTS = {
 }
 
 
-class _Values(dict):
+class _Values(dict[str, Any]):
     def __missing__(self, key: str) -> str:
         return ""
 
@@ -89,7 +94,7 @@ def _when(value: str, language: str) -> str:
     return _day(moment.date(), language)
 
 
-def render(reminder, *, name: str = "") -> Message:
+def render(reminder: Reminder, *, name: str = "") -> Message:
     language = reminder.language or settings.LANGUAGE_CODE
     subject, body = _texts(reminder.kind, language)
     values = _Values(reminder.context or {})

@@ -9,6 +9,7 @@ the row.
 from __future__ import annotations
 
 import datetime as dt
+from typing import Self
 
 from django.conf import settings
 from django.db import models
@@ -47,10 +48,10 @@ PENDING = (ReminderStatus.QUEUED, ReminderStatus.RETRY)
 
 
 class ReminderQuerySet(SiteScopedQuerySet):
-    def pending(self):
+    def pending(self) -> Self:
         return self.filter(status__in=PENDING)
 
-    def due(self, now: dt.datetime):
+    def due(self, now: dt.datetime) -> Self:
         """Rows the sweep should send now (the partial index outbox_due covers this)."""
         return self.filter(status__in=PENDING, due_at__lte=now)
 

@@ -11,6 +11,7 @@ import datetime as dt
 import logging
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any, Protocol
 
 from django.apps import apps
 from django.conf import settings
@@ -20,9 +21,12 @@ from django.utils import timezone
 
 from tod.accounts.models import User
 
-from .channels import open_channels
+from .channels import SendingChannel, open_channels
 from .messages import render
 from .models import PENDING, Channel, ContactPreference, Reminder, ReminderStatus
+
+if TYPE_CHECKING:
+    from tod.accounts.models import Site
 
 logger = logging.getLogger("tod.outbox")
 
@@ -32,7 +36,25 @@ RETRY_BACKOFF = (60, 120, 240, 300)
 MAX_ATTEMPTS = len(RETRY_BACKOFF) + 1
 
 
-def _default_language(recipient_user, recipient_participant) -> str:
+class Recipient(Protocol):
+    """What the outbox reads of a participant it writes to: a programme.Participant, which the
+    platform does not import."""
+
+    @property
+    def site(self) -> Site: ...
+    @property
+    def status(self) -> str: ...
+    @property
+    def first_name(self) -> str: ...
+    @property
+    def email(self) -> str: ...
+    @property
+    def phone(self) -> Any: ...  # a PhoneNumber (phonenumber_field ships no types)
+    @property
+    def preferred_language(self) -> str: ...
+
+
+def _default_language(recipient_user: User | None, recipient_participant: Recipient | None) -> str:
     if recipient_user is not None:
         return recipient_user.language or settings.LANGUAGE_CODE
     if recipient_participant is not None:
@@ -46,13 +68,13 @@ def reminder_spec(
     kind: str,
     channel: str,
     due_at: dt.datetime,
-    recipient_user=None,
-    recipient_participant=None,
-    context: dict | None = None,
+    recipient_user: User | None = None,
+    recipient_participant: Recipient | None = None,
+    context: dict[str, Any] | None = None,
     language: str | None = None,
-    site=None,
+    site: Site | None = None,
     topic: str = "",
-) -> dict:
+) -> dict[str, Any]:
     """Validate one reminder to plan; `outbox_plan_many` takes a list of these."""
     if recipient_user is None and recipient_participant is None:
         raise ValueError("a reminder needs a recipient_user or a recipient_participant")
@@ -77,7 +99,7 @@ def reminder_spec(
 
 
 @transaction.atomic
-def outbox_plan_many(specs: Iterable[dict]) -> list[str]:
+def outbox_plan_many(specs: Iterable[dict[str, Any]]) -> list[str]:
     """Plan many reminders in a few queries (see `outbox_plan`); returns their keys."""
     rows = {spec["key"]: spec for spec in specs}
     if not rows:
@@ -128,11 +150,11 @@ def outbox_plan(
     kind: str,
     channel: str,
     due_at: dt.datetime,
-    recipient_user=None,
-    recipient_participant=None,
-    context: dict | None = None,
+    recipient_user: User | None = None,
+    recipient_participant: Recipient | None = None,
+    context: dict[str, Any] | None = None,
     language: str | None = None,
-    site=None,
+    site: Site | None = None,
     topic: str = "",
 ) -> Reminder:
     """Plan one reminder. Idempotent on `key`: planning it again returns the same row.
@@ -159,7 +181,7 @@ def outbox_plan(
     return Reminder.objects.get(key=spec["key"])
 
 
-def user_channels(user) -> list[str]:
+def user_channels(user: User) -> list[str]:
     """The channels a user wants reminders by (e-mail when they never said)."""
     try:
         preference = user.contact_preference
@@ -168,7 +190,7 @@ def user_channels(user) -> list[str]:
     return [channel for channel in Channel.values if preference.allows(channel)]
 
 
-def user_specs(*, key: str, user, **fields) -> list[dict]:
+def user_specs(*, key: str, user: User, **fields: Any) -> list[dict[str, Any]]:
     """One reminder spec per channel the user chose; keys get the channel appended."""
     return [
         reminder_spec(key=f"{key}:{channel}", channel=channel, recipient_user=user, **fields)
@@ -177,20 +199,22 @@ def user_specs(*, key: str, user, **fields) -> list[dict]:
 
 
 @transaction.atomic
-def outbox_plan_for_user(*, key: str, user, **fields) -> list[Reminder]:
+def outbox_plan_for_user(*, key: str, user: User, **fields: Any) -> list[Reminder]:
     """Plan a reminder to a user on each channel they chose; keys get the channel appended."""
     keys = outbox_plan_many(user_specs(key=key, user=user, **fields))
     return list(Reminder.objects.filter(key__in=keys))
 
 
 @transaction.atomic
-def outbox_cancel_topic(*, topic: str, reason: str = "", exclude_keys=()) -> int:
+def outbox_cancel_topic(*, topic: str, reason: str = "", exclude_keys: Iterable[str] = ()) -> int:
     """Cancel every pending reminder about `topic` (sent ones stay as they were)."""
     return outbox_cancel_topics(topics=[topic], reason=reason, exclude_keys=exclude_keys)
 
 
 @transaction.atomic
-def outbox_cancel_topics(*, topics, reason: str = "", exclude_keys=()) -> int:
+def outbox_cancel_topics(
+    *, topics: Iterable[str], reason: str = "", exclude_keys: Iterable[str] = ()
+) -> int:
     """Cancel every pending reminder about any of `topics`, except `exclude_keys`."""
     return (
         Reminder.objects.pending()
@@ -224,23 +248,25 @@ class SweepResult:
         return self
 
 
-def _participant_of(reminder):
+def _participant_of(reminder: Reminder) -> Recipient | None:
     if reminder.recipient_participant_id:
         return reminder.recipient_participant
+    if reminder.recipient_user is None:
+        return None
     try:
         return reminder.recipient_user.participant
     except Exception:  # RelatedObjectDoesNotExist: a user without a participant record
         return None
 
 
-def _preference_of(user):
+def _preference_of(user: User) -> ContactPreference | None:
     try:
         return user.contact_preference
     except Exception:  # RelatedObjectDoesNotExist: the default, e-mail only
         return None
 
 
-def _address(reminder, participant) -> str:
+def _address(reminder: Reminder, participant: Recipient | None) -> str:
     user = reminder.recipient_user
     if reminder.channel == Channel.EMAIL:
         if user is not None and user.email:
@@ -251,7 +277,7 @@ def _address(reminder, participant) -> str:
     return ""
 
 
-def _name(reminder, participant) -> str:
+def _name(reminder: Reminder, participant: Recipient | None) -> str:
     if reminder.recipient_user is not None and reminder.recipient_user.first_name:
         return reminder.recipient_user.first_name
     return participant.first_name if participant is not None else ""
@@ -322,7 +348,9 @@ def _attach_recipients(rows: list[Reminder]) -> None:
             row.recipient_participant = participants.get(row.recipient_participant_id)
 
 
-def _sweep_batch(*, now: dt.datetime, batch_size: int, channels: dict) -> SweepResult:
+def _sweep_batch(
+    *, now: dt.datetime, batch_size: int, channels: dict[str, SendingChannel]
+) -> SweepResult:
     """Take up to batch_size due rows and handle each in its own short transaction.
 
     The batch is read once with its recipients (a few queries), then each row is claimed alone
@@ -365,7 +393,9 @@ def _sweep_batch(*, now: dt.datetime, batch_size: int, channels: dict) -> SweepR
     return result
 
 
-def _sweep_one(reminder: Reminder, *, now: dt.datetime, channels: dict) -> SweepResult:
+def _sweep_one(
+    reminder: Reminder, *, now: dt.datetime, channels: dict[str, SendingChannel]
+) -> SweepResult:
     """Send one claimed row, or cancel, postpone, fail or retry it; record the outcome."""
     participant = _participant_of(reminder)
     user = reminder.recipient_user
@@ -425,7 +455,14 @@ def _sweep_one(reminder: Reminder, *, now: dt.datetime, channels: dict) -> Sweep
     return SweepResult(sent=1, sent_keys=[reminder.key])
 
 
-def _finish(reminder, status, now, *, error: str = "", attempts: int | None = None) -> None:
+def _finish(
+    reminder: Reminder,
+    status: str,
+    now: dt.datetime,
+    *,
+    error: str = "",
+    attempts: int | None = None,
+) -> None:
     reminder.status = status
     reminder.last_error = error
     reminder.updated_at = now
