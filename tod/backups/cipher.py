@@ -19,7 +19,7 @@ import hashlib
 import hmac
 import os
 from collections.abc import Iterator
-from typing import BinaryIO
+from typing import IO
 
 from cryptography.exceptions import InvalidTag
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
@@ -63,7 +63,7 @@ def _check(check_key: bytes, header: bytes) -> bytes:
     return hmac.new(check_key, header, hashlib.sha256).digest()
 
 
-def encrypt_stream(source: BinaryIO, target: BinaryIO, passphrase: str) -> None:
+def encrypt_stream(source: IO[bytes], target: IO[bytes], passphrase: str) -> None:
     """Write `source`, encrypted, to `target`; reads ahead one chunk to mark the last."""
     salt = os.urandom(SALT_SIZE)
     header = MAGIC + salt
@@ -82,14 +82,14 @@ def encrypt_stream(source: BinaryIO, target: BinaryIO, passphrase: str) -> None:
         chunk, index = following, index + 1
 
 
-def _read_exactly(source: BinaryIO, size: int) -> bytes:
+def _read_exactly(source: IO[bytes], size: int) -> bytes:
     data = source.read(size)
     if len(data) != size:
         raise DamagedBackup(_("the file ends too early: it was cut short (copied in part?)"))
     return data
 
 
-def decrypt_stream(source: BinaryIO, passphrase: str) -> Iterator[bytes]:
+def decrypt_stream(source: IO[bytes], passphrase: str) -> Iterator[bytes]:
     """Yield the plaintext chunk by chunk; raise BackupFileError as soon as anything is wrong.
 
     A caller that must not act on a damaged file reads the whole stream once before using it.
