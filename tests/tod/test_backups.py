@@ -2,11 +2,13 @@
 restored with `restore_database` into fresh databases, as an operator runs them, and every table's
 rows are compared. The databases made here are dropped at the end."""
 
+import io
 import os
 import subprocess
 import sys
 import uuid
 from contextlib import contextmanager
+from hashlib import md5
 from pathlib import Path
 from urllib.parse import urlsplit, urlunsplit
 
@@ -14,6 +16,7 @@ import psycopg2
 import pytest
 import time_machine
 from django.conf import settings
+from django.core.management import call_command
 from django.utils import translation
 
 from tod.backups.services import BackupError, backup_create, backup_files, backups_prune
@@ -223,3 +226,13 @@ def test_each_backup_keeps_the_newest_backup_keep_files(db, tmp_path, settings):
     assert unrelated.exists()
     with pytest.raises(BackupError, match="BACKUP_KEEP"):
         backups_prune(directory=tmp_path, keep=0)
+
+
+def test_database_fingerprint_prints_each_tables_rows_and_checksum(db):
+    out = io.StringIO()
+
+    call_command("database_fingerprint", stdout=out)
+
+    lines = dict(line.split("\t", 1) for line in out.getvalue().splitlines())
+    assert lines["programme_participant"] == f"0\t{md5(b'').hexdigest()}"
+    assert "django_migrations" in lines

@@ -272,7 +272,13 @@ def backup_restore(*, path: Path, using: str = "default", force: bool = False) -
         if to_sql.returncode or load.returncode:
             raise BackupError(
                 _("The restore failed and changed nothing: %(error)s")
-                % {"error": _error_text(restore_errors) or _error_text(load_errors)}
+                % {
+                    "error": "\n".join(
+                        text
+                        for text in (_error_text(restore_errors), _error_text(load_errors))
+                        if text
+                    )
+                }
             )
     logger.warning(
         "Database %s restored from %s (%s)",
