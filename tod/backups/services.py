@@ -20,7 +20,7 @@ from pathlib import Path
 from typing import IO, Any
 
 from django.conf import settings
-from django.db import connections
+from django.db import OperationalError, connections
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -184,6 +184,10 @@ def _tables(using: str) -> list[str]:
         with connection.cursor() as cursor:
             cursor.execute("SELECT tablename FROM pg_tables WHERE schemaname = 'public'")
             return [row[0] for row in cursor.fetchall()]
+    except OperationalError as error:
+        raise BackupError(
+            _("Cannot reach the database (DATABASE_URL): %(error)s") % {"error": error}
+        ) from None
     finally:
         # psql drops the schema next: no connection of ours may hold it.
         connection.close()
