@@ -76,6 +76,7 @@ INSTALLED_APPS = [
     "tod.audit",
     "tod.privacy",
     "tod.once",
+    "tod.backups",
     "demo",  # seed_demo and seed_scale: demo and scale data on top of the apps
 ]
 
@@ -196,12 +197,26 @@ STORAGES = {
 # it during a study, or the pseudonyms in earlier exports no longer match.
 EVALUATION_PSEUDONYM_KEY = env("EVALUATION_PSEUDONYM_KEY", default=f"pseudonyms:{SECRET_KEY}")
 
+# --- Backups (tod.backups, docs/operations.md#backups) --------------------------------------------
+# The passphrase backups are encrypted with: the backup and restore commands refuse to run
+# without it. Keep a copy apart from the backups; a backup is unreadable without its key.
+BACKUP_ENCRYPTION_KEY = env("BACKUP_ENCRYPTION_KEY", default="")
+BACKUP_DIR = env.path("BACKUP_DIR", default=VAR_DIR / "backups")
+# How many backup files BACKUP_DIR keeps: each new backup deletes all but the newest this many.
+BACKUP_KEEP = env.int("BACKUP_KEEP", default=14)
+
 # .env.example's placeholders are public: a production that kept one signs sessions (or derives
-# the evaluation's pseudonyms) with a key anyone can read.
+# the evaluation's pseudonyms, encrypts its backups, opens its database) with a key anyone can
+# read.
 if not DEBUG:
     for _name, _value in (
         ("SECRET_KEY", SECRET_KEY),
         ("EVALUATION_PSEUDONYM_KEY", env("EVALUATION_PSEUDONYM_KEY", default="")),
+        ("BACKUP_ENCRYPTION_KEY", BACKUP_ENCRYPTION_KEY),
+        (
+            "The password in DATABASE_URL (POSTGRES_PASSWORD in docker-compose)",
+            str(DATABASES["default"].get("PASSWORD") or ""),
+        ),
     ):
         if _value.startswith("change-me"):
             raise ImproperlyConfigured(

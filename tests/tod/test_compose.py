@@ -1,5 +1,6 @@
 """docker-compose.yml is how users deploy: keep it valid although no Docker engine runs here."""
 
+import re
 from pathlib import Path
 
 import yaml
@@ -59,3 +60,38 @@ def test_the_app_port_is_published_on_the_hosts_loopback_only():
     # Reached directly from outside, a client could forge the X-Forwarded-For the app trusts.
     for mapping in load()["services"]["web"].get("ports", []):
         assert str(mapping).startswith("127.0.0.1:"), mapping
+
+
+SECRET = re.compile(r"PASSWORD|SECRET|KEY|TOKEN")
+# ${NAME...} that compose interpolates; $${NAME} is the shell's, inside a container.
+INTERPOLATED = re.compile(r"(?<!\$)\$\{([A-Z][A-Z0-9_]*)([^}]*)\}")
+
+
+def test_every_secret_compose_reads_is_required_without_a_default():
+    text = (ROOT / "docker-compose.yml").read_text()
+    secrets = {(name, rest) for name, rest in INTERPOLATED.findall(text) if SECRET.search(name)}
+    assert {"POSTGRES_PASSWORD", "BACKUP_ENCRYPTION_KEY"} <= {name for name, _ in secrets}
+    for name, rest in secrets:
+        assert rest.startswith(":?"), f"${{{name}{rest}}}: a secret needs ${{{name}:?message}}"
+
+
+def test_no_password_is_written_into_compose():
+    services = load()["services"]
+    assert "${POSTGRES_PASSWORD:?" in services["postgres"]["environment"]["POSTGRES_PASSWORD"]
+    for name, service in services.items():
+        url = service.get("environment", {}).get("DATABASE_URL")
+        if url:
+            assert url.startswith("postgres://tod:${POSTGRES_PASSWORD:?"), name
+
+
+def test_a_backup_service_writes_encrypted_backups_on_a_schedule_into_a_volume():
+    compose = load()
+    backup = compose["services"]["backup"]
+    assert "backup_database" in " ".join(backup["command"])
+    assert "sleep" in " ".join(backup["command"])
+    assert (ROOT / "tod" / "backups" / "management" / "commands" / "backup_database.py").is_file()
+    volume, _, mount = backup["volumes"][0].partition(":")
+    assert volume in compose["volumes"]
+    assert backup["environment"]["BACKUP_DIR"] == mount
+    assert backup["environment"]["BACKUP_ENCRYPTION_KEY"].startswith("${BACKUP_ENCRYPTION_KEY:?")
+    assert "postgresql-client" in (ROOT / "Dockerfile").read_text()  # pg_dump in the image

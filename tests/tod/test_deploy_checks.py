@@ -57,11 +57,23 @@ def env_example() -> dict[str, str]:
 
 def test_the_placeholder_secrets_of_env_example_are_refused_in_production():
     example = env_example()
-    for name in ("SECRET_KEY", "EVALUATION_PSEUDONYM_KEY"):
+    for name in ("SECRET_KEY", "EVALUATION_PSEUDONYM_KEY", "BACKUP_ENCRYPTION_KEY"):
         result = run_check(**{name: example[name]})
         assert result.returncode != 0
         assert f"{name} still has the placeholder from .env.example" in result.stderr
     assert run_check().returncode == 0
+
+
+def test_the_placeholder_database_password_of_env_example_is_refused_in_production():
+    example = env_example()
+    compose_url = f"postgres://tod:{example['POSTGRES_PASSWORD']}@postgres:5432/tod"
+    for url in (example["DATABASE_URL"], compose_url):
+        result = run_check(DATABASE_URL=url)
+        assert result.returncode != 0
+        assert (
+            "The password in DATABASE_URL (POSTGRES_PASSWORD in docker-compose) still has "
+            "the placeholder from .env.example" in result.stderr
+        )
 
 
 def test_env_example_does_not_send_sms_to_the_log():
