@@ -10,6 +10,7 @@ import time_machine
 from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import override as translation_override
 
 from programme.models import Kind
 from tests.conftest import make_participant
@@ -225,3 +226,22 @@ def test_a_delivered_receipt_for_an_attempt_that_timed_out_stops_the_retry(site,
     clock.move_to(NOW + dt.timedelta(minutes=5))
     assert outbox_sweep().sent == 0
     assert Reminder.objects.get().status == ReminderStatus.DELIVERED
+
+
+def test_the_managers_outbox_page_shows_delivery_and_the_providers_reason(
+    site, gateway, clock, client, manager
+):
+    plan_sms(site, key="meeting:1:sms")
+    plan_sms(site, key="meeting:2:sms")
+    plan_sms(site, key="meeting:3:sms")
+    outbox_sweep()
+    post_receipt(receipt("DELIVERED", id=1001, userref="meeting:1:sms"))
+    post_receipt(receipt("REJECTED", id=1002, userref="meeting:2:sms", error="Blocked by network"))
+    client.force_login(manager)
+    with translation_override("en"):
+        page = client.get(reverse("outbox:list"), HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    assert "Delivered" in page and "DELIVERED, " in page
+    assert "REJECTED: Blocked by network" in page
+    assert "awaiting the provider's receipt" in page  # the third, sent without a receipt yet
+    delivered = client.get(reverse("outbox:list"), {"status": "delivered"}).content.decode()
+    assert "DELIVERED, " in delivered and "REJECTED" not in delivered
