@@ -198,6 +198,8 @@ if not DEBUG:
     for _name, _value in (
         ("SECRET_KEY", SECRET_KEY),
         ("EVALUATION_PSEUDONYM_KEY", env("EVALUATION_PSEUDONYM_KEY", default="")),
+        ("GATEWAYAPI_TOKEN", env("GATEWAYAPI_TOKEN", default="")),
+        ("GATEWAYAPI_WEBHOOK_SECRET", env("GATEWAYAPI_WEBHOOK_SECRET", default="")),
     ):
         if _value.startswith("change-me"):
             raise ImproperlyConfigured(
