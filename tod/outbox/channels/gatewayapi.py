@@ -18,6 +18,7 @@ else is tried again later, so an unknown message is answered 200 and forgotten.
 from __future__ import annotations
 
 import datetime as dt
+from typing import Any
 
 import jwt
 import requests
@@ -54,7 +55,7 @@ class GatewayApiSmsBackend:
         self.session.close()
 
     def send_sms(self, *, to: str, text: str, reference: str) -> str:
-        body: dict[str, object] = {
+        body: dict[str, Any] = {
             "message": text,
             "recipients": [{"msisdn": int(to.lstrip("+"))}],
             "userref": reference,

@@ -55,7 +55,9 @@ def sms_parts(text: str) -> list[str]:
     encoding = encoding_of(text)
     if sum(_cost(c, encoding) for c in text) <= SINGLE[encoding]:
         return [text] if text else []
-    limit, parts, current, used = PART[encoding], [], [], 0
+    limit, used = PART[encoding], 0
+    parts: list[str] = []
+    current: list[str] = []
     for char in text:
         cost = _cost(char, encoding)
         if used + cost > limit:
