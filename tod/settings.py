@@ -67,6 +67,7 @@ INSTALLED_APPS = [
     "crispy_forms",
     "crispy_bootstrap5",
     "phonenumber_field",
+    "anymail",
     "tod.accounts",
     "programme",
     "matching",
@@ -217,6 +218,8 @@ if not DEBUG:
             "The password in DATABASE_URL (POSTGRES_PASSWORD in docker-compose)",
             str(DATABASES["default"].get("PASSWORD") or ""),
         ),
+        ("GATEWAYAPI_TOKEN", env("GATEWAYAPI_TOKEN", default="")),
+        ("GATEWAYAPI_WEBHOOK_SECRET", env("GATEWAYAPI_WEBHOOK_SECRET", default="")),
     ):
         if _value.startswith("change-me"):
             raise ImproperlyConfigured(
@@ -237,6 +240,23 @@ vars().update(EMAIL_CONFIG)
 # it does not name the programme, whose name says what the recipient is treated for.
 DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", default="ToD <noreply@localhost>")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
+# EMAIL_ESP sends through an e-mail service with django-anymail instead (e.g. postmark), whose
+# delivery and bounce webhooks update the outbox rows (docs/operations.md#sms-and-e-mail-providers).
+EMAIL_ESP = env("EMAIL_ESP", default="").strip().lower()
+# Anymail's setting for each service's credential (most call it API_KEY).
+_ESP_KEY_NAMES = {"postmark": "SERVER_TOKEN"}
+ANYMAIL: dict[str, object] = {
+    # "user:password" that the service's tracking webhook sends as HTTP basic auth.
+    "WEBHOOK_SECRET": env("EMAIL_WEBHOOK_SECRET", default=""),
+}
+if EMAIL_ESP:
+    EMAIL_BACKEND = f"anymail.backends.{EMAIL_ESP}.EmailBackend"
+    _esp = EMAIL_ESP.upper()
+    ANYMAIL[f"{_esp}_{_ESP_KEY_NAMES.get(EMAIL_ESP, 'API_KEY')}"] = _required_in_production(
+        "EMAIL_ESP_API_KEY", ""
+    )
+    if env("EMAIL_ESP_API_URL", default=""):  # the service's API address (tests: 127.0.0.1)
+        ANYMAIL[f"{_esp}_API_URL"] = env("EMAIL_ESP_API_URL")
 
 # --- Celery ---------------------------------------------------------------------------------------
 # Without CELERY_BROKER_URL, kombu's file-system transport under var/celery stands in for Redis, so
@@ -317,8 +337,24 @@ CELERY_BEAT_SCHEDULE = {
 # --- Reminders (tod.outbox) -----------------------------------------------------------------------
 # Reminders carry no health content, so their sender does not name the programme either.
 OUTBOX_FROM_EMAIL = env("OUTBOX_FROM_EMAIL", default="ToD <noreply@localhost>")
-# The SMS gateway: a class with send_sms(*, to, text, reference) (see tod/outbox/channels.py).
+# The SMS gateway: a class with send_sms(*, to, text, reference) (tod/outbox/channels/sms.py).
+# The default writes SMS to the log; a system check refuses it in production unless it is named
+# here on purpose.
 OUTBOX_SMS_BACKEND = env("OUTBOX_SMS_BACKEND", default="tod.outbox.channels.LoggingSmsBackend")
+OUTBOX_SMS_BACKEND_EXPLICIT = bool(env("OUTBOX_SMS_BACKEND", default=""))
+# The sender shown on the phone (GatewayAPI: up to 11 letters or 15 digits; Twilio: the From
+# number). Like the e-mails' sender, it never names the programme.
+OUTBOX_SMS_SENDER = env("OUTBOX_SMS_SENDER", default="")
+# A longer text is refused (stored as the row's error) rather than sent as more parts.
+OUTBOX_SMS_MAX_SEGMENTS = env.int("OUTBOX_SMS_MAX_SEGMENTS", default=3)
+# Seconds to wait for the gateway; past it the row is retried (the sweep holds the row's lock).
+OUTBOX_SMS_TIMEOUT = env.float("OUTBOX_SMS_TIMEOUT", default=10.0)
+GATEWAYAPI_TOKEN = env("GATEWAYAPI_TOKEN", default="")
+GATEWAYAPI_WEBHOOK_SECRET = env("GATEWAYAPI_WEBHOOK_SECRET", default="")
+GATEWAYAPI_BASE_URL = env("GATEWAYAPI_BASE_URL", default="https://gatewayapi.com")
+TWILIO_ACCOUNT_SID = env("TWILIO_ACCOUNT_SID", default="")
+TWILIO_AUTH_TOKEN = env("TWILIO_AUTH_TOKEN", default="")
+TWILIO_BASE_URL = env("TWILIO_BASE_URL", default="https://api.twilio.com")
 OUTBOX_QUIET_HOURS = (21, 8)  # no SMS from 21:00 to 08:00, Copenhagen time
 # The public address of the app, for links in reminders.
 SITE_URL = env("SITE_URL", default="http://127.0.0.1:8000")

@@ -62,6 +62,8 @@ urlpatterns = [
     path("logbooks/", include("logbooks.urls")),
     path("evaluation/", include("evaluation.urls")),
     path("outbox/", include("tod.outbox.urls")),
+    # Delivery receipts of the SMS gateways and the e-mail service (signed; no login).
+    path("webhooks/", include("tod.outbox.webhook_urls")),
     path("audit/", include("tod.audit.urls")),
     path("privacy/", include("tod.privacy.urls")),
     # tod.admin_site.ToDAdminSite: superusers who passed the second step, nobody else.

@@ -1,12 +1,13 @@
 """Every reminder rule of meetings and logbooks, with a frozen clock."""
 
 import datetime as dt
+import logging
 
 import pytest
 
 from logbooks import services
 from logbooks.models import CancelReason
-from tod.outbox.channels import LoggingSmsBackend
+from tests.outbox.channels import logged_sms
 from tod.outbox.models import ContactPreference, Reminder, ReminderKind, ReminderStatus
 from tod.outbox.services import outbox_sweep
 
@@ -14,10 +15,8 @@ from .conftest import MATCH_DAY, aware
 
 
 @pytest.fixture(autouse=True)
-def _sms_log():
-    LoggingSmsBackend.sent.clear()
-    yield
-    LoggingSmsBackend.sent.clear()
+def _sms_log(caplog):
+    caplog.set_level(logging.INFO, logger="tod.outbox")
 
 
 def test_the_supporter_is_reminded_the_day_before_each_meeting(
@@ -34,7 +33,7 @@ def test_the_supporter_is_reminded_the_day_before_each_meeting(
     assert "Café" in mailoutbox[0].body
 
 
-def test_the_peer_gets_an_sms_the_day_before_only_if_they_want_it(pair, manager):
+def test_the_peer_gets_an_sms_the_day_before_only_if_they_want_it(pair, manager, caplog):
     import time_machine
 
     with time_machine.travel(aware(2026, 3, 3, 12), tick=False) as clock:
@@ -45,8 +44,8 @@ def test_the_peer_gets_an_sms_the_day_before_only_if_they_want_it(pair, manager)
         assert sms.count() == 13
         clock.move_to(aware(2026, 3, 11, 10, 0))
         outbox_sweep()
-    assert LoggingSmsBackend.sent == [("+4520202020", LoggingSmsBackend.sent[0][1])]
-    assert "Café" not in LoggingSmsBackend.sent[0][1]  # no place was agreed in this plan
+    assert logged_sms(caplog) == [("+4520202020", logged_sms(caplog)[0][1])]
+    assert "Café" not in logged_sms(caplog)[0][1]  # no place was agreed in this plan
 
 
 def test_a_peer_without_the_wish_gets_no_sms(started_pair):

@@ -77,3 +77,12 @@ class HttpSmsGateway:
         )
         with urllib.request.urlopen(request, timeout=5) as response:  # noqa: S310 (127.0.0.1)
             return json.load(response)["id"]
+
+
+def logged_sms(caplog) -> list[tuple[str, str]]:
+    """(number, text) of each SMS the LoggingSmsBackend wrote to the log, in order."""
+    return [
+        (record.args[0], record.args[2])
+        for record in caplog.records
+        if record.name == "tod.outbox" and record.msg == "SMS to %s (%s): %s"
+    ]

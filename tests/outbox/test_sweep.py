@@ -2,6 +2,7 @@
 
 import datetime as dt
 import io
+import logging
 
 import pytest
 import time_machine
@@ -10,7 +11,7 @@ from django.utils import timezone
 
 from programme.models import Kind, Status
 from tests.conftest import make_participant
-from tod.outbox.channels import LoggingSmsBackend
+from tests.outbox.channels import logged_sms
 from tod.outbox.models import ContactPreference, Reminder, ReminderStatus
 from tod.outbox.services import MAX_ATTEMPTS, RETRY_BACKOFF, outbox_plan, outbox_sweep
 
@@ -24,10 +25,8 @@ def clock():
 
 
 @pytest.fixture(autouse=True)
-def _sms_log():
-    LoggingSmsBackend.sent.clear()
-    yield
-    LoggingSmsBackend.sent.clear()
+def _sms_log(caplog):
+    caplog.set_level(logging.INFO, logger="tod.outbox")
 
 
 def plan(user, key="k1", **fields):
@@ -125,7 +124,7 @@ def test_a_failed_send_retries_with_backoff_then_shows_as_failed(hanne, clock, s
     assert max(RETRY_BACKOFF) <= 300
 
 
-def test_the_sweep_never_sends_to_a_withdrawn_participant(site, clock):
+def test_the_sweep_never_sends_to_a_withdrawn_participant(site, clock, caplog):
     peer = make_participant(site, Kind.PEER, phone="+4520202020", status=Status.WITHDRAWN)
     outbox_plan(
         key="peer-sms",
@@ -137,7 +136,7 @@ def test_the_sweep_never_sends_to_a_withdrawn_participant(site, clock):
     )
     result = outbox_sweep()
     assert result.cancelled == 1 and result.sent == 0
-    assert LoggingSmsBackend.sent == []
+    assert logged_sms(caplog) == []
     reminder = Reminder.objects.get()
     assert reminder.status == ReminderStatus.CANCELLED and "withdrawn" in reminder.last_error
 
@@ -150,7 +149,7 @@ def test_the_sweep_never_sends_to_a_withdrawn_supporter(hanne, clock, mailoutbox
     assert mailoutbox == []
 
 
-def test_no_sms_at_night(site, clock):
+def test_no_sms_at_night(site, clock, caplog):
     peer = make_participant(site, Kind.PEER, phone="+4520202020")
     night = timezone.make_aware(dt.datetime(2026, 5, 4, 23, 30))
     clock.move_to(night)
@@ -163,12 +162,12 @@ def test_no_sms_at_night(site, clock):
         context={"when": NOW.isoformat(), "place": "Café"},
     )
     assert outbox_sweep().postponed == 1
-    assert LoggingSmsBackend.sent == []
+    assert logged_sms(caplog) == []
     reminder = Reminder.objects.get()
     assert reminder.due_at == timezone.make_aware(dt.datetime(2026, 5, 5, 8, 0))
     clock.move_to(timezone.make_aware(dt.datetime(2026, 5, 5, 8, 0)))
     assert outbox_sweep().sent == 1
-    assert LoggingSmsBackend.sent[0][0] == "+4520202020"
+    assert logged_sms(caplog)[0][0] == "+4520202020"
 
 
 def test_channel_preferences_are_respected(hanne, clock, mailoutbox):

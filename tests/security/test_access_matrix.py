@@ -33,6 +33,7 @@ class Row:
     public: bool = False  # no login needed
     login_only: bool = False  # any logged-in user (their own account pages)
     post_only: bool = False
+    signed: bool = False  # a provider's webhook: no login, and a request without its signature
     notes: str = ""
 
 
@@ -42,6 +43,9 @@ def r(*roles, obj=None, post=False):
 
 PUBLIC = Row(roles=frozenset(), public=True)
 OWN_ACCOUNT = Row(roles=STAFF_ALL, login_only=True)
+# Delivery receipts of the SMS gateways and the e-mail service: anyone may reach them, and
+# what is not signed with the provider's secret is refused with 403 whoever sends it.
+WEBHOOK = Row(roles=frozenset(), public=True, post_only=True, signed=True)
 
 MATRIX: dict[str, Row] = {
     # accounts and the project
@@ -66,6 +70,9 @@ MATRIX: dict[str, Row] = {
     "password_reset_complete": PUBLIC,
     "outbox:list": r(M),
     "outbox:preferences": OWN_ACCOUNT,
+    "webhooks:gatewayapi": WEBHOOK,
+    "webhooks:twilio": WEBHOOK,
+    "webhooks:email": WEBHOOK,
     "audit:participant_log": r(M, obj="peer"),
     "privacy:participant_data_export": r(M, obj="peer", post=True),
     # programme
@@ -379,6 +386,13 @@ def check_row(name: str, row: Row, world: World) -> list[str]:
         return response
 
     anonymous = Client()
+    if row.signed:
+        expect(anonymous, "anonymous, unsigned", {403}, "403")
+        for role in ROLES:
+            client = VerifiedClient()
+            client.force_login(world.users[role])
+            expect(client, f"{role}, unsigned", {403}, "403: a login is no signature")
+        return problems
     if row.public:
         expect(anonymous, "anonymous", {200, 302, 405}, "public")
     else:

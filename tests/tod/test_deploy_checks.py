@@ -6,6 +6,12 @@ import sys
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[2]
+# A production sends SMS through a gateway (the logging backend is refused: tests/outbox).
+SMS_GATEWAY = {
+    "OUTBOX_SMS_BACKEND": "tod.outbox.channels.gatewayapi.GatewayApiSmsBackend",
+    "GATEWAYAPI_TOKEN": "a-gatewayapi-token",
+    "GATEWAYAPI_WEBHOOK_SECRET": "a-webhook-secret-of-at-least-32-characters",
+}
 
 
 def test_check_deploy_is_clean_with_production_settings():
@@ -18,6 +24,7 @@ def test_check_deploy_is_clean_with_production_settings():
         DJANGO_DEBUG="false",
         SECRET_KEY="k" * 20 + "a-production-like-secret-key-with-enough-entropy-123456",
         ALLOWED_HOSTS="tod.example.org",
+        **SMS_GATEWAY,
     )
     result = subprocess.run(
         [sys.executable, "manage.py", "check", "--deploy", "--fail-level", "WARNING"],
@@ -38,6 +45,7 @@ def run_check(**values):
         SECRET_KEY="k" * 20 + "a-production-like-secret-key-with-enough-entropy-123456",
         EVALUATION_PSEUDONYM_KEY="a-real-pseudonym-key-of-this-installation",
         ALLOWED_HOSTS="tod.example.org",
+        **SMS_GATEWAY,
     )
     env.update(values)
     return subprocess.run(

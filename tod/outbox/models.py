@@ -40,6 +40,8 @@ class ReminderStatus(models.TextChoices):
     QUEUED = "queued", _("Due")
     RETRY = "retry", _("Awaiting retry")
     SENT = "sent", _("Sent")
+    # A provider's receipt moves a sent row on: delivered, or failed with the provider's reason.
+    DELIVERED = "delivered", _("Delivered")
     FAILED = "failed", _("Failed")
     CANCELLED = "cancelled", _("Cancelled")
 
@@ -103,6 +105,17 @@ class Reminder(models.Model):
     attempts = models.PositiveSmallIntegerField(_("attempts"), default=0)
     last_error = models.TextField(_("last error"), blank=True)
     sent_at = models.DateTimeField(_("sent at"), null=True, blank=True)
+    # What the provider said after accepting the message (tod/outbox/delivery.py).
+    provider_message_id = models.CharField(
+        _("provider's message id"), max_length=100, blank=True, db_index=True
+    )
+    provider_status = models.CharField(
+        _("provider's status"),
+        max_length=30,
+        blank=True,
+        help_text=_("The last delivery status the provider reported, in its own words."),
+    )
+    receipt_at = models.DateTimeField(_("receipt at"), null=True, blank=True)
     created_at = models.DateTimeField(_("created"), default=timezone.now, editable=False)
     updated_at = models.DateTimeField(_("updated"), default=timezone.now)
 

@@ -8,7 +8,7 @@ personal_data(
     Reminder,
     subjects=["recipient_participant", "recipient_user__participant"],
     free_text=["context", "last_error"],
-    other=["key", "topic", "language"],
+    other=["key", "topic", "language", "provider_message_id", "provider_status"],
     site="site",
 )
 personal_data(ContactPreference, subjects=["user__participant"])

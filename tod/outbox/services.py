@@ -21,7 +21,7 @@ from django.utils import timezone
 
 from tod.accounts.models import User
 
-from .channels import SendingChannel, open_channels
+from .channels import MessageRefused, SendingChannel, open_channels
 from .messages import render
 from .models import PENDING, Channel, ContactPreference, Reminder, ReminderStatus
 
@@ -429,12 +429,16 @@ def _sweep_one(
         return SweepResult(failed=1)
     try:
         message = render(reminder, name=_name(reminder, participant))
-        channels[reminder.channel].send(reminder=reminder, address=address, message=message)
+        provider_id = channels[reminder.channel].send(
+            reminder=reminder, address=address, message=message
+        )
     except Exception as exc:  # any channel failure is stored on the row and retried
         attempts = reminder.attempts + 1
         error = f"{type(exc).__name__}: {exc}"[:1000]
         logger.warning("reminder %s failed (attempt %s): %s", reminder.key, attempts, error)
-        if attempts >= MAX_ATTEMPTS:
+        # A refused message (too long, no valid number, a gateway's "bad request") would be
+        # refused again: it fails at once with the reason.
+        if attempts >= MAX_ATTEMPTS or isinstance(exc, MessageRefused):
             _finish(reminder, ReminderStatus.FAILED, now, error=error, attempts=attempts)
             return SweepResult(failed=1)
         reminder.attempts = attempts
@@ -448,6 +452,7 @@ def _sweep_one(
     Reminder.objects.filter(pk=reminder.pk).update(
         status=ReminderStatus.SENT,
         sent_at=now,
+        provider_message_id=str(provider_id or "")[:100],
         attempts=F("attempts") + 1,
         last_error="",
         updated_at=now,
