@@ -29,8 +29,8 @@ from .models import (
     ProgrammeTheory,
     TheoryConfiguration,
 )
+from .queries import evaluation_consented
 from .reports import STARTED
-from .selectors import evaluation_consented
 
 # Backgrounds (origin, education, employment, lives alone, work experience, complications,
 # other diagnoses), by position in programme.demo's lists.

@@ -55,8 +55,8 @@ from .models.choices import (
     VisitKind,
 )
 from .pseudonyms import age_on, case_pseudonym
+from .queries import evaluation_consent_q
 from .scoring import hba1c_percent
-from .selectors import evaluation_consent_q
 
 STARTED = (PairStatus.ACTIVE, PairStatus.PAUSED, PairStatus.COMPLETED, PairStatus.ENDED)
 

@@ -34,9 +34,9 @@ from ..pseudonyms import (
     participant_pseudonym,
     record_pseudonym,
 )
+from ..queries import redactor_for
 from ..reports import cases_for, engagement_rows
 from ..scoring import bmi, hba1c_percent
-from ..selectors import redactor_for
 from .common import (
     Dates,
     case_interviews,

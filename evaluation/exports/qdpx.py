@@ -29,8 +29,8 @@ from ..models import (
 )
 from ..models.choices import OutcomeKind
 from ..pseudonyms import age_on, case_pseudonym, moved, record_guid, user_pseudonym
+from ..queries import redactor_for
 from ..reports import cases_for, engagement_rows
-from ..selectors import redactor_for
 from .common import (
     Dates,
     case_interviews,

@@ -37,7 +37,7 @@ from ..models import (
     Participant,
     Round,
 )
-from ..selectors import (
+from ..queries import (
     FUNNEL_STAGES,
     funnel_by_channel,
     funnel_by_round,

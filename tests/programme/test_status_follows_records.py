@@ -18,7 +18,7 @@ from logbooks import services as logbooks
 from matching.models import Pair, PairStatus
 from programme import services
 from programme.models import Answer, Kind, Status
-from programme.selectors import FUNNEL_STAGES
+from programme.queries import FUNNEL_STAGES
 from programme.status import participant_status_derived
 from tests.conftest import make_participant
 
