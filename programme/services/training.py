@@ -10,13 +10,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from ..models import (
-    Course,
-    CourseInvitation,
-    Participant,
-    TrainingAttendance,
-    TrainingDay,
-)
+from ..models import Course, CourseInvitation, Participant, TrainingAttendance, TrainingDay
 from ..status import participant_statuses_refresh
 
 
