@@ -17,7 +17,6 @@ from .recruitment import (
     interest_attempt_claim,
     interest_submit,
     participant_create,
-    participant_update,
     screening_record,
 )
 from .supervision import (
@@ -54,7 +53,6 @@ __all__ = [
     "latest_screening_result",
     "participant_create",
     "participant_erase_personal_data",
-    "participant_update",
     "participant_withdraw",
     "screening_record",
     "session_attendance_record",

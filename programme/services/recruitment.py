@@ -35,16 +35,6 @@ def participant_create(*, site, by, **fields) -> Participant:
     return participant
 
 
-@transaction.atomic
-def participant_update(*, participant: Participant, by, **fields) -> Participant:
-    for name, value in fields.items():
-        setattr(participant, name, value)
-    participant.full_clean()
-    participant.save()
-    participant_statuses_refresh(participants=[participant])  # the role decides "trained"
-    return participant
-
-
 def _address_hash(address: str) -> str:
     return hashlib.sha256(f"{settings.SECRET_KEY}:{address}".encode()).hexdigest()
 
