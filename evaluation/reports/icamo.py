@@ -6,7 +6,7 @@ from collections import Counter, defaultdict
 
 from django.db.models import Count
 
-from ..models import CaseConfiguration, TheoryConfiguration
+from ..models import CaseConfiguration, Evidence, TheoryConfiguration
 from ..models.choices import MechanismCategory, OutcomeKind
 from .cases import cases_for
 
@@ -39,8 +39,6 @@ def icamo_matrix(user, theory) -> list[dict]:
 
 
 def _evidence_counts(configurations) -> dict[int, int]:
-    from .models import Evidence
-
     return {
         row["theory_configuration_id"]: row["n"]
         for row in Evidence.objects.filter(theory_configuration__in=configurations)
