@@ -62,8 +62,8 @@ def evaluator(sites: int):
 def child(export: str, sites: int, traced: bool) -> dict:
     """One export in this process; the figures as a dict."""
     from evaluation import exports
+    from evaluation.queries import installation_redactor
     from evaluation.reports import cases_for
-    from evaluation.selectors import installation_redactor
 
     user = evaluator(sites)
     installation_redactor()  # built once per process, as a warm server has it

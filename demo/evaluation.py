@@ -24,8 +24,8 @@ from evaluation.models import (
     ProgrammeTheory,
     TheoryConfiguration,
 )
+from evaluation.queries import evaluation_consented
 from evaluation.reports import STARTED
-from evaluation.selectors import evaluation_consented
 from logbooks.factories import PairFactory
 from logbooks.models import MeetingStatus
 from matching.models import Pair, PairStatus

@@ -223,7 +223,7 @@ def _as_is(text):
 
 class RedactedChoiceField(forms.ModelChoiceField):
     """A choice of records labelled with free text someone wrote (a theory's title, an
-    excerpt): the labels go through the page's Redactor (`redact`, evaluation.selectors.
+    excerpt): the labels go through the page's Redactor (`redact`, evaluation.queries.
     redactor_for) like any free text the evaluator sees. The form sets `redact` before the
     choices are read."""
 

@@ -37,7 +37,7 @@ from .models import (
     TheoryConfiguration,
 )
 from .pseudonyms import moved
-from .selectors import has_evaluation_consent, installation_redactor, redactor_for_site
+from .queries import has_evaluation_consent, installation_redactor, redactor_for_site
 
 
 def _require_consent(participant: Participant) -> None:
@@ -387,8 +387,8 @@ def nurse_post_visit_reminders_plan(*, now: dt.datetime | None = None) -> int:
     from tod.outbox.services import outbox_plan_for_user
 
     from .models import post_visit_due_on
+    from .queries import evaluation_consent_q
     from .reports import STARTED
-    from .selectors import evaluation_consent_q
 
     now = now or timezone.now()
     # Peers still in the programme only (as on the nurse's list): not withdrawn, not screened

@@ -46,8 +46,8 @@ from ..models import (
     TheoryConfiguration,
 )
 from ..pseudonyms import age_on, case_pseudonym, participant_pseudonym
+from ..queries import redactor_for
 from ..reports import cases_for, outcome_pattern_queryset, outcome_pattern_rows, outcome_summary
-from ..selectors import redactor_for
 from .common import paginate
 
 

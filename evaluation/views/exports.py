@@ -2,8 +2,8 @@
 
 Both are of the `pseudonymised` export tier (tod.privacy.tiers): evaluators and the manager;
 every download is written to the access log of each participant it holds. Dates are shifted per
-person (evaluation.exports.Dates); `?dates=exact` keeps them exact, for a user of the full tier
-only (the manager, who may see the identifiers anyway): others get 403.
+person (evaluation.exports.common.Dates); `?dates=exact` keeps them exact, for a user of the full
+tier only (the manager, who may see the identifiers anyway): others get 403.
 
 Each file is written into a temporary file first (the exports stream their rows into it, so
 memory stays flat), then sent from it in blocks (FileResponse, which closes it when the server is

@@ -21,8 +21,8 @@ from tod.audit.services import access_record
 from .. import services
 from ..forms import NurseVisitForm
 from ..models import NurseVisit, VisitKind, post_visit_due_on, post_visit_is_early
+from ..queries import evaluation_consent_q, has_evaluation_consent
 from ..reports import STARTED, visit_changes
-from ..selectors import evaluation_consent_q, has_evaluation_consent
 from .common import paginate
 
 # What the access log says was read (kept in English, shown in the reader's language).

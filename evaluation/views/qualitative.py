@@ -20,8 +20,8 @@ from .. import services
 from ..forms import InterviewForm, MeaningUnitForm, ObservationForm, redact_initial
 from ..models import Interview, Observation
 from ..pseudonyms import case_pseudonym
+from ..queries import redactor_for
 from ..reports import cases_for
-from ..selectors import redactor_for
 from .common import paginate
 from .theory import _site_for
 

@@ -14,7 +14,7 @@ from tod.privacy.tiers import ExportTier, export_tier
 
 from .. import charts, reports
 from ..models import NurseVisit, ProgrammeTheory
-from ..selectors import redactor_for
+from ..queries import redactor_for
 from .common import paginate
 
 

@@ -19,8 +19,8 @@ from .. import services
 from ..forms import EvidenceForm, TheoryConfigurationForm, TheoryForm, redact_initial
 from ..models import CaseConfiguration, Evidence, MeaningUnit, ProgrammeTheory, TheoryConfiguration
 from ..pseudonyms import case_pseudonym
+from ..queries import redactor_for
 from ..reports import cases_for
-from ..selectors import redactor_for
 from .cases import _logbooks
 from .common import paginate
 

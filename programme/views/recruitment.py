@@ -37,13 +37,14 @@ from ..models import (
     Participant,
     Round,
 )
-from ..selectors import (
+from ..queries import (
     FUNNEL_STAGES,
     funnel_by_channel,
     funnel_by_round,
     participant_detail_queryset,
     participant_page,
 )
+from ..status import participant_statuses_refresh
 from .common import add_service_error, paginate
 
 P = Permission.MANAGE_PARTICIPANTS
@@ -188,7 +189,7 @@ def participant_edit(request: HttpRequest, pk: int) -> HttpResponse:
             messages.success(request, _("Saved."))
             form.save()
             # The role decides the stage ("trained" is a supporter's): derive it again.
-            services.participant_statuses_refresh(participants=[participant])
+            participant_statuses_refresh(participants=[participant])
             return redirect("programme:participant_detail", pk=participant.pk)
         if form.repeated:
             messages.info(request, _("Already saved."))

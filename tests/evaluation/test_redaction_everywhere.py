@@ -20,7 +20,7 @@ from hypothesis import strategies as st
 
 from evaluation import services
 from evaluation.models import CodeGroup, Interview
-from evaluation.selectors import installation_redactor
+from evaluation.queries import installation_redactor
 from programme.models import Kind
 from tests.conftest import make_participant, make_user
 from tod.accounts.roles import Role

@@ -17,9 +17,9 @@ from evaluation.reports import recruitment_funnel
 from logbooks import services as logbooks
 from matching.models import Pair, PairStatus
 from programme import services
-from programme.models import Answer, Kind, Status
-from programme.selectors import FUNNEL_STAGES
-from programme.status import participant_status_derived
+from programme.models import Answer, Kind, Participant, Status
+from programme.queries import FUNNEL_STAGES
+from programme.status import participant_status_derived, participant_statuses_refresh
 from tests.conftest import make_participant
 
 from .conftest import NOW, consent, make_course, screen, train
@@ -153,7 +153,8 @@ def test_a_not_eligible_screening_and_a_changed_role_show(client, manager, site,
     consent(person, manager)  # screened again, eligible this time
     train(person, make_course(site, programme_round, manager), manager)
     check_stage(client, manager, person, Status.TRAINED)
-    services.participant_update(participant=person, by=manager, kind=Kind.PEER)
+    Participant.objects.filter(pk=person.pk).update(kind=Kind.PEER)  # as the edit page saves it
+    participant_statuses_refresh(participants=[person])
     check_stage(client, manager, person, Status.CONSENTED)  # a peer is not "trained"
 
 

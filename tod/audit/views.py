@@ -10,7 +10,7 @@ from tod.accounts.roles import Permission
 from tod.pagination import PAGE_SIZE
 
 from .presentation import access_label, field_changes, record_label
-from .selectors import changes_for_participant
+from .queries import changes_for_participant
 
 
 @requires(Permission.VIEW_AUDIT_LOG)

@@ -1,0 +1,542 @@
+"""The CSV export: every table of the evaluation as one CSV file in a zip, pseudonymised, written
+a row at a time."""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+import zipfile
+from collections.abc import Iterable, Iterator
+
+from django.db.models import F, Prefetch, Q
+from django.utils import timezone
+
+from tod import csvsafe
+
+from ..models import (
+    Background,
+    CaseConfiguration,
+    ContextFactor,
+    Evidence,
+    MeaningUnit,
+    Mechanism,
+    NurseVisit,
+    Observation,
+    Outcome,
+    ProgrammeTheory,
+    TheoryConfiguration,
+)
+from ..pseudonyms import (
+    age_on,
+    birth_year,
+    case_pseudonym,
+    moved,
+    participant_pseudonym,
+    record_pseudonym,
+)
+from ..queries import redactor_for
+from ..reports import cases_for, engagement_rows
+from ..scoring import bmi, hba1c_percent
+from .common import (
+    Dates,
+    case_interviews,
+    case_logbooks,
+    case_people,
+    code_groups,
+    snapshot,
+    stream,
+    zip_entry,
+)
+
+
+def _list(values) -> str:
+    return ";".join(str(v) for v in values or [])
+
+
+def _background(person) -> Background:
+    try:
+        return person.evaluation_background
+    except Background.DoesNotExist:
+        return Background()
+
+
+def _id(kind: str):
+    return lambda pk: record_pseudonym(kind, pk)
+
+
+VISIT_FIELDS = [
+    "hba1c_mmol_mol",
+    "systolic_mmhg",
+    "diastolic_mmhg",
+    "weight_kg",
+    "height_cm",
+    "waist_cm",
+    "adherence",
+    "gp_contacts",
+    "missed_appointments",
+    "rehabilitation",
+    *[f"who5_{i}" for i in range(1, 6)],
+    *[f"paid5_{i}" for i in range(1, 6)],
+    "who5_score",
+    "paid5_score",
+]
+
+
+def csv_tables(user, *, exact_dates: bool = False) -> Iterator[tuple[str, Iterable[list]]]:
+    """(table name, rows, the first row the header) for each table, in the zip's order; each
+    table's rows are read as they are written (one query per table and prefetched relation and
+    chunk), the case figures with reports.engagement_rows. Records are named by their
+    pseudonymous ids, dates shifted per person unless `exact_dates` (see Dates)."""
+    cases = cases_for(user)
+    redact = redactor_for(user)
+    P = participant_pseudonym
+    V, OC, X, M = _id("nurse_visit"), _id("outcome"), _id("context"), _id("mechanism")
+    CC, T, TC = _id("case_configuration"), _id("programme_theory"), _id("theory_configuration")
+    E, IV, OB = _id("evidence"), _id("interview"), _id("observation")
+    MU, L, G = _id("meaning_unit"), _id("logbook"), _id("code_group")
+
+    people = case_people(cases)
+    theories = ProgrammeTheory.objects.for_user(user)
+    interviews = case_interviews(user, cases)
+    # One small entry per case: the peer (whose offset the case's dates take) and each person's
+    # first case start.
+    case_rows = list(
+        cases.values(
+            "id",
+            "site__slug",
+            "round_id",
+            "round__name",
+            "status",
+            "started_on",
+            "ended_on",
+            "peer_id",
+            "supporter_id",
+        )
+    )
+    dates = Dates(exact=exact_dates, peer_of_case={p["id"]: p["peer_id"] for p in case_rows})
+    similarity = {r["id"]: r for r in engagement_rows(user)}
+    start_of: dict[int, dt.date | None] = {}
+    for p in case_rows:
+        for pid in (p["peer_id"], p["supporter_id"]):
+            start_of.setdefault(pid, p["started_on"])
+
+    yield (
+        "cases",
+        [
+            [
+                "case",
+                "site",
+                "round",
+                "status",
+                "started_on",
+                "ended_on",
+                "peer",
+                "supporter",
+                "similarities",
+                "meetings_held",
+                "logbook_words",
+            ],
+            *(
+                [
+                    case_pseudonym(p["id"]),
+                    p["site__slug"],
+                    p["round__name"] if p["round_id"] else "",
+                    p["status"],
+                    dates.case(p["started_on"], p["id"]),
+                    dates.case(p["ended_on"], p["id"]),
+                    P(p["peer_id"], "peer"),
+                    P(p["supporter_id"], "supporter"),
+                    similarity.get(p["id"], {}).get("similarities"),
+                    similarity.get(p["id"], {}).get("meetings"),
+                    similarity.get(p["id"], {}).get("logbook_words"),
+                ]
+                for p in case_rows
+            ),
+        ],
+    )
+
+    def participants():
+        yield [
+            "participant",
+            "kind",
+            "sex",
+            "birth_year",
+            "age_at_start",
+            "referral_channel",
+            "status",
+            "origin",
+            "education",
+            "employment",
+            "lives_alone",
+            "work_experience_as_support_person",
+            "complications",
+            "other_diagnoses",
+        ]
+        rows = people.select_related("evaluation_background").order_by(
+            "last_name", "first_name", "id"
+        )
+        for person in stream(rows):
+            b = _background(person)
+            yield [
+                P(person.id, person.kind),
+                person.kind,
+                person.sex,
+                # The year of the moved date of birth (another year for about a quarter of
+                # the people); the age, an interval, stays exact.
+                birth_year(dates.person(person.date_of_birth, person.id)),
+                age_on(person.date_of_birth, start_of.get(person.id) or timezone.localdate()),
+                person.referral_channel,
+                person.status,
+                b.origin,
+                b.education,
+                b.employment,
+                b.lives_alone,
+                b.work_experience_as_support_person,
+                _list(b.complications),
+                _list(b.other_diagnoses),
+            ]
+
+    yield "participants", participants()
+
+    def nurse_visits():
+        yield ["visit_id", "peer", "kind", "visited_on", *VISIT_FIELDS] + [
+            "hba1c_percent",
+            "bmi",
+            "medication",
+            "medication_note",
+            "complications",
+            "other_diagnoses",
+            "other_diagnoses_note",
+            "self_care_note",
+            "confirmed_warnings",
+            "early_reason",
+        ]
+        visits = NurseVisit.objects.filter(peer_id__in=cases.values("peer_id")).order_by("id")
+        for v in stream(visits):
+            yield (
+                [V(v.id), P(v.peer_id, "peer"), v.kind, dates.person(v.visited_on, v.peer_id)]
+                + [getattr(v, f) for f in VISIT_FIELDS]
+                + [
+                    hba1c_percent(v.hba1c_mmol_mol),
+                    bmi(v.weight_kg, v.height_cm),
+                    _list(v.medication),
+                    redact(v.medication_note),
+                    _list(v.complications),
+                    _list(v.other_diagnoses),
+                    redact(v.other_diagnoses_note),
+                    redact(v.self_care_note),
+                    _list(v.confirmed_warnings),
+                    redact(v.early_reason),
+                ]
+            )
+
+    yield "nurse_visits", nurse_visits()
+
+    yield (
+        "outcomes",
+        [
+            ["outcome_id", "case", "kind", "result", "behaviours", "description"],
+            *(
+                [
+                    OC(o.id),
+                    case_pseudonym(o.pair_id),
+                    o.kind,
+                    o.result,
+                    _list(o.behaviours),
+                    redact(o.description),
+                ]
+                for o in stream(Outcome.objects.filter(pair__in=cases).order_by("id"))
+            ),
+        ],
+    )
+    yield (
+        "contexts",
+        [
+            ["context_id", "case", "subject", "category", "influence", "description"],
+            *(
+                [
+                    X(c.id),
+                    case_pseudonym(c.pair_id),
+                    c.subject,
+                    c.category,
+                    c.influence,
+                    redact(c.description),
+                ]
+                for c in stream(ContextFactor.objects.filter(pair__in=cases).order_by("id"))
+            ),
+        ],
+    )
+    yield (
+        "mechanisms",
+        [
+            ["mechanism_id", "case", "kind", "category", "actor", "description"],
+            *(
+                [
+                    M(m.id),
+                    case_pseudonym(m.pair_id),
+                    m.kind,
+                    m.category,
+                    m.actor,
+                    redact(m.description),
+                ]
+                for m in stream(Mechanism.objects.filter(pair__in=cases).order_by("id"))
+            ),
+        ],
+    )
+    configurations = (
+        CaseConfiguration.objects.filter(pair__in=cases)
+        .order_by("id")
+        .prefetch_related(
+            Prefetch(
+                "contexts",
+                queryset=ContextFactor.objects.filter(pair__in=cases).only("id"),
+                to_attr="case_contexts",
+            )
+        )
+    )
+    yield (
+        "case_configurations",
+        [
+            [
+                "case_configuration_id",
+                "case",
+                "theory_configuration_id",
+                "stance",
+                "intervention",
+                "context_ids",
+                "actor",
+                "mechanism_id",
+                "outcome_id",
+                "note",
+            ],
+            *(
+                [
+                    CC(c.id),
+                    case_pseudonym(c.pair_id),
+                    TC(c.theory_configuration_id),
+                    c.stance,
+                    c.intervention,
+                    _list(sorted(X(context.pk) for context in c.case_contexts)),
+                    c.actor,
+                    M(c.mechanism_id),
+                    OC(c.outcome_id),
+                    redact(c.note),
+                ]
+                for c in stream(configurations)
+            ),
+        ],
+    )
+    yield (
+        "programme_theories",
+        [
+            ["theory_id", "version", "kind", "title", "refines_id", "description"],
+            *(
+                [
+                    T(t.id),
+                    t.version,
+                    t.kind,
+                    redact(t.title),
+                    T(t.refines_id),
+                    redact(t.description),
+                ]
+                for t in stream(theories.order_by("version"))
+            ),
+        ],
+    )
+    yield (
+        "theory_configurations",
+        [
+            [
+                "theory_configuration_id",
+                "theory_id",
+                "code",
+                "intervention",
+                "context",
+                "actor",
+                "resource",
+                "reasonings",
+                "outcome",
+                "statement",
+                "derived_from_id",
+            ],
+            *(
+                [
+                    TC(c.id),
+                    T(c.theory_id),
+                    redact(c.code),
+                    c.intervention,
+                    redact(c.context),
+                    c.actor,
+                    c.resource,
+                    _list(c.reasonings),
+                    c.outcome,
+                    redact(c.statement),
+                    TC(c.derived_from_id),
+                ]
+                for c in stream(
+                    TheoryConfiguration.objects.filter(theory__in=theories).order_by("id")
+                )
+            ),
+        ],
+    )
+    evidence = (
+        Evidence.objects.for_user(user)
+        .filter(
+            Q(theory_configuration__isnull=False)
+            | Q(outcome__pair__in=cases)
+            | Q(context__pair__in=cases)
+            | Q(mechanism__pair__in=cases)
+            | Q(case_configuration__pair__in=cases)
+        )
+        .order_by("id")
+    )
+    yield (
+        "evidence",
+        [
+            [
+                "evidence_id",
+                *Evidence.TARGETS,
+                "stance",
+                "source_kind",
+                "excerpt_id",
+                "interview_id",
+                "observation_id",
+                "nurse_visit_id",
+                "logbook_id",
+                "quote",
+            ],
+            *(
+                [E(e.id)]
+                + [record_pseudonym(t, getattr(e, f"{t}_id")) for t in Evidence.TARGETS]
+                + [
+                    e.stance,
+                    e.source_kind,
+                    MU(e.excerpt_id),
+                    IV(e.interview_id),
+                    OB(e.observation_id),
+                    V(e.nurse_visit_id),
+                    L(e.logbook_id),
+                    redact(e.quote),
+                ]
+                for e in stream(evidence)
+            ),
+        ],
+    )
+    # Where the Redactor changed a source's text, the positions of its meaning units move with
+    # it: the replacements of each source, noted while its table is written.
+    spans_of: dict[tuple[str, int], list] = {}
+
+    def interview_rows():
+        yield ["interview_id", "case", "informant_type", "conducted_on", "mode"] + [
+            "transcript",
+            "notes",
+        ]
+        for i in stream(interviews):
+            spans = redact.spans(i.text)[1]
+            if spans:
+                spans_of[("interview", i.id)] = spans
+            yield [
+                IV(i.id),
+                case_pseudonym(i.pair_id) if i.pair_id else "",
+                i.informant_type,
+                dates.case(i.conducted_on, i.pair_id)
+                if i.pair_id
+                else dates.site(i.conducted_on, i.site_id),
+                i.mode,
+                redact(i.transcript),
+                redact(i.notes),
+            ]
+
+    yield "interviews", interview_rows()
+
+    def observation_rows():
+        yield ["observation_id", "setting", "observed_on", "title", "field_notes"]
+        for o in stream(Observation.objects.for_user(user).order_by("id")):
+            spans = redact.spans(o.text)[1]
+            if spans:
+                spans_of[("observation", o.id)] = spans
+            yield [
+                OB(o.id),
+                o.setting,
+                dates.site(o.observed_on, o.site_id),
+                redact(o.title),
+                redact(o.field_notes),
+            ]
+
+    yield "observations", observation_rows()
+
+    yield (
+        "code_groups",
+        [
+            ["code_group_id", "key", "theme", "name"],
+            *(
+                [G(g.id), g.key, g.theme_key, g.name]
+                for g in code_groups().annotate(theme_key=F("theme__key"))
+            ),
+        ],
+    )
+
+    def meaning_units():
+        yield [
+            "meaning_unit_id",
+            "interview_id",
+            "observation_id",
+            "start",
+            "end",
+            "text",
+            "condensed",
+            "code_groups",
+        ]
+        units = (
+            MeaningUnit.objects.for_user(user)
+            .filter(Q(interview__in=interviews) | Q(observation__isnull=False))
+            .order_by("id")
+            .prefetch_related(Prefetch("code_groups", code_groups(), to_attr="ordered_groups"))
+        )
+        for u in stream(units):
+            source = (
+                ("interview", u.interview_id)
+                if u.interview_id
+                else ("observation", u.observation_id)
+            )
+            spans = spans_of.get(source, [])
+            yield [
+                MU(u.id),
+                IV(u.interview_id),
+                OB(u.observation_id),
+                moved(u.start, spans),
+                moved(u.end, spans, end=True),
+                redact(u.text),
+                redact(u.condensed),
+                _list(g.key for g in u.ordered_groups),
+            ]
+
+    yield "meaning_units", meaning_units()
+    yield (
+        "logbooks",
+        [
+            ["logbook_id", "case", "date", "text"],
+            *(
+                [
+                    L(lb["id"]),
+                    case_pseudonym(lb["pair_id"]),
+                    dates.case(lb["date"], lb["pair_id"]),
+                    redact(lb["text"]),
+                ]
+                for lb in case_logbooks(cases)
+            ),
+        ],
+    )
+
+
+def write_csv_zip(user, file, *, exact_dates: bool = False) -> None:
+    """The CSV tables as a zip written into `file` (binary, seekable), a row at a time."""
+    with snapshot(), zipfile.ZipFile(file, "w", zipfile.ZIP_DEFLATED) as archive:
+        for name, rows in csv_tables(user, exact_dates=exact_dates):
+            with (
+                zip_entry(archive, f"{name}.csv") as entry,
+                io.TextIOWrapper(entry, encoding="utf-8", newline="") as text,
+            ):
+                writer = csvsafe.writer(text)
+                for row in rows:
+                    writer.writerow(row)

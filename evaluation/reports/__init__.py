@@ -1,0 +1,38 @@
+"""The evaluation's reports, computed from the data. Each function runs a fixed number of queries
+whatever the number of cases, and returns pseudonymised rows only (no names, no contact details,
+no dates of birth).
+
+One module per report: cases (which pairs are cases), sample (Table 2), outcomes, icamo (Table
+3), prepost, similarity (engagement against similarity) and funnel. Callers import them from
+here (`from evaluation import reports`)."""
+
+from .cases import STARTED, cases_for
+from .funnel import recruitment_funnel
+from .icamo import icamo_matrix, mechanism_outcome_crosstab
+from .outcomes import outcome_pattern_queryset, outcome_pattern_rows, outcome_summary
+from .prepost import pre_post, visit_changes
+from .sample import sample_table
+from .similarity import (
+    SIMILARITY_FIELDS,
+    engagement_by_similarity,
+    engagement_rows,
+    engagement_summary,
+)
+
+__all__ = [
+    "SIMILARITY_FIELDS",
+    "STARTED",
+    "cases_for",
+    "engagement_by_similarity",
+    "engagement_rows",
+    "engagement_summary",
+    "icamo_matrix",
+    "mechanism_outcome_crosstab",
+    "outcome_pattern_queryset",
+    "outcome_pattern_rows",
+    "outcome_summary",
+    "pre_post",
+    "recruitment_funnel",
+    "sample_table",
+    "visit_changes",
+]

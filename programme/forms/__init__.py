@@ -1,0 +1,47 @@
+"""Forms validate; the services orchestrate. One module per component, as the views; callers
+import the forms from here (`from programme.forms import ParticipantForm`); evaluation's forms reuse
+ModelMultipleChoiceField."""
+
+from .common import ModelMultipleChoiceField
+from .public import InterestForm
+from .recruitment import (
+    ConsentForm,
+    ConsentTextForm,
+    ConversationForm,
+    ParticipantFilterForm,
+    ParticipantForm,
+    RoundForm,
+    ScreeningForm,
+    WithdrawalForm,
+)
+from .supervision import (
+    ActionForm,
+    DilemmaForm,
+    NotesForm,
+    SeriesForm,
+    SessionEditForm,
+    SessionForm,
+)
+from .training import AttendanceForm, CourseForm, InviteForm
+
+__all__ = [
+    "ActionForm",
+    "AttendanceForm",
+    "ConsentForm",
+    "ConsentTextForm",
+    "ConversationForm",
+    "CourseForm",
+    "DilemmaForm",
+    "InterestForm",
+    "InviteForm",
+    "ModelMultipleChoiceField",
+    "NotesForm",
+    "ParticipantFilterForm",
+    "ParticipantForm",
+    "RoundForm",
+    "ScreeningForm",
+    "SeriesForm",
+    "SessionEditForm",
+    "SessionForm",
+    "WithdrawalForm",
+]

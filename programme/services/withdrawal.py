@@ -1,0 +1,119 @@
+"""Withdrawal at any time, and the participant's own part of an erasure of personal data."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from ..models import (
+    Consent,
+    ConsentDecision,
+    ConsentPurpose,
+    ConsentText,
+    CourseInvitation,
+    DataChoice,
+    Participant,
+    SessionInvitation,
+    Withdrawal,
+)
+from ..status import participant_statuses_refresh
+from .consent import current_consents
+
+
+@transaction.atomic
+def participant_withdraw(
+    *,
+    participant: Participant,
+    withdrawn_on: dt.date,
+    reason: str,
+    initiated_by: str,
+    data_choice: str,
+    by,
+) -> Withdrawal:
+    """Withdraw a participant at any time. Their open pairs end (through the logbooks app's
+    `pair_end`, which also cancels future meetings and reminders); future course and session
+    invitations are cancelled; the data is kept or its personal part erased, as the participant
+    chose. Nothing is deleted: the withdrawal record says what happened. Not idempotent: a
+    participant withdraws once (ValidationError the second time)."""
+    from logbooks.services import pair_end
+    from matching.models import Pair, PairStatus
+
+    participant = Participant.objects.select_for_update().get(pk=participant.pk)
+    if Withdrawal.objects.filter(participant=participant).exists():
+        raise ValidationError(_("This participant has already withdrawn."))
+    open_pairs = Pair.objects.filter(Q(peer=participant) | Q(supporter=participant)).exclude(
+        status__in=[PairStatus.COMPLETED, PairStatus.ENDED]
+    )
+    ended = 0
+    for pair in open_pairs:
+        pair_end(pair=pair, by=by, reason=_("Withdrawal: %(reason)s") % {"reason": reason})
+        ended += 1
+    now = timezone.now()
+    CourseInvitation.objects.filter(
+        participant=participant, cancelled_at__isnull=True, course__days__starts_at__gt=now
+    ).update(cancelled_at=now)
+    SessionInvitation.objects.filter(participant=participant, session__starts_at__gt=now).delete()
+    withdrawal = Withdrawal.objects.create(
+        participant=participant,
+        withdrawn_on=withdrawn_on,
+        reason=reason,
+        initiated_by=initiated_by,
+        data_choice=data_choice,
+        recorded_by=by,
+        pairs_ended=ended,
+    )
+    participant_statuses_refresh(participants=[participant])
+    if participant.user_id:
+        participant.user.is_active = False
+        participant.user.save(update_fields=["is_active"])
+    if data_choice == DataChoice.ERASE:
+        # Everywhere, not only on the participant's own row: free text of other records, the
+        # outbox and the audit trail (tod.privacy.erasure, which calls the function below).
+        from tod.privacy.erasure import participant_erase
+
+        participant_erase(participant=participant, by=by)
+    return withdrawal
+
+
+@transaction.atomic
+def participant_erase_personal_data(*, participant: Participant, by) -> Participant:
+    """The participant's own part of an erasure (use tod.privacy.erasure.participant_erase, which
+    also cleans every other text and the audit trail): erase what identifies the participant
+    (name, contact, address, free text about them), keep the year of birth, sex and the records
+    the programme needs, and record that the evaluation consent is withdrawn so nothing of
+    theirs enters evaluation data. Idempotent."""
+    if participant.erased_at is not None:
+        return participant
+    participant.first_name = _("Erased")
+    participant.last_name = f"#{participant.pk}"
+    participant.date_of_birth = dt.date(participant.date_of_birth.year, 1, 1)
+    participant.phone = ""
+    participant.email = ""
+    participant.address = ""
+    participant.referred_by = ""
+    participant.referral_note = ""
+    participant.postcode = ""
+    participant.erased_at = timezone.now()
+    participant.save()
+    participant.conversations.update(notes="")
+    participant.screenings.update(notes="")
+    text = ConsentText.objects.current(ConsentPurpose.EVALUATION)
+    if text is not None:
+        current = current_consents(participant)[ConsentPurpose.EVALUATION]
+        if current is None or current.decision == ConsentDecision.GIVEN:
+            Consent.objects.create(
+                participant=participant,
+                purpose=ConsentPurpose.EVALUATION,
+                decision=ConsentDecision.WITHDRAWN,
+                text=current.text if current else text,
+                decided_on=timezone.localdate(),
+                method=current.method if current else "written",
+                recorded_by=by,
+                note=_("Withdrawn with the erasure of personal data."),
+            )
+    return participant
