@@ -283,3 +283,13 @@ def test_query_count_does_not_grow_with_the_data(client, manager, world, site):
     assert small == large
     rows = _rows(client.get(URL))
     assert ["Total hours", "88.0"] in rows
+
+
+def test_csv_neutralises_a_reason_typed_as_a_formula(client, manager, world):
+    Withdrawal.objects.update(reason='=HYPERLINK("http://example.com","x")')
+
+    response = _open(client, manager, format="csv")
+
+    cells = [cell for row in csv.reader(io.StringIO(response.content.decode())) for cell in row]
+    assert '\'=HYPERLINK("http://example.com","x")' in cells
+    assert not any(cell.startswith("=") for cell in cells)

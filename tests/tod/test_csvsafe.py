@@ -114,4 +114,8 @@ def test_every_csv_response_of_the_project_is_written_by_csvsafe():
                 writes_csv.add(name)
             if "csvsafe.writer(" in text:
                 uses_csvsafe.add(name)
-    assert writes_csv == uses_csvsafe == {"programme/views/recruitment.py", "evaluation/exports.py"}
+    assert (
+        writes_csv
+        == uses_csvsafe
+        == {"programme/views/recruitment.py", "evaluation/exports.py", "logbooks/report_views.py"}
+    )
