@@ -20,6 +20,10 @@ def items(user) -> list[MenuItem]:
         entries.append(MenuItem(_("Logbooks"), reverse("logbooks:logbook_list"), order=31))
     if has_permission(user, Permission.VIEW_OWN_PAIRS):
         entries.append(MenuItem(_("Calendar"), reverse("logbooks:calendar"), order=32))
+    if has_permission(user, Permission.VIEW_MANAGER_DASHBOARD):
+        entries.append(
+            MenuItem(_("Report for the funder"), reverse("logbooks:funder_report"), order=70)
+        )
     if has_permission(user, Permission.VIEW_OUTBOX):
         entries.append(MenuItem(_("Outbox"), reverse("outbox:list"), order=80))
     if user.is_authenticated and user.role:

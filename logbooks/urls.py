@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import report_views, views
 
 app_name = "logbooks"
 
@@ -20,5 +20,6 @@ urlpatterns = [
     path("<int:pk>/review/", views.logbook_review, name="logbook_review"),
     path("calendar/", views.calendar_settings, name="calendar"),
     path("calendar/<str:token>.ics", views.calendar_feed, name="calendar_feed"),
+    path("reports/funder/", report_views.funder_report_view, name="funder_report"),
     path("what-we-record/", views.information_sheet, name="information_sheet"),
 ]

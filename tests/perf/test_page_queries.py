@@ -79,6 +79,7 @@ PINNED: dict[tuple[str, str | None], int] = {
     ("home", "supporter"): 2,
     ("logbooks:calendar", "supporter"): 3,
     ("logbooks:calendar_feed", None): 3,
+    ("logbooks:funder_report", "manager"): 13,
     ("logbooks:information_sheet", "manager"): 3,
     ("logbooks:information_sheet", "supporter"): 2,
     ("logbooks:logbook_detail", "manager"): 8,

@@ -152,6 +152,7 @@ MATRIX: dict[str, Row] = {
     "logbooks:calendar": r(S),
     "logbooks:calendar_feed": Row(roles=frozenset(), public=True, obj="calendar_token"),
     "logbooks:information_sheet": r(M, S),
+    "logbooks:funder_report": r(M),
     # the nurse and the evaluation
     "evaluation:dashboard": r(M, E),
     "evaluation:nurse_home": r(N),

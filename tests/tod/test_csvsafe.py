@@ -119,5 +119,9 @@ def test_every_csv_response_of_the_project_is_written_by_csvsafe():
     assert (
         writes_csv
         == uses_csvsafe
-        == {"programme/views/recruitment.py", "evaluation/exports/csv.py"}
+        == {
+            "programme/views/recruitment.py",
+            "evaluation/exports/csv.py",
+            "logbooks/report_views.py",
+        }
     )
