@@ -15,8 +15,7 @@ import datetime as dt
 from django.utils import timezone
 
 from logbooks.demo import play_completed
-from logbooks.models import MeetingStatus
-from matching.models import Pair, PairStatus
+from logbooks.models import MeetingStatus, Pair, PairStatus
 from programme.demo import DemoContext
 
 from . import services

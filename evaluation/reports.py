@@ -29,8 +29,7 @@ from django.db.models.functions import Cast, Round
 from django.template.defaultfilters import floatformat
 from django.utils.translation import gettext_lazy as _
 
-from logbooks.models import Meeting, MeetingStatus
-from matching.models import Pair, PairStatus
+from logbooks.models import Meeting, MeetingStatus, Pair, PairStatus
 from programme.models import Kind, Participant, Sex, Status
 
 from . import engagement

@@ -23,7 +23,6 @@ from django.db.models.functions import Coalesce, Greatest
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from matching.models import Pair, PairStatus
 from tod.accounts.models import Role
 
 from .models import (
@@ -33,6 +32,8 @@ from .models import (
     Logbook,
     Meeting,
     MeetingStatus,
+    Pair,
+    PairStatus,
     Pause,
 )
 

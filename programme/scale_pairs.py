@@ -22,9 +22,11 @@ from logbooks.models import (
     Meeting,
     MeetingPlan,
     MeetingStatus,
+    Pair,
+    PairStatus,
     Topic,
 )
-from matching.models import MatchWeights, Pair, PairStatus
+from matching.models import MatchWeights
 from tod.accounts.models import Role
 
 from .models import (

@@ -26,8 +26,6 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from matching.models import Pair, PairStatus
-
 from .models import (
     Consent,
     ConsentDecision,
@@ -46,6 +44,8 @@ from .models import (
     TrainingDay,
     Withdrawal,
 )
+from .registries import timeline_sources
+from .status import pair_stage_filters
 
 FUNNEL_STAGES = [
     ("referred", gettext_lazy("Referred")),
@@ -57,21 +57,11 @@ FUNNEL_STAGES = [
     ("completed", gettext_lazy("Completed")),
     ("withdrawn", gettext_lazy("Withdrawn")),
 ]
-MATCHED_STATUSES = [
-    PairStatus.AGREED,
-    PairStatus.ACTIVE,
-    PairStatus.PAUSED,
-    PairStatus.COMPLETED,
-    PairStatus.ENDED,
-]
-
-
 def _stage_counts(participants: QuerySet[Participant], group_by: str) -> dict:
     """{group value: {stage: count}} in one SQL query. A stage counts everyone who ever reached
     it (a withdrawn supporter who was trained counts as trained and as withdrawn)."""
     me = OuterRef("pk")
     attended = TrainingAttendance.objects.filter(participant=me, attended=True)
-    in_pair = Q(peer=me) | Q(supporter=me)
     stage_filters = {
         "screened": Q(Exists(Screening.objects.filter(participant=me))),
         "eligible": Q(
@@ -89,8 +79,7 @@ def _stage_counts(participants: QuerySet[Participant], group_by: str) -> dict:
         "trained": Q(kind=Kind.SUPPORTER)
         & Q(Exists(attended.filter(day__number=1)))
         & Q(Exists(attended.filter(day__number=2))),
-        "matched": Q(Exists(Pair.objects.filter(in_pair, status__in=MATCHED_STATUSES))),
-        "completed": Q(Exists(Pair.objects.filter(in_pair, status=PairStatus.COMPLETED))),
+        **pair_stage_filters(me),
         "withdrawn": Q(Exists(Withdrawal.objects.filter(participant=me))),
     }
     aggregates = {"referred": Count("pk")}
@@ -280,8 +269,8 @@ def _training_and_sessions(participant: Participant) -> list[tuple]:
 
 def participant_timeline(participant: Participant) -> list[Event]:
     """Everything that happened to a participant, oldest first, in two queries (course, training
-    day and session events in one, pairs in the other) for a participant of
-    participant_detail_queryset()."""
+    day and session events in one, and one per app registered in `programme.registries`: logbooks
+    adds the participant's pairs) for a participant of participant_detail_queryset()."""
     events = [
         Event(
             participant.created_at,
@@ -369,19 +358,8 @@ def participant_timeline(participant: Participant) -> list[Event]:
             state = {True: _("attended"), False: _("absent"), None: _("invited")}[attended]
             kind = dict(SessionKind.choices).get(name, name)
             events.append(Event(when, f"{kind}: {state}", place, "session"))
-    pairs = Pair.objects.filter(Q(peer=participant) | Q(supporter=participant)).select_related(
-        "peer", "supporter"
-    )
-    for pair in pairs:
-        events.append(
-            Event(
-                pair.created_at,
-                _("Pair %(pair)s: %(status)s")
-                % {"pair": pair, "status": pair.get_status_display()},
-                pair.end_reason,
-                "pair",
-            )
-        )
+    for source in timeline_sources():
+        events.extend(source(participant))
     withdrawal = participant_withdrawal(participant)
     if withdrawal is not None:
         events.append(

@@ -11,7 +11,8 @@ import pytest
 from django.utils import timezone
 from playwright.sync_api import expect
 
-from matching.models import MatchSurvey, Pair, PairStatus
+from logbooks.models import Pair, PairStatus
+from matching.models import MatchSurvey
 from programme import services
 from programme.models import (
     CRITERIA,

@@ -7,7 +7,7 @@ import datetime as dt
 
 import pytest
 
-from matching.models import Pair, PairStatus
+from logbooks.models import Pair, PairStatus
 from programme import services as programme_services
 from programme.models import (
     ConsentDecision,

@@ -9,7 +9,7 @@ import pytest
 import time_machine
 from django.utils import timezone
 
-from matching.models import Pair, PairStatus
+from logbooks.models import Pair, PairStatus
 from programme.models import Kind
 from tests.conftest import make_participant
 from tod.accounts.models import Site

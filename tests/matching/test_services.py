@@ -9,15 +9,14 @@ import pytest
 import time_machine
 from django.core.exceptions import ValidationError
 
+from logbooks.models import Answer, PairStatus
 from matching import pool as pool_module
 from matching import services
 from matching.models import (
-    Answer,
     MatchProposal,
     MatchRule,
     MatchRun,
     MatchSurvey,
-    PairStatus,
     RuleKind,
     RuleSource,
     RunStatus,

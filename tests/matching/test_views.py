@@ -13,16 +13,9 @@ from django.urls import reverse
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from logbooks.models import Pair, PairStatus
 from matching import services
-from matching.models import (
-    MatchRule,
-    MatchRun,
-    MatchSurvey,
-    MatchWeights,
-    Pair,
-    PairStatus,
-    RuleKind,
-)
+from matching.models import MatchRule, MatchRun, MatchSurvey, MatchWeights, RuleKind
 from matching.pool import waiting_peers
 from programme.models import Kind, Participant
 from tests.html_text import table_rows

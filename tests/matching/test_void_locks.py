@@ -8,8 +8,9 @@ from __future__ import annotations
 import pytest
 from django.urls import reverse
 
+from logbooks.models import PairStatus
 from matching import services
-from matching.models import PairStatus, RuleKind
+from matching.models import RuleKind
 from programme.models import Kind, Sex
 
 pytestmark = pytest.mark.django_db

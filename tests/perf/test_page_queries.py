@@ -219,8 +219,7 @@ def count_queries(world, pages) -> dict[tuple[str, str | None], int]:
 def grow(world) -> None:
     """Grow the demo's first site with programme.scale, and give some of the new pairs (with
     their meetings and logbooks) to the demo's supporter, so every list of every role grows."""
-    from logbooks.models import Logbook, Meeting
-    from matching.models import Pair
+    from logbooks.models import Logbook, Meeting, Pair
     from programme import scale
     from programme.models import Participant, Round, SessionInvitation
     from programme.scale_pairs import seed_pairs

@@ -239,8 +239,8 @@ def build_world() -> World:
         ProgrammeTheory,
         TheoryConfiguration,
     )
-    from logbooks.models import CalendarFeed, Logbook, Meeting
-    from matching.models import MatchProposal, MatchRule, MatchRun, Pair
+    from logbooks.models import CalendarFeed, Logbook, Meeting, Pair
+    from matching.models import MatchProposal, MatchRule, MatchRun
     from programme.models import Participant
     from tod.accounts.enrolment import enrolment_token
     from tod.accounts.models import Role, Site, User

@@ -93,8 +93,7 @@ def load_fx(world: World) -> Fx:
     from django_otp.plugins.otp_totp.models import TOTPDevice
 
     from evaluation.models import Interview, MeaningUnit, ProgrammeTheory, TheoryConfiguration
-    from logbooks.models import Logbook
-    from matching.models import Pair
+    from logbooks.models import Logbook, Pair
     from programme.models import Participant, Session
     from tod.accounts.models import Site
 

@@ -105,8 +105,9 @@ def _substitute(world, form) -> dict:
     or earlier pair excludes them)."""
     from django.core.exceptions import ValidationError
 
+    from logbooks.models import Pair
     from matching import services
-    from matching.models import MatchRule, Pair, RuleKind
+    from matching.models import MatchRule, RuleKind
     from programme.models import Participant
 
     pair = Pair.objects.get(pk=world.kwargs["pair"]["pk"])
