@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from django.db.models import F, Q, QuerySet
+from django.db.models import F, Q, QuerySet, TextField, Value
 from django.db.models.functions import Coalesce, NullIf
 from django.utils.translation import gettext as _
 
@@ -48,7 +48,11 @@ class PairOccupancy:
             .values(
                 "peer_id",
                 "supporter_id",
-                reason=Coalesce(NullIf(F("end_reason"), ""), F("refusal_reason")),
+                reason=Coalesce(
+                    NullIf(F("end_reason"), Value("")),
+                    F("refusal_reason"),
+                    output_field=TextField(),
+                ),
             )
         )
 

@@ -102,8 +102,6 @@ PINNED: dict[tuple[str, str | None], int] = {
     ("matching:candidates", "manager"): 10,
     ("matching:compare", "manager"): 9,
     ("matching:my_survey", "supporter"): 4,
-    ("matching:pair_detail", "manager"): 6,
-    ("matching:pair_list", "manager"): 5,
     ("matching:run_detail", "manager"): 5,
     ("matching:survey_edit", "manager"): 6,
     ("matching:surveys", "manager"): 6,

@@ -192,11 +192,11 @@ FORMS: dict[tuple[str, str], Case] = {
     (MA, "SupporterSurveyForm"): Case("matching:my_survey", S),
     (MA, "WeightsForm"): Case("matching:weights", M),
     (MA, "RuleForm"): Case("matching:rule_create", M),
-    (MA, "AnswerForm"): Case("matching:pair_answer", M),
-    (MA, "ScheduleForm"): Case("matching:pair_schedule", M),
-    (MA, "MatchMeetingForm"): Case("matching:pair_meeting", M),
+    (MA, "AnswerForm"): Case("logbooks:pair_answer", M),
+    (MA, "ScheduleForm"): Case("logbooks:pair_schedule", M),
+    (MA, "MatchMeetingForm"): Case("logbooks:pair_meeting", M),
     (MA, "SubstituteForm"): Case(
-        "matching:pair_substitute", M, lambda fx, u: {"supporters": fx.supporters}
+        "logbooks:pair_substitute", M, lambda fx, u: {"supporters": fx.supporters}
     ),
     # meetings and logbooks
     (LB, "MeetingTimeForm"): Case("logbooks:meeting_add", S),
