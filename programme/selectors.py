@@ -57,6 +57,8 @@ FUNNEL_STAGES = [
     ("completed", gettext_lazy("Completed")),
     ("withdrawn", gettext_lazy("Withdrawn")),
 ]
+
+
 def _stage_counts(participants: QuerySet[Participant], group_by: str) -> dict:
     """{group value: {stage: count}} in one SQL query. A stage counts everyone who ever reached
     it (a withdrawn supporter who was trained counts as trained and as withdrawn)."""

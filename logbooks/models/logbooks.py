@@ -187,7 +187,9 @@ class Logbook(models.Model):
 
     @property
     def support_open(self) -> bool:
-        return self.needs_support and self.support_handled_at is None and self.status != "draft"
+        return (
+            bool(self.needs_support) and self.support_handled_at is None and self.status != "draft"
+        )
 
     def answers(self) -> dict:
         return {name: getattr(self, name) for name in LOGBOOK_ANSWER_FIELDS}
@@ -198,7 +200,8 @@ class Logbook(models.Model):
 
     def scales(self) -> list[tuple[str, int | None]]:
         return [
-            (label, getattr(self, f"scale_{name}")) for name, label in RELATIONSHIP_SCALES.items()
+            (str(label), getattr(self, f"scale_{name}"))
+            for name, label in RELATIONSHIP_SCALES.items()
         ]
 
 

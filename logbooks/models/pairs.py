@@ -13,6 +13,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils import timezone
+from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
 from tod.accounts.models import Role
@@ -55,7 +56,7 @@ class Step(NamedTuple):
 
     sources: tuple[str, ...]
     targets: tuple[str, ...]
-    refusal: str
+    refusal: str | Promise
 
 
 S = PairStatus
@@ -236,7 +237,7 @@ class Pair(models.Model):
     def require(self, step: str) -> None:
         """ValidationError, with the step's message, unless the state machine allows `step`."""
         if not self.can(step):
-            raise ValidationError(PAIR_STEPS[step].refusal, code="pair_step")
+            raise ValidationError(str(PAIR_STEPS[step].refusal), code="pair_step")
 
     def move(self, step: str, to: str) -> None:
         """Set the status `step` leads to (not saved); ValidationError, with the step's message,
@@ -250,6 +251,6 @@ class Pair(models.Model):
     def case_root(self) -> Pair:
         """The first pair of the case this pair belongs to (a substitute continues a case)."""
         pair = self
-        while pair.previous_pair_id is not None:
-            pair = pair.previous_pair
+        while (previous := pair.previous_pair) is not None:
+            pair = previous
         return pair
