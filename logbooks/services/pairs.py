@@ -41,10 +41,6 @@ from .reminders import _pair_meetings, _sync_all, local_datetime, plan_dates
 logger = logging.getLogger("logbooks.services")
 
 
-def _locked(pair: Pair) -> Pair:
-    return Pair.objects.select_for_update().get(pk=pair.pk)
-
-
 # --- From the proposal to the match meeting -------------------------------------------------------
 
 
@@ -132,7 +128,7 @@ def pair_answer_record(*, pair: Pair, side: str, agreed: bool, by, reason: str =
     reason, closes the pair (refused), excludes that pairing from every later proposal and
     returns the peer to the pool.
     """
-    pair = _locked(pair)
+    pair = Pair.objects.select_for_update().get(pk=pair.pk)
     if side not in ("peer", "supporter"):
         raise ValidationError(_("Unknown side."))
     if pair.can("answer") and not agreed and not reason.strip():
@@ -165,7 +161,7 @@ def pair_answer_record(*, pair: Pair, side: str, agreed: bool, by, reason: str =
 @transaction.atomic
 def pair_match_meeting_schedule(*, pair: Pair, at: dt.datetime, place: str, by) -> Pair:
     """Plan the match meeting of an agreed pair (can be moved until it is held)."""
-    pair = _locked(pair)
+    pair = Pair.objects.select_for_update().get(pk=pair.pk)
     pair.move("schedule", PairStatus.AGREED)
     pair.match_meeting_at = at
     pair.match_meeting_place = place
@@ -187,7 +183,7 @@ def pair_match_meeting_record(
 ) -> Pair:
     """Record the held match meeting with both parties' expectations and wishes; the pair
     becomes active with its plan of biweekly meetings (`pair_start`)."""
-    pair = _locked(pair)
+    pair = Pair.objects.select_for_update().get(pk=pair.pk)
     pair.require("start")
     pair.match_meeting_held_on = held_on
     pair.expectations = expectations
@@ -215,7 +211,7 @@ def pair_start(
     """Make an agreed pair active from its match meeting: its plan of 13 meetings, every second
     week at the weekday/time/place the pair chose, and their reminders. Idempotent: a pair that
     already has a plan keeps it."""
-    pair = _locked(pair)
+    pair = Pair.objects.select_for_update().get(pk=pair.pk)
     if MeetingPlan.objects.filter(pair=pair).exists():
         return pair
     pair.move("start", PairStatus.ACTIVE)
@@ -274,7 +270,7 @@ def pair_end(
     (step "end"; "substitute" when a substitute supporter takes over). Future planned meetings
     are cancelled with their reminders. Idempotent: an ended or completed pair is returned as
     it is."""
-    pair = _locked(pair)
+    pair = Pair.objects.select_for_update().get(pk=pair.pk)
     if pair.status in (PairStatus.COMPLETED, PairStatus.ENDED):
         return pair
     now = timezone.now()
@@ -319,7 +315,7 @@ def pairs_end_for_withdrawal(*, participant: Participant, reason: str, by) -> in
 def pair_pause(*, pair: Pair, by, starts_on: dt.date | None = None, reason: str = "") -> Pause:
     """Pause an active pair (e.g. a hospital stay): meetings from `starts_on` wait, and their
     reminders are cancelled until the pair resumes."""
-    pair = _locked(pair)
+    pair = Pair.objects.select_for_update().get(pk=pair.pk)
     pair.move("pause", PairStatus.PAUSED)
     pause = Pause.objects.create(
         pair=pair, starts_on=starts_on or timezone.localdate(), reason=reason, created_by=by
@@ -333,7 +329,7 @@ def pair_pause(*, pair: Pair, by, starts_on: dt.date | None = None, reason: str 
 def pair_resume(*, pair: Pair, by, resumes_on: dt.date | None = None) -> Pair:
     """Resume a paused pair and shift its remaining plan by the pause, in whole weeks so the
     weekday stays; reminders follow the meetings."""
-    pair = _locked(pair)
+    pair = Pair.objects.select_for_update().get(pk=pair.pk)
     pause = Pause.objects.filter(pair=pair, ends_on__isnull=True).first()
     resumes_on = resumes_on or timezone.localdate()
     if pause is None or resumes_on < pause.starts_on:
@@ -370,7 +366,7 @@ def pair_substitute_supporter(*, pair: Pair, supporter: Participant, by, reason:
     one (the same case) and its score and explanation stored; the remaining meeting plan moves
     to the new pair (`pair_continue`).
     """
-    pair = _locked(pair)
+    pair = Pair.objects.select_for_update().get(pk=pair.pk)
     if supporter.pk == pair.supporter_id:
         raise ValidationError(_("Choose another supporter."))
     if hasattr(pair, "continued_by"):
@@ -426,7 +422,7 @@ def pair_continue(*, pair: Pair, by) -> Pair:
     because the pair ended) becomes a planned meeting of the new one, reminded to the new
     supporter. Held meetings and their logbooks stay with the old pair (the pair page shows the
     whole case). Idempotent; the hourly task catches any successor not yet continued."""
-    pair = _locked(pair)
+    pair = Pair.objects.select_for_update().get(pk=pair.pk)
     previous = getattr(pair, "previous_pair", None)
     if previous is None or MeetingPlan.objects.filter(pair=pair).exists():
         return pair

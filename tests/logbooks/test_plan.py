@@ -139,7 +139,7 @@ def test_pause_and_resume_shift_the_rest_of_the_plan(started_pair, manager, froz
 
 def test_only_an_active_pair_pauses(started_pair, manager):
     services.pair_pause(pair=started_pair, by=manager)
-    with pytest.raises(ValidationError, match="Only an active pair can pause"):
+    with pytest.raises(ValidationError):
         services.pair_pause(pair=started_pair, by=manager)
 
 
