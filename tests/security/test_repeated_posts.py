@@ -114,7 +114,7 @@ def _substitute(world, form) -> dict:
     for value in filter(None, form.get("supporter_choices", [])):
         supporter = Participant.objects.get(pk=value)
         try:
-            services._check_pairable(pair.peer, supporter)
+            services.check_pairable(pair.peer, supporter)
         except ValidationError:
             continue
         forbidden = MatchRule.objects.filter(
