@@ -85,8 +85,7 @@ def pages_to_measure() -> list[Page]:
     """The pages, as the persona of the first site who uses them, and the admin baselines."""
     from django.urls import reverse
 
-    from logbooks.models import Meeting, MeetingStatus
-    from matching.models import Pair, PairStatus
+    from logbooks.models import Meeting, MeetingStatus, Pair, PairStatus
 
     pair = (
         Pair.objects.filter(site__slug=SITE, status=PairStatus.ACTIVE)
@@ -103,7 +102,7 @@ def pages_to_measure() -> list[Page]:
     manager, evaluator = f"{SITE}-manager", f"{SITE}-evaluator"
     admin = "scale-admin"
     participants = "/admin/programme/participant/"
-    pairs, logbooks = "/admin/matching/pair/", "/admin/logbooks/logbook/"
+    pairs, logbooks = "/admin/logbooks/pair/", "/admin/logbooks/logbook/"
     meetings, surveys = "/admin/logbooks/meeting/", "/admin/matching/matchsurvey/"
     visits = "/admin/evaluation/nursevisit/"
     return [

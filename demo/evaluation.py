@@ -27,8 +27,7 @@ from evaluation.models import (
 from evaluation.queries import evaluation_consented
 from evaluation.reports import STARTED
 from logbooks.factories import PairFactory
-from logbooks.models import MeetingStatus
-from matching.models import Pair, PairStatus
+from logbooks.models import MeetingStatus, Pair, PairStatus
 
 from .logbooks import play_completed
 from .programme import DemoContext

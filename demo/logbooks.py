@@ -3,7 +3,7 @@
 Four pairs of the study's Copenhagen sample: an active pair with held meetings, logbooks and one
 request for support; an active pair with three cancellations in a row (the supporter's health, as
 in the study) that the manager's dashboard shows at risk; a paused pair; and a pair that
-completed its six months. Pairs that matching's demo already made are reused. Dates are relative
+completed its six months, proposed first as matching's demo names them. Dates are relative
 to the first run; a second run finds every plan, meeting and logbook and changes nothing.
 """
 
@@ -15,10 +15,10 @@ from django.utils import timezone
 
 from logbooks import services
 from logbooks.factories import PairFactory
-from logbooks.models import CancelledBy, CancelReason, Topic
-from matching.models import Pair, PairStatus
+from logbooks.models import CancelledBy, CancelReason, Pair, PairStatus, Topic
 from tod.accounts.models import Role
 
+from .matching import AGREED, PROPOSED
 from .programme import DemoContext, demo_user
 
 PAIRS = [
@@ -59,9 +59,24 @@ def _pair(ctx: DemoContext, supporter, peer) -> Pair:
     return pair
 
 
+def _propose(ctx: DemoContext, manager) -> None:
+    """The pairs matching's demo names: the first four Copenhagen peers matched with the first
+    four supporters, both agreed (their match meetings are held below); peer 10 proposed to
+    supporter 10, waiting for their answers."""
+    for supporter_index, peer_index in AGREED + PROPOSED:
+        supporter, peer = ctx.supporters[supporter_index], ctx.peers[peer_index]
+        if Pair.objects.filter(peer=peer).exists():
+            continue
+        pair = services.pair_propose(peer=peer, supporter=supporter, by=manager)
+        if (supporter_index, peer_index) in AGREED:
+            services.pair_answer_record(pair=pair, side="peer", agreed=True, by=manager)
+            services.pair_answer_record(pair=pair, side="supporter", agreed=True, by=manager)
+
+
 def seed(ctx: DemoContext) -> None:
     manager = ctx.users["manager"]
     today = timezone.localdate()
+    _propose(ctx, manager)
     for supporter_index, peer_index, weeks, scenario in PAIRS:
         supporter, peer = ctx.supporters[supporter_index], ctx.peers[peer_index]
         pair = _pair(ctx, supporter, peer)

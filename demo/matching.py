@@ -1,17 +1,14 @@
 """Matching's part of the demo programme (see demo.programme). Idempotent.
 
-Every demo participant gets a match survey (version 1, keyed on the participant). The first
-four Copenhagen peers are matched with the first four supporters and both have agreed (the
-logbooks demo holds their match meetings); peer 10 is proposed to supporter 10 and waits for
-their answers; peers 11 and 12 wait in the pool, where Hanne (supporter 1, like the study's
+Every demo participant gets a match survey (version 1, keyed on the participant). The pairs
+named here (AGREED, PROPOSED) are proposed by the logbooks demo, where pairs live; peers 11 and
+12 wait in the pool, where Hanne (supporter 1, like the study's
 supporter with three peers) has room for more, so "Propose pairs" has something to do.
 """
 
 from __future__ import annotations
 
-from matching import services
 from matching.factories import MatchSurveyFactory, MatchWeightsFactory
-from matching.models import Pair
 
 from .programme import DemoContext
 
@@ -87,11 +84,3 @@ def seed(ctx: DemoContext) -> None:
                 filled_by=manager,
                 **_survey_values(kind, index, participant),
             )
-    for supporter_index, peer_index in AGREED + PROPOSED:
-        supporter, peer = ctx.supporters[supporter_index], ctx.peers[peer_index]
-        if Pair.objects.filter(peer=peer).exists():
-            continue
-        pair = services.pair_propose(peer=peer, supporter=supporter, by=manager)
-        if (supporter_index, peer_index) in AGREED:
-            services.pair_answer_record(pair=pair, side="peer", agreed=True, by=manager)
-            services.pair_answer_record(pair=pair, side="supporter", agreed=True, by=manager)

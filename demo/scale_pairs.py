@@ -24,10 +24,12 @@ from logbooks.models import (
     Meeting,
     MeetingPlan,
     MeetingStatus,
+    Pair,
+    PairStatus,
     Topic,
 )
 from matching.factories import MatchWeightsFactory
-from matching.models import MatchWeights, Pair, PairStatus
+from matching.models import MatchWeights
 from programme.factories import (
     DilemmaFactory,
     FollowUpActionFactory,

@@ -9,7 +9,7 @@ import datetime as dt
 import factory
 
 from logbooks.factories import PairFactory
-from matching.models import PairStatus
+from logbooks.models import PairStatus
 from programme.factories import ParticipantFactory
 from tod.accounts.factories import SiteFactory
 

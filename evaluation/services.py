@@ -17,7 +17,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from matching.models import Pair
+from logbooks.models import Pair
 from programme.models import Kind, Participant
 from tod.accounts.models import Site, User
 
@@ -381,7 +381,6 @@ def nurse_post_visit_reminders_plan(*, now: dt.datetime | None = None) -> int:
     Idempotent and catch-up safe: keyed per peer and nurse, so a daily run plans each reminder
     once and a missed run is made up by the next (a due time in the past is sent at once).
     Returns the number of reminders planned or kept."""
-    from matching.models import Pair
     from tod.accounts.models import Role
     from tod.outbox.models import ReminderKind
     from tod.outbox.services import outbox_plan_for_user

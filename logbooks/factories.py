@@ -11,7 +11,7 @@ import datetime as dt
 import factory
 
 # Pair moves to logbooks.models; until then it lives in matching.
-from matching.models import Pair, PairStatus
+from logbooks.models import Pair, PairStatus
 from programme.factories import ParticipantFactory, at
 from programme.models import Kind
 from tod.accounts.factories import SiteFactory

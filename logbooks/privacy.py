@@ -10,9 +10,24 @@ from .models import (
     LogbookVersion,
     Meeting,
     MeetingPlan,
+    Pair,
     Pause,
 )
 
+# A pair is both people's: its answers, match meeting and end are their shared story.
+personal_data(
+    Pair,
+    subjects=["peer", "supporter"],
+    free_text=[
+        "end_reason",
+        "explanation",
+        "refusal_reason",
+        "match_meeting_place",
+        "expectations",
+        "wishes",
+    ],
+    site="site",
+)
 # The pair's meetings and logbooks are both people's (the supporter writes them about their
 # meetings with the peer); the supporter's login is also their author.
 BOTH = ["pair__peer", "pair__supporter"]

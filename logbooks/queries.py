@@ -24,7 +24,6 @@ from django.db.models.functions import Coalesce, Greatest
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from matching.models import Pair, PairStatus
 from tod.accounts.models import Role
 
 if TYPE_CHECKING:
@@ -40,6 +39,8 @@ from .models import (
     Logbook,
     Meeting,
     MeetingStatus,
+    Pair,
+    PairStatus,
     Pause,
 )
 

@@ -35,7 +35,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 # Pair moves to logbooks.models; until then it lives in matching.
-from matching.models import Pair, PairStatus
+from logbooks.models import Pair, PairStatus
 from programme.models import (
     Course,
     CourseInvitation,

@@ -2,17 +2,7 @@ from django.contrib import admin
 
 from tod.admin_site import AccessLoggedAdmin
 
-from .models import MatchProposal, MatchRule, MatchRun, MatchSurvey, MatchWeights, Pair
-
-
-@admin.register(Pair)
-class PairAdmin(AccessLoggedAdmin):
-    participant_paths = ("peer", "supporter")
-    list_display = ["peer", "supporter", "status", "started_on", "site", "similarities", "score"]
-    list_filter = ["site", "status"]
-    list_select_related = ["peer", "supporter", "site"]
-    raw_id_fields = ["peer", "supporter", "peer_survey", "supporter_survey", "proposal"]
-    raw_id_fields += ["previous_pair", "formed_by"]
+from .models import MatchProposal, MatchRule, MatchRun, MatchSurvey, MatchWeights
 
 
 @admin.register(MatchSurvey)

@@ -4,7 +4,8 @@ from tod.accounts.dashboards import Panel, count_all
 from tod.accounts.permissions import has_permission
 from tod.accounts.roles import Permission
 
-from .models import MatchRun, MatchSurvey, Pair, PairStatus
+from .models import MatchRun, MatchSurvey
+from .occupancy import occupancy
 from .pool import waiting_peers, without_survey
 
 
@@ -20,13 +21,13 @@ def panels(request, dashboard: str) -> list[Panel]:
 def _manager_panel(user) -> Panel:
     # The same peers as a run's proposal page accounts for (pool.waiting_peers).
     pool = waiting_peers().for_user(user)
-    pairs = Pair.objects.for_user(user)
+    awaiting = occupancy().awaiting()
     counts = count_all(
         user,
         total=pool,
         without_survey=without_survey(pool),
-        proposed=pairs.filter(status=PairStatus.PROPOSED),
-        agreed=pairs.filter(status=PairStatus.AGREED),
+        proposed=awaiting["proposed"].for_user(user),
+        agreed=awaiting["agreed"].for_user(user),
     )
     waiting = {"total": counts["total"], "without_survey": counts["without_survey"]}
     pairs = {"proposed": counts["proposed"], "agreed": counts["agreed"]}

@@ -4,8 +4,9 @@ The pool: eligible peers (screened eligible, programme consent, not withdrawn: p
 `eligible_peers()`) with a match survey and no open or completed pair, and eligible supporters
 (trained, consented, not withdrawn: `eligible_supporters()`) with a match survey and a free
 place (their survey's capacity minus their open pairs). Peers whose pair ended early are back
-in the pool with their history; the earlier pairing, refusals and the manager's forbidden pairs
-are excluded, and locked pairs are kept.
+in the pool; the earlier pairing, refusals and the manager's forbidden pairs
+are excluded, and locked pairs are kept. Pairs are read through `matching.occupancy`, which
+logbooks (where pairs live) fills.
 """
 
 from __future__ import annotations
@@ -14,18 +15,15 @@ import datetime as dt
 from dataclasses import dataclass, field
 
 import numpy as np
-from django.db.models import Count, Exists, OuterRef, Prefetch, Q
+from django.db.models import Count, Exists, OuterRef, Prefetch, Subquery
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from programme.models import Participant
 
 from . import geo, scoring
-from .models import OPEN_STATUSES, MatchRule, MatchSurvey, MatchWeights, Pair, PairStatus, RuleKind
-
-# Pairs whose peer leaves the pool for good (open, or completed the six months).
-_HOLDING = (*OPEN_STATUSES, PairStatus.COMPLETED)
-# Earlier pairs that exclude the same pairing from now on.
-_EXCLUDING = (PairStatus.ENDED, PairStatus.REFUSED)
+from .models import MatchRule, MatchSurvey, MatchWeights, RuleKind
+from .occupancy import occupancy
 
 
 def eligible_peers():
@@ -40,7 +38,7 @@ def waiting_peers():
     """Peers waiting for a supporter: eligible, with no open or completed pair, with or without
     a match survey. The dashboard counts them; a run proposes pairs for those with a survey in
     the pool and says why it left each of the others without a supporter."""
-    holding = Pair.objects.filter(peer=OuterRef("pk"), status__in=_HOLDING)
+    holding = occupancy().holding_peer(OuterRef("pk"))
     return eligible_peers().filter(~Exists(holding))
 
 
@@ -118,7 +116,6 @@ class Pool:
     supporter_answers: list[scoring.Answers]
     forbidden: dict[tuple[int, int], Exclusion] = field(default_factory=dict)
     locked: dict[int, int] = field(default_factory=dict)  # peer id -> supporter id
-    history: dict[int, list[Pair]] = field(default_factory=dict)  # peer id -> earlier pairs
 
     @property
     def peer_index(self) -> dict[int, int]:
@@ -167,8 +164,16 @@ def load_pool(site_id: int, *, today: dt.date | None = None, peer_ids=None) -> P
     supporters_qs = (
         _with_survey(eligible_supporters().filter(site_id=site_id))
         .annotate(
-            open_pairs=Count(
-                "pairs_as_supporter", filter=Q(pairs_as_supporter__status__in=OPEN_STATUSES)
+            open_pairs=Coalesce(
+                Subquery(
+                    occupancy()
+                    .open_for_supporter(OuterRef("pk"))
+                    .order_by()
+                    .values("supporter_id")
+                    .annotate(taken=Count("pk"))
+                    .values("taken")
+                ),
+                0,
             )
         )
         .order_by("pk")
@@ -198,18 +203,11 @@ def load_pool(site_id: int, *, today: dt.date | None = None, peer_ids=None) -> P
             pool.forbidden[(rule.peer_id, rule.supporter_id)] = Exclusion(rule.source, rule.reason)
         else:
             pool.locked[rule.peer_id] = rule.supporter_id
-    history = (
-        Pair.objects.filter(peer_id__in=peer_ids_in_pool)
-        .select_related("supporter")
-        .order_by("created_at", "pk")
-    )
-    for pair in history:
-        pool.history.setdefault(pair.peer_id, []).append(pair)
-        if pair.status in _EXCLUDING:
-            pool.forbidden.setdefault(
-                (pair.peer_id, pair.supporter_id),
-                Exclusion("previous_pair", pair.end_reason or pair.refusal_reason),
-            )
+    for earlier in occupancy().excluded_pairings(peer_ids_in_pool):
+        pool.forbidden.setdefault(
+            (earlier["peer_id"], earlier["supporter_id"]),
+            Exclusion("previous_pair", earlier["reason"]),
+        )
     # A lock on a forbidden pair or on a supporter outside the pool is void.
     supporter_ids = {s.pk for s in supporters}
     pool.locked = {

@@ -2,30 +2,8 @@
 
 from tod.personal_data import holds_none, personal_data
 
-from .models import (
-    MatchProposal,
-    MatchRule,
-    MatchRun,
-    MatchSurvey,
-    MatchWeights,
-    Pair,
-    UnmatchedPeer,
-)
+from .models import MatchProposal, MatchRule, MatchRun, MatchSurvey, MatchWeights, UnmatchedPeer
 
-# A pair is both people's: its answers, match meeting and end are their shared story.
-personal_data(
-    Pair,
-    subjects=["peer", "supporter"],
-    free_text=[
-        "end_reason",
-        "explanation",
-        "refusal_reason",
-        "match_meeting_place",
-        "expectations",
-        "wishes",
-    ],
-    site="site",
-)
 personal_data(MatchRule, subjects=["peer", "supporter"], free_text=["reason"], site="site")
 personal_data(
     MatchProposal, subjects=["peer", "supporter"], free_text=["explanation"], site="run__site"

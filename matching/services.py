@@ -1,35 +1,30 @@
-"""Writes of the matching app: surveys, weights, rules, runs, and a pair's way from proposal to
-match meeting, and the substitute supporter who continues a case.
+"""Writes of the matching app: surveys, weights, rules and runs with their proposals. Matching
+proposes; the pairs themselves are made and changed by logbooks (ADR 0009).
 
 Each service is keyword-only, atomic and takes the acting user as `by=`.
 """
 
 from __future__ import annotations
 
-import datetime as dt
 import logging
 import time as clock
 
+from celery import current_app
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from logbooks import services as logbooks_services
 from programme.models import Kind, Participant
-from programme.status import participant_statuses_refresh
 from tod.queue import enqueue_after_commit
 
 from . import scoring, solver
 from .models import (
-    Answer,
     MatchProposal,
     MatchRule,
     MatchRun,
     MatchSurvey,
     MatchWeights,
-    Pair,
-    PairStatus,
     RuleKind,
     RuleSource,
     RunStatus,
@@ -112,7 +107,8 @@ def weights_update(*, site, values: dict, by) -> MatchWeights:
     return row
 
 
-def _check_pairable(peer: Participant, supporter: Participant) -> None:
+def check_pairable(peer: Participant, supporter: Participant) -> None:
+    """A peer and a supporter of the same site (ValidationError otherwise)."""
     if peer.kind != Kind.PEER or supporter.kind != Kind.SUPPORTER:
         raise ValidationError(_("Choose a peer and a peer supporter."))
     if peer.site_id != supporter.site_id:
@@ -131,7 +127,7 @@ def rule_set(
 ) -> MatchRule:
     """Lock a pair into the next proposal or forbid it. A new lock for a peer replaces their
     earlier lock; a rule for the same pair is replaced."""
-    _check_pairable(peer, supporter)
+    check_pairable(peer, supporter)
     if kind == RuleKind.LOCK:
         MatchRule.objects.filter(peer=peer, kind=RuleKind.LOCK).exclude(
             supporter=supporter
@@ -181,8 +177,6 @@ def match_run_start(*, site, by) -> MatchRun:
             )
         run.refresh_from_db()
     else:
-        from .tasks import execute_match_run
-
         run_id = run.pk
 
         def not_started(exc: Exception) -> None:
@@ -193,7 +187,9 @@ def match_run_start(*, site, by) -> MatchRun:
                 finished_at=timezone.now(),
             )
 
-        enqueue_after_commit(execute_match_run, run_id, on_failure=not_started)
+        # By the task's name: the task module calls this one, so importing it would be a cycle.
+        task = current_app.tasks["matching.tasks.execute_match_run"]
+        enqueue_after_commit(task, run_id, on_failure=not_started)
     return run
 
 
@@ -313,12 +309,15 @@ def _proposals(run: MatchRun, pool: Pool, pairs) -> list[MatchProposal]:
     return result
 
 
-# --- pairs ---------------------------------------------------------------------------------------
+# --- what logbooks' pair services ask of matching --------------------------------------------
 
 
-def _explain_now(
+def pairing_explain(
     peer: Participant, supporter: Participant
 ) -> tuple[dict, MatchSurvey | None, MatchSurvey | None]:
+    """The score of this pairing now, criterion by criterion, with the current surveys it was
+    computed from (an empty explanation when one of them has no survey yet). Logbooks stores it
+    on the pair it proposes (evaluation data)."""
     today = timezone.localdate()
     peer_survey = MatchSurvey.objects.filter(participant=peer, is_current=True).first()
     supporter_survey = MatchSurvey.objects.filter(participant=supporter, is_current=True).first()
@@ -330,207 +329,3 @@ def _explain_now(
         MatchWeights.for_site(peer.site_id),
     )
     return explanation, peer_survey, supporter_survey
-
-
-def _check_free(peer: Participant, supporter: Participant, *, ignore: Pair | None = None) -> None:
-    others = Pair.objects.open()
-    if ignore is not None:
-        others = others.exclude(pk=ignore.pk)
-    if others.filter(peer=peer).exists():
-        raise ValidationError(_("This peer already has a supporter."))
-    if Pair.objects.filter(peer=peer, status=PairStatus.COMPLETED).exists():
-        raise ValidationError(_("This peer has completed the programme."))
-    survey = MatchSurvey.objects.filter(participant=supporter, is_current=True).first()
-    capacity = survey.capacity if survey else 1
-    if others.filter(supporter=supporter).count() >= capacity:
-        raise ValidationError(_("This supporter has no free place."))
-    excluded = (
-        MatchRule.objects.filter(peer=peer, supporter=supporter, kind=RuleKind.FORBID).exists()
-        or Pair.objects.filter(
-            peer=peer, supporter=supporter, status__in=(PairStatus.ENDED, PairStatus.REFUSED)
-        ).exists()
-    )
-    if excluded:
-        raise ValidationError(
-            _("This pair is excluded: it was forbidden, refused or ended before.")
-        )
-
-
-@transaction.atomic
-def pair_propose(
-    *, peer: Participant, supporter: Participant, by, proposal: MatchProposal | None = None
-) -> Pair:
-    """Put a pair to both parties (status proposed): the solver's proposal or the manager's own
-    choice. Stores the score, the explanation and the number of sociodemographic similarities
-    as they are now (evaluation data). Refuses a pair that a hard constraint excludes."""
-    _check_pairable(peer, supporter)
-    # Lock both (in id order, so two managers cannot deadlock) before checking they are free.
-    locked = Participant.objects.select_for_update().filter(pk__in=[peer.pk, supporter.pk])
-    list(locked.order_by("pk").values_list("pk", flat=True))
-    _check_free(peer, supporter)
-    explanation, peer_survey, supporter_survey = _explain_now(peer, supporter)
-    if not explanation:
-        raise ValidationError(_("Both need a match survey first."))
-    if explanation["exclusions"]:
-        raise ValidationError(_("A requirement of one of them excludes this pair."))
-    pair = Pair.objects.create(
-        site_id=peer.site_id,
-        round_id=peer.round_id or supporter.round_id,
-        peer=peer,
-        supporter=supporter,
-        status=PairStatus.PROPOSED,
-        score=explanation["total"],
-        similarities=explanation["similarities"],
-        explanation=explanation,
-        peer_survey=peer_survey,
-        supporter_survey=supporter_survey,
-        proposal=proposal,
-        formed_by=by,
-    )
-    MatchRule.objects.filter(peer=peer, kind=RuleKind.LOCK).delete()
-    logger.info("pair %s proposed by %s", pair.pk, getattr(by, "pk", None))
-    return pair
-
-
-def proposals_accept_all(*, run: MatchRun, by) -> int:
-    """Propose to both parties every pair of the run whose peer and supporter are still free.
-    Each pair is its own transaction; pairs that no longer fit (the peer was paired since, a
-    survey changed so that a requirement excludes the pair) are skipped. Returns how many."""
-    created = 0
-    for proposal in run.proposals.select_related("peer", "supporter").order_by("id"):
-        try:
-            pair_propose(peer=proposal.peer, supporter=proposal.supporter, proposal=proposal, by=by)
-        except ValidationError:
-            continue
-        created += 1
-    return created
-
-
-@transaction.atomic
-def pair_answer_record(*, pair: Pair, side: str, agreed: bool, by, reason: str = "") -> Pair:
-    """Record the peer's or the supporter's answer to a proposed pair.
-
-    Both agreeing makes the pair agreed (ready for the match meeting). A refusal, with its
-    reason, closes the pair (refused), excludes that pairing from every later proposal and
-    returns the peer to the pool.
-    """
-    pair = Pair.objects.select_for_update().get(pk=pair.pk)
-    if pair.status != PairStatus.PROPOSED:
-        raise ValidationError(_("Answers can be recorded while the pair is proposed."))
-    if side not in ("peer", "supporter"):
-        raise ValidationError(_("Unknown side."))
-    if not agreed and not reason.strip():
-        raise ValidationError(_("Give the reason for refusing."))
-    setattr(pair, f"{side}_answer", Answer.AGREED if agreed else Answer.REFUSED)
-    if not agreed:
-        pair.status = PairStatus.REFUSED
-        pair.ended_on = timezone.localdate()
-        who = _("the peer") if side == "peer" else _("the supporter")
-        pair.refusal_reason = f"{reason.strip()} ({who})"
-        rule_set(
-            peer=pair.peer,
-            supporter=pair.supporter,
-            kind=RuleKind.FORBID,
-            reason=pair.refusal_reason,
-            source=RuleSource.REFUSAL,
-            by=by,
-        )
-    elif pair.peer_answer == Answer.AGREED and pair.supporter_answer == Answer.AGREED:
-        pair.status = PairStatus.AGREED
-    pair.save()
-    return pair
-
-
-@transaction.atomic
-def pair_match_meeting_schedule(*, pair: Pair, at: dt.datetime, place: str, by) -> Pair:
-    """Plan the match meeting of an agreed pair (can be moved until it is held)."""
-    pair = Pair.objects.select_for_update().get(pk=pair.pk)
-    if pair.status != PairStatus.AGREED:
-        raise ValidationError(_("Both must agree before the match meeting is planned."))
-    pair.match_meeting_at = at
-    pair.match_meeting_place = place
-    pair.save(update_fields=["match_meeting_at", "match_meeting_place"])
-    return pair
-
-
-@transaction.atomic
-def pair_match_meeting_record(
-    *,
-    pair: Pair,
-    held_on: dt.date,
-    expectations: str,
-    wishes: str,
-    by,
-    weekday: int | None = None,
-    time: dt.time | None = None,
-    place: str = "",
-) -> Pair:
-    """Record the held match meeting with both parties' expectations and wishes; the pair
-    becomes active (logbooks.pair_start plans its biweekly meetings)."""
-    pair = Pair.objects.select_for_update().get(pk=pair.pk)
-    if pair.status != PairStatus.AGREED:
-        raise ValidationError(_("Both must agree before the match meeting is held."))
-    pair.match_meeting_held_on = held_on
-    pair.expectations = expectations
-    pair.wishes = wishes
-    pair.save(update_fields=["match_meeting_held_on", "expectations", "wishes"])
-    return logbooks_services.pair_start(
-        pair=pair, match_meeting_on=held_on, by=by, weekday=weekday, time=time, place=place
-    )
-
-
-@transaction.atomic
-def pair_substitute_supporter(*, pair: Pair, supporter: Participant, by, reason: str = "") -> Pair:
-    """A substitute supporter continues the same case (in the study one supporter withdrew
-    through ill health and another took over).
-
-    Ends the pair (logbooks.pair_end, idempotent), excludes that pairing from later proposals,
-    and returns a new active pair of the same peer with `supporter`, `previous_pair` pointing at
-    the ended one (the same case) and its score and explanation stored. Meetings are the
-    logbooks app's: it moves the remaining plan to the new pair.
-    """
-    pair = Pair.objects.select_for_update().get(pk=pair.pk)
-    if supporter.pk == pair.supporter_id:
-        raise ValidationError(_("Choose another supporter."))
-    if hasattr(pair, "continued_by"):
-        raise ValidationError(_("This case has already been taken over."))
-    _check_pairable(pair.peer, supporter)
-    ended = logbooks_services.pair_end(
-        pair=pair, by=by, reason=reason or _("A substitute supporter took over.")
-    )
-    _check_free(pair.peer, supporter, ignore=ended)
-    rule_set(
-        peer=pair.peer,
-        supporter=pair.supporter,
-        kind=RuleKind.FORBID,
-        reason=ended.end_reason,
-        source=RuleSource.PREVIOUS_PAIR,
-        by=by,
-    )
-    explanation, peer_survey, supporter_survey = _explain_now(pair.peer, supporter)
-    successor = Pair.objects.create(
-        site_id=pair.site_id,
-        round_id=pair.round_id,
-        peer=pair.peer,
-        supporter=supporter,
-        status=PairStatus.ACTIVE,
-        started_on=timezone.localdate(),
-        score=explanation.get("total"),
-        similarities=explanation.get("similarities"),
-        explanation=explanation,
-        peer_survey=peer_survey,
-        supporter_survey=supporter_survey,
-        formed_by=by,
-        previous_pair=ended,
-        peer_answer=Answer.AGREED,
-        supporter_answer=Answer.AGREED,
-        match_meeting_held_on=ended.match_meeting_held_on,
-        expectations=ended.expectations,
-        wishes=ended.wishes,
-    )
-    participant_statuses_refresh(participants=[successor.peer_id, successor.supporter_id])
-    logger.info("pair %s continues %s, by %s", successor.pk, ended.pk, getattr(by, "pk", None))
-    # The case goes on: the remaining meeting plan moves to the new supporter now, not at the
-    # next hourly safety net.
-    successor = logbooks_services.pair_continue(pair=successor, by=by)
-    return successor

@@ -1,5 +1,5 @@
-"""Views of the matching app: the manager's board, candidates, comparison, rules, runs, pairs on
-their way to the match meeting, surveys and weights; a supporter's own survey. Thin: parse,
+"""Views of the matching app: the manager's board, candidates, comparison, rules, runs, surveys
+and weights; a supporter's own survey. The pairs' pages are logbooks' (ADR 0009). Thin: parse,
 check permission, call a service or a query, render."""
 
 from __future__ import annotations
@@ -25,11 +25,7 @@ from tod.once.guard import once_per_submission
 from . import scoring, services
 from .compare import compare_surveys
 from .forms import (
-    AnswerForm,
-    MatchMeetingForm,
     RuleForm,
-    ScheduleForm,
-    SubstituteForm,
     WeightsForm,
     survey_form_class,
 )
@@ -39,14 +35,13 @@ from .models import (
     MatchRun,
     MatchSurvey,
     MatchWeights,
-    Pair,
-    PairStatus,
     RuleKind,
     RunStatus,
     UnmatchedPeer,
     UnmatchedReason,
 )
-from .pool import eligible_supporters, load_pool
+from .occupancy import occupancy
+from .pool import load_pool
 
 P = Permission
 PAGE_SIZE = 25
@@ -94,7 +89,7 @@ def board(request: HttpRequest) -> HttpResponse:
     if run is not None:
         # The run knows how many pairs it proposed and how many peers it left without a
         # supporter: the pages need no COUNT of their own.
-        taken = Pair.objects.open().filter(peer=OuterRef("peer"))
+        taken = occupancy().open_for_peer(OuterRef("peer"))
         proposals = (
             MatchProposal.objects.filter(run=run)
             .select_related("peer", "supporter")
@@ -126,11 +121,17 @@ def board(request: HttpRequest) -> HttpResponse:
             "void_locks": _void_locks(run),
             "page": page,
             "stale": stale,
-            "in_matching": Pair.objects.filter(site=site).in_matching().count(),
+            "in_matching": _awaiting_count(site),
             "unmatched": unmatched,
             "extra": f"site={site.pk}",
         },
     )
+
+
+def _awaiting_count(site: Site) -> int:
+    """Pairs of the site waiting for answers or the match meeting (one query)."""
+    awaiting = occupancy().awaiting()
+    return (awaiting["proposed"] | awaiting["agreed"]).filter(site=site).count()
 
 
 # The peers left without a supporter grouped by reason, in UnmatchedReason's order (the ones a
@@ -196,40 +197,6 @@ def run_detail(request: HttpRequest, pk: int) -> HttpResponse:
     return render(request, "matching/run_detail.html", {"run": run})
 
 
-@require_POST
-@requires(P.MANAGE_PAIRS)
-@once_per_submission
-def proposal_accept(request: HttpRequest, pk: int) -> HttpResponse:
-    proposal = get_object_for_user(
-        MatchProposal.objects.select_related("run", "peer", "supporter"),
-        request.user,
-        P.MANAGE_PAIRS,
-        pk=pk,
-    )
-    try:
-        pair = services.pair_propose(
-            peer=proposal.peer, supporter=proposal.supporter, proposal=proposal, by=request.user
-        )
-    except ValidationError as exc:
-        _error(request, exc)
-        return redirect(f"{reverse('matching:board')}?site={proposal.run.site_id}")
-    messages.success(request, _("The pair is proposed to both: record their answers."))
-    return redirect("matching:pair_detail", pk=pair.pk)
-
-
-@require_POST
-@requires(P.MANAGE_PAIRS)
-def run_accept_all(request: HttpRequest, pk: int) -> HttpResponse:
-    """Accept every proposal of the run whose peer and supporter are still free."""
-    run = get_object_for_user(MatchRun.objects.all(), request.user, P.MANAGE_PAIRS, pk=pk)
-    created = services.proposals_accept_all(run=run, by=request.user)
-    messages.success(
-        request,
-        _("%(count)s pairs are proposed to both: record their answers.") % {"count": created},
-    )
-    return redirect(f"{reverse('matching:board')}?site={run.site_id}")
-
-
 # --- candidates and comparison -------------------------------------------------------------------
 
 
@@ -277,9 +244,7 @@ def candidates(request: HttpRequest, pk: int) -> HttpResponse:
                     "free": pool.supporter_answers[j].capacity,
                 }
             )
-    history = list(
-        Pair.objects.filter(peer=peer).select_related("supporter").order_by("created_at", "id")
-    )
+    history = list(occupancy().pairs_of_peer(peer))
     open_pair = next((pair for pair in reversed(history) if pair.is_open), None)  # the newest
     return render(
         request,
@@ -372,157 +337,6 @@ def rule_delete(request: HttpRequest, pk: int) -> HttpResponse:
     services.rule_delete(rule=rule, by=request.user)
     messages.success(request, _("The rule is removed."))
     return redirect("matching:candidates", pk=peer_id)
-
-
-@require_POST
-@requires(P.MANAGE_PAIRS)
-@once_per_submission
-def pair_create(request: HttpRequest, pk: int, supporter_pk: int) -> HttpResponse:
-    """The manager's own choice (overriding the proposal): propose this pair to both."""
-    peer = _peer(request, pk)
-    supporter = get_object_for_user(
-        Participant.objects.filter(kind=Kind.SUPPORTER, site_id=peer.site_id),
-        request.user,
-        P.MANAGE_PAIRS,
-        pk=supporter_pk,
-    )
-    try:
-        pair = services.pair_propose(peer=peer, supporter=supporter, by=request.user)
-    except ValidationError as exc:
-        _error(request, exc)
-        return redirect("matching:candidates", pk=peer.pk)
-    messages.success(request, _("The pair is proposed to both: record their answers."))
-    return redirect("matching:pair_detail", pk=pair.pk)
-
-
-# --- pairs on their way to the match meeting -----------------------------------------------------
-
-
-@requires(P.MANAGE_PAIRS)
-def pair_list(request: HttpRequest) -> HttpResponse:
-    pairs = (
-        Pair.objects.for_user(request.user)
-        .filter(status__in=(PairStatus.PROPOSED, PairStatus.AGREED, PairStatus.REFUSED))
-        .select_related("peer", "supporter", "site")
-        .order_by("status", "-created_at", "-id")
-    )
-    page = Paginator(pairs, PAGE_SIZE).get_page(request.GET.get("page"))
-    return render(request, "matching/pair_list.html", {"page": page})
-
-
-def _pair(request: HttpRequest, pk: int) -> Pair:
-    return get_object_for_user(
-        Pair.objects.select_related("peer", "supporter", "site", "previous_pair"),
-        request.user,
-        P.MANAGE_PAIRS,
-        pk=pk,
-    )
-
-
-def _substitutes(pair: Pair):
-    return (
-        eligible_supporters()
-        .filter(site_id=pair.site_id)
-        .exclude(pk=pair.supporter_id)
-        .order_by("last_name", "first_name")
-    )
-
-
-@requires(P.MANAGE_PAIRS)
-def pair_detail(request: HttpRequest, pk: int, forms: dict | None = None) -> HttpResponse:
-    pair = _pair(request, pk)
-    forms = forms or {}
-    context = {
-        "pair": pair,
-        "answer_form": forms.get("answer") or AnswerForm(),
-        "schedule_form": forms.get("schedule")
-        or ScheduleForm(initial={"at": pair.match_meeting_at, "place": pair.match_meeting_place}),
-        "meeting_form": forms.get("meeting") or MatchMeetingForm(),
-        "substitute_form": forms.get("substitute") or SubstituteForm(supporters=_substitutes(pair)),
-        "criteria": scoring.CRITERIA,
-    }
-    return render(request, "matching/pair_detail.html", context, status=400 if forms else 200)
-
-
-def _pair_action(request, pk, form_class, key, action):
-    pair = _pair(request, pk)
-    form = form_class(request.POST)
-    if not form.is_valid():
-        return pair_detail(request, pk, forms={key: form})
-    try:
-        action(pair, form.cleaned_data)
-    except ValidationError as exc:
-        _error(request, exc)
-    return redirect("matching:pair_detail", pk=pair.pk)
-
-
-@require_POST
-@requires(P.MANAGE_PAIRS)
-def pair_answer(request: HttpRequest, pk: int) -> HttpResponse:
-    def act(pair, data):
-        services.pair_answer_record(
-            pair=pair,
-            side=data["side"],
-            agreed=data["answer"] == "agreed",
-            reason=data["reason"],
-            by=request.user,
-        )
-        messages.success(request, _("The answer is recorded."))
-
-    return _pair_action(request, pk, AnswerForm, "answer", act)
-
-
-@require_POST
-@requires(P.MANAGE_PAIRS)
-def pair_schedule(request: HttpRequest, pk: int) -> HttpResponse:
-    def act(pair, data):
-        services.pair_match_meeting_schedule(
-            pair=pair, at=data["at"], place=data["place"], by=request.user
-        )
-        messages.success(request, _("The match meeting is planned."))
-
-    return _pair_action(request, pk, ScheduleForm, "schedule", act)
-
-
-@require_POST
-@requires(P.MANAGE_PAIRS)
-def pair_meeting(request: HttpRequest, pk: int) -> HttpResponse:
-    def act(pair, data):
-        services.pair_match_meeting_record(
-            pair=pair,
-            held_on=data["held_on"],
-            expectations=data["expectations"],
-            wishes=data["wishes"],
-            weekday=data["weekday"],
-            time=data["time"],
-            place=data["place"],
-            by=request.user,
-        )
-        messages.success(request, _("The match meeting is recorded: the pair is active."))
-
-    return _pair_action(request, pk, MatchMeetingForm, "meeting", act)
-
-
-@require_POST
-@requires(P.MANAGE_PAIRS)
-@once_per_submission
-def pair_substitute(request: HttpRequest, pk: int) -> HttpResponse:
-    pair = _pair(request, pk)
-    form = SubstituteForm(request.POST, supporters=_substitutes(pair))
-    if not form.is_valid():
-        return pair_detail(request, pk, forms={"substitute": form})
-    try:
-        successor = services.pair_substitute_supporter(
-            pair=pair,
-            supporter=form.cleaned_data["supporter"],
-            reason=form.cleaned_data["reason"],
-            by=request.user,
-        )
-    except ValidationError as exc:
-        _error(request, exc)
-        return redirect("matching:pair_detail", pk=pair.pk)
-    messages.success(request, _("The substitute supporter continues the case."))
-    return redirect("matching:pair_detail", pk=successor.pk)
 
 
 # --- surveys and weights -------------------------------------------------------------------------

@@ -28,8 +28,6 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from matching.models import Pair, PairStatus
-
 if TYPE_CHECKING:
     from django_stubs_ext import WithAnnotations
 
@@ -52,6 +50,8 @@ from .models import (
     TrainingDay,
     Withdrawal,
 )
+from .registries import timeline_sources
+from .status import pair_stage_filters
 
 FUNNEL_STAGES = [
     ("referred", gettext_lazy("Referred")),
@@ -63,13 +63,6 @@ FUNNEL_STAGES = [
     ("completed", gettext_lazy("Completed")),
     ("withdrawn", gettext_lazy("Withdrawn")),
 ]
-MATCHED_STATUSES = [
-    PairStatus.AGREED,
-    PairStatus.ACTIVE,
-    PairStatus.PAUSED,
-    PairStatus.COMPLETED,
-    PairStatus.ENDED,
-]
 
 
 def _stage_counts(participants: QuerySet[Participant], group_by: str) -> dict:
@@ -77,7 +70,6 @@ def _stage_counts(participants: QuerySet[Participant], group_by: str) -> dict:
     it (a withdrawn supporter who was trained counts as trained and as withdrawn)."""
     me = OuterRef("pk")
     attended = TrainingAttendance.objects.filter(participant=me, attended=True)
-    in_pair = Q(peer=me) | Q(supporter=me)
     stage_filters = {
         "screened": Q(Exists(Screening.objects.filter(participant=me))),
         "eligible": Q(
@@ -95,8 +87,7 @@ def _stage_counts(participants: QuerySet[Participant], group_by: str) -> dict:
         "trained": Q(kind=Kind.SUPPORTER)
         & Q(Exists(attended.filter(day__number=1)))
         & Q(Exists(attended.filter(day__number=2))),
-        "matched": Q(Exists(Pair.objects.filter(in_pair, status__in=MATCHED_STATUSES))),
-        "completed": Q(Exists(Pair.objects.filter(in_pair, status=PairStatus.COMPLETED))),
+        **pair_stage_filters(me),
         "withdrawn": Q(Exists(Withdrawal.objects.filter(participant=me))),
     }
     aggregates = {"referred": Count("pk")}
@@ -302,8 +293,8 @@ def _training_and_sessions(participant: Participant) -> list[tuple]:
 
 def participant_timeline(participant: Participant) -> list[Event]:
     """Everything that happened to a participant, oldest first, in two queries (course, training
-    day and session events in one, pairs in the other) for a participant of
-    participant_detail_queryset()."""
+    day and session events in one, and one per app registered in `programme.registries`: logbooks
+    adds the participant's pairs) for a participant of participant_detail_queryset()."""
     events = [
         Event(
             participant.created_at,
@@ -391,19 +382,8 @@ def participant_timeline(participant: Participant) -> list[Event]:
             state = {True: _("attended"), False: _("absent"), None: _("invited")}[attended]
             kind = dict(SessionKind.choices).get(name, name)
             events.append(Event(when, f"{kind}: {state}", place, "session"))
-    pairs = Pair.objects.filter(Q(peer=participant) | Q(supporter=participant)).select_related(
-        "peer", "supporter"
-    )
-    for pair in pairs:
-        events.append(
-            Event(
-                pair.created_at,
-                _("Pair %(pair)s: %(status)s")
-                % {"pair": pair, "status": pair.get_status_display()},
-                pair.end_reason,
-                "pair",
-            )
-        )
+    for source in timeline_sources():
+        events.extend(source(participant))
     withdrawal = participant_withdrawal(participant)
     if withdrawal is not None:
         events.append(

@@ -12,7 +12,7 @@ so it must never drift from the records it sums up. It is written only here, by
     not_eligible / screened   the latest screening's result (not eligible / any other)
     referred    nothing of the above yet
 
-The first rule that holds wins. Pairs belong to the matching app, a layer above this one: it
+The first rule that holds wins. Pairs belong to the logbooks app, a layer above this one: it
 registers where its pairs are (`register_pair_stages`) when Django starts, so this module reads
 them without importing it, and the pair services call the refresh after a pair changes.
 """
@@ -43,10 +43,30 @@ PairStages = Callable[[OuterRef], tuple[QuerySet, QuerySet]]
 _pair_stages: list[PairStages] = []
 
 
-def register_pair_stages(stages: PairStages) -> None:
-    """Called once by the app that owns pairs (matching's AppConfig.ready)."""
+# (participant reference) -> pairs that matched the participant: agreed by both, whatever came
+# after (the funnel's "matched" stage).
+MatchedPairs = Callable[[OuterRef], QuerySet]
+_matched_pairs: list[MatchedPairs] = []
+
+
+def register_pair_stages(stages: PairStages, *, matched: MatchedPairs | None = None) -> None:
+    """Called once by the app that owns pairs (logbooks' AppConfig.ready)."""
     if stages not in _pair_stages:
         _pair_stages.append(stages)
+    if matched is not None and matched not in _matched_pairs:
+        _matched_pairs.append(matched)
+
+
+def pair_stage_filters(me: OuterRef) -> dict[str, Q]:
+    """The funnel's pair stages of the participant `me`: "matched" (a pair agreed by both,
+    whatever came after) and "completed", as filters for `Count(filter=...)`. Never true when no
+    app registered pairs."""
+    matched, completed = Q(pk__in=[]), Q(pk__in=[])
+    for pairs in _matched_pairs:
+        matched |= Q(Exists(pairs(me)))
+    for _running, completed_pairs in (stages(me) for stages in _pair_stages):
+        completed |= Q(Exists(completed_pairs))
+    return {"matched": matched, "completed": completed}
 
 
 def status_expression(

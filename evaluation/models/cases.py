@@ -37,7 +37,7 @@ class CaseRecordQuerySet(SiteScopedQuerySet):
 class CaseRecord(models.Model):
     """Common to every record of a case."""
 
-    pair = models.ForeignKey("matching.Pair", verbose_name=_("case"), on_delete=models.CASCADE)
+    pair = models.ForeignKey("logbooks.Pair", verbose_name=_("case"), on_delete=models.CASCADE)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         verbose_name=_("recorded by"),
@@ -61,7 +61,7 @@ class Outcome(CaseRecord):
     """The immediate outcome (self-care awareness) or an intermediate outcome of the peer."""
 
     pair = models.ForeignKey(
-        "matching.Pair", verbose_name=_("case"), on_delete=models.CASCADE, related_name="outcomes"
+        "logbooks.Pair", verbose_name=_("case"), on_delete=models.CASCADE, related_name="outcomes"
     )
     kind = models.CharField(_("outcome"), max_length=24, choices=OutcomeKind.choices)
     result = models.CharField(_("changed"), max_length=8, choices=OutcomeResult.choices)
@@ -93,7 +93,7 @@ class ContextFactor(CaseRecord):
     """A context of the peer, the supporter or the pair, and whether it helped or hindered."""
 
     pair = models.ForeignKey(
-        "matching.Pair", verbose_name=_("case"), on_delete=models.CASCADE, related_name="contexts"
+        "logbooks.Pair", verbose_name=_("case"), on_delete=models.CASCADE, related_name="contexts"
     )
     subject = models.CharField(_("whose context"), max_length=12, choices=ContextSubject.choices)
     category = models.CharField(_("context"), max_length=24, choices=ContextCategory.choices)
@@ -113,7 +113,7 @@ class Mechanism(CaseRecord):
     """A mechanism: a resource the intervention brings in or a reasoning it triggers."""
 
     pair = models.ForeignKey(
-        "matching.Pair",
+        "logbooks.Pair",
         verbose_name=_("case"),
         on_delete=models.CASCADE,
         related_name="mechanisms",
@@ -142,7 +142,7 @@ class CaseConfiguration(CaseRecord):
     outcome, optionally as a test of a configuration of a programme theory."""
 
     pair = models.ForeignKey(
-        "matching.Pair",
+        "logbooks.Pair",
         verbose_name=_("case"),
         on_delete=models.CASCADE,
         related_name="configurations",

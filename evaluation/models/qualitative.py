@@ -18,7 +18,7 @@ class Interview(models.Model):
         "accounts.Site", verbose_name=_("site"), on_delete=models.PROTECT, related_name="+"
     )
     pair = models.ForeignKey(
-        "matching.Pair",
+        "logbooks.Pair",
         verbose_name=_("case"),
         on_delete=models.SET_NULL,
         null=True,

@@ -10,7 +10,7 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from matching.models import PairStatus
+from logbooks.models import PairStatus
 from tod.accounts.scoping import SiteScopedQuerySet
 
 from .. import scoring

@@ -6,7 +6,7 @@ from typing import TYPE_CHECKING
 
 from django.db.models import QuerySet
 
-from matching.models import Pair, PairStatus
+from logbooks.models import Pair, PairStatus
 
 from ..queries import evaluation_consent_q
 

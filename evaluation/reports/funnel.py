@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, Any
 from django.db.models import Count
 from django.utils.translation import gettext_lazy as _
 
-from matching.models import Pair
+from logbooks.models import Pair
 from programme.models import Kind, Participant, Status
 
 from .cases import STARTED

@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, Any
 
 from django.db.models import QuerySet
 
-from matching.models import Pair
+from logbooks.models import Pair
 
 from ..models import Outcome
 from ..models.choices import Influence, OutcomeKind, OutcomeResult

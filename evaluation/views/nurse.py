@@ -11,7 +11,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
-from matching.models import Pair
+from logbooks.models import Pair
 from programme.models import Participant
 from tod.accounts.dashboards import collect_panels
 from tod.accounts.permissions import get_object_for_user, requires

@@ -1,7 +1,7 @@
-"""Writes across models for pairs' meetings and logbooks.
+"""Writes across models for pairs, their meetings and logbooks.
 
-`pair_start` and `pair_end` are the contract other apps call: matching starts a pair when its
-match meeting is held; programme ends a pair when a participant withdraws. Every change to a
+Every change of a pair's status is in `pairs` (one state machine, ADR 0009); programme reaches
+it only through the withdrawal registry that LogbooksConfig.ready fills. Every change to a
 meeting re-syncs its reminders (`meeting_reminders_sync`), so moving or cancelling a meeting
 moves or cancels its reminders in the same transaction.
 """
@@ -13,20 +13,29 @@ from .entries import (
     logbook_support_handle,
     suggest_supervision_topic_from_logbook,
 )
-from .pairs import (
+from .meetings import (
     meeting_add,
     meeting_move,
     meeting_record_cancelled,
     meeting_record_held,
     meeting_record_missed,
+    pair_plan_update,
+)
+from .pairs import (
+    pair_answer_record,
     pair_complete,
     pair_continue,
     pair_end,
+    pair_match_meeting_record,
+    pair_match_meeting_schedule,
     pair_pause,
-    pair_plan_update,
+    pair_propose,
     pair_resume,
     pair_start,
+    pair_substitute_supporter,
     pairs_continue_substituted,
+    pairs_end_for_withdrawal,
+    proposals_accept_all,
 )
 from .periodic import (
     calendar_feed_for,
@@ -62,16 +71,23 @@ __all__ = [
     "meeting_record_missed",
     "meeting_reminders_sync",
     "meetings_reminders_sync",
+    "pair_answer_record",
     "pair_complete",
     "pair_continue",
     "pair_end",
+    "pair_match_meeting_record",
+    "pair_match_meeting_schedule",
     "pair_pause",
     "pair_plan_update",
+    "pair_propose",
     "pair_resume",
     "pair_start",
+    "pair_substitute_supporter",
     "pairs_alert_at_risk",
     "pairs_complete_due",
     "pairs_continue_substituted",
+    "pairs_end_for_withdrawal",
     "plan_dates",
+    "proposals_accept_all",
     "suggest_supervision_topic_from_logbook",
 ]

@@ -27,7 +27,7 @@ from ..models import (
     Meeting,
     MeetingStatus,
 )
-from .pairs import _count_cancellations, _locked, _record
+from .meetings import _count_cancellations, _locked, _record
 from .reminders import _managers_of, meeting_reminders_sync
 
 # --- Logbooks -------------------------------------------------------------------------------------

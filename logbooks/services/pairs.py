@@ -1,4 +1,10 @@
-"""A pair's lifecycle (start, pause, resume, end, continue) and its meetings."""
+"""Every change of a pair's status, from the proposal to its end, in one module.
+
+Each service checks the step against the pair's state machine (`Pair.move`, the table
+`logbooks.models.pairs.PAIR_STEPS`), so an illegal step is refused with a clear ValidationError
+whichever page or task asks for it. The matching app proposes (scores, runs, proposals, rules);
+the pairs themselves are made and changed only here (ADR 0009).
+"""
 
 from __future__ import annotations
 
@@ -12,29 +18,183 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
-from matching.models import Pair, PairStatus
+from matching.models import MatchProposal, MatchRule, MatchRun, MatchSurvey, RuleKind, RuleSource
+from matching.services import check_pairable, pairing_explain, rule_set
+from programme.models import Participant
 from programme.status import participant_statuses_refresh
 
 from ..models import (
     DEFAULT_MEETING_TIME,
+    OPEN_STATUSES,
+    Answer,
     CancelledBy,
     CancelReason,
     Meeting,
     MeetingPlan,
     MeetingStatus,
+    Pair,
+    PairStatus,
     Pause,
 )
-from .reminders import (
-    _pair_meetings,
-    _sync_all,
-    local_datetime,
-    meeting_reminders_sync,
-    plan_dates,
-)
+from .reminders import _pair_meetings, _sync_all, local_datetime, plan_dates
 
 logger = logging.getLogger("logbooks.services")
 
-# --- The pair's lifecycle -------------------------------------------------------------------------
+
+# --- From the proposal to the match meeting -------------------------------------------------------
+
+
+def _check_free(peer: Participant, supporter: Participant, *, ignore: Pair | None = None) -> None:
+    """The peer has no open or completed pair, the supporter a free place, and the pairing was
+    neither forbidden, refused nor ended before."""
+    others = Pair.objects.open()
+    if ignore is not None:
+        others = others.exclude(pk=ignore.pk)
+    if others.filter(peer=peer).exists():
+        raise ValidationError(_("This peer already has a supporter."))
+    if Pair.objects.filter(peer=peer, status=PairStatus.COMPLETED).exists():
+        raise ValidationError(_("This peer has completed the programme."))
+    survey = MatchSurvey.objects.filter(participant=supporter, is_current=True).first()
+    capacity = survey.capacity if survey else 1
+    if others.filter(supporter=supporter).count() >= capacity:
+        raise ValidationError(_("This supporter has no free place."))
+    excluded = (
+        MatchRule.objects.filter(peer=peer, supporter=supporter, kind=RuleKind.FORBID).exists()
+        or Pair.objects.filter(
+            peer=peer, supporter=supporter, status__in=(PairStatus.ENDED, PairStatus.REFUSED)
+        ).exists()
+    )
+    if excluded:
+        raise ValidationError(
+            _("This pair is excluded: it was forbidden, refused or ended before.")
+        )
+
+
+@transaction.atomic
+def pair_propose(
+    *, peer: Participant, supporter: Participant, by, proposal: MatchProposal | None = None
+) -> Pair:
+    """Put a pair to both parties (status proposed): the solver's proposal or the manager's own
+    choice. Stores the score, the explanation and the number of sociodemographic similarities
+    as they are now (evaluation data). Refuses a pair that a hard constraint excludes."""
+    check_pairable(peer, supporter)
+    # Lock both (in id order, so two managers cannot deadlock) before checking they are free.
+    locked = Participant.objects.select_for_update().filter(pk__in=[peer.pk, supporter.pk])
+    list(locked.order_by("pk").values_list("pk", flat=True))
+    _check_free(peer, supporter)
+    explanation, peer_survey, supporter_survey = pairing_explain(peer, supporter)
+    if not explanation:
+        raise ValidationError(_("Both need a match survey first."))
+    if explanation["exclusions"]:
+        raise ValidationError(_("A requirement of one of them excludes this pair."))
+    pair = Pair.objects.create(
+        site_id=peer.site_id,
+        round_id=peer.round_id or supporter.round_id,
+        peer=peer,
+        supporter=supporter,
+        status=PairStatus.PROPOSED,
+        score=explanation["total"],
+        similarities=explanation["similarities"],
+        explanation=explanation,
+        peer_survey=peer_survey,
+        supporter_survey=supporter_survey,
+        proposal=proposal,
+        formed_by=by,
+    )
+    MatchRule.objects.filter(peer=peer, kind=RuleKind.LOCK).delete()
+    logger.info("pair %s proposed by %s", pair.pk, getattr(by, "pk", None))
+    return pair
+
+
+def proposals_accept_all(*, run: MatchRun, by) -> int:
+    """Propose to both parties every pair of the run whose peer and supporter are still free.
+    Each pair is its own transaction; pairs that no longer fit (the peer was paired since, a
+    survey changed so that a requirement excludes the pair) are skipped. Returns how many."""
+    created = 0
+    for proposal in run.proposals.select_related("peer", "supporter").order_by("id"):
+        try:
+            pair_propose(peer=proposal.peer, supporter=proposal.supporter, proposal=proposal, by=by)
+        except ValidationError:
+            continue
+        created += 1
+    return created
+
+
+@transaction.atomic
+def pair_answer_record(*, pair: Pair, side: str, agreed: bool, by, reason: str = "") -> Pair:
+    """Record the peer's or the supporter's answer to a proposed pair.
+
+    Both agreeing makes the pair agreed (ready for the match meeting). A refusal, with its
+    reason, closes the pair (refused), excludes that pairing from every later proposal and
+    returns the peer to the pool.
+    """
+    pair = Pair.objects.select_for_update().get(pk=pair.pk)
+    if side not in ("peer", "supporter"):
+        raise ValidationError(_("Unknown side."))
+    if pair.can("answer") and not agreed and not reason.strip():
+        raise ValidationError(_("Give the reason for refusing."))
+    answer = Answer.AGREED if agreed else Answer.REFUSED
+    peer_answer = answer if side == "peer" else pair.peer_answer
+    supporter_answer = answer if side == "supporter" else pair.supporter_answer
+    if not agreed:
+        pair.move("answer", PairStatus.REFUSED)
+        pair.ended_on = timezone.localdate()
+        who = _("the peer") if side == "peer" else _("the supporter")
+        pair.refusal_reason = f"{reason.strip()} ({who})"
+        rule_set(
+            peer=pair.peer,
+            supporter=pair.supporter,
+            kind=RuleKind.FORBID,
+            reason=pair.refusal_reason,
+            source=RuleSource.REFUSAL,
+            by=by,
+        )
+    elif peer_answer == Answer.AGREED and supporter_answer == Answer.AGREED:
+        pair.move("answer", PairStatus.AGREED)
+    else:
+        pair.move("answer", PairStatus.PROPOSED)
+    setattr(pair, f"{side}_answer", answer)
+    pair.save()
+    return pair
+
+
+@transaction.atomic
+def pair_match_meeting_schedule(*, pair: Pair, at: dt.datetime, place: str, by) -> Pair:
+    """Plan the match meeting of an agreed pair (can be moved until it is held)."""
+    pair = Pair.objects.select_for_update().get(pk=pair.pk)
+    pair.move("schedule", PairStatus.AGREED)
+    pair.match_meeting_at = at
+    pair.match_meeting_place = place
+    pair.save(update_fields=["match_meeting_at", "match_meeting_place"])
+    return pair
+
+
+@transaction.atomic
+def pair_match_meeting_record(
+    *,
+    pair: Pair,
+    held_on: dt.date,
+    expectations: str,
+    wishes: str,
+    by,
+    weekday: int | None = None,
+    time: dt.time | None = None,
+    place: str = "",
+) -> Pair:
+    """Record the held match meeting with both parties' expectations and wishes; the pair
+    becomes active with its plan of biweekly meetings (`pair_start`)."""
+    pair = Pair.objects.select_for_update().get(pk=pair.pk)
+    pair.require("start")
+    pair.match_meeting_held_on = held_on
+    pair.expectations = expectations
+    pair.wishes = wishes
+    pair.save(update_fields=["match_meeting_held_on", "expectations", "wishes"])
+    return pair_start(
+        pair=pair, match_meeting_on=held_on, by=by, weekday=weekday, time=time, place=place
+    )
+
+
+# --- The running pair ----------------------------------------------------------------------------
 
 
 @transaction.atomic
@@ -48,12 +208,13 @@ def pair_start(
     place: str = "",
     peer_sms_reminders: bool = False,
 ) -> Pair:
-    """Make a pair active from its match meeting: its plan of 13 meetings, every second week at
-    the weekday/time/place the pair chose, and their reminders. Idempotent: a pair that already
-    has a plan keeps it."""
+    """Make an agreed pair active from its match meeting: its plan of 13 meetings, every second
+    week at the weekday/time/place the pair chose, and their reminders. Idempotent: a pair that
+    already has a plan keeps it."""
     pair = Pair.objects.select_for_update().get(pk=pair.pk)
     if MeetingPlan.objects.filter(pair=pair).exists():
         return pair
+    pair.move("start", PairStatus.ACTIVE)
     weekday = match_meeting_on.weekday() if weekday is None else weekday
     time = time or DEFAULT_MEETING_TIME
     MeetingPlan.objects.create(
@@ -68,7 +229,6 @@ def pair_start(
         Meeting(pair=pair, sequence=number, planned_at=local_datetime(day, time), place=place)
         for number, day in enumerate(plan_dates(match_meeting_on, weekday), start=1)
     )
-    pair.status = PairStatus.ACTIVE
     pair.started_on = match_meeting_on
     pair.save(update_fields=["status", "started_on"])
     participant_statuses_refresh(participants=[pair.peer_id, pair.supporter_id])
@@ -77,39 +237,48 @@ def pair_start(
     return pair
 
 
-@transaction.atomic
-def pair_end(*, pair: Pair, by, reason: str = "", completed: bool = False) -> Pair:
-    """End a pair: completed after six months, or ended early with a reason. Future planned
-    meetings are cancelled with their reminders. Idempotent.
+def _check_outcomes_recorded(pair: Pair, now: dt.datetime) -> None:
+    """A pair completes only with at least one held meeting and an outcome recorded for every
+    meeting that was due: a completed pair is a case the evaluation reads as having run its
+    course, so it must say what happened."""
+    meetings = pair.meetings.all()
+    missing = meetings.filter(status=MeetingStatus.PLANNED, planned_at__lt=now).count()
+    if missing or not meetings.filter(status=MeetingStatus.HELD).exists():
+        raise ValidationError(
+            _(
+                "The pair cannot be completed: %(missing)s. Record the meetings' outcomes, "
+                "or end the pair early with a reason."
+            )
+            % {
+                "missing": ngettext(
+                    "%(count)s meeting has no outcome recorded",
+                    "%(count)s meetings have no outcome recorded",
+                    missing,
+                )
+                % {"count": missing}
+                if missing
+                else _("no meeting was held")
+            }
+        )
 
-    A pair completes only with at least one held meeting and an outcome recorded for every
-    meeting that was due (ValidationError otherwise): a completed pair is a case the
-    evaluation reads as having run its course, so it must say what happened."""
+
+@transaction.atomic
+def pair_end(
+    *, pair: Pair, by, reason: str = "", completed: bool = False, step: str | None = None
+) -> Pair:
+    """End a pair: completed after six months (step "complete"), or ended early with a reason
+    (step "end"; "substitute" when a substitute supporter takes over). Future planned meetings
+    are cancelled with their reminders. Idempotent: an ended or completed pair is returned as
+    it is."""
     pair = Pair.objects.select_for_update().get(pk=pair.pk)
     if pair.status in (PairStatus.COMPLETED, PairStatus.ENDED):
         return pair
     now = timezone.now()
-    if completed:
-        meetings = pair.meetings.all()
-        missing = meetings.filter(status=MeetingStatus.PLANNED, planned_at__lt=now).count()
-        if missing or not meetings.filter(status=MeetingStatus.HELD).exists():
-            raise ValidationError(
-                _(
-                    "The pair cannot be completed: %(missing)s. Record the meetings' outcomes, "
-                    "or end the pair early with a reason."
-                )
-                % {
-                    "missing": ngettext(
-                        "%(count)s meeting has no outcome recorded",
-                        "%(count)s meetings have no outcome recorded",
-                        missing,
-                    )
-                    % {"count": missing}
-                    if missing
-                    else _("no meeting was held")
-                }
-            )
-    pair.status = PairStatus.COMPLETED if completed else PairStatus.ENDED
+    step = step or ("complete" if completed else "end")
+    pair.require(step)
+    if step == "complete":
+        _check_outcomes_recorded(pair, now)
+    pair.move(step, PairStatus.COMPLETED if step == "complete" else PairStatus.ENDED)
     pair.ended_on = timezone.localdate()
     pair.end_reason = reason
     pair.save(update_fields=["status", "ended_on", "end_reason"])
@@ -131,17 +300,26 @@ def pair_complete(*, pair: Pair, by) -> Pair:
     return pair_end(pair=pair, by=by, completed=True)
 
 
+def pairs_end_for_withdrawal(*, participant: Participant, reason: str, by) -> int:
+    """Programme's withdrawal reaction (registered in LogbooksConfig.ready): end every open
+    pair of the participant, as peer or supporter. Returns how many ended."""
+    mine = Pair.objects.filter(Q(peer=participant) | Q(supporter=participant))
+    ended = 0
+    for pair in mine.filter(status__in=OPEN_STATUSES).order_by("pk"):
+        pair_end(pair=pair, by=by, reason=_("Withdrawal: %(reason)s") % {"reason": reason})
+        ended += 1
+    return ended
+
+
 @transaction.atomic
 def pair_pause(*, pair: Pair, by, starts_on: dt.date | None = None, reason: str = "") -> Pause:
     """Pause an active pair (e.g. a hospital stay): meetings from `starts_on` wait, and their
     reminders are cancelled until the pair resumes."""
     pair = Pair.objects.select_for_update().get(pk=pair.pk)
-    if pair.status != PairStatus.ACTIVE:
-        raise ValueError("only an active pair can pause")
+    pair.move("pause", PairStatus.PAUSED)
     pause = Pause.objects.create(
         pair=pair, starts_on=starts_on or timezone.localdate(), reason=reason, created_by=by
     )
-    pair.status = PairStatus.PAUSED
     pair.save(update_fields=["status"])
     _sync_all(_pair_meetings(pair))
     return pause
@@ -153,11 +331,10 @@ def pair_resume(*, pair: Pair, by, resumes_on: dt.date | None = None) -> Pair:
     weekday stays; reminders follow the meetings."""
     pair = Pair.objects.select_for_update().get(pk=pair.pk)
     pause = Pause.objects.filter(pair=pair, ends_on__isnull=True).first()
-    if pair.status != PairStatus.PAUSED or pause is None:
-        raise ValueError("only a paused pair can resume")
     resumes_on = resumes_on or timezone.localdate()
-    if resumes_on < pause.starts_on:
-        raise ValueError("a pair cannot resume before it paused")
+    if pause is None or resumes_on < pause.starts_on:
+        raise ValidationError(_("Only a paused pair can resume, and not before the pause began."))
+    pair.move("resume", PairStatus.ACTIVE)
     weeks = -(-(resumes_on - pause.starts_on).days // 7)  # rounded up
     pause.ends_on = resumes_on
     pause.save(update_fields=["ends_on"])
@@ -171,21 +348,80 @@ def pair_resume(*, pair: Pair, by, resumes_on: dt.date | None = None) -> Pair:
                 local.date() + dt.timedelta(weeks=weeks), local.time()
             )
             meeting.save(update_fields=["planned_at"])
-    pair.status = PairStatus.ACTIVE
     pair.save(update_fields=["status"])
     _sync_all(_pair_meetings(pair))
     return pair
 
 
+# --- A substitute supporter continues the case ----------------------------------------------------
+
+
+@transaction.atomic
+def pair_substitute_supporter(*, pair: Pair, supporter: Participant, by, reason: str = "") -> Pair:
+    """A substitute supporter continues the same case (in the study one supporter withdrew
+    through ill health and another took over).
+
+    Ends the pair (step "substitute"), excludes that pairing from later proposals, and returns
+    a new active pair of the same peer with `supporter`, `previous_pair` pointing at the ended
+    one (the same case) and its score and explanation stored; the remaining meeting plan moves
+    to the new pair (`pair_continue`).
+    """
+    pair = Pair.objects.select_for_update().get(pk=pair.pk)
+    if supporter.pk == pair.supporter_id:
+        raise ValidationError(_("Choose another supporter."))
+    if hasattr(pair, "continued_by"):
+        raise ValidationError(_("This case has already been taken over."))
+    check_pairable(pair.peer, supporter)
+    ended = pair_end(
+        pair=pair,
+        by=by,
+        reason=reason or _("A substitute supporter took over."),
+        step="substitute",
+    )
+    _check_free(pair.peer, supporter, ignore=ended)
+    rule_set(
+        peer=pair.peer,
+        supporter=pair.supporter,
+        kind=RuleKind.FORBID,
+        reason=ended.end_reason,
+        source=RuleSource.PREVIOUS_PAIR,
+        by=by,
+    )
+    explanation, peer_survey, supporter_survey = pairing_explain(pair.peer, supporter)
+    successor = Pair.objects.create(
+        site_id=pair.site_id,
+        round_id=pair.round_id,
+        peer=pair.peer,
+        supporter=supporter,
+        status=PairStatus.ACTIVE,
+        started_on=timezone.localdate(),
+        score=explanation.get("total"),
+        similarities=explanation.get("similarities"),
+        explanation=explanation,
+        peer_survey=peer_survey,
+        supporter_survey=supporter_survey,
+        formed_by=by,
+        previous_pair=ended,
+        peer_answer=Answer.AGREED,
+        supporter_answer=Answer.AGREED,
+        match_meeting_held_on=ended.match_meeting_held_on,
+        expectations=ended.expectations,
+        wishes=ended.wishes,
+    )
+    participant_statuses_refresh(participants=[successor.peer_id, successor.supporter_id])
+    logger.info("pair %s continues %s, by %s", successor.pk, ended.pk, getattr(by, "pk", None))
+    # The case goes on: the remaining meeting plan moves to the new supporter now, not at the
+    # next hourly safety net.
+    return pair_continue(pair=successor, by=by)
+
+
 @transaction.atomic
 def pair_continue(*, pair: Pair, by) -> Pair:
-    """A substitute supporter continues a case: matching ends the old pair (pair_end) and makes
-    a successor pair with `previous_pair` set. This moves the remaining plan to the successor:
-    the same usual weekday/time/place, and every future meeting of the old pair (planned, or
-    cancelled only because the pair ended) becomes a planned meeting of the new one, reminded
-    to the new supporter. Held meetings and their logbooks stay with the old pair (the pair
-    page shows the whole case). Idempotent; the hourly task catches any successor not yet
-    continued."""
+    """Move the remaining plan of a substituted pair to its successor: the same usual
+    weekday/time/place, and every future meeting of the old pair (planned, or cancelled only
+    because the pair ended) becomes a planned meeting of the new one, reminded to the new
+    supporter. Held meetings and their logbooks stay with the old pair (the pair page shows the
+    whole case). Idempotent; the hourly task catches any successor not yet continued."""
     pair = Pair.objects.select_for_update().get(pk=pair.pk)
     previous = getattr(pair, "previous_pair", None)
     if previous is None or MeetingPlan.objects.filter(pair=pair).exists():
@@ -237,158 +473,3 @@ def pairs_continue_substituted() -> int:
         pair_continue(pair=pair, by=None)
         count += 1
     return count
-
-
-@transaction.atomic
-def pair_plan_update(
-    *, plan: MeetingPlan, by, weekday: int, time: dt.time, place: str, peer_sms_reminders: bool
-) -> MeetingPlan:
-    """Change the pair's usual weekday/time/place: future planned meetings of the plan follow
-    what changed. Saved unchanged, nothing moves: a meeting moved on its own stays where it is
-    (before, saving the plan's page moved it back to the plan)."""
-    new_time = (weekday, time) != (plan.weekday, plan.time)
-    new_place = place != plan.place
-    plan.weekday, plan.time, plan.place = weekday, time, place
-    plan.peer_sms_reminders = peer_sms_reminders
-    plan.save(update_fields=["weekday", "time", "place", "peer_sms_reminders"])
-    now = timezone.now()
-    for meeting in plan.pair.meetings.filter(
-        status=MeetingStatus.PLANNED, planned_at__gte=now, sequence__isnull=False
-    ):
-        day = timezone.localtime(meeting.planned_at).date()
-        day += dt.timedelta(days=weekday - day.weekday())
-        planned_at = local_datetime(day, time) if new_time else meeting.planned_at
-        where = place if new_place else meeting.place
-        if (planned_at, where) != (meeting.planned_at, meeting.place):
-            if planned_at != meeting.planned_at:
-                meeting.moved_from = meeting.moved_from or meeting.planned_at
-            meeting.planned_at, meeting.place = planned_at, where
-            meeting.save(update_fields=["planned_at", "place", "moved_from"])
-    _sync_all(_pair_meetings(plan.pair))
-    return plan
-
-
-# --- Meetings -------------------------------------------------------------------------------------
-
-
-def _locked(meeting: Meeting) -> Meeting:
-    return (
-        Meeting.objects.select_for_update(of=("self",))
-        .select_related(
-            "pair__supporter__user__contact_preference",
-            "pair__peer",
-            "pair__site",
-            "pair__meeting_plan",
-        )
-        .get(pk=meeting.pk)
-    )
-
-
-@transaction.atomic
-def meeting_move(*, meeting: Meeting, planned_at: dt.datetime, by, place: str | None = None):
-    """Move a planned meeting; its reminders move with it."""
-    meeting = _locked(meeting)
-    if meeting.status != MeetingStatus.PLANNED:
-        raise ValueError("only a planned meeting can be moved")
-    if meeting.moved_from is None and planned_at != meeting.planned_at:
-        meeting.moved_from = meeting.planned_at  # saved at the same time, it has not moved
-    meeting.planned_at = planned_at
-    if place is not None:
-        meeting.place = place
-    meeting.save(update_fields=["planned_at", "place", "moved_from"])
-    meeting_reminders_sync(meeting)
-    return meeting
-
-
-@transaction.atomic
-def meeting_add(*, pair: Pair, planned_at: dt.datetime, by, place: str = "") -> Meeting:
-    """An extra meeting beyond the plan."""
-    if pair.status not in (PairStatus.ACTIVE, PairStatus.PAUSED):
-        raise ValueError("meetings can only be added to a running pair")
-    meeting = Meeting.objects.create(pair=pair, planned_at=planned_at, place=place)
-    meeting_reminders_sync(_locked(meeting))
-    return meeting
-
-
-def _count_cancellations(pair: Pair) -> None:
-    """Cancellations in a row: the latest recorded meetings, newest first, until one was held."""
-    plan = getattr(pair, "meeting_plan", None)
-    if plan is None:
-        return
-    count = 0
-    for status in (
-        pair.meetings.exclude(status=MeetingStatus.PLANNED)
-        .exclude(cancel_reason__in=[CancelReason.PAUSE, CancelReason.PAIR_ENDED])
-        .order_by("-planned_at")
-        .values_list("status", flat=True)[:10]
-    ):
-        if status == MeetingStatus.CANCELLED:
-            count += 1
-        elif status == MeetingStatus.HELD:
-            break
-    MeetingPlan.objects.filter(pk=plan.pk).update(consecutive_cancellations=count)
-
-
-def _record(meeting: Meeting, by) -> None:
-    meeting.recorded_by = by
-    meeting.recorded_at = timezone.now()
-
-
-@transaction.atomic
-def meeting_record_held(
-    *,
-    meeting: Meeting,
-    by,
-    held_on: dt.date,
-    duration_minutes: int | None = None,
-    place: str = "",
-    activity: str = "",
-) -> Meeting:
-    """The meeting took place. A held meeting expects a logbook (reminders after 2 and 7 days)."""
-    meeting = _locked(meeting)
-    meeting.status = MeetingStatus.HELD
-    meeting.held_on = held_on
-    meeting.duration_minutes = duration_minutes
-    meeting.place = place or meeting.place
-    meeting.activity = activity
-    meeting.held_by = meeting.pair.supporter
-    meeting.cancelled_by = meeting.cancel_reason = meeting.cancel_note = ""
-    _record(meeting, by)
-    meeting.save()
-    _count_cancellations(meeting.pair)
-    meeting_reminders_sync(meeting)
-    return meeting
-
-
-@transaction.atomic
-def meeting_record_cancelled(
-    *, meeting: Meeting, by, cancelled_by: str, reason: str, note: str = ""
-) -> Meeting:
-    """The meeting was cancelled (by the peer or the supporter, and why); reminders go too."""
-    meeting = _locked(meeting)
-    if hasattr(meeting, "logbook"):
-        raise ValueError("a meeting with a logbook cannot be cancelled")
-    meeting.status = MeetingStatus.CANCELLED
-    meeting.cancelled_by, meeting.cancel_reason, meeting.cancel_note = cancelled_by, reason, note
-    meeting.held_on = None
-    _record(meeting, by)
-    meeting.save()
-    _count_cancellations(meeting.pair)
-    meeting_reminders_sync(meeting)
-    return meeting
-
-
-@transaction.atomic
-def meeting_record_missed(*, meeting: Meeting, by, note: str = "") -> Meeting:
-    """Nobody turned up and nobody cancelled."""
-    meeting = _locked(meeting)
-    if hasattr(meeting, "logbook"):
-        raise ValueError("a meeting with a logbook cannot be missed")
-    meeting.status = MeetingStatus.MISSED
-    meeting.cancel_note = note
-    meeting.held_on = None
-    _record(meeting, by)
-    meeting.save()
-    _count_cancellations(meeting.pair)
-    meeting_reminders_sync(meeting)
-    return meeting

@@ -9,7 +9,6 @@ from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
 
-from matching.models import Pair
 from tod.accounts.models import User
 from tod.outbox.models import ReminderKind
 from tod.outbox.services import (
@@ -18,6 +17,7 @@ from tod.outbox.services import (
 
 from ..models import (
     CalendarFeed,
+    Pair,
     new_feed_token,
 )
 from .pairs import pair_end

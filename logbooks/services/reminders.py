@@ -9,7 +9,6 @@ from django.db.models import QuerySet
 from django.urls import reverse
 from django.utils import timezone
 
-from matching.models import Pair, PairStatus
 from tod.accounts.models import Role, User
 from tod.outbox.models import Channel, ReminderKind
 from tod.outbox.services import (
@@ -25,6 +24,8 @@ from ..models import (
     LogbookStatus,
     Meeting,
     MeetingStatus,
+    Pair,
+    PairStatus,
 )
 
 LOGBOOK_REMINDER_AFTER = (dt.timedelta(days=2), dt.timedelta(days=7))

@@ -6,7 +6,8 @@ Contract for other apps:
 - `supervision_topic_suggest(site=, text=, by=, source=, meeting_number=)`: the logbooks app
   calls it when a logbook asks for support; the topic shows on the site's supervision sessions
   from the day it was raised.
-- withdrawal ends the participant's open pairs through `logbooks.services.pair_end`.
+- withdrawal ends the participant's open pairs through the reactions registered in
+  `programme.registries` (logbooks ends the pairs).
 """
 
 from .consent import consent_record, current_consents, latest_screening_result

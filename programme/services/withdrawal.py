@@ -6,7 +6,6 @@ import datetime as dt
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -21,6 +20,7 @@ from ..models import (
     SessionInvitation,
     Withdrawal,
 )
+from ..registries import withdrawal_reactions_run
 from ..status import participant_statuses_refresh
 from .consent import current_consents
 
@@ -35,24 +35,16 @@ def participant_withdraw(
     data_choice: str,
     by,
 ) -> Withdrawal:
-    """Withdraw a participant at any time. Their open pairs end (through the logbooks app's
-    `pair_end`, which also cancels future meetings and reminders); future course and session
-    invitations are cancelled; the data is kept or its personal part erased, as the participant
-    chose. Nothing is deleted: the withdrawal record says what happened. Not idempotent: a
-    participant withdraws once (ValidationError the second time)."""
-    from logbooks.services import pair_end
-    from matching.models import Pair, PairStatus
-
+    """Withdraw a participant at any time. Their open pairs end (through the withdrawal
+    reactions of `programme.registries`: logbooks ends the pairs and cancels their future
+    meetings and reminders); future course and session invitations are cancelled; the data is
+    kept or its personal part erased, as the participant chose. Nothing is deleted: the
+    withdrawal record says what happened. Not idempotent: a participant withdraws once
+    (ValidationError the second time)."""
     participant = Participant.objects.select_for_update().get(pk=participant.pk)
     if Withdrawal.objects.filter(participant=participant).exists():
         raise ValidationError(_("This participant has already withdrawn."))
-    open_pairs = Pair.objects.filter(Q(peer=participant) | Q(supporter=participant)).exclude(
-        status__in=[PairStatus.COMPLETED, PairStatus.ENDED]
-    )
-    ended = 0
-    for pair in open_pairs:
-        pair_end(pair=pair, by=by, reason=_("Withdrawal: %(reason)s") % {"reason": reason})
-        ended += 1
+    ended = withdrawal_reactions_run(participant=participant, reason=reason, by=by)
     now = timezone.now()
     CourseInvitation.objects.filter(
         participant=participant, cancelled_at__isnull=True, course__days__starts_at__gt=now

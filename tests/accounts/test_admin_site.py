@@ -13,8 +13,7 @@ from django.core.management.sql import emit_post_migrate_signal
 from django.urls import reverse
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from logbooks.models import Logbook, Meeting, MeetingStatus
-from matching.models import Pair, PairStatus
+from logbooks.models import Logbook, Meeting, MeetingStatus, Pair, PairStatus
 from programme.models import Kind, Participant
 from tests.conftest import PASSWORD, current_code, make_participant, make_user
 from tod.accounts.models import Role

@@ -11,7 +11,8 @@ import pytest
 from django.utils import timezone
 from playwright.sync_api import expect
 
-from matching.models import MatchSurvey, Pair, PairStatus
+from logbooks.models import Pair, PairStatus
+from matching.models import MatchSurvey
 from programme import services
 from programme.models import (
     CRITERIA,
@@ -210,8 +211,8 @@ def test_journey_3_surveys_proposal_agreement_and_match_meeting(
     snapshot(page, "journey3-pair-active")
     check_page(page)
 
-    # The pair's meetings: every second Thursday at 10, at the place they agreed on.
-    page.get_by_role("link", name="Parrets møder og logbøger").click()
+    # The same page, the pair's one page, shows its meetings: every second Thursday at 10, at
+    # the place they agreed on.
     expect(page.get_by_role("heading", name="Tidslinje")).to_be_visible()
     expect(
         page.get_by_text(re.compile(r"Normalt torsdag kl\. 10:00, Assistens Kirkegård"))

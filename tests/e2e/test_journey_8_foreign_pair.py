@@ -6,8 +6,8 @@ import datetime as dt
 import pytest
 from django.utils import timezone
 
+from logbooks.models import Pair, PairStatus
 from logbooks.services import pair_start
-from matching.models import Pair, PairStatus
 from programme.models import Kind
 from tests.browser import log_in
 from tests.conftest import PASSWORD, make_participant

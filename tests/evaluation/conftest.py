@@ -14,7 +14,7 @@ from evaluation.factories import (
     OutcomeFactory,
 )
 from logbooks.factories import LogbookFactory, MeetingFactory, PairFactory
-from matching.models import Pair, PairStatus
+from logbooks.models import Pair, PairStatus
 from programme import services as programme_services
 from programme.factories import ConsentFactory, ParticipantFactory, RoundFactory
 from programme.models import (

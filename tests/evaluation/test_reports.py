@@ -52,7 +52,7 @@ def test_sample_table_counts_the_fixture(two_cases, evaluator):
 
 
 def test_cases_need_both_consents_and_a_start(case, site, programme_round, manager, evaluator):
-    from matching.models import Pair, PairStatus
+    from logbooks.models import Pair, PairStatus
 
     assert list(reports.cases_for(evaluator)) == [case]
     unconsented = Pair.objects.create(

@@ -10,7 +10,7 @@ import time_machine
 from django.utils import timezone
 
 from logbooks.factories import PairFactory
-from matching.models import Pair
+from logbooks.models import Pair
 from programme.models import Kind
 from tests.conftest import make_participant
 from tod.accounts.models import Site

@@ -16,8 +16,7 @@ from django.utils import timezone
 
 from evaluation.reports import recruitment_funnel
 from logbooks import services
-from logbooks.models import CancelledBy, CancelReason, MeetingStatus
-from matching.models import Pair, PairStatus
+from logbooks.models import CancelledBy, CancelReason, MeetingStatus, Pair, PairStatus
 from programme.models import Status
 
 from .conftest import aware

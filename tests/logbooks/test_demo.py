@@ -6,8 +6,7 @@ import io
 from django.core.management import call_command
 from django.urls import reverse
 
-from logbooks.models import Logbook, Meeting, MeetingStatus
-from matching.models import Pair, PairStatus
+from logbooks.models import Logbook, Meeting, MeetingStatus, Pair, PairStatus
 from tod.accounts.models import User
 
 

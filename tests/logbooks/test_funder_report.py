@@ -28,8 +28,14 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from logbooks.factories import LogbookFactory, MeetingFactory, PairFactory
-from logbooks.models import CancelledBy, CancelReason, Logbook, LogbookStatus, MeetingStatus
-from matching.models import PairStatus
+from logbooks.models import (
+    CancelledBy,
+    CancelReason,
+    Logbook,
+    LogbookStatus,
+    MeetingStatus,
+    PairStatus,
+)
 from programme.factories import (
     CourseFactory,
     CourseInvitationFactory,

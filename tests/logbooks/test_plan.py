@@ -4,11 +4,11 @@ import datetime as dt
 import zoneinfo
 
 import pytest
+from django.core.exceptions import ValidationError
 from django.utils import timezone
 
 from logbooks import services
-from logbooks.models import CancelReason, Meeting, MeetingPlan, MeetingStatus, Pause
-from matching.models import PairStatus
+from logbooks.models import CancelReason, Meeting, MeetingPlan, MeetingStatus, PairStatus, Pause
 from tod.outbox.models import Reminder, ReminderKind, ReminderStatus
 
 from .conftest import MATCH_DAY, aware, make_pair
@@ -139,7 +139,7 @@ def test_pause_and_resume_shift_the_rest_of_the_plan(started_pair, manager, froz
 
 def test_only_an_active_pair_pauses(started_pair, manager):
     services.pair_pause(pair=started_pair, by=manager)
-    with pytest.raises(ValueError):
+    with pytest.raises(ValidationError):
         services.pair_pause(pair=started_pair, by=manager)
 
 
@@ -242,7 +242,7 @@ def test_pairs_of_another_site_are_independent(started_pair, other_site, manager
 def test_a_substitute_supporters_pair_continues_the_remaining_plan(
     started_pair, manager, other_supporter, frozen
 ):
-    from matching.models import Pair
+    from logbooks.models import Pair
 
     frozen.move_to(aware(2026, 4, 15, 12))
     held = started_pair.meetings.get(sequence=1)

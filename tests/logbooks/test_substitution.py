@@ -1,4 +1,4 @@
-"""A substitute supporter through matching's own service: the case keeps its plan."""
+"""A substitute supporter from the proposal on: the case keeps its plan."""
 
 import datetime as dt
 
@@ -6,7 +6,6 @@ import time_machine
 
 from logbooks import services
 from logbooks.models import MeetingStatus
-from matching import services as matching
 from programme.models import Kind
 from tests.matching.conftest import make_pool_people
 from tod.outbox.models import Reminder, ReminderKind
@@ -14,16 +13,14 @@ from tod.outbox.models import Reminder, ReminderKind
 from .conftest import aware
 
 
-def test_matchings_substitution_hands_the_remaining_plan_to_the_new_pair(
-    site, programme_round, manager
-):
+def test_a_substitution_hands_the_remaining_plan_to_the_new_pair(site, programme_round, manager):
     peer = make_pool_people(site, programme_round, manager, Kind.PEER, 1, prefix="Bent")[0]
     first, second = make_pool_people(site, programme_round, manager, Kind.SUPPORTER, 2)
     with time_machine.travel(aware(2026, 3, 3, 12), tick=False) as clock:
-        pair = matching.pair_propose(peer=peer, supporter=first, by=manager)
-        matching.pair_answer_record(pair=pair, side="peer", agreed=True, by=manager)
-        matching.pair_answer_record(pair=pair, side="supporter", agreed=True, by=manager)
-        pair = matching.pair_match_meeting_record(
+        pair = services.pair_propose(peer=peer, supporter=first, by=manager)
+        services.pair_answer_record(pair=pair, side="peer", agreed=True, by=manager)
+        services.pair_answer_record(pair=pair, side="supporter", agreed=True, by=manager)
+        pair = services.pair_match_meeting_record(
             pair=pair,
             held_on=dt.date(2026, 3, 3),
             expectations="E",
@@ -34,7 +31,7 @@ def test_matchings_substitution_hands_the_remaining_plan_to_the_new_pair(
         )
         assert pair.meetings.count() == 13
         clock.move_to(aware(2026, 5, 1, 12))
-        successor = matching.pair_substitute_supporter(
+        successor = services.pair_substitute_supporter(
             pair=pair, supporter=second, reason="Ill health", by=manager
         )
         assert services.pairs_continue_substituted() == 0  # the substitution already moved it

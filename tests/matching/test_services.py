@@ -9,19 +9,20 @@ import pytest
 import time_machine
 from django.core.exceptions import ValidationError
 
+from logbooks import services as pair_services
+from logbooks.models import Answer, PairStatus
 from matching import pool as pool_module
 from matching import services
 from matching.models import (
-    Answer,
     MatchProposal,
     MatchRule,
     MatchRun,
     MatchSurvey,
-    PairStatus,
     RuleKind,
     RuleSource,
     RunStatus,
 )
+from matching.occupancy import occupancy
 from matching.pool import load_pool
 from programme import services as programme_services
 from programme.models import DataChoice, Kind, WithdrawalInitiator
@@ -112,7 +113,7 @@ def test_pool_loads_in_constant_queries(site, pool_factory, django_assert_max_nu
 def test_supporter_capacity_counts_open_pairs(manager, pool_factory):
     peers = pool_factory(Kind.PEER, 4)
     (supporter,) = pool_factory(Kind.SUPPORTER, 1, capacity=3)
-    services.pair_propose(peer=peers[0], supporter=supporter, by=manager)
+    pair_services.pair_propose(peer=peers[0], supporter=supporter, by=manager)
     pool = load_pool(supporter.site_id)
     assert pool.supporter_answers[0].capacity == 2
     assert len(pool.peers) == 3
@@ -217,7 +218,7 @@ def test_failed_run_is_marked_failed(site, manager, pool_factory, monkeypatch):
 
 
 def test_proposed_pair_stores_its_explanation_and_similarities(manager, peer, pool_supporter):
-    pair = services.pair_propose(peer=peer, supporter=pool_supporter, by=manager)
+    pair = pair_services.pair_propose(peer=peer, supporter=pool_supporter, by=manager)
     assert pair.status == PairStatus.PROPOSED
     assert pair.similarities == 5  # same sex, age, origin, education, occupation
     assert pair.explanation["shared"] and pair.score == pair.explanation["total"]
@@ -227,29 +228,31 @@ def test_proposed_pair_stores_its_explanation_and_similarities(manager, peer, po
 def test_excluded_pair_cannot_be_proposed(manager, peer, pool_supporter):
     services.survey_submit(participant=peer, answers={"sex_required": "male"}, by=manager)
     with pytest.raises(ValidationError):
-        services.pair_propose(peer=peer, supporter=pool_supporter, by=manager)
+        pair_services.pair_propose(peer=peer, supporter=pool_supporter, by=manager)
 
 
 def test_peer_cannot_have_two_open_pairs(manager, peer, pool_factory):
     a, b = pool_factory(Kind.SUPPORTER, 2)
-    services.pair_propose(peer=peer, supporter=a, by=manager)
+    pair_services.pair_propose(peer=peer, supporter=a, by=manager)
     with pytest.raises(ValidationError):
-        services.pair_propose(peer=peer, supporter=b, by=manager)
+        pair_services.pair_propose(peer=peer, supporter=b, by=manager)
 
 
 def test_both_agree_then_match_meeting_makes_the_pair_active(manager, peer, pool_supporter):
-    pair = services.pair_propose(peer=peer, supporter=pool_supporter, by=manager)
-    pair = services.pair_answer_record(pair=pair, side="peer", agreed=True, by=manager)
+    pair = pair_services.pair_propose(peer=peer, supporter=pool_supporter, by=manager)
+    pair = pair_services.pair_answer_record(pair=pair, side="peer", agreed=True, by=manager)
     assert pair.status == PairStatus.PROPOSED
-    pair = services.pair_answer_record(pair=pair, side="supporter", agreed=True, by=manager)
+    pair = pair_services.pair_answer_record(pair=pair, side="supporter", agreed=True, by=manager)
     assert pair.status == PairStatus.AGREED
     with pytest.raises(ValidationError):
-        services.pair_answer_record(pair=pair, side="peer", agreed=False, reason="x", by=manager)
-    services.pair_match_meeting_schedule(
+        pair_services.pair_answer_record(
+            pair=pair, side="peer", agreed=False, reason="x", by=manager
+        )
+    pair_services.pair_match_meeting_schedule(
         pair=pair, at=dt.datetime(2026, 3, 2, 10, tzinfo=dt.UTC), place="Café", by=manager
     )
     with time_machine.travel(dt.datetime(2026, 3, 2, 12, tzinfo=dt.UTC), tick=False):
-        pair = services.pair_match_meeting_record(
+        pair = pair_services.pair_match_meeting_record(
             pair=pair,
             held_on=dt.date(2026, 3, 2),
             expectations="Walks and talks",
@@ -266,26 +269,26 @@ def test_both_agree_then_match_meeting_makes_the_pair_active(manager, peer, pool
 
 
 def test_match_meeting_needs_both_to_agree(manager, peer, pool_supporter):
-    pair = services.pair_propose(peer=peer, supporter=pool_supporter, by=manager)
+    pair = pair_services.pair_propose(peer=peer, supporter=pool_supporter, by=manager)
     with pytest.raises(ValidationError):
-        services.pair_match_meeting_record(
+        pair_services.pair_match_meeting_record(
             pair=pair, held_on=dt.date(2026, 3, 2), expectations="", wishes="", by=manager
         )
 
 
 def test_refusal_needs_a_reason(manager, peer, pool_supporter):
-    pair = services.pair_propose(peer=peer, supporter=pool_supporter, by=manager)
+    pair = pair_services.pair_propose(peer=peer, supporter=pool_supporter, by=manager)
     with pytest.raises(ValidationError):
-        services.pair_answer_record(pair=pair, side="peer", agreed=False, by=manager)
+        pair_services.pair_answer_record(pair=pair, side="peer", agreed=False, by=manager)
 
 
 def test_refusal_excludes_the_pair_and_returns_the_peer_to_the_pool(
     site, manager, peer, pool_factory
 ):
     first, second = pool_factory(Kind.SUPPORTER, 2)
-    pair = services.pair_propose(peer=peer, supporter=first, by=manager)
+    pair = pair_services.pair_propose(peer=peer, supporter=first, by=manager)
     assert load_pool(site.pk).peers == []
-    pair = services.pair_answer_record(
+    pair = pair_services.pair_answer_record(
         pair=pair, side="supporter", agreed=False, reason="Too far", by=manager
     )
     assert pair.status == PairStatus.REFUSED
@@ -295,14 +298,14 @@ def test_refusal_excludes_the_pair_and_returns_the_peer_to_the_pool(
     run = services.match_run_start(site=site, by=manager)
     assert [(p.peer_id, p.supporter_id) for p in run.proposals.all()] == [(peer.pk, second.pk)]
     with pytest.raises(ValidationError):
-        services.pair_propose(peer=peer, supporter=first, by=manager)
+        pair_services.pair_propose(peer=peer, supporter=first, by=manager)
 
 
 def _active_pair(manager, peer, supporter):
-    pair = services.pair_propose(peer=peer, supporter=supporter, by=manager)
-    services.pair_answer_record(pair=pair, side="peer", agreed=True, by=manager)
-    services.pair_answer_record(pair=pair, side="supporter", agreed=True, by=manager)
-    return services.pair_match_meeting_record(
+    pair = pair_services.pair_propose(peer=peer, supporter=supporter, by=manager)
+    pair_services.pair_answer_record(pair=pair, side="peer", agreed=True, by=manager)
+    pair_services.pair_answer_record(pair=pair, side="supporter", agreed=True, by=manager)
+    return pair_services.pair_match_meeting_record(
         pair=pair, held_on=dt.date(2026, 3, 2), expectations="E", wishes="W", by=manager
     )
 
@@ -317,7 +320,7 @@ def test_pair_ended_early_returns_the_peer_with_history_and_excludes_the_pairing
     pair_end(pair=pair, by=manager, reason="Supporter's health")
     pool = load_pool(site.pk)
     assert [p.pk for p in pool.peers] == [peer.pk]
-    assert [h.pk for h in pool.history[peer.pk]] == [pair.pk]
+    assert [h.pk for h in occupancy().pairs_of_peer(peer)] == [pair.pk]  # the candidates page
     assert (peer.pk, first.pk) in pool.forbidden
     run = services.match_run_start(site=site, by=manager)
     assert [(p.peer_id, p.supporter_id) for p in run.proposals.all()] == [(peer.pk, second.pk)]
@@ -326,7 +329,7 @@ def test_pair_ended_early_returns_the_peer_with_history_and_excludes_the_pairing
 def test_substitute_supporter_continues_the_same_case(site, manager, peer, pool_factory):
     first, second = pool_factory(Kind.SUPPORTER, 2)
     pair = _active_pair(manager, peer, first)
-    successor = services.pair_substitute_supporter(
+    successor = pair_services.pair_substitute_supporter(
         pair=pair, supporter=second, reason="Ill health", by=manager
     )
     pair.refresh_from_db()
@@ -337,16 +340,16 @@ def test_substitute_supporter_continues_the_same_case(site, manager, peer, pool_
     assert MatchRule.objects.get(peer=peer, supporter=first).source == RuleSource.PREVIOUS_PAIR
     assert load_pool(site.pk).peers == []  # the peer is still in a pair
     with pytest.raises(ValidationError):
-        services.pair_substitute_supporter(pair=pair, supporter=first, by=manager)
+        pair_services.pair_substitute_supporter(pair=pair, supporter=first, by=manager)
 
 
 def test_substitute_needs_a_free_place(manager, pool_factory):
     peers = pool_factory(Kind.PEER, 2)
     first, busy = pool_factory(Kind.SUPPORTER, 2)
     pair = _active_pair(manager, peers[0], first)
-    services.pair_propose(peer=peers[1], supporter=busy, by=manager)
+    pair_services.pair_propose(peer=peers[1], supporter=busy, by=manager)
     with pytest.raises(ValidationError):
-        services.pair_substitute_supporter(pair=pair, supporter=busy, by=manager)
+        pair_services.pair_substitute_supporter(pair=pair, supporter=busy, by=manager)
     pair.refresh_from_db()
     assert pair.status == PairStatus.ACTIVE  # nothing changed
 

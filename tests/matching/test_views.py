@@ -13,16 +13,10 @@ from django.urls import reverse
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from logbooks import services as pair_services
+from logbooks.models import Pair, PairStatus
 from matching import services
-from matching.models import (
-    MatchRule,
-    MatchRun,
-    MatchSurvey,
-    MatchWeights,
-    Pair,
-    PairStatus,
-    RuleKind,
-)
+from matching.models import MatchRule, MatchRun, MatchSurvey, MatchWeights, RuleKind
 from matching.pool import waiting_peers
 from programme.models import Kind, Participant
 from tests.html_text import table_rows
@@ -34,7 +28,7 @@ STAFF_WITHOUT_MATCHING = ["supporter", "nurse", "supervisor", "evaluator", "outs
 
 @pytest.fixture
 def proposed(manager, peer, pool_supporter):
-    return services.pair_propose(peer=peer, supporter=pool_supporter, by=manager)
+    return pair_services.pair_propose(peer=peer, supporter=pool_supporter, by=manager)
 
 
 def survey_post(**overrides):
@@ -63,8 +57,6 @@ def urls(peer, supporter, pair):
         reverse("matching:board"),
         reverse("matching:candidates", args=[peer.pk]),
         reverse("matching:compare", args=[peer.pk, supporter.pk]),
-        reverse("matching:pair_list"),
-        reverse("matching:pair_detail", args=[pair.pk]),
         reverse("matching:surveys"),
         reverse("matching:survey_edit", args=[peer.pk]),
         reverse("matching:weights"),
@@ -99,7 +91,7 @@ def test_other_sites_manager_gets_404(client, other_manager, site, peer, pool_su
     assert client.get(reverse("matching:board"), {"site": "x"}).status_code == 404
     post = client.post(reverse("matching:rule_create", args=[peer.pk, pool_supporter.pk, "forbid"]))
     assert post.status_code == 404
-    assert client.post(reverse("matching:pair_answer", args=[proposed.pk])).status_code == 404
+    assert client.post(reverse("logbooks:pair_answer", args=[proposed.pk])).status_code == 404
     assert not MatchRule.objects.exists()
 
 
@@ -120,27 +112,27 @@ def test_propose_then_accept_from_the_board(client, manager, site, pool_factory)
     page = response.content.decode()
     assert peers[0].first_name in page and peers[1].first_name in page
     proposal = response.context["page"].object_list[0]
-    response = client.post(reverse("matching:proposal_accept", args=[proposal.pk]))
+    response = client.post(reverse("logbooks:proposal_accept", args=[proposal.pk]))
     pair = Pair.objects.get()
-    assert response["Location"] == reverse("matching:pair_detail", args=[pair.pk])
+    assert response["Location"] == reverse("logbooks:pair_detail", args=[pair.pk])
     assert pair.proposal == proposal and pair.status == PairStatus.PROPOSED
     # accepting twice is refused with a message, not a 500
-    again = client.post(reverse("matching:proposal_accept", args=[proposal.pk]), follow=True)
+    again = client.post(reverse("logbooks:proposal_accept", args=[proposal.pk]), follow=True)
     assert again.status_code == 200 and Pair.objects.count() == 1
 
 
 def test_accept_all_proposes_every_free_pair(client, manager, other_manager, site, pool_factory):
     peers = pool_factory(Kind.PEER, 3)
     supporters = pool_factory(Kind.SUPPORTER, 3)
-    services.pair_propose(peer=peers[0], supporter=supporters[2], by=manager)
+    pair_services.pair_propose(peer=peers[0], supporter=supporters[2], by=manager)
     run = services.match_run_start(site=site, by=manager)
     assert run.pairs == 2
     client.force_login(other_manager)
-    assert client.post(reverse("matching:run_accept_all", args=[run.pk])).status_code == 404
+    assert client.post(reverse("logbooks:run_accept_all", args=[run.pk])).status_code == 404
     client.force_login(manager)
-    client.post(reverse("matching:run_accept_all", args=[run.pk]))
+    client.post(reverse("logbooks:run_accept_all", args=[run.pk]))
     assert Pair.objects.filter(status=PairStatus.PROPOSED).count() == 3
-    client.post(reverse("matching:run_accept_all", args=[run.pk]))  # twice: nothing new
+    client.post(reverse("logbooks:run_accept_all", args=[run.pk]))  # twice: nothing new
     assert Pair.objects.count() == 3
 
 
@@ -187,7 +179,7 @@ def test_the_proposal_accounts_for_every_waiting_peer_as_the_dashboard_counts_th
     (unsurveyed,) = pool_factory(Kind.PEER, 1, prefix="Unsurveyed", survey=False)
     (paired,) = pool_factory(Kind.PEER, 1, prefix="Paired")
     (helper,) = pool_factory(Kind.SUPPORTER, 1, prefix="Helper", capacity=1)
-    services.pair_propose(peer=paired, supporter=helper, by=manager)  # not waiting any more
+    pair_services.pair_propose(peer=paired, supporter=helper, by=manager)  # not waiting any more
     client.force_login(manager)
 
     dashboard = client.get(reverse("programme:dashboard")).content.decode()
@@ -218,7 +210,7 @@ def test_the_proposal_accounts_for_every_waiting_peer_as_the_dashboard_counts_th
     assert paired.full_name not in html
 
     # Accepting the proposals: the dashboard's waiting peers are the ones the page lists.
-    client.post(reverse("matching:run_accept_all", args=[run.pk]))
+    client.post(reverse("logbooks:run_accept_all", args=[run.pk]))
     dashboard = client.get(reverse("programme:dashboard")).content.decode()
     assert "3 peers venter på en peer-støtte (1 uden matchskema)" in " ".join(dashboard.split())
     waiting = {p.full_name for p in waiting_peers().filter(site=site)}
@@ -295,16 +287,16 @@ def test_compare_highlights_shared_answers_and_conflicts(client, manager, peer, 
 
 def test_manager_overrides_with_another_candidate(client, manager, peer, pool_supporter):
     client.force_login(manager)
-    response = client.post(reverse("matching:pair_create", args=[peer.pk, pool_supporter.pk]))
+    response = client.post(reverse("logbooks:pair_create", args=[peer.pk, pool_supporter.pk]))
     pair = Pair.objects.get()
-    assert response["Location"] == reverse("matching:pair_detail", args=[pair.pk])
+    assert response["Location"] == reverse("logbooks:pair_detail", args=[pair.pk])
 
 
 def test_excluded_pair_cannot_be_formed_through_the_page(client, manager, peer, pool_supporter):
     services.survey_submit(participant=peer, answers={"sex_required": "male"}, by=manager)
     client.force_login(manager)
     response = client.post(
-        reverse("matching:pair_create", args=[peer.pk, pool_supporter.pk]), follow=True
+        reverse("logbooks:pair_create", args=[peer.pk, pool_supporter.pk]), follow=True
     )
     assert response.status_code == 200 and not Pair.objects.exists()
 
@@ -314,16 +306,16 @@ def test_excluded_pair_cannot_be_formed_through_the_page(client, manager, peer, 
 
 def test_answers_schedule_and_match_meeting_through_the_pages(client, manager, proposed):
     client.force_login(manager)
-    answer = reverse("matching:pair_answer", args=[proposed.pk])
+    answer = reverse("logbooks:pair_answer", args=[proposed.pk])
     assert client.post(answer, {"side": "peer", "answer": "refused"}).status_code == 400
     client.post(answer, {"side": "peer", "answer": "agreed"})
     client.post(answer, {"side": "supporter", "answer": "agreed"})
     proposed.refresh_from_db()
     assert proposed.status == PairStatus.AGREED
-    schedule = reverse("matching:pair_schedule", args=[proposed.pk])
+    schedule = reverse("logbooks:pair_schedule", args=[proposed.pk])
     assert client.post(schedule, {"at": "not a date", "place": "x"}).status_code == 400
     client.post(schedule, {"at": "2026-03-02T10:00", "place": "Café"})
-    meeting = reverse("matching:pair_meeting", args=[proposed.pk])
+    meeting = reverse("logbooks:pair_meeting", args=[proposed.pk])
     assert client.post(meeting, {"held_on": "2026-03-02"}).status_code == 400
     client.post(
         meeting,
@@ -345,7 +337,7 @@ def test_answers_schedule_and_match_meeting_through_the_pages(client, manager, p
 def test_refusal_through_the_page_needs_a_reason_and_excludes(client, manager, proposed):
     client.force_login(manager)
     client.post(
-        reverse("matching:pair_answer", args=[proposed.pk]),
+        reverse("logbooks:pair_answer", args=[proposed.pk]),
         {"side": "supporter", "answer": "refused", "reason": "Lives too far"},
     )
     proposed.refresh_from_db()
@@ -355,14 +347,14 @@ def test_refusal_through_the_page_needs_a_reason_and_excludes(client, manager, p
 
 def test_substitute_through_the_page(client, manager, peer, pool_factory):
     first, second = pool_factory(Kind.SUPPORTER, 2)
-    pair = services.pair_propose(peer=peer, supporter=first, by=manager)
+    pair = pair_services.pair_propose(peer=peer, supporter=first, by=manager)
     Pair.objects.filter(pk=pair.pk).update(status=PairStatus.ACTIVE)
     client.force_login(manager)
-    url = reverse("matching:pair_substitute", args=[pair.pk])
+    url = reverse("logbooks:pair_substitute", args=[pair.pk])
     assert client.post(url, {"supporter": first.pk, "reason": "x"}).status_code == 400
     response = client.post(url, {"supporter": second.pk, "reason": "Ill health"})
     successor = Pair.objects.get(previous_pair=pair)
-    assert response["Location"] == reverse("matching:pair_detail", args=[successor.pk])
+    assert response["Location"] == reverse("logbooks:pair_detail", args=[successor.pk])
 
 
 def test_pair_list_paginates_in_constant_queries(
@@ -371,16 +363,16 @@ def test_pair_list_paginates_in_constant_queries(
     client.force_login(manager)
     supporters = pool_factory(Kind.SUPPORTER, 1, capacity=5)
     for p in pool_factory(Kind.PEER, 2):
-        services.pair_propose(peer=p, supporter=supporters[0], by=manager)
+        pair_services.pair_propose(peer=p, supporter=supporters[0], by=manager)
     with django_assert_max_num_queries(10):
-        client.get(reverse("matching:pair_list"))
+        client.get(reverse("logbooks:pair_list"))
     many = pool_factory(Kind.PEER, 40)
     Pair.objects.bulk_create(
         Pair(site_id=p.site_id, peer=p, supporter=supporters[0], status=PairStatus.PROPOSED)
         for p in many
     )
     with django_assert_max_num_queries(10):
-        response = client.get(reverse("matching:pair_list"))
+        response = client.get(reverse("logbooks:pair_list"))
     assert len(response.context["page"].object_list) == 25
 
 
@@ -496,7 +488,7 @@ def test_survey_form_never_fails_on_bad_input(client, manager, peer, data):
 def test_pair_forms_never_fail_on_bad_input(client, manager, proposed, data):
     client.force_login(manager)
     for action in ("pair_answer", "pair_schedule", "pair_meeting", "pair_substitute"):
-        response = client.post(reverse(f"matching:{action}", args=[proposed.pk]), data)
+        response = client.post(reverse(f"logbooks:{action}", args=[proposed.pk]), data)
         assert response.status_code in (302, 400), action
 
 

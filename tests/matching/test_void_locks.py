@@ -8,8 +8,10 @@ from __future__ import annotations
 import pytest
 from django.urls import reverse
 
+from logbooks import services as pair_services
+from logbooks.models import PairStatus
 from matching import services
-from matching.models import PairStatus, RuleKind
+from matching.models import RuleKind
 from programme.models import Kind, Sex
 
 pytestmark = pytest.mark.django_db
@@ -34,7 +36,7 @@ def test_the_run_reports_the_lock_and_leaves_it_out(site, manager, locked_then_e
     ]
     proposals = {(p.peer_id, p.supporter_id, p.locked) for p in run.proposals.all()}
     assert proposals == {(peer.pk, hanne.pk, False)}
-    assert services.proposals_accept_all(run=run, by=manager) == 1
+    assert pair_services.proposals_accept_all(run=run, by=manager) == 1
     assert peer.pairs_as_peer.get().supporter == hanne
     assert peer.pairs_as_peer.get().status == PairStatus.PROPOSED
 

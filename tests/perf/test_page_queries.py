@@ -93,7 +93,8 @@ PINNED: dict[tuple[str, str | None], int] = {
     ("logbooks:meeting_move", "supporter"): 3,
     ("logbooks:meeting_outcome", "manager"): 6,
     ("logbooks:meeting_outcome", "supporter"): 4,
-    ("logbooks:pair_detail", "manager"): 9,
+    # the one pair page: + the substitute panel's list of eligible supporters (ADR 0009)
+    ("logbooks:pair_detail", "manager"): 10,
     ("logbooks:pair_detail", "supporter"): 7,
     ("logbooks:pair_list", "manager"): 5,
     ("logbooks:pair_list", "supporter"): 4,
@@ -103,8 +104,6 @@ PINNED: dict[tuple[str, str | None], int] = {
     ("matching:candidates", "manager"): 10,
     ("matching:compare", "manager"): 9,
     ("matching:my_survey", "supporter"): 4,
-    ("matching:pair_detail", "manager"): 6,
-    ("matching:pair_list", "manager"): 5,
     ("matching:run_detail", "manager"): 5,
     ("matching:survey_edit", "manager"): 6,
     ("matching:surveys", "manager"): 6,
@@ -222,8 +221,7 @@ def grow(world) -> None:
     their meetings and logbooks) to the demo's supporter, so every list of every role grows."""
     from demo import scale
     from demo.scale_pairs import seed_pairs
-    from logbooks.models import Logbook, Meeting
-    from matching.models import Pair
+    from logbooks.models import Logbook, Meeting, Pair
     from programme.models import Participant, Round, SessionInvitation
 
     manager = world.users["manager"]

@@ -8,8 +8,7 @@ import pytest
 from django.core.management import CommandError, call_command
 
 from evaluation.models import NurseVisit
-from logbooks.models import Logbook, Meeting
-from matching.models import Pair
+from logbooks.models import Logbook, Meeting, Pair
 from programme.models import Participant, Session
 from tod.accounts.models import Site, User
 

@@ -11,7 +11,7 @@ from django.apps import apps
 from django.core.management import call_command
 from django.urls import reverse
 
-from matching.models import Pair
+from logbooks.models import Pair
 from programme.models import Participant
 from tod.audit.models import AccessEvent
 from tod.personal_data import NoPersonalData, declaration_of, declarations

@@ -94,7 +94,7 @@ def test_other_participants_with_the_same_first_name_keep_theirs(demo, django_us
 
 
 def test_retention_erases_those_past_their_sites_period_and_logs_it(demo):
-    from matching.models import Pair
+    from logbooks.models import Pair
 
     pair = Pair.objects.filter(site__slug="copenhagen").select_related("peer").first()
     long_finished, recent = pair.peer, Participant.objects.peers().exclude(pk=pair.peer_id)[0]

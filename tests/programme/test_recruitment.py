@@ -5,7 +5,7 @@ import datetime as dt
 from django.urls import reverse
 from django.utils import translation
 
-from matching.models import Pair, PairStatus
+from logbooks.models import Pair, PairStatus
 from programme import services
 from programme.models import (
     Answer,

@@ -15,7 +15,7 @@ from django.utils import timezone
 
 from evaluation.reports import recruitment_funnel
 from logbooks import services as logbooks
-from matching.models import Pair, PairStatus
+from logbooks.models import Pair, PairStatus
 from programme import services
 from programme.models import Answer, Kind, Participant, Status
 from programme.queries import FUNNEL_STAGES

@@ -155,8 +155,8 @@ def scope_for(user, sites=None) -> Scope:
         ProgrammeTheory,
         TheoryConfiguration,
     )
-    from logbooks.models import Logbook, Meeting
-    from matching.models import MatchRule, MatchSurvey, MatchWeights, Pair
+    from logbooks.models import Logbook, Meeting, Pair
+    from matching.models import MatchRule, MatchSurvey, MatchWeights
     from programme.models import Course, Participant, Round, Session, TrainingDay
     from tod.accounts.models import Role, Site
     from tod.audit.triggers import audited_models

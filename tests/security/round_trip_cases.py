@@ -340,7 +340,7 @@ def weights_read(fx: Fx, kwargs: dict) -> dict:
 
 def agreed_pair(fx: Fx):
     """A pair both have agreed to, whose match meeting is being planned."""
-    from matching.models import Pair, PairStatus
+    from logbooks.models import Pair, PairStatus
 
     pair = Pair.objects.filter(site=fx.site, status=PairStatus.AGREED).order_by("pk").first()
     if pair is None:
@@ -356,7 +356,7 @@ def schedule_values(fx: Fx):
 
 
 def schedule_store(fx: Fx, values: dict) -> dict:
-    from matching.models import Pair
+    from logbooks.models import Pair
 
     pair = agreed_pair(fx)
     store_columns(
@@ -366,7 +366,7 @@ def schedule_store(fx: Fx, values: dict) -> dict:
 
 
 def pair_read(fx: Fx, kwargs: dict) -> dict:
-    from matching.models import Pair
+    from logbooks.models import Pair
 
     return row(Pair, pk=kwargs["pk"])
 

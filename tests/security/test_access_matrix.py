@@ -35,6 +35,7 @@ class Row:
     post_only: bool = False
     signed: bool = False  # a provider's webhook: no login, and a request without its signature
     notes: str = ""
+    moved_to: str | None = None  # an old address: a permanent redirect there, for anyone
 
 
 def r(*roles, obj=None, post=False):
@@ -118,19 +119,22 @@ MATRIX: dict[str, Row] = {
     "matching:board": r(M),
     "matching:run_start": r(M),
     "matching:run_detail": r(M, obj="run"),
-    "matching:run_accept_all": r(M, obj="run", post=True),
-    "matching:proposal_accept": r(M, obj="proposal", post=True),
+    "logbooks:run_accept_all": r(M, obj="run", post=True),
+    "logbooks:proposal_accept": r(M, obj="proposal", post=True),
     "matching:candidates": r(M, obj="peer"),
     "matching:compare": r(M, obj="peer_and_supporter"),
-    "matching:pair_create": r(M, obj="peer_and_supporter"),
+    "logbooks:pair_create": r(M, obj="peer_and_supporter"),
     "matching:rule_create": r(M, obj="peer_supporter_rule"),
     "matching:rule_delete": r(M, obj="rule", post=True),
-    "matching:pair_list": r(M),
-    "matching:pair_detail": r(M, obj="pair"),
-    "matching:pair_answer": r(M, obj="pair"),
-    "matching:pair_schedule": r(M, obj="pair"),
-    "matching:pair_meeting": r(M, obj="pair"),
-    "matching:pair_substitute": r(M, obj="pair"),
+    # the pair pages moved to logbooks (ADR 0009): a bookmark is sent on, for anyone, to the
+    # one pair list or page, which checks role and object (rows below)
+    "matching:pair_moved_list": Row(roles=frozenset(), moved_to="logbooks:pair_list"),
+    **{
+        f"matching:pair_moved_{page}": Row(
+            roles=frozenset(), obj="pair", moved_to="logbooks:pair_detail"
+        )
+        for page in ("detail", "answer", "schedule", "meeting", "substitute")
+    },
     "matching:surveys": r(M),
     "matching:survey_edit": r(M, obj="peer"),
     "matching:my_survey": r(S),
@@ -138,6 +142,10 @@ MATRIX: dict[str, Row] = {
     # meetings and logbooks
     "logbooks:pair_list": r(M, S),
     "logbooks:pair_detail": r(M, S, obj="pair"),
+    "logbooks:pair_answer": r(M, obj="pair"),
+    "logbooks:pair_schedule": r(M, obj="pair"),
+    "logbooks:pair_meeting": r(M, obj="pair"),
+    "logbooks:pair_substitute": r(M, obj="pair"),
     "logbooks:pair_pause": r(M, obj="pair"),
     "logbooks:pair_resume": r(M, obj="pair"),
     "logbooks:pair_end": r(M, obj="pair"),
@@ -247,8 +255,8 @@ def build_world() -> World:
         ProgrammeTheory,
         TheoryConfiguration,
     )
-    from logbooks.models import CalendarFeed, Logbook, Meeting
-    from matching.models import MatchProposal, MatchRule, MatchRun, Pair
+    from logbooks.models import CalendarFeed, Logbook, Meeting, Pair
+    from matching.models import MatchProposal, MatchRule, MatchRun
     from programme.models import Participant
     from tod.accounts.enrolment import enrolment_token
     from tod.accounts.models import Role, Site, User
@@ -368,6 +376,8 @@ def check_row(name: str, row: Row, world: World) -> list[str]:
     if row.obj and kwargs is None:
         return [f"{name}: no {row.obj} in the demo to test with"]
     url = reverse(name, kwargs=kwargs)
+    if row.moved_to:
+        return check_moved(name, url, reverse(row.moved_to, kwargs=kwargs), world)
     method = "post" if row.post_only else "get"
     if method == "get":
         probe = VerifiedClient()
@@ -425,6 +435,26 @@ def check_row(name: str, row: Row, world: World) -> list[str]:
             response = _request(client, "post", url)
             if response.status_code not in (403, 405):
                 problems.append(f"{name} POST as {role}: {response.status_code}, expected 403")
+    return problems
+
+
+def check_moved(name: str, url: str, target: str, world: World) -> list[str]:
+    """An old address answers a GET with a permanent redirect to its new one, whoever asks (the
+    new page checks role and object), and still refuses a POST without a CSRF token."""
+    problems = []
+    clients = {"anonymous": Client()}
+    for role in ROLES:
+        clients[role] = VerifiedClient()
+        clients[role].force_login(world.users[role])
+    for who, client in clients.items():
+        response = _request(client, "get", url)
+        if response.status_code != 301 or response["Location"] != target:
+            problems.append(f"{name} GET as {who}: {response.status_code}, expected 301 {target}")
+        strict = VerifiedClient(enforce_csrf_checks=True)
+        if who != "anonymous":
+            strict.force_login(world.users[who])
+        if _request(strict, "post", url).status_code != 403:
+            problems.append(f"{name} POST without CSRF token as {who}: not refused")
     return problems
 
 

@@ -155,12 +155,12 @@ ROUND_TRIPS: dict[tuple[str, str], tuple[RoundTrip, ...] | EditsNoStoredData] = 
     (MA, "AnswerForm"): EditsNoStoredData(ACTION + " (record one side's answer)"),
     (MA, "ScheduleForm"): (
         RoundTrip(
-            "matching:pair_detail",
+            "logbooks:pair_detail",
             M,
             c.schedule_values,
             c.schedule_store,
             c.pair_read,
-            posts_to="matching:pair_schedule",
+            posts_to="logbooks:pair_schedule",
         ),
     ),
     (MA, "MatchMeetingForm"): EditsNoStoredData(

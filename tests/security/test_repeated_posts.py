@@ -105,15 +105,16 @@ def _substitute(world, form) -> dict:
     or earlier pair excludes them)."""
     from django.core.exceptions import ValidationError
 
+    from logbooks.models import Pair
     from matching import services
-    from matching.models import MatchRule, Pair, RuleKind
+    from matching.models import MatchRule, RuleKind
     from programme.models import Participant
 
     pair = Pair.objects.get(pk=world.kwargs["pair"]["pk"])
     for value in filter(None, form.get("supporter_choices", [])):
         supporter = Participant.objects.get(pk=value)
         try:
-            services._check_pairable(pair.peer, supporter)
+            services.check_pairable(pair.peer, supporter)
         except ValidationError:
             continue
         forbidden = MatchRule.objects.filter(
@@ -241,10 +242,10 @@ CREATES: dict[str, Create] = {
     ),
     # matching
     "matching:run_start": Create(M, page=("matching:board", None)),
-    "matching:pair_create": Create(M, _free_pair, page=("matching:compare", _free_pair)),
-    "matching:proposal_accept": Create(M, "proposal", page=("matching:board", None)),
-    "matching:pair_substitute": Create(
-        M, "pair", page=("matching:pair_detail", "pair"), typed=_substitute
+    "logbooks:pair_create": Create(M, _free_pair, page=("matching:compare", _free_pair)),
+    "logbooks:proposal_accept": Create(M, "proposal", page=("matching:board", None)),
+    "logbooks:pair_substitute": Create(
+        M, "pair", page=("logbooks:pair_detail", "pair"), typed=_substitute
     ),
     # meetings and logbooks
     "logbooks:pair_pause": Create(
@@ -340,13 +341,13 @@ NOT_CREATING: dict[str, str] = {
     "programme:action_done": "sets or clears a date",
     "programme:topic_take_up": "idempotent: a topic is taken up once",
     "programme:topic_dismiss": "idempotent: dismissed once",
-    "matching:run_accept_all": "forms pairs only for peers still free",
+    "logbooks:run_accept_all": "forms pairs only for peers still free",
     "matching:rule_create": "one rule per peer and supporter; a lock replaces the peer's lock",
     "matching:rule_delete": "deletes",
     "matching:weights": "edits the site's weights",
-    "matching:pair_answer": "records an answer once; the pair leaves 'proposed'",
-    "matching:pair_schedule": "edits the planned match meeting",
-    "matching:pair_meeting": "pair_start is idempotent",
+    "logbooks:pair_answer": "records an answer once; the pair leaves 'proposed'",
+    "logbooks:pair_schedule": "edits the planned match meeting",
+    "logbooks:pair_meeting": "pair_start is idempotent",
     "matching:survey_edit": "survey_submit keeps the version when the answers are the same",
     "matching:my_survey": "survey_submit keeps the version when the answers are the same",
     "logbooks:pair_resume": "a paused pair resumes once",

@@ -1,4 +1,4 @@
-"""Pairs' timelines, meetings, logbooks and their review, the calendar feed.
+"""Meetings, logbooks and their review, the calendar feed.
 
 Views stay thin: check the role (`requires`), fetch the object for the user (404 outside their
 reach), call a service, render.
@@ -7,7 +7,6 @@ reach), call a service, render.
 from __future__ import annotations
 
 from django.contrib import messages
-from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.db.models import Count, IntegerField, OuterRef, Subquery, Value
 from django.db.models.functions import Coalesce
@@ -19,202 +18,29 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 from django.views.decorators.http import require_POST
 
-from matching.models import Pair, PairStatus
 from tod.accounts.permissions import get_object_for_user, has_permission, requires
-from tod.accounts.roles import Permission
 from tod.audit.services import access_record
 from tod.once.guard import once_per_submission
 
-from . import services
-from .calendar import calendar_feed_response
-from .forms import (
+from .. import services
+from ..calendar import calendar_feed_response
+from ..forms import (
     CommentForm,
-    EndForm,
     LogbookForm,
-    MeetingPlanForm,
     MeetingTimeForm,
     OutcomeForm,
-    PauseForm,
-    ResumeForm,
 )
-from .middleware import pop_rescued, rescue_token
-from .models import (
+from ..middleware import pop_rescued, rescue_token
+from ..models import (
     CalendarFeed,
     Logbook,
     LogbookComment,
     LogbookStatus,
     Meeting,
-    MeetingPlan,
     MeetingStatus,
+    Pair,
 )
-from .queries import case_pair_ids, pairs_for_user, risk_reasons, with_progress
-
-PAGE_SIZE = 25
-P = Permission
-
-
-def _pair_perm(user) -> Permission:
-    return P.MANAGE_PAIRS if has_permission(user, P.MANAGE_PAIRS) else P.VIEW_OWN_PAIRS
-
-
-def _get_pair(request, pk) -> Pair:
-    return get_object_for_user(
-        Pair.objects.select_related("supporter", "peer", "site", "meeting_plan"),
-        request.user,
-        _pair_perm(request.user),
-        pk=pk,
-    )
-
-
-def _get_meeting(request, pk) -> Meeting:
-    return get_object_for_user(
-        Meeting.objects.select_related("pair__supporter", "pair__peer", "pair__meeting_plan"),
-        request.user,
-        P.RECORD_MEETINGS,
-        pk=pk,
-    )
-
-
-# --- Pairs ----------------------------------------------------------------------------------------
-
-
-@requires(P.MANAGE_PAIRS, P.VIEW_OWN_PAIRS)
-def pair_list(request: HttpRequest) -> HttpResponse:
-    today = timezone.localdate()
-    pairs = with_progress(pairs_for_user(request.user), today=today).select_related(
-        "peer", "supporter"
-    )
-    status = request.GET.get("status", "")
-    if status in PairStatus.values:
-        pairs = pairs.filter(status=status)
-    page = Paginator(pairs.order_by("-started_on", "-id"), PAGE_SIZE).get_page(
-        request.GET.get("page")
-    )
-    for pair in page:
-        pair.risks = risk_reasons(pair, today=today)
-    return render(
-        request,
-        "logbooks/pair_list.html",
-        {
-            "page": page,
-            "statuses": PairStatus.choices,
-            "status": status,
-            "query": f"status={status}" if status else "",
-        },
-    )
-
-
-@requires(P.MANAGE_PAIRS, P.VIEW_OWN_PAIRS)
-def pair_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    """The pair's timeline: planned and held meetings, cancellations and why, logbooks."""
-    pair = _get_pair(request, pk)
-    today = timezone.localdate()
-    progress = with_progress(Pair.objects.filter(pk=pair.pk), today=today).get()
-    case = case_pair_ids(pair)
-    meetings = list(
-        Meeting.objects.filter(pair_id__in=case)
-        .select_related("logbook", "held_by")
-        .annotate(comment_count=Count("logbook__comments"))
-        .order_by("planned_at", "id")
-    )
-    now = timezone.now()
-    for meeting in meetings:
-        meeting.overdue = meeting.is_logbook_overdue(today)
-        meeting.writable = meeting.is_logbook_writable(now)
-    return render(
-        request,
-        "logbooks/pair_detail.html",
-        {
-            "pair": pair,
-            "progress": progress,
-            "risks": risk_reasons(progress, today=today),
-            "meetings": meetings,
-            "pauses": list(pair.pauses.all()),
-            "case_pairs": [pk for pk in case if pk != pair.pk],
-            "plan": getattr(pair, "meeting_plan", None),
-            "can_manage": has_permission(request.user, P.MANAGE_PAIRS, pair),
-            "can_record": has_permission(request.user, P.RECORD_MEETINGS, pair),
-            "can_write": has_permission(request.user, P.WRITE_LOGBOOK, pair),
-            "running": pair.status in (PairStatus.ACTIVE, PairStatus.PAUSED),
-            "pause_form": PauseForm(initial={"starts_on": today}),
-            "resume_form": ResumeForm(initial={"resumes_on": today}),
-            "end_form": EndForm(),
-            "add_form": MeetingTimeForm(),
-        },
-    )
-
-
-def _post_form(request, form_class, pair_pk):
-    form = form_class(request.POST)
-    if not form.is_valid():
-        for errors in form.errors.values():
-            for error in errors:
-                messages.error(request, error)
-        return None
-    return form
-
-
-@require_POST
-@requires(P.MANAGE_PAIRS)
-@once_per_submission
-def pair_pause(request: HttpRequest, pk: int) -> HttpResponse:
-    pair = _get_pair(request, pk)
-    form = _post_form(request, PauseForm, pk)
-    if form is not None:
-        try:
-            services.pair_pause(pair=pair, by=request.user, **form.cleaned_data)
-            messages.success(request, _("The pair is paused; its reminders wait."))
-        except ValueError:
-            messages.error(request, _("Only an active pair can pause."))
-    return redirect("logbooks:pair_detail", pk=pk)
-
-
-@require_POST
-@requires(P.MANAGE_PAIRS)
-def pair_resume(request: HttpRequest, pk: int) -> HttpResponse:
-    pair = _get_pair(request, pk)
-    form = _post_form(request, ResumeForm, pk)
-    if form is not None:
-        try:
-            services.pair_resume(pair=pair, by=request.user, **form.cleaned_data)
-            messages.success(request, _("The pair has resumed; the plan moved with the pause."))
-        except ValueError:
-            messages.error(
-                request, _("Only a paused pair can resume, and not before the pause began.")
-            )
-    return redirect("logbooks:pair_detail", pk=pk)
-
-
-@require_POST
-@requires(P.MANAGE_PAIRS)
-def pair_end(request: HttpRequest, pk: int) -> HttpResponse:
-    pair = _get_pair(request, pk)
-    form = _post_form(request, EndForm, pk)
-    if form is not None:
-        try:
-            services.pair_end(pair=pair, by=request.user, **form.cleaned_data)
-        except ValidationError as error:
-            for message in error.messages:
-                messages.error(request, message)
-        else:
-            messages.success(request, _("The pair has ended; its future meetings are cancelled."))
-    return redirect("logbooks:pair_detail", pk=pk)
-
-
-@requires(P.MANAGE_PAIRS)
-def plan_edit(request: HttpRequest, pk: int) -> HttpResponse:
-    pair = _get_pair(request, pk)
-    plan = getattr(pair, "meeting_plan", None)
-    if plan is None:
-        raise Http404
-    form = MeetingPlanForm(request.POST or None, instance=MeetingPlan.objects.get(pk=plan.pk))
-    if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
-        services.pair_plan_update(plan=plan, by=request.user, **data)
-        messages.success(request, _("The plan is updated; future meetings moved with it."))
-        return redirect("logbooks:pair_detail", pk=pk)
-    return render(request, "logbooks/plan_form.html", {"pair": pair, "form": form})
-
+from .pairs import PAGE_SIZE, P, _get_meeting
 
 # --- Meetings -------------------------------------------------------------------------------------
 

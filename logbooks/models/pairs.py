@@ -1,11 +1,19 @@
-"""Pairs (a peer with a peer supporter), match surveys, the manager's weights and rules, and the
-proposals of the matching service."""
+"""The pair (a peer with a peer supporter) and its one state machine.
+
+Every status change goes through `Pair.move(step, to)`, which checks `PAIR_STEPS`: the one table
+of what may happen to a pair in which status. The services in `logbooks.services.pairs` are the
+only callers; matching proposes, but writes no pair state (ADR 0009).
+"""
 
 from __future__ import annotations
 
+from typing import NamedTuple
+
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils import timezone
+from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
 from tod.accounts.models import Role
@@ -34,6 +42,52 @@ def pair_stages_of(participant):
         mine.filter(status__in=(PairStatus.ACTIVE, PairStatus.PAUSED)),
         mine.filter(status=PairStatus.COMPLETED),
     )
+
+
+# Statuses in which a pair's meetings run (a paused pair keeps its plan).
+RUNNING_STATUSES = (PairStatus.ACTIVE, PairStatus.PAUSED)
+# Statuses a pair never leaves.
+FINAL_STATUSES = (PairStatus.COMPLETED, PairStatus.ENDED, PairStatus.REFUSED)
+
+
+class Step(NamedTuple):
+    """One row of the state machine: the statuses a step starts from, the statuses it may
+    lead to, and what the manager is told when the pair is in any other status."""
+
+    sources: tuple[str, ...]
+    targets: tuple[str, ...]
+    refusal: str | Promise
+
+
+S = PairStatus
+# The pair's state machine: step -> (from, to, message when refused). Creating a pair
+# (`pair_propose`) makes it proposed; a substitute's pair is created active, continuing the case.
+PAIR_STEPS: dict[str, Step] = {
+    "answer": Step(
+        (S.PROPOSED,),
+        (S.PROPOSED, S.AGREED, S.REFUSED),
+        _("Answers can be recorded while the pair is proposed."),
+    ),
+    "schedule": Step(
+        (S.AGREED,), (S.AGREED,), _("Both must agree before the match meeting is planned.")
+    ),
+    "start": Step((S.AGREED,), (S.ACTIVE,), _("Both must agree before the match meeting is held.")),
+    "pause": Step((S.ACTIVE,), (S.PAUSED,), _("Only an active pair can pause.")),
+    "resume": Step(
+        (S.PAUSED,),
+        (S.ACTIVE,),
+        _("Only a paused pair can resume, and not before the pause began."),
+    ),
+    "end": Step(OPEN_STATUSES, (S.ENDED,), _("Only a pair that has not ended can end.")),
+    "complete": Step(
+        RUNNING_STATUSES, (S.COMPLETED,), _("Only an active or paused pair can complete.")
+    ),
+    "substitute": Step(
+        RUNNING_STATUSES,
+        (S.ENDED,),
+        _("A substitute supporter can take over an active or paused pair."),
+    ),
+}
 
 
 class Answer(models.TextChoices):
@@ -155,7 +209,9 @@ class Pair(models.Model):
         ordering = ["-created_at", "id"]
         verbose_name = _("pair")
         verbose_name_plural = _("pairs")
-        indexes = [models.Index(fields=["site", "status"])]
+        indexes = [models.Index(fields=["site", "status"], name="matching_pa_site_id_7378cc_idx")]
+        # The table keeps the name it had when Pair lived in matching (ADR 0009).
+        db_table = "matching_pair"
 
     def __str__(self) -> str:
         return f"{self.peer} – {self.supporter}"
@@ -170,9 +226,31 @@ class Pair(models.Model):
     def is_open(self) -> bool:
         return self.status in OPEN_STATUSES
 
+    @property
+    def is_running(self) -> bool:
+        return self.status in RUNNING_STATUSES
+
+    def can(self, step: str) -> bool:
+        """Whether the state machine allows `step` from the pair's status now."""
+        return self.status in PAIR_STEPS[step].sources
+
+    def require(self, step: str) -> None:
+        """ValidationError, with the step's message, unless the state machine allows `step`."""
+        if not self.can(step):
+            raise ValidationError(str(PAIR_STEPS[step].refusal), code="pair_step")
+
+    def move(self, step: str, to: str) -> None:
+        """Set the status `step` leads to (not saved); ValidationError, with the step's message,
+        when the pair's status does not allow it. The one place a pair's status changes."""
+        self.require(step)
+        rule = PAIR_STEPS[step]
+        if to not in rule.targets:
+            raise ValueError(f"{step} leads to {rule.targets}, not {to}")
+        self.status = to
+
     def case_root(self) -> Pair:
         """The first pair of the case this pair belongs to (a substitute continues a case)."""
         pair = self
-        while pair.previous_pair_id is not None:
-            pair = pair.previous_pair
+        while (previous := pair.previous_pair) is not None:
+            pair = previous
         return pair

@@ -1,0 +1,56 @@
+"""The pair's pages (one list, one pair page with a panel per stage, the steps from the
+proposal to the end) and its records (meetings, logbooks, the calendar feed)."""
+
+from .pairs import (
+    pair_answer,
+    pair_create,
+    pair_detail,
+    pair_end,
+    pair_list,
+    pair_meeting,
+    pair_pause,
+    pair_resume,
+    pair_schedule,
+    pair_substitute,
+    plan_edit,
+    proposal_accept,
+    run_accept_all,
+)
+from .records import (
+    calendar_feed,
+    calendar_settings,
+    information_sheet,
+    logbook_detail,
+    logbook_edit,
+    logbook_list,
+    logbook_review,
+    meeting_add,
+    meeting_move,
+    meeting_outcome,
+)
+
+__all__ = [
+    "calendar_feed",
+    "calendar_settings",
+    "information_sheet",
+    "logbook_detail",
+    "logbook_edit",
+    "logbook_list",
+    "logbook_review",
+    "meeting_add",
+    "meeting_move",
+    "meeting_outcome",
+    "pair_answer",
+    "pair_create",
+    "pair_detail",
+    "pair_end",
+    "pair_list",
+    "pair_meeting",
+    "pair_pause",
+    "pair_resume",
+    "pair_schedule",
+    "pair_substitute",
+    "plan_edit",
+    "proposal_accept",
+    "run_accept_all",
+]
