@@ -32,6 +32,19 @@ def test_save_is_recorded_with_who_and_what_changed(site, manager):
     assert changed.changed_fields()["last_name"] == ("Madsen", "Mathiesen")
 
 
+def test_writes_after_an_inner_block_are_still_the_outer_actors(site, manager, nurse):
+    """A service acting for someone inside a request (erasure does) must not leave the rest of
+    the request's writes recorded as the system's."""
+    with acting_as(manager):
+        first = make_participant(site, Kind.PEER, last_name="Before")
+        with acting_as(nurse):
+            inner = make_participant(site, Kind.PEER, last_name="Inner")
+        after = make_participant(site, Kind.PEER, last_name="After")
+    assert events_for(first).get().actor_id == manager.pk
+    assert events_for(inner).get().actor_id == nurse.pk
+    assert events_for(after).get().actor_id == manager.pk
+
+
 def test_queryset_update_records_every_row(site, manager):
     peers = [make_participant(site, Kind.PEER) for _ in range(3)]
     with acting_as(manager):

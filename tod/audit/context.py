@@ -8,11 +8,17 @@ write, so a page that only reads pays nothing. Commands and tasks that act for s
 from __future__ import annotations
 
 import re
+import threading
 from contextlib import contextmanager
 
 from django.db import connections
 
 WRITE = re.compile(r"^\s*(INSERT|UPDATE|DELETE)\b", re.IGNORECASE)
+
+# The `acting_as` blocks open in this thread, innermost last: when an inner block (a service
+# acting for someone inside a request) ends, the enclosing block tells the database again
+# before its next write, instead of those writes being recorded as the system's.
+_open_blocks = threading.local()
 
 
 def _set_actor(cursor, vendor: str, actor_id: int | None, placeholder: str = "%s") -> None:
@@ -57,11 +63,16 @@ def acting_as(user, using: str = "default"):
     """Record the writes made inside the block as made by `user` (None: the system)."""
     wrapper = _ActorOnFirstWrite(getattr(user, "pk", None))
     connection = connections[using]
+    stack: list[_ActorOnFirstWrite] = _open_blocks.__dict__.setdefault("stack", [])
+    stack.append(wrapper)
     try:
         with connection.execute_wrapper(wrapper):
             yield
     finally:
+        stack.pop()
         wrapper.reset(using)
+        if stack:
+            stack[-1].was_set = False  # the enclosing block's actor, again before its next write
 
 
 class AuditActorMiddleware:
