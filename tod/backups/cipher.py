@@ -1,6 +1,6 @@
 """The encrypted backup file: a stream of AES-256-GCM chunks under a key derived from a passphrase.
 
-Layout (docs/adr/0012-backups.md):
+Layout (docs/adr/0010-backups.md):
 
     MAGIC | salt (16) | key check (32) | chunk*
     chunk = final flag (1) | length (4, big-endian) | ciphertext with its 16-byte tag

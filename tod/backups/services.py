@@ -4,7 +4,7 @@ pg_dump writes its custom format, which cipher.py encrypts on the way to the fil
 plaintext dump touches the disk. A restore reads the whole file once to check it (key and every
 chunk) before the database is touched, then replaces the schema `public` in one transaction: it
 either holds the backup afterwards, or what it held before. Why this and not django-dbbackup:
-docs/adr/0012-backups.md.
+docs/adr/0010-backups.md.
 """
 
 from __future__ import annotations
