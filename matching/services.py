@@ -188,7 +188,9 @@ def match_run_start(*, site, by) -> MatchRun:
             )
 
         # By the task's name: the task module calls this one, so importing it would be a cycle.
-        task = current_app.tasks["matching.tasks.execute_match_run"]
+        # A signature, not `app.tasks[name]`: a web process has not imported the task modules
+        # (only a worker autodiscovers them), and sending by name needs no registration.
+        task = current_app.signature("matching.tasks.execute_match_run")
         enqueue_after_commit(task, run_id, on_failure=not_started)
     return run
 

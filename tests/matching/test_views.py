@@ -85,7 +85,8 @@ def test_anonymous_goes_to_login(client, peer, pool_supporter, proposed):
 def test_other_sites_manager_gets_404(client, other_manager, site, peer, pool_supporter, proposed):
     client.force_login(other_manager)
     every = urls(peer, pool_supporter, proposed)
-    for url in [every[1], every[2], every[4], every[6]]:
+    pair_page = reverse("logbooks:pair_detail", args=[proposed.pk])
+    for url in [every[1], every[2], every[4], pair_page]:
         assert client.get(url).status_code == 404, url
     assert client.get(reverse("matching:board"), {"site": site.pk}).status_code == 404
     assert client.get(reverse("matching:board"), {"site": "x"}).status_code == 404
