@@ -151,23 +151,25 @@ def pair_detail(request: HttpRequest, pk: int, forms: dict | None = None) -> Htt
             "resume_form": ResumeForm(initial={"resumes_on": today}),
             "end_form": EndForm(),
             "add_form": MeetingTimeForm(),
-            **_stage_forms(pair, forms),
+            **_stage_forms(pair, forms, offer_substitute=request.GET.get("substitute") == "1"),
             "criteria": scoring.CRITERIA,
         },
         status=400 if forms else 200,
     )
 
 
-def _stage_forms(pair: Pair, forms: dict) -> dict:
-    """The forms of the steps the pair's status allows now (state machine: Pair.can)."""
-    context = {}
+def _stage_forms(pair: Pair, forms: dict, *, offer_substitute: bool) -> dict:
+    """The forms of the steps the pair's status allows now (state machine: Pair.can). The
+    substitute's form lists every eligible supporter of the site (a tenth of a second at
+    national scale), so it is built only when the manager asks for it (`?substitute=1`)."""
+    context: dict = {"can_substitute": pair.can("substitute")}
     if pair.can("answer"):
         context["answer_form"] = forms.get("answer") or AnswerForm()
     if pair.can("start"):
         initial = {"at": pair.match_meeting_at, "place": pair.match_meeting_place}
         context["schedule_form"] = forms.get("schedule") or ScheduleForm(initial=initial)
         context["meeting_form"] = forms.get("meeting") or MatchMeetingForm()
-    if pair.can("substitute"):
+    if context["can_substitute"] and (offer_substitute or "substitute" in forms):
         context["substitute_form"] = forms.get("substitute") or SubstituteForm(
             supporters=_substitutes(pair)
         )

@@ -351,8 +351,14 @@ def test_substitute_through_the_page(client, manager, peer, pool_factory):
     pair = pair_services.pair_propose(peer=peer, supporter=first, by=manager)
     Pair.objects.filter(pk=pair.pk).update(status=PairStatus.ACTIVE)
     client.force_login(manager)
+    pair_page = reverse("logbooks:pair_detail", args=[pair.pk])
+    closed = client.get(pair_page).content.decode()
+    assert "?substitute=1" in closed and 'name="supporter"' not in closed
+    opened = client.get(pair_page, {"substitute": "1"}).content.decode()
+    assert 'name="supporter"' in opened and f'value="{second.pk}"' in opened
     url = reverse("logbooks:pair_substitute", args=[pair.pk])
-    assert client.post(url, {"supporter": first.pk, "reason": "x"}).status_code == 400
+    refused = client.post(url, {"supporter": first.pk, "reason": "x"})
+    assert refused.status_code == 400 and 'name="supporter"' in refused.content.decode()
     response = client.post(url, {"supporter": second.pk, "reason": "Ill health"})
     successor = Pair.objects.get(previous_pair=pair)
     assert response["Location"] == reverse("logbooks:pair_detail", args=[successor.pk])

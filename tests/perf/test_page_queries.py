@@ -93,8 +93,9 @@ PINNED: dict[tuple[str, str | None], int] = {
     ("logbooks:meeting_move", "supporter"): 3,
     ("logbooks:meeting_outcome", "manager"): 6,
     ("logbooks:meeting_outcome", "supporter"): 4,
-    # the one pair page: + the substitute panel's list of eligible supporters (ADR 0009)
-    ("logbooks:pair_detail", "manager"): 10,
+    # the one pair page: the manager's stage panels; the substitute's list of eligible supporters
+    # is read only when asked for (?substitute=1)
+    ("logbooks:pair_detail", "manager"): 9,
     ("logbooks:pair_detail", "supporter"): 7,
     ("logbooks:pair_list", "manager"): 5,
     ("logbooks:pair_list", "supporter"): 4,

@@ -47,6 +47,7 @@ class Create:
     role: str | None
     obj: str | Callable[[World], dict] | None = None
     page: tuple[str, str | Callable[[World], dict] | None] | None = None
+    query: str = ""  # the page's query string, for a form shown on request
     typed: Callable[[World, dict], dict] = lambda world, form: {}
     extra: dict = field(default_factory=dict)
 
@@ -245,7 +246,7 @@ CREATES: dict[str, Create] = {
     "logbooks:pair_create": Create(M, _free_pair, page=("matching:compare", _free_pair)),
     "logbooks:proposal_accept": Create(M, "proposal", page=("matching:board", None)),
     "logbooks:pair_substitute": Create(
-        M, "pair", page=("logbooks:pair_detail", "pair"), typed=_substitute
+        M, "pair", page=("logbooks:pair_detail", "pair"), query="substitute=1", typed=_substitute
     ),
     # meetings and logbooks
     "logbooks:pair_pause": Create(
@@ -499,6 +500,8 @@ def _the_form(world: World, name: str, case: Create) -> tuple[str, HtmlForm, Ver
     action = reverse(name, kwargs=_kwargs(world, case.obj))
     page_name, page_obj = case.page or (name, case.obj)
     page = reverse(page_name, kwargs=_kwargs(world, page_obj))
+    if case.query:
+        page = f"{page}?{case.query}"
     client = _client(world, case.role)
     response = client.get(page)
     assert response.status_code == 200, f"{page}: {response.status_code}"
