@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterable
+from typing import Any
 
 from django.db.models import QuerySet
 from django.urls import reverse
@@ -57,7 +58,7 @@ def _managers_of(site_id: int) -> list[User]:
     )
 
 
-def _without_login_specs(participant: Participant, *, key: str, **kwargs) -> list[dict]:
+def _without_login_specs(participant: Participant, *, key: str, **kwargs: Any) -> list[dict]:
     """A supporter without a login (the paper path) is reminded on their participant record:
     by SMS to their phone when they have one, else by e-mail, else not at all. The key names
     the channel, so planning again finds the same row."""
