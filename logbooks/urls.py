@@ -23,6 +23,7 @@ urlpatterns = [
     path("meetings/<int:pk>/move/", views.meeting_move, name="meeting_move"),
     path("meetings/<int:pk>/outcome/", views.meeting_outcome, name="meeting_outcome"),
     path("meetings/<int:meeting_pk>/logbook/", views.logbook_edit, name="logbook_edit"),
+    path("meetings/<int:meeting_pk>/paper/", views.logbook_paper, name="logbook_paper"),
     path("", views.logbook_list, name="logbook_list"),
     path("<int:pk>/", views.logbook_detail, name="logbook_detail"),
     path("<int:pk>/review/", views.logbook_review, name="logbook_review"),

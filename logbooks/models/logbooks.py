@@ -160,6 +160,15 @@ class Logbook(models.Model):
         blank=True,
         related_name="+",
     )
+    # The manager who typed it in from the supporter's paper logbook (None: the author did).
+    entered_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("entered by"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
     support_handled_at = models.DateTimeField(_("support handled"), null=True, blank=True)
     support_handled_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,

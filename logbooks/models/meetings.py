@@ -236,6 +236,16 @@ class Meeting(models.Model):
             self.status == MeetingStatus.PLANNED and self.planned_at <= now
         )
 
+    def is_paper_logbook_open(self, user) -> bool:
+        """A manager may type in the supporter's paper logbook of a held meeting: while it has
+        no logbook, or only a draft, or one this manager entered."""
+        logbook = getattr(self, "logbook", None)
+        return self.status == MeetingStatus.HELD and (
+            logbook is None
+            or logbook.status == LogbookStatus.DRAFT
+            or logbook.entered_by_id == user.pk
+        )
+
     def is_logbook_overdue(self, today: dt.date) -> bool:
         logbook = getattr(self, "logbook", None)
         return (

@@ -43,9 +43,18 @@ def _apply_answers(logbook: Logbook, answers: dict[str, Any]) -> None:
 
 @transaction.atomic
 def logbook_save(
-    *, meeting: Meeting, by: User, answers: dict[str, Any], submit: bool = False
+    *,
+    meeting: Meeting,
+    by: User,
+    answers: dict[str, Any],
+    submit: bool = False,
+    on_paper: bool = False,
 ) -> Logbook:
     """Save the supporter's logbook for a meeting: a draft, or submitted.
+
+    `on_paper`: the manager `by` types in the supporter's paper logbook. The supporter stays its
+    author (the manager, when the supporter has no login) and the logbook keeps who entered it;
+    the manager may go on entering it while it has no other author's draft or text.
 
     Submitting records the meeting as held (date, duration, place, activity from the answers)
     if it was not yet, cancels the logbook reminders and, when the supporter asks for support,
@@ -56,8 +65,9 @@ def logbook_save(
     meeting = _locked(meeting)
     logbook = Logbook.objects.select_for_update().filter(meeting=meeting).first()
     if logbook is None:
-        logbook = Logbook(meeting=meeting, author=by)
-    elif logbook.author_id != by.pk:
+        author = (meeting.pair.supporter.user or by) if on_paper else by
+        logbook = Logbook(meeting=meeting, author=author, entered_by=by if on_paper else None)
+    elif not _may_edit(logbook, by, on_paper=on_paper):
         raise PermissionError("only the author edits a logbook")
     was_support_open = logbook.pk is not None and logbook.support_open
     now = timezone.now()
@@ -100,6 +110,19 @@ def logbook_save(
     if logbook.support_open and not was_support_open:
         _support_requested(logbook, by)
     return logbook
+
+
+def _may_edit(logbook: Logbook, by: User, *, on_paper: bool) -> bool:
+    """The author edits their logbook; the manager who entered a paper logbook goes on entering
+    it (and takes over a draft the supporter began, as the paper says it)."""
+    if not on_paper:
+        return logbook.author_id == by.pk
+    if logbook.entered_by_id == by.pk:
+        return True
+    if logbook.status == LogbookStatus.DRAFT:
+        logbook.entered_by = by
+        return True
+    return False
 
 
 def _support_requested(logbook: Logbook, by: User) -> None:

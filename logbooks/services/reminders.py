@@ -4,11 +4,13 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterable
+from typing import Any
 
 from django.db.models import QuerySet
 from django.urls import reverse
 from django.utils import timezone
 
+from programme.models import Participant
 from tod.accounts.models import Role, User
 from tod.outbox.models import Channel, ReminderKind
 from tod.outbox.services import (
@@ -56,6 +58,23 @@ def _managers_of(site_id: int) -> list[User]:
     )
 
 
+def _without_login_specs(participant: Participant, *, key: str, **kwargs: Any) -> list[dict]:
+    """A supporter without a login (the paper path) is reminded on their participant record:
+    by SMS to their phone when they have one, else by e-mail, else not at all. The key names
+    the channel, so planning again finds the same row."""
+    if participant.phone:
+        channel, suffix = Channel.SMS, "sms"
+    elif participant.email:
+        channel, suffix = Channel.EMAIL, "email"
+    else:
+        return []
+    return [
+        reminder_spec(
+            key=f"{key}:{suffix}", channel=channel, recipient_participant=participant, **kwargs
+        )
+    ]
+
+
 def _meeting_specs(meeting: Meeting, now: dt.datetime) -> list[dict]:
     """The reminders a meeting wants in its current state."""
     pair = meeting.pair
@@ -75,6 +94,16 @@ def _meeting_specs(meeting: Meeting, now: dt.datetime) -> list[dict]:
                 kind=ReminderKind.MEETING,
                 due_at=due,
                 context={**context, "url": reverse("logbooks:pair_detail", args=[pair.pk])},
+                site=pair.site,
+                topic=topic,
+            )
+        else:
+            specs += _without_login_specs(
+                pair.supporter,
+                key=f"{topic}:{stamp}:supporter",
+                kind=ReminderKind.MEETING,
+                due_at=due,
+                context=context,
                 site=pair.site,
                 topic=topic,
             )

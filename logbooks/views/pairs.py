@@ -129,9 +129,11 @@ def pair_detail(request: HttpRequest, pk: int, forms: dict | None = None) -> Htt
         .order_by("planned_at", "id")
     )
     now = timezone.now()
+    can_manage = has_permission(request.user, P.MANAGE_PAIRS, pair)
     for meeting in meetings:
         meeting.overdue = meeting.is_logbook_overdue(today)
         meeting.writable = meeting.is_logbook_writable(now)
+        meeting.paper = can_manage and meeting.is_paper_logbook_open(request.user)
     return render(
         request,
         "logbooks/pair_detail.html",
@@ -143,7 +145,7 @@ def pair_detail(request: HttpRequest, pk: int, forms: dict | None = None) -> Htt
             "pauses": list(pair.pauses.all()),
             "case_pairs": [pk for pk in case if pk != pair.pk],
             "plan": getattr(pair, "meeting_plan", None),
-            "can_manage": has_permission(request.user, P.MANAGE_PAIRS, pair),
+            "can_manage": can_manage,
             "can_record": has_permission(request.user, P.RECORD_MEETINGS, pair),
             "can_write": has_permission(request.user, P.WRITE_LOGBOOK, pair),
             "running": pair.status in (PairStatus.ACTIVE, PairStatus.PAUSED),

@@ -190,13 +190,44 @@ def logbook_edit(request: HttpRequest, meeting_pk: int) -> HttpResponse:
     if not meeting.is_logbook_writable(timezone.now()):
         messages.error(request, _("A logbook is written after a meeting that was held."))
         return redirect("logbooks:pair_detail", pk=meeting.pair_id)
+    return _logbook_form_page(request, meeting, logbook, on_paper=False)
+
+
+@requires(P.MANAGE_PAIRS)
+def logbook_paper(request: HttpRequest, meeting_pk: int) -> HttpResponse:
+    """The manager types in a supporter's paper logbook for a held meeting of a pair of their
+    site: the same form, stored with the supporter as its author and the manager as who entered
+    it; a support request in it reaches the managers as the supporter's own would."""
+    meeting = get_object_for_user(
+        Meeting.objects.select_related("pair__supporter__user", "pair__peer", "logbook"),
+        request.user,
+        P.MANAGE_PAIRS,
+        pk=meeting_pk,
+    )
+    logbook = getattr(meeting, "logbook", None)
+    if not meeting.is_paper_logbook_open(request.user):
+        if logbook is not None and logbook.status != LogbookStatus.DRAFT:
+            return redirect("logbooks:logbook_detail", pk=logbook.pk)
+        messages.error(request, _("A paper logbook is entered for a meeting that was held."))
+        return redirect("logbooks:pair_detail", pk=meeting.pair_id)
+    return _logbook_form_page(request, meeting, logbook, on_paper=True)
+
+
+def _logbook_form_page(
+    request: HttpRequest, meeting: Meeting, logbook: Logbook | None, *, on_paper: bool
+) -> HttpResponse:
+    """The logbook form of both the supporter and the manager entering a paper logbook."""
     restored = False
     if request.method == "POST":
         submitting = request.POST.get("action") == "submit"
         form = LogbookForm(request.POST, instance=logbook, submitting=submitting)
         if form.is_valid():
             saved = services.logbook_save(
-                meeting=meeting, by=request.user, answers=form.answers(), submit=submitting
+                meeting=meeting,
+                by=request.user,
+                answers=form.answers(),
+                submit=submitting,
+                on_paper=on_paper,
             )
             if _autosave(request):
                 return JsonResponse(
@@ -207,14 +238,19 @@ def logbook_edit(request: HttpRequest, meeting_pk: int) -> HttpResponse:
                     }
                 )
             if submitting:
-                messages.success(request, _("Thank you! Your logbook is sent to the manager."))
+                messages.success(
+                    request,
+                    _("The paper logbook is entered.")
+                    if on_paper
+                    else _("Thank you! Your logbook is sent to the manager."),
+                )
                 return redirect("logbooks:logbook_detail", pk=saved.pk)
             messages.success(request, _("Draft saved. You can come back to it at any time."))
-            return redirect("logbooks:logbook_edit", meeting_pk=meeting.pk)
+            return redirect(request.path)
         if _autosave(request):
             return JsonResponse({"saved": False, "errors": form.errors}, status=400)
     else:
-        rescued = pop_rescued(request, meeting.pk)
+        rescued = None if on_paper else pop_rescued(request, meeting.pk)
         if rescued is not None:
             form, logbook = _restore_rescued(request, meeting, logbook, rescued)
             restored = True
@@ -236,6 +272,7 @@ def logbook_edit(request: HttpRequest, meeting_pk: int) -> HttpResponse:
             "logbook": logbook,
             "form": form,
             "restored": restored,
+            "on_paper": on_paper,
             "rescue_token": rescue_token(meeting_pk=meeting.pk, user_pk=request.user.pk),
             "comments": list(logbook.comments.select_related("author")) if logbook else [],
         },
@@ -360,7 +397,11 @@ def logbook_detail(request: HttpRequest, pk: int) -> HttpResponse:
     perm = P.REVIEW_LOGBOOKS if has_permission(request.user, P.REVIEW_LOGBOOKS) else P.WRITE_LOGBOOK
     logbook = get_object_for_user(
         Logbook.objects.select_related(
-            "meeting__pair__peer", "meeting__pair__supporter", "author", "reviewed_by"
+            "meeting__pair__peer",
+            "meeting__pair__supporter",
+            "author",
+            "reviewed_by",
+            "entered_by",
         ),
         request.user,
         perm,
@@ -383,7 +424,9 @@ def logbook_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "comments": list(logbook.comments.select_related("author")),
             "versions": list(logbook.versions.all()),
             "reviewer": reviewer,
-            "can_edit": logbook.author_id == request.user.pk,
+            # A supporter without a login has the manager who entered it as its author.
+            "can_edit": logbook.author_id == request.user.pk != logbook.entered_by_id,
+            "can_edit_paper": logbook.entered_by_id == request.user.pk,
             "comment_form": CommentForm(),
         },
     )

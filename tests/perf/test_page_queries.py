@@ -85,6 +85,7 @@ PINNED: dict[tuple[str, str | None], int] = {
     ("logbooks:logbook_detail", "manager"): 8,
     ("logbooks:logbook_detail", "supporter"): 5,
     ("logbooks:logbook_edit", "supporter"): 4,
+    ("logbooks:logbook_paper", "manager"): 5,
     ("logbooks:logbook_list", "manager"): 5,
     ("logbooks:logbook_list", "supporter"): 5,
     ("logbooks:meeting_add", "manager"): 5,

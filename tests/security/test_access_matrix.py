@@ -154,6 +154,7 @@ MATRIX: dict[str, Row] = {
     "logbooks:meeting_move": r(M, S, obj="meeting"),
     "logbooks:meeting_outcome": r(M, S, obj="meeting"),
     "logbooks:logbook_edit": r(S, obj="held_meeting"),
+    "logbooks:logbook_paper": r(M, obj="held_meeting"),
     "logbooks:logbook_list": r(M, S),
     "logbooks:logbook_detail": r(M, S, obj="logbook"),
     "logbooks:logbook_review": r(M, obj="logbook"),

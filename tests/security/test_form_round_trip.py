@@ -209,6 +209,16 @@ ROUND_TRIPS: dict[tuple[str, str], tuple[RoundTrip, ...] | EditsNoStoredData] = 
             button=("action", "submit"),
             fix=c.submitted_logbook_fix,
         ),
+        # The manager entering a paper logbook takes over the supporter's draft as written.
+        RoundTrip(
+            "logbooks:logbook_paper",
+            M,
+            c.logbook_values,
+            c.logbook_store("draft"),
+            c.logbook_read,
+            button=("action", "draft"),
+            volatile=("draft_saved_at", "entered_by_id"),
+        ),
     ),
     (LB, "CommentForm"): EditsNoStoredData(f"a comment on a logbook {ADDS_A_ROW}"),
     # the nurse and the evaluation

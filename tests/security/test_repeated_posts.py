@@ -357,6 +357,7 @@ NOT_CREATING: dict[str, str] = {
     "logbooks:meeting_move": "edits the meeting",
     "logbooks:meeting_outcome": "edits the meeting's outcome",
     "logbooks:logbook_edit": "one logbook per meeting, saved again (and autosaved) in place",
+    "logbooks:logbook_paper": "one logbook per meeting: the paper one, saved again in place",
     "evaluation:nurse_visit_edit": "one visit per peer and kind, saved again in place",
     "evaluation:outcome_save": "one outcome per case and kind (update_or_create)",
     "evaluation:background_edit": "one background per participant",
