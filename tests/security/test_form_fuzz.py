@@ -270,7 +270,10 @@ def project_forms() -> set[tuple[str, str]]:
         for sub in cls.__subclasses__():
             todo.append(sub)
             if sub.__module__.split(".")[0] in PROJECT_APPS:
-                found.add((sub.__module__, sub.__qualname__))
+                # A forms package (programme.forms.recruitment) is named as callers import it.
+                module, _, _ = sub.__module__.partition(".forms.")
+                module = f"{module}.forms" if module != sub.__module__ else module
+                found.add((module, sub.__qualname__))
     return found
 
 
