@@ -7,8 +7,9 @@ from .models import ContactPreference, Reminder
 personal_data(
     Reminder,
     subjects=["recipient_participant", "recipient_user__participant"],
-    free_text=["context", "last_error"],
-    other=["key", "topic", "language", "provider_message_id", "provider_status"],
+    # A provider's delivery reason may quote the number it tried (GatewayAPI does): scrubbed too.
+    free_text=["context", "last_error", "provider_status"],
+    other=["key", "topic", "language", "provider_message_id"],
     site="site",
 )
 personal_data(ContactPreference, subjects=["user__participant"])
