@@ -30,10 +30,15 @@ TIER = ExportTier.PSEUDONYMISED
 class _TemporaryFile(io.BufferedRandom):
     """A temporary file that closes itself, without a ResourceWarning, when it is dropped
     unread: the server closes a FileResponse's file once sent, a test that reads only the
-    status never does."""
+    status never does.
+
+    It closes only the file. Django's WSGI handler replaces a streamed file's `close` with the
+    response's, which sends `request_finished`; run from here, that would be the garbage
+    collector's doing, in whichever request's thread it happens to run, and would close that
+    request's database connection in the middle of its transaction."""
 
     def __del__(self) -> None:
-        self.close()
+        io.BufferedRandom.close(self)
 
 
 def _download(write, filename: str, content_type: str) -> FileResponse:
