@@ -24,6 +24,7 @@ from evaluation.models import (
     ProgrammeTheory,
     TheoryConfiguration,
 )
+from evaluation.observed import observable_events
 from evaluation.queries import evaluation_consented
 from evaluation.reports import STARTED
 from logbooks.factories import PairFactory
@@ -193,21 +194,21 @@ REFINED_CONFIGURATION = {
 OBSERVATIONS = [
     (
         "training",
-        dt.date(2026, 1, 20),
+        dt.date(2026, 1, 12),
         "Træningskursus dag 1",
         "Supporters discuss what the role is: a befriender or a diabetes support person. Several "
         "draw on their own life with type 2 diabetes.",
     ),
     (
         "supervision",
-        dt.date(2026, 3, 18),
+        dt.date(2026, 4, 4),
         "Supervision",
         "A supporter shares the frustration of not changing the peer's diet. The group answers "
         "that being there is the role; she decides to adapt her expectations.",
     ),
     (
         "network_meeting",
-        dt.date(2026, 5, 13),
+        dt.date(2026, 5, 18),
         "Netværksmøde",
         "Dilemmas: a peer who cancels often; keeping a professional distance while being a friend.",
     ),
@@ -511,10 +512,18 @@ def _observations(ctx: DemoContext, evaluator) -> None:
     for setting, on, title, notes in OBSERVATIONS:
         if Observation.objects.filter(site=ctx.site, setting=setting, observed_on=on).exists():
             continue
+        event = observable_events(evaluator).on(setting, on)
         observation = services.observation_save(
             site=ctx.site,
             by=evaluator,
-            values={"setting": setting, "observed_on": on, "title": title, "field_notes": notes},
+            values={
+                "setting": setting,
+                "observed_on": on,
+                "title": title,
+                "field_notes": notes,
+                "course": event.course if event else None,
+                "session": event.session if event else None,
+            },
         )
         services.meaning_unit_add(
             source=observation,

@@ -36,6 +36,7 @@ from .models.choices import (
     Stance,
     TheoryKind,
 )
+from .observed import observable_events
 from .pseudonyms import case_pseudonym
 from .ranges import RANGES, check_measures
 
@@ -428,13 +429,50 @@ class InterviewForm(forms.ModelForm):
 
 
 class ObservationForm(forms.ModelForm):
+    """An observation of a training course, supervision session or network meeting of the
+    user's sites: the event is chosen from them (its kind sets the setting, its site the
+    observation's), and the date must be one of the event's days (empty: its first)."""
+
+    event = forms.ChoiceField(label=_("Observed"))
+
     class Meta:
         model = Observation
-        fields = ["setting", "observed_on", "title", "field_notes"]
+        fields = ["observed_on", "title", "field_notes"]
         widgets = {
             "observed_on": DateInput(),
             "field_notes": forms.Textarea(attrs={"rows": 12}),
         }
+        help_texts = {"observed_on": _("Empty: the event's first day.")}
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.order_fields(["event"])
+        self.fields["observed_on"].required = False
+        self.events = observable_events(user)
+        self.fields["event"].choices = [("", "---------"), *self.events.choices()]
+
+    def clean(self):
+        cleaned = super().clean()
+        event = self.events.get(cleaned.get("event", ""))
+        if event is None:
+            return cleaned
+        days = event.days
+        observed_on = cleaned.get("observed_on") or days[0]
+        if observed_on not in days:
+            self.add_error(
+                "observed_on",
+                _("%(event)s took place on %(days)s.")
+                % {
+                    "event": event.label,
+                    "days": ", ".join(formats.date_format(d, "SHORT_DATE_FORMAT") for d in days),
+                },
+            )
+        cleaned["observed_on"] = observed_on
+        cleaned["setting"] = event.setting
+        cleaned["course"] = event.course
+        cleaned["session"] = event.session
+        cleaned["site"] = event.site
+        return cleaned
 
 
 class CodeGroupChoiceField(ModelMultipleChoiceField):

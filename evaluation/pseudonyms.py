@@ -60,6 +60,8 @@ RECORD_PREFIXES = {
     "meaning_unit": "MU",
     "logbook": "L",
     "code_group": "G",
+    "course": "TR",
+    "session": "SE",
 }
 
 

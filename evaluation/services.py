@@ -312,9 +312,18 @@ def interview_save(
 def observation_save(
     *, site: Site, values: dict[str, Any], by: User, observation: Observation | None = None
 ) -> Observation:
+    """Record an observation; its title and field notes are stored pseudonymised. `values`
+    may name the event observed (`course` or `session`, with `site` and `setting` as the
+    observation form derives them): it must be of the observation's site."""
+    values = {k: v for k, v in values.items() if k != "event"}
+    site = values.pop("site", None) or site
     observation = observation or Observation(site=site, observer=by)
+    observation.site = site
     for name, value in _pseudonymised(site, values, ("title", "field_notes")).items():
         setattr(observation, name, value)
+    event = observation.event
+    if event is not None and event.site_id != site.id:
+        raise ValidationError(_("The event belongs to another site."))
     observation.save()
     return observation
 

@@ -94,6 +94,7 @@ def csv_tables(user, *, exact_dates: bool = False) -> Iterator[tuple[str, Iterab
     CC, T, TC = _id("case_configuration"), _id("programme_theory"), _id("theory_configuration")
     E, IV, OB = _id("evidence"), _id("interview"), _id("observation")
     MU, L, G = _id("meaning_unit"), _id("logbook"), _id("code_group")
+    COURSE, SESSION = _id("course"), _id("session")
 
     people = case_people(cases)
     theories = ProgrammeTheory.objects.for_user(user)
@@ -450,7 +451,15 @@ def csv_tables(user, *, exact_dates: bool = False) -> Iterator[tuple[str, Iterab
     yield "interviews", interview_rows()
 
     def observation_rows():
-        yield ["observation_id", "setting", "observed_on", "title", "field_notes"]
+        yield [
+            "observation_id",
+            "setting",
+            "course_id",
+            "session_id",
+            "observed_on",
+            "title",
+            "field_notes",
+        ]
         for o in stream(Observation.objects.for_user(user).order_by("id")):
             spans = redact.spans(o.text)[1]
             if spans:
@@ -458,6 +467,8 @@ def csv_tables(user, *, exact_dates: bool = False) -> Iterator[tuple[str, Iterab
             yield [
                 OB(o.id),
                 o.setting,
+                COURSE(o.course_id) if o.course_id else "",
+                SESSION(o.session_id) if o.session_id else "",
                 dates.site(o.observed_on, o.site_id),
                 redact(o.title),
                 redact(o.field_notes),

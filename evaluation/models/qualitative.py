@@ -63,6 +63,24 @@ class Observation(models.Model):
     observed_on = models.DateField(_("date"))
     title = models.CharField(_("title"), max_length=200, blank=True)
     field_notes = models.TextField(_("field notes"))
+    # What was observed: a training course, or a supervision session or network meeting. At most
+    # one; none only on observations recorded before they were linked.
+    course = models.ForeignKey(
+        "programme.Course",
+        verbose_name=_("training course"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="observations",
+    )
+    session = models.ForeignKey(
+        "programme.Session",
+        verbose_name=_("supervision or network meeting"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="observations",
+    )
     observer = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         verbose_name=_("observer"),
@@ -79,9 +97,20 @@ class Observation(models.Model):
         ordering = ["-observed_on", "-id"]
         verbose_name = _("observation")
         verbose_name_plural = _("observations")
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(course__isnull=True) | models.Q(session__isnull=True),
+                name="observation_of_one_event",
+            )
+        ]
 
     def __str__(self) -> str:
         return f"{self.get_setting_display()} {self.observed_on}"
+
+    @property
+    def event(self):
+        """The course, supervision session or network meeting observed (None if not linked)."""
+        return self.course or self.session
 
     @property
     def text(self) -> str:

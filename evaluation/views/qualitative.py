@@ -101,7 +101,11 @@ def interview_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 @requires(Permission.VIEW_EVALUATION)
 def observation_list(request: HttpRequest) -> HttpResponse:
-    observations = Observation.objects.for_user(request.user).order_by("-observed_on", "-id")
+    observations = (
+        Observation.objects.for_user(request.user)
+        .select_related("course", "session")
+        .order_by("-observed_on", "-id")
+    )
     return render(
         request,
         "evaluation/observation_list.html",
@@ -117,9 +121,9 @@ def observation_list(request: HttpRequest) -> HttpResponse:
 @requires(Permission.EDIT_EVALUATION)
 @once_per_submission
 def observation_create(request: HttpRequest) -> HttpResponse:
-    form = ObservationForm(request.POST or None)
+    form = ObservationForm(request.POST or None, user=request.user)
     if request.method == "POST" and form.is_valid():
-        site = _site_for(request)
+        site = form.cleaned_data["site"]
         observation = services.observation_save(
             site=site, values=form.cleaned_data, by=request.user
         )
@@ -132,7 +136,10 @@ def observation_create(request: HttpRequest) -> HttpResponse:
 @once_per_submission
 def observation_detail(request: HttpRequest, pk: int) -> HttpResponse:
     observation = get_object_for_user(
-        Observation.objects.all(), request.user, Permission.VIEW_EVALUATION, pk=pk
+        Observation.objects.select_related("course", "session"),
+        request.user,
+        Permission.VIEW_EVALUATION,
+        pk=pk,
     )
     return _source_detail(request, observation, "evaluation/observation_detail.html", {})
 

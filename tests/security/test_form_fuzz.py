@@ -237,7 +237,7 @@ FORMS: dict[tuple[str, str], Case] = {
     (EV, "InterviewForm"): Case(
         "evaluation:interview_create", E, lambda fx, u: {"pairs": fx.pairs}
     ),
-    (EV, "ObservationForm"): Case("evaluation:observation_create", E),
+    (EV, "ObservationForm"): Case("evaluation:observation_create", E, user_kwargs),
     (EV, "MeaningUnitForm"): Case(
         "evaluation:interview_detail", E, lambda fx, u: {"source": fx.interview}
     ),

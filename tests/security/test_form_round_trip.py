@@ -318,6 +318,15 @@ def test_every_form_has_a_round_trip_or_a_reason():
 # --- The defect class, field by field ---------------------------------------------------------
 
 
+def _flat(choices):
+    """The choices of a field, those inside option groups too."""
+    for key, label in choices:
+        if isinstance(label, (list, tuple)):
+            yield from _flat(label)
+        else:
+            yield key, label
+
+
 def _choice_problems(form_class, kwargs) -> list[str]:
     """For every choice of every choice field of the form: the value the field stores for it,
     given back to the form as its initial value, shows that choice checked or selected."""
@@ -327,7 +336,7 @@ def _choice_problems(form_class, kwargs) -> list[str]:
             continue
         if not isinstance(field.widget, ChoiceWidget):
             continue  # e.g. a site chosen for a user of one site, in a hidden input
-        keys = [key for key, _label in list(field.choices)[:12] if str(key) != ""]
+        keys = [key for key, _label in list(_flat(field.choices))[:12] if str(key) != ""]
         for key in keys:
             key = str(getattr(key, "value", key))  # a ModelChoiceIteratorValue
             multiple = isinstance(

@@ -56,6 +56,14 @@ def _today() -> str:
     return timezone.localdate().isoformat()
 
 
+def _an_observable_event(world) -> dict:
+    """The first event the evaluator may observe, on its first day."""
+    from evaluation.observed import observable_events
+
+    event = next(iter(observable_events(world.users[E]).by_key.values()))
+    return {"event": event.key, "observed_on": event.days[0].isoformat()}
+
+
 def _site_and_round(world, form) -> dict:
     from programme.models import Round
     from tod.accounts.models import Site
@@ -316,7 +324,7 @@ CREATES: dict[str, Create] = {
     "evaluation:observation_create": Create(
         E,
         typed=lambda w, f: {
-            "observed_on": _today(),
+            **_an_observable_event(w),
             "title": "A walk",
             "field_notes": "They walked and talked.",
         },
