@@ -37,6 +37,7 @@ from ..pseudonyms import (
 from ..queries import redactor_for
 from ..reports import cases_for, engagement_rows
 from ..scoring import bmi, hba1c_percent
+from . import dictionary
 from .common import (
     Dates,
     case_interviews,
@@ -542,6 +543,7 @@ def csv_tables(user, *, exact_dates: bool = False) -> Iterator[tuple[str, Iterab
 
 def write_csv_zip(user, file, *, exact_dates: bool = False) -> None:
     """The CSV tables as a zip written into `file` (binary, seekable), a row at a time."""
+    resources = []
     with snapshot(), zipfile.ZipFile(file, "w", zipfile.ZIP_DEFLATED) as archive:
         for name, rows in csv_tables(user, exact_dates=exact_dates):
             with (
@@ -549,5 +551,10 @@ def write_csv_zip(user, file, *, exact_dates: bool = False) -> None:
                 io.TextIOWrapper(entry, encoding="utf-8", newline="") as text,
             ):
                 writer = csvsafe.writer(text)
-                for row in rows:
+                for number, row in enumerate(rows):
+                    if number == 0:
+                        resources.append(dictionary.describe(name, list(row)))
                     writer.writerow(row)
+        archive.writestr(
+            "datapackage.json", dictionary.datapackage(resources, exact_dates=exact_dates)
+        )

@@ -31,6 +31,7 @@ def tables(client, **query) -> dict[str, list[dict]]:
     return {
         name.removesuffix(".csv"): list(csv.DictReader(io.StringIO(archive.read(name).decode())))
         for name in archive.namelist()
+        if name.endswith(".csv")  # datapackage.json describes them
     }
 
 
