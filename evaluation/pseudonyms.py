@@ -62,6 +62,7 @@ RECORD_PREFIXES = {
     "code_group": "G",
     "course": "TR",
     "session": "SE",
+    "meeting": "MT",
 }
 
 

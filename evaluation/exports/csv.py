@@ -48,6 +48,7 @@ from .common import (
     stream,
     zip_entry,
 )
+from .programme_tables import programme_tables
 
 
 def _list(values) -> str:
@@ -539,6 +540,7 @@ def csv_tables(user, *, exact_dates: bool = False) -> Iterator[tuple[str, Iterab
             ),
         ],
     )
+    yield from programme_tables(cases, people, dates=dates, redact=redact)
 
 
 def write_csv_zip(user, file, *, exact_dates: bool = False) -> None:

@@ -11,6 +11,8 @@ from __future__ import annotations
 import json
 from typing import Any
 
+from logbooks.models.meetings import CancelledBy, CancelReason, MeetingStatus
+
 from ..models.choices import (
     Actor,
     ContextSubject,
@@ -238,6 +240,70 @@ TABLES: dict[str, tuple[str, dict[str, tuple[str, str]]]] = {
             "text": ("string", "The meaning unit, as in the exported text."),
             "condensed": ("string", "The condensed meaning."),
             "code_groups": ("string", "Its code groups' keys, separated by ';'."),
+        },
+    ),
+    "meetings": (
+        "One row per biweekly meeting of a case: planned, held, cancelled (by whom, why) or "
+        "missed.",
+        {
+            "meeting_id": ("string", "The meeting (MT-…)."),
+            "number": ("integer", "The meeting's number in the pair's plan (1-13)."),
+            "planned_on": ("date", "The day it was planned for."),
+            "status": ("string", codes(MeetingStatus)),
+            "held_on": ("date", "The day it was held."),
+            "duration_minutes": ("integer", "How long it lasted, in minutes."),
+            "cancelled_by": ("string", f"Who cancelled: {codes(CancelledBy)}"),
+            "cancel_reason": ("string", f"Why: {codes(CancelReason)}"),
+            "cancel_note": ("string", "The note on the cancellation, pseudonymised."),
+        },
+    ),
+    "match_surveys": (
+        "One row per participant: the current match survey (the 12 questions), without the "
+        "postcode and coordinates.",
+        {
+            "participant": ("string", "The participant's pseudonym (P-… peer, S-… supporter)."),
+            "version": ("integer", "The survey's version (1 the first answers)."),
+            "saved_on": ("date", "The day this version was saved."),
+            "ethnicity": ("string", "Ethnic origin, as a code."),
+            "education": ("string", "Education, as a code."),
+            "occupation": ("string", "Occupation, as a code."),
+            "languages": ("string", "Languages spoken, as codes separated by ';'."),
+            "years_with_t2d": ("integer", "Years with type 2 diabetes."),
+            "support_work_experience": ("boolean", "Has worked as a support person."),
+            "availability": ("string", "When they can meet, as codes separated by ';'."),
+            "capacity": ("integer", "(Supporters) how many peers they can support."),
+            "smokes": ("boolean", "Smokes."),
+            "has_pets": ("boolean", "Has pets."),
+            "activities": ("string", "Needs or offers, as codes separated by ';'."),
+            "age_min": ("integer", "The youngest partner they accept."),
+            "age_max": ("integer", "The oldest partner they accept."),
+            "sex_required": ("string", "The partner's sex they require, if any."),
+            "same_ethnicity_required": ("boolean", "Requires the same ethnic origin."),
+            "shared_language_required": ("boolean", "Requires a shared language."),
+            "non_smoker_required": ("boolean", "Requires a non-smoker."),
+            "pet_allergy": ("boolean", "Allergic to pets."),
+            "max_distance_km": ("integer", "The farthest they will travel, in km."),
+            "vulnerabilities": ("string", "(Peers) vulnerability, as codes separated by ';'."),
+            "motivation": ("string", "Why they take part, pseudonymised."),
+            "notes": ("string", "Anything else, pseudonymised."),
+        },
+    ),
+    "training_attendance": (
+        "One row per supporter and training course day they were invited to.",
+        {
+            "course_id": ("string", "The training course (TR-…)."),
+            "day": ("integer", "Day 1 or 2 of the course."),
+            "day_on": ("date", "The day of the course day."),
+            "attended": ("boolean", "Attended."),
+        },
+    ),
+    "supervision_attendance": (
+        "One row per supporter and supervision session or network meeting they were invited to.",
+        {
+            "session_id": ("string", "The supervision session or network meeting (SE-…)."),
+            "kind": ("string", "supervision or network."),
+            "session_on": ("date", "The day of the session."),
+            "attended": ("boolean", "Attended; empty: not recorded."),
         },
     ),
     "logbooks": (
