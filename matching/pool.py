@@ -69,7 +69,8 @@ def without_location(site_id: int):
     that gives neither coordinates nor a postcode the table knows. Their distances are not
     checked, so the board lists them for the manager. `survey_postcode` is the postcode their
     survey gives (empty: the participant record's applies); peers first, then by name."""
-    current = MatchSurvey.objects.filter(participant=OuterRef("pk"), is_current=True)
+    # Unordered: the surveys' default order would join the participant to sort one row.
+    current = MatchSurvey.objects.filter(participant=OuterRef("pk"), is_current=True).order_by()
     free_supporters = (
         eligible_supporters()
         .filter(site_id=site_id)
