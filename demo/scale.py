@@ -17,7 +17,6 @@ from __future__ import annotations
 import datetime as dt
 import random
 from dataclasses import dataclass, field
-from functools import cache
 
 from django.contrib.auth.hashers import make_password
 from django.contrib.auth.models import Group
@@ -27,7 +26,6 @@ from django.utils.text import slugify
 
 from evaluation.codebook import codebook_ensure
 from evaluation.models import CodeGroup, Theme
-from matching import geo
 from matching.factories import MatchSurveyFactory
 from matching.models import MatchSurvey
 from programme.factories import (
@@ -97,13 +95,6 @@ OCCUPATIONS: dict[str, list[str]] = {
 }
 ACTIVITIES = ["walks", "company", "cooking", "health_system", "medication", "shopping", "social"]
 SLOTS = ["weekday_morning", "weekday_afternoon", "weekday_evening", "weekend_morning"]
-
-
-@cache
-def _postcodes() -> list[str]:
-    """The Danish postcodes the matching knows (matching/data/postcodes.csv): people live at
-    real ones, so the pool's distances are computed as in a real programme."""
-    return sorted(geo.postcode_table())
 
 
 def bulk(model, rows: list, batch_size: int = BATCH) -> list:
@@ -297,7 +288,7 @@ def _person(world: ScaleWorld, site_world: SiteWorld, kind: str, status: str, us
         date_of_birth=born,
         sex=sex,
         email=email,
-        postcode=rng.choice(_postcodes()),
+        postcode=str(rng.randrange(1000, 9990)),
         referral_channel=rng.choice(CHANNELS),
         status=status,
         user=user,
