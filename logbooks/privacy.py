@@ -36,6 +36,11 @@ personal_data(Pause, subjects=BOTH, free_text=["reason"], site="pair__site")
 personal_data(
     Meeting, subjects=BOTH, free_text=["place", "activity", "cancel_note"], site="pair__site"
 )
+# `author` is the supporter's login (the manager's when a supporter without a login hands in a
+# paper logbook: the logbook is still the supporter's, through `subjects`). `entered_by`, like
+# `reviewed_by` and `support_handled_by`, is a staff login that typed or handled it: no
+# participant wrote through it, and staff foreign keys are declared nowhere (a staff login
+# is no participant's data), so it is not `written_by`.
 personal_data(
     Logbook,
     subjects=[f"meeting__{lookup}" for lookup in BOTH],

@@ -99,10 +99,11 @@ def compare_surveys(peer, peer_survey: MatchSurvey, supporter, supporter_survey:
             _("Residence"),
             p.postcode or peer.postcode or "–",
             (s.postcode or supporter.postcode or "–")
+            + " · "
             + (
-                ""
+                _("distance not checked")
                 if distance is None
-                else " · " + _("%(km)s km apart") % {"km": number_format(distance)}
+                else _("%(km)s km apart") % {"km": number_format(distance)}
             ),
             state(None, "distance"),
         ),

@@ -1,6 +1,8 @@
 """Where a participant lives, on the scorer's plane: the survey's coordinates when known, else
-the centre of their postal district from the shipped table (data/postcodes.csv, see
-data/SOURCE.md)."""
+the centre of their postal district from the shipped table (data/postcodes.csv: every Danish
+postcode, from GeoNames under CC BY 4.0 with the corrections listed in
+data/LICENSE-postcodes.md). A location that is still unknown (a postcode the table lacks, or
+none) leaves the pair's distance "not checked" (scoring.explain)."""
 
 from __future__ import annotations
 
@@ -8,11 +10,13 @@ import csv
 from functools import cache
 from pathlib import Path
 
+from django.db.models import Q
+
 from . import scoring
 
 POSTCODES_FILE = Path(__file__).resolve().parent / "data" / "postcodes.csv"
 
-# Inner Copenhagen's street postcodes share one district centre each.
+# Inner Copenhagen's street postcodes without a row of their own share their district's centre.
 _RANGES = ((1000, 1499, "1000"), (1500, 1799, "1500"), (1800, 1999, "1800"))
 
 
@@ -37,6 +41,16 @@ def postcode_location(postcode: str) -> tuple[float, float] | None:
             if low <= number <= high:
                 return table.get(shared)
     return None
+
+
+def known_postcode_q(field: str) -> Q:
+    """The rows whose postcode in `field` has a location (`postcode_location` is not None), as a
+    database filter. Postcodes are stored as four digits (the forms' validators), so the
+    Copenhagen ranges compare as strings."""
+    query = Q(**{f"{field}__in": sorted(postcode_table())})
+    for low, high, _shared in _RANGES:
+        query |= Q(**{f"{field}__gte": f"{low:04d}", f"{field}__lte": f"{high:04d}"})
+    return query
 
 
 def location_km(

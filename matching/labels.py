@@ -1,5 +1,6 @@
 """Human labels for the scorer's codes (criteria, constraints, sides, shared answers)."""
 
+from django.utils.formats import number_format
 from django.utils.translation import gettext_lazy as _
 
 from .choices import Activity, Language, Slot
@@ -41,3 +42,28 @@ SOURCES = {
 }
 
 CODES = {**dict(Activity.choices), **dict(Language.choices), **dict(Slot.choices)}
+
+UNLOCATED = {
+    ("peer",): _("no known location for the peer"),
+    ("supporter",): _("no known location for the supporter"),
+    ("peer", "supporter"): _("no known location for either of them"),
+}
+
+UNCHECKED_LIMIT = {
+    "peer": _("the peer's maximum distance of %(km)s km was not applied"),
+    "supporter": _("the supporter's maximum distance of %(km)s km was not applied"),
+}
+
+
+def distance_note(explanation: dict) -> str:
+    """'Distance not checked: no known location for the peer; the supporter's maximum distance
+    of 5 km was not applied.' for an explanation whose distance is unknown."""
+    parts = []
+    whose = UNLOCATED.get(tuple(explanation.get("location_unknown") or ()))
+    if whose is not None:
+        parts.append(str(whose))
+    for side, km in explanation.get("distance_limits_unchecked") or ():
+        if side in UNCHECKED_LIMIT:
+            parts.append(str(UNCHECKED_LIMIT[side]) % {"km": number_format(km, decimal_pos=0)})
+    note = str(_("Distance not checked"))
+    return f"{note}: {'; '.join(parts)}." if parts else f"{note}."

@@ -15,7 +15,7 @@ import datetime as dt
 from dataclasses import dataclass, field
 
 import numpy as np
-from django.db.models import Count, Exists, OuterRef, Prefetch, Subquery
+from django.db.models import Count, Exists, F, OuterRef, Prefetch, Q, Subquery
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
@@ -45,6 +45,46 @@ def waiting_peers():
 def without_survey(peers):
     return peers.filter(
         ~Exists(MatchSurvey.objects.filter(participant=OuterRef("pk"), is_current=True))
+    )
+
+
+def _open_pairs():
+    """Annotation: how many open pairs hold the supporter."""
+    return Coalesce(
+        Subquery(
+            occupancy()
+            .open_for_supporter(OuterRef("pk"))
+            .order_by()
+            .values("supporter_id")
+            .annotate(taken=Count("pk"))
+            .values("taken")
+        ),
+        0,
+    )
+
+
+def without_location(site_id: int):
+    """The site's pool members whose location is unknown (`MatchSurvey.without_location`):
+    peers waiting for a supporter and supporters with a free place, each with a current survey
+    that gives neither coordinates nor a postcode the table knows. Their distances are not
+    checked, so the board lists them for the manager. `survey_postcode` is the postcode their
+    survey gives (empty: the participant record's applies); peers first, then by name."""
+    # Unordered: the surveys' default order would join the participant to sort one row.
+    current = MatchSurvey.objects.filter(participant=OuterRef("pk"), is_current=True).order_by()
+    free_supporters = (
+        eligible_supporters()
+        .filter(site_id=site_id)
+        .annotate(open_pairs=_open_pairs(), capacity=Subquery(current.values("capacity")[:1]))
+        .filter(capacity__gt=F("open_pairs"))
+    )
+    peers = waiting_peers().filter(site_id=site_id)
+    return (
+        Participant.objects.filter(
+            Q(pk__in=peers.values("pk")) | Q(pk__in=free_supporters.values("pk"))
+        )
+        .filter(Exists(current.without_location()))
+        .annotate(survey_postcode=Subquery(current.values("postcode")[:1]))
+        .order_by("kind", "last_name", "first_name", "pk")
     )
 
 
@@ -163,19 +203,7 @@ def load_pool(site_id: int, *, today: dt.date | None = None, peer_ids=None) -> P
         peers_qs = peers_qs.filter(pk__in=peer_ids)
     supporters_qs = (
         _with_survey(eligible_supporters().filter(site_id=site_id))
-        .annotate(
-            open_pairs=Coalesce(
-                Subquery(
-                    occupancy()
-                    .open_for_supporter(OuterRef("pk"))
-                    .order_by()
-                    .values("supporter_id")
-                    .annotate(taken=Count("pk"))
-                    .values("taken")
-                ),
-                0,
-            )
-        )
+        .annotate(open_pairs=_open_pairs())
         .order_by("pk")
     )
     peers = list(peers_qs)

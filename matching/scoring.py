@@ -17,7 +17,9 @@ supporter cannot take on. Soft criteria add up with the manager's weights (`Weig
 - similarity: weight x the number of sociodemographic similarities (0-5: sex, age within 10
   years, ethnicity, education level, occupation);
 - language: weight when they share a language;
-- distance: weight x (1 - distance / 20 km), at least 0; 0 when a location is unknown;
+- distance: weight x (1 - distance / 20 km), at least 0; 0 when a location is unknown (the
+  distance is then not checked: neither side's maximum distance can exclude the pair, and the
+  explanation says so);
 - needs: weight x the share of the peer's needs that the supporter offers;
 - availability: weight x the share of the peer's time slots that the supporter also has;
 - experience: weight x (years with type 2 diabetes, up to 10, / 10 + work experience as a
@@ -647,15 +649,31 @@ def score_pair(peer: Answers, supporter: Answers, weights: Weights) -> PairScore
     return PairScore(points=points, similarities=similarities, exclusions=exclusions)
 
 
+def unlocated_sides(peer: Answers, supporter: Answers) -> list[str]:
+    """The sides ("peer", "supporter") whose location is unknown: their distance cannot be
+    computed, so it scores nothing and neither side's maximum distance can exclude the pair."""
+    return [
+        side
+        for side, a in (("peer", peer), ("supporter", supporter))
+        if a.x_km is None or a.y_km is None
+    ]
+
+
 def explain(peer: Answers, supporter: Answers, weights: Weights) -> dict:
     """A pair's score as stored with proposals and pairs: JSON, evaluation data.
 
     {"total": float | None, "similarities": int, "shared": [...], "points": {criterion: float},
      "exclusions": [[constraint, side], ...], "distance_km": float | None,
+     "location_unknown": [side, ...], "distance_limits_unchecked": [[side, km], ...],
      "needs_met": [...], "needs_unmet": [...], "shared_slots": [...], "shared_languages": [...]}
+
+    `distance_km` is None when a location is unknown ("distance not checked"):
+    `location_unknown` says whose, and `distance_limits_unchecked` the maximum distances that
+    could not be applied (explanations stored before these two keys lack them).
     """
     result = score_pair(peer, supporter, weights)
     distance = distance_km(peer, supporter)
+    unlocated = unlocated_sides(peer, supporter)
     return {
         "total": None if result.total is None else round(result.total, 3),
         "similarities": result.similarities,
@@ -663,6 +681,12 @@ def explain(peer: Answers, supporter: Answers, weights: Weights) -> dict:
         "points": {k: round(v, 3) for k, v in result.points.items()},
         "exclusions": [list(e) for e in result.exclusions],
         "distance_km": None if distance is None else round(distance, 1),
+        "location_unknown": unlocated,
+        "distance_limits_unchecked": [
+            [side, a.max_distance_km]
+            for side, a in (("peer", peer), ("supporter", supporter))
+            if unlocated and a.max_distance_km is not None
+        ],
         "needs_met": sorted(a for a in peer.activities if a in supporter.activities),
         "needs_unmet": sorted(a for a in peer.activities if a not in supporter.activities),
         "shared_slots": sorted(set(peer.availability) & set(supporter.availability)),

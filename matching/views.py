@@ -8,7 +8,7 @@ import numpy as np
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.db.models import Case, Exists, IntegerField, OuterRef, Q, When
+from django.db.models import Case, Count, Exists, IntegerField, OuterRef, Q, When, Window
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -41,10 +41,11 @@ from .models import (
     UnmatchedReason,
 )
 from .occupancy import occupancy
-from .pool import load_pool
+from .pool import load_pool, without_location
 
 P = Permission
 PAGE_SIZE = 25
+UNLOCATED_SHOWN = 50  # the board lists this many people without a location, and counts the rest
 
 
 def _site(request: HttpRequest) -> Site:
@@ -124,8 +125,16 @@ def board(request: HttpRequest) -> HttpResponse:
             "in_matching": _awaiting_count(site),
             "unmatched": unmatched,
             "extra": f"site={site.pk}",
+            **_unlocated(site),
         },
     )
+
+
+def _unlocated(site: Site) -> dict:
+    """The first of the pool's people without a known location, and how many there are: one
+    query (a window counts them all), whatever their number."""
+    shown = list(without_location(site.pk).annotate(total=Window(Count("pk")))[:UNLOCATED_SHOWN])
+    return {"unlocated": shown, "unlocated_count": shown[0].total if shown else 0}
 
 
 def _awaiting_count(site: Site) -> int:

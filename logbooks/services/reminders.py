@@ -126,19 +126,36 @@ def _meeting_specs(meeting: Meeting, now: dt.datetime) -> list[dict]:
     expects_logbook = meeting.status == MeetingStatus.HELD or (
         running and meeting.status == MeetingStatus.PLANNED
     )
-    if expects_logbook and not logbook_done and supporter_user is not None:
+    if expects_logbook and not logbook_done:
         day = meeting.meeting_date()
-        url = reverse("logbooks:logbook_edit", args=[meeting.pk])
         for number, after in enumerate(LOGBOOK_REMINDER_AFTER, start=1):
-            specs += user_specs(
-                key=f"{topic}:{day:%Y%m%d}:logbook{number}:user{supporter_user.pk}",
-                user=supporter_user,
-                kind=ReminderKind.LOGBOOK,
-                due_at=local_datetime(day + after, LOGBOOK_REMINDER_TIME),
-                context={"when": day.isoformat(), "url": url},
-                site=pair.site,
-                topic=topic,
-            )
+            key = f"{topic}:{day:%Y%m%d}:logbook{number}"
+            due = local_datetime(day + after, LOGBOOK_REMINDER_TIME)
+            if supporter_user is not None:
+                specs += user_specs(
+                    key=f"{key}:user{supporter_user.pk}",
+                    user=supporter_user,
+                    kind=ReminderKind.LOGBOOK,
+                    due_at=due,
+                    context={
+                        "when": day.isoformat(),
+                        "url": reverse("logbooks:logbook_edit", args=[meeting.pk]),
+                    },
+                    site=pair.site,
+                    topic=topic,
+                )
+            else:
+                # No login, so no form to fill in: the text asks them to hand the paper
+                # logbook to the manager or call them (the manager enters it, logbook_paper).
+                specs += _without_login_specs(
+                    pair.supporter,
+                    key=f"{key}:supporter",
+                    kind=ReminderKind.PAPER_LOGBOOK,
+                    due_at=due,
+                    context={"when": day.isoformat()},
+                    site=pair.site,
+                    topic=topic,
+                )
     return specs
 
 

@@ -14,6 +14,7 @@ from django.utils.translation import gettext_lazy as _
 
 from tod.accounts.scoping import SiteScopedQuerySet
 
+from .. import geo
 from ..choices import Education, Ethnicity, Occupation, SexRequirement
 
 # The answers (as opposed to the bookkeeping): a new version is stored only when one changes.
@@ -51,6 +52,15 @@ class MatchSurveyQuerySet(SiteScopedQuerySet):
 
     def current(self):
         return self.filter(is_current=True)
+
+    def without_location(self):
+        """Surveys from which no location can be had (as `pool.answers_for` reads them: the
+        coordinates, else the survey's postcode, else the participant's): their pairs' distances
+        are not checked."""
+        coordinates = models.Q(latitude__isnull=False, longitude__isnull=False)
+        own_postcode = ~models.Q(postcode="") & geo.known_postcode_q("postcode")
+        record_postcode = models.Q(postcode="") & geo.known_postcode_q("participant__postcode")
+        return self.exclude(coordinates | own_postcode | record_postcode)
 
 
 class MatchSurvey(models.Model):

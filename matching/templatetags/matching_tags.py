@@ -45,3 +45,17 @@ def code_labels(codes) -> str:
 @register.filter
 def points(explanation, criterion):
     return (explanation or {}).get("points", {}).get(criterion, 0)
+
+
+@register.filter
+def distance_unchecked(explanation) -> bool:
+    """Whether the explanation's distance could not be computed (a location is unknown), so
+    neither side's maximum distance was applied."""
+    return bool(explanation) and explanation.get("distance_km", 0) is None
+
+
+@register.filter
+def distance_note(explanation) -> str:
+    """'Distance not checked', with whose location is unknown and which maximum distance could
+    not be applied (explanations stored before they were recorded say it alone)."""
+    return labels.distance_note(explanation or {})

@@ -149,3 +149,76 @@ def test_a_supporter_without_a_login_or_phone_gets_it_by_email(site, manager, ma
 def test_a_supporter_with_a_login_is_reminded_as_before(started_pair, supporter):
     keys = set(Reminder.objects.filter(kind=ReminderKind.MEETING).values_list("key", flat=True))
     assert keys and all(f":user{supporter.pk}:" in key for key in keys)
+
+
+def _hold_first_meeting(pair, manager, clock):
+    clock.move_to(aware(2026, 3, 12, 12))
+    meeting = pair.meetings.get(sequence=1)
+    return services.meeting_record_held(
+        meeting=meeting,
+        by=manager,
+        held_on=dt.date(2026, 3, 12),
+        duration_minutes=60,
+        place="Parken",
+        activity="Gåtur",
+    )
+
+
+def _paper_reminders(**filters):
+    return Reminder.objects.filter(kind=ReminderKind.PAPER_LOGBOOK, **filters)
+
+
+def test_a_supporter_without_a_login_is_reminded_by_sms_to_hand_in_the_paper_logbook(
+    client, site, manager, caplog
+):
+    caplog.set_level(logging.INFO, logger="tod.outbox")
+    with time_machine.travel(aware(2026, 3, 3, 12), tick=False) as clock:
+        pair = _start_without_login(site, manager, phone="+4530303030", email="inge@example.org")
+        meeting = _hold_first_meeting(pair, manager, clock)
+        clock.move_to(aware(2026, 3, 14, 9, 59))
+        caplog.clear()
+        outbox_sweep()
+        assert logged_sms(caplog) == []  # two days after the meeting, at 10:00
+        clock.move_to(aware(2026, 3, 14, 10, 0))
+        outbox_sweep()
+        outbox_sweep()  # a second sweep sends nothing twice
+        [(number, text)] = logged_sms(caplog)
+        assert number == "+4530303030"
+        assert "papirlogbog" in text and "projektleder" in text and "12. marts" in text
+        assert "http" not in text  # no link: they have no login
+        # The manager enters the paper logbook: the reminder of day 7 is no longer wanted.
+        topic = f"meeting:{meeting.pk}"
+        assert _paper_reminders(topic=topic).pending().count() == 1
+        client.force_login(manager)
+        client.post(paper_url(meeting), FORM)
+        assert not _paper_reminders(topic=topic).pending().exists()
+        clock.move_to(aware(2026, 3, 19, 10, 0))
+        caplog.clear()
+        outbox_sweep()
+        assert [t for _n, t in logged_sms(caplog) if "papirlogbog" in t] == []
+
+
+def test_without_a_phone_the_paper_logbook_reminder_goes_by_email(site, manager, mailoutbox):
+    with time_machine.travel(aware(2026, 3, 3, 12), tick=False) as clock:
+        pair = _start_without_login(site, manager, phone="", email="inge@example.org")
+        _hold_first_meeting(pair, manager, clock)
+        clock.move_to(aware(2026, 3, 14, 10, 0))
+        mailoutbox.clear()
+        outbox_sweep()
+    [mail] = [m for m in mailoutbox if "papirlogbog" in m.body]
+    assert mail.to == ["inge@example.org"]
+    assert "projektleder" in mail.body and "http" not in mail.body
+
+
+def test_without_a_phone_or_email_no_paper_logbook_reminder_is_planned(site, manager):
+    with time_machine.travel(aware(2026, 3, 3, 12), tick=False) as clock:
+        pair = _start_without_login(site, manager, phone="", email="")
+        _hold_first_meeting(pair, manager, clock)
+    assert not _paper_reminders().exists()
+
+
+def test_a_supporter_with_a_login_gets_the_logbook_reminder_with_its_link(held, supporter):
+    assert not _paper_reminders().exists()
+    reminders = Reminder.objects.filter(kind=ReminderKind.LOGBOOK, topic=f"meeting:{held.pk}")
+    assert reminders.count() == 2
+    assert all(r.recipient_user == supporter and r.context["url"] for r in reminders)

@@ -139,12 +139,13 @@ def test_accept_all_proposes_every_free_pair(client, manager, other_manager, sit
 
 def test_board_queries_do_not_grow_with_the_pool(client, manager, site, pool_factory):
     """The same queries with 5 or 300 proposals and 3 or 150 peers left without a supporter
-    (every reason among them)."""
+    (every reason among them), and 2 or 77 people without a known location."""
     client.force_login(manager)
 
     def grow(peers, supporters):
         pool_factory(Kind.PEER, peers)
         pool_factory(Kind.PEER, peers // 4, survey=False)
+        pool_factory(Kind.PEER, peers // 4, postcode="3900")
         pool_factory(Kind.PEER, peers // 4, sex_required="male")
         pool_factory(Kind.SUPPORTER, supporters)
         services.match_run_start(site=site, by=manager)
@@ -159,6 +160,8 @@ def test_board_queries_do_not_grow_with_the_pool(client, manager, site, pool_fac
     assert small == large <= 10
     assert len(response.context["page"].object_list) == 25
     assert len(response.context["unmatched"].object_list) == 25
+    assert len(response.context["unlocated"]) == 50
+    assert response.context["unlocated_count"] == 77
     run = response.context["run"]
     assert run.pairs + run.unmatched == run.peers
 

@@ -102,7 +102,7 @@ PINNED: dict[tuple[str, str | None], int] = {
     ("logbooks:pair_list", "supporter"): 4,
     ("logbooks:plan_edit", "manager"): 6,
     ("login", None): 0,
-    ("matching:board", "manager"): 8,
+    ("matching:board", "manager"): 9,  # with the pool's people without a known location
     ("matching:candidates", "manager"): 10,
     ("matching:compare", "manager"): 9,
     ("matching:my_survey", "supporter"): 4,

@@ -223,3 +223,34 @@ def test_a_support_request_raised_for_a_supporter_without_a_login_is_in_their_ex
     peer_topics = participant_export(pair.peer)["records"].get("programme.SuggestedTopic", [])
     assert topic.pk not in [row["id"] for row in peer_topics]
     assert SuggestedTopic.objects.filter(pk=topic.pk, suggested_by=manager).exists()
+
+
+def test_a_paper_logbook_is_in_the_export_of_the_supporter_whoever_typed_it_in(site, manager):
+    """Entered by the manager for a supporter without a login (the manager is its author and
+    `entered_by`): it is the supporter's and the peer's, through the pair, not the manager's."""
+    import time_machine
+
+    from logbooks import services
+    from logbooks.factories import PairFactory
+    from programme.models import Kind
+    from tests.conftest import make_participant
+    from tests.logbooks.conftest import MATCH_DAY, aware
+
+    supporter = make_participant(site, Kind.SUPPORTER, first_name="Inge")
+    other = make_participant(site, Kind.SUPPORTER, first_name="Else")
+    pair = PairFactory.create(site=site, peer=make_participant(site), supporter=supporter)
+    with time_machine.travel(aware(2026, 3, 3, 12), tick=False) as clock:
+        services.pair_start(pair=pair, match_meeting_on=MATCH_DAY, by=manager, weekday=3)
+        clock.move_to(aware(2026, 3, 12, 12))
+        logbook = services.logbook_save(
+            meeting=pair.meetings.get(sequence=1),
+            by=manager,
+            answers={"activities": "Gåtur", "place": "Parken", "needs_support": False},
+            submit=True,
+            on_paper=True,
+        )
+    assert (logbook.author, logbook.entered_by) == (manager, manager)
+    for person in (supporter, pair.peer):
+        rows = participant_export(person)["records"]["logbooks.Logbook"]
+        assert [row["id"] for row in rows] == [logbook.pk]
+    assert "logbooks.Logbook" not in participant_export(other)["records"]

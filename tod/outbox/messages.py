@@ -32,6 +32,13 @@ TEXTS: dict[str, tuple[StrPromise, StrPromise]] = {
         _("Your logbook is waiting"),
         _("Hello %(name)s. Please fill in the logbook for your meeting of %(when)s: %(url)s"),
     ),
+    K.PAPER_LOGBOOK: (
+        _("Your logbook is waiting"),
+        _(
+            "Hello %(name)s. Please hand your paper logbook for your meeting of %(when)s to "
+            "the project manager, or call them and tell them how it went."
+        ),
+    ),
     K.RISK_ALERT: (
         _("A pair needs your attention"),
         _("Hello %(name)s. A pair in your site needs your attention: %(url)s"),

@@ -28,6 +28,8 @@ class Channel(models.TextChoices):
 class ReminderKind(models.TextChoices):
     MEETING = "meeting", _("Meeting reminder")
     LOGBOOK = "logbook", _("Logbook reminder")
+    # To a supporter without a login: hand the paper logbook to the manager, or call them.
+    PAPER_LOGBOOK = "paper_logbook", _("Paper logbook reminder")
     RISK_ALERT = "risk_alert", _("Pair at risk")
     SUPPORT_REQUEST = "support_request", _("Support requested")
     TRAINING = "training", _("Training day")
