@@ -11,6 +11,7 @@ from .funnel import recruitment_funnel
 from .icamo import icamo_matrix, mechanism_outcome_crosstab
 from .outcomes import outcome_pattern_queryset, outcome_pattern_rows, outcome_summary
 from .prepost import pre_post, visit_changes
+from .prepost_stats import paired_measures
 from .sample import sample_table
 from .similarity import (
     SIMILARITY_FIELDS,
@@ -31,6 +32,7 @@ __all__ = [
     "outcome_pattern_queryset",
     "outcome_pattern_rows",
     "outcome_summary",
+    "paired_measures",
     "pre_post",
     "recruitment_funnel",
     "sample_table",
