@@ -117,3 +117,18 @@ def report_engagement(request: HttpRequest) -> HttpResponse:
             "has_meetings": has_meetings,
         },
     )
+
+
+@requires(Permission.VIEW_EVALUATION)
+def report_mechanisms(request: HttpRequest) -> HttpResponse:
+    """The logbooks' mechanism items: per round their spread at the first, middle and last
+    logbook of the cases, and their Spearman correlation with engagement beside similarity's."""
+    cases, series = reports.cases_with_items(request.user)
+    return render(
+        request,
+        "evaluation/report_mechanisms.html",
+        {
+            "rounds": reports.mechanisms_by_round(cases, series),
+            "correlations": reports.engagement_correlations(request.user, series),
+        },
+    )
