@@ -88,7 +88,7 @@ def iter_mechanisms(pair_ids: Iterable[int]) -> Iterator[MeetingItems]:
         .values(
             "id",
             "meeting__pair_id",
-            "meeting__number",
+            "meeting__sequence",
             "meeting__held_on",
             "role_perception",
             *(field for _name, field in SCALE_ITEMS),
@@ -102,7 +102,7 @@ def iter_mechanisms(pair_ids: Iterable[int]) -> Iterator[MeetingItems]:
             logbook_id=row["id"],
             pair_id=pair_id,
             number=counts[pair_id],
-            plan_number=row["meeting__number"],
+            plan_number=row["meeting__sequence"],
             held_on=row["meeting__held_on"],
             scales={name: row[field] for name, field in SCALE_ITEMS},
             role=row["role_perception"] or "",
@@ -181,7 +181,7 @@ def mechanism_context(pair_ids: list[int], *, show_dates: bool = True) -> dict:
     """What logbooks/_mechanisms.html needs for one case's pairs. One query."""
     series = [m for m in case_series(pair_ids) if m.answered]
     return {
-        "mechanisms": series,
+        "mechanism_series": series,
         "mechanism_chart": mechanism_chart(series, title=gettext("Mechanisms over time")),
         "mechanism_labels": item_labels(),
         "show_dates": show_dates,

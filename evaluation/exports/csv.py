@@ -528,7 +528,7 @@ def csv_tables(user, *, exact_dates: bool = False) -> Iterator[tuple[str, Iterab
             ),
         ],
     )
-    yield "mechanisms", _mechanism_rows([p["id"] for p in case_rows], dates, L)
+    yield "mechanism_items", _mechanism_rows([p["id"] for p in case_rows], dates, L)
 
 
 def _mechanism_rows(case_ids: list[int], dates: Dates, logbook_id) -> Iterator[list]:

@@ -135,7 +135,7 @@ class Correlation:
 
 def spearman(xs: list[float], ys: list[float], label: str) -> Correlation:
     """Spearman's rho and its p, or none when there are too few cases or one side is constant."""
-    if len(xs) < SPEARMAN_MIN_CASES:
+    if len(xs) < SPEARMAN_MIN_CASES or len(set(xs)) < 2 or len(set(ys)) < 2:
         return Correlation(label=label, n=len(xs))
     result = stats.spearmanr(xs, ys)
     rho, p = float(result.statistic), float(result.pvalue)
