@@ -65,6 +65,10 @@ class MeetingItems:
     def answered(self) -> bool:
         return bool(self.role) or any(v is not None for v in self.scales.values())
 
+    def number_of(self, item: str) -> int | None:
+        """The item as a number: a scale's 1-5, the role view's position 1-3."""
+        return self.role_position if item == ROLE_ITEM else self.scales.get(item)
+
     def values(self) -> Iterator[tuple[str, int | str]]:
         """(item, value) for each answered item: the scales as 1-5, the role view as its code."""
         for name, value in self.scales.items():
@@ -143,10 +147,7 @@ def mechanism_chart(series: list[MeetingItems], *, title: str) -> SafeString:
         def sy(value: float, high: int = high, oy: int = oy, plot_h: int = plot_h) -> float:
             return oy + top + plot_h - (value - 1) / (high - 1) * plot_h
 
-        points = [
-            (m.number, m.role_position if name == ROLE_ITEM else m.scales.get(name)) for m in series
-        ]
-        points = [(n, v) for n, v in points if v is not None]
+        points = [(m.number, v) for m in series if (v := m.number_of(name)) is not None]
         path = " ".join(f"{ox + sx(n):.1f},{sy(v):.1f}" for n, v in points)
         dots = "".join(
             f'<circle cx="{ox + sx(n):.1f}" cy="{sy(v):.1f}" r="2.5" fill="#0b5563">'

@@ -17,7 +17,6 @@ from scipy import stats
 
 from logbooks.mechanisms import (
     ROLE_ITEM,
-    ROLE_POSITIONS,
     MeetingItems,
     item_labels,
     mechanism_series,
@@ -42,7 +41,9 @@ SPEARMAN_MIN_CASES = 3
 def cases_with_items(user: Reader) -> tuple[list[dict[str, Any]], dict[int, list[MeetingItems]]]:
     """The user's cases (id, round) and each case's answered logbooks in meeting order. Two
     queries."""
-    cases = list(cases_for(user).values("id", "round_id", "round__name"))
+    cases: list[dict[str, Any]] = [
+        dict(row) for row in cases_for(user).values("id", "round_id", "round__name")
+    ]
     series: dict[int, list[MeetingItems]] = defaultdict(list)
     for meeting in mechanism_series(c["id"] for c in cases):
         if meeting.answered:
@@ -161,12 +162,7 @@ def engagement_correlations(
     for item, label in item_labels().items():
         xs, ys = [], []
         for row in rows:
-            values = [
-                ROLE_POSITIONS[v] if item == ROLE_ITEM else v  # type: ignore[index]
-                for m in series.get(row["id"], [])
-                for name, v in m.values()
-                if name == item
-            ]
+            values = [v for m in series.get(row["id"], []) if (v := m.number_of(item)) is not None]
             if values:
                 xs.append(sum(values) / len(values))
                 ys.append(row["meetings"])
