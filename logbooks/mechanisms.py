@@ -130,7 +130,7 @@ def mechanism_chart(series: list[MeetingItems], *, title: str) -> SafeString:
     a line across the meetings. The table beside it (logbooks/_mechanisms.html) holds the same
     values for readers who cannot see the chart."""
     labels = item_labels()
-    panel_w, panel_h, left, top, bottom, gap = 150, 90, 22, 16, 18, 12
+    panel_w, panel_h, left, top, bottom, gap = 150, 90, 22, 24, 18, 12
     columns = 4
     panels = []
     count = max((m.number for m in series), default=1)
@@ -158,6 +158,10 @@ def mechanism_chart(series: list[MeetingItems], *, title: str) -> SafeString:
             f'<text x="{ox + left - 4}" y="{sy(v) + 3:.1f}" text-anchor="end" font-size="9">'
             f"{v}</text>"
             for v in (1, high)
+        ) + "".join(  # the first and the last logbook's number under the axis
+            f'<text x="{ox + sx(n):.1f}" y="{oy + top + plot_h + 11}" text-anchor="middle" '
+            f'font-size="9">{n}</text>'
+            for n in sorted({1, count})
         )
         panels.append(
             f'<text x="{ox + left}" y="{oy + 11}" font-size="11">{escape(labels[name])}</text>'
