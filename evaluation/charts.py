@@ -6,7 +6,6 @@ floatformat in the active language (75,5 in Danish), coordinates always with a d
 
 from __future__ import annotations
 
-from decimal import Decimal
 from html import escape
 
 from django.template.defaultfilters import floatformat
@@ -26,36 +25,6 @@ def _num(value) -> float:
 def shown(value) -> str:
     """A number as the reader's language writes it, with a decimal only when it has one."""
     return floatformat(value, -1)
-
-
-def pre_post_bars(
-    label: str, pre: Decimal | None, post: Decimal | None, *, title: str
-) -> SafeString:
-    """Two bars (before, after) with their values, scaled to the larger one."""
-    names = (gettext("before"), gettext("after"))
-    width, height, top, bottom = 220, 150, 24, 28
-    high = max(_num(pre), _num(post), 1.0)
-    bars = []
-    for index, (name, value, colour) in enumerate(
-        ((names[0], pre, PRE_COLOUR), (names[1], post, POST_COLOUR))
-    ):
-        x = 40 + index * 80
-        h = 0 if value is None else (_num(value) / high) * (height - top - bottom)
-        y = height - bottom - h
-        text = "–" if value is None else shown(value)
-        bars.append(
-            f'<rect x="{x}" y="{y:.1f}" width="60" height="{h:.1f}" fill="{colour}"/>'
-            f'<text x="{x + 30}" y="{y - 4:.1f}" text-anchor="middle" font-size="12">{text}</text>'
-            f'<text x="{x + 30}" y="{height - 10}" text-anchor="middle" font-size="11">'
-            f"{escape(name)}</text>"
-        )
-    svg = (
-        f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {width} {height}" role="img" '
-        f'class="chart" aria-label="{escape(title)}"><title>{escape(title)}</title>'
-        f'<line x1="30" y1="{height - bottom}" x2="{width - 10}" y2="{height - bottom}" '
-        f'stroke="{AXIS_COLOUR}"/>' + "".join(bars) + "</svg>"
-    )
-    return mark_safe(svg)
 
 
 def scatter(
@@ -139,5 +108,44 @@ def funnel_bars(steps: list[dict], *, title: str) -> SafeString:
         f'class="chart" aria-label="{escape(title)}"><title>{escape(title)}</title>'
         + "".join(parts)
         + "</svg>"
+    )
+    return mark_safe(svg)
+
+
+def paired_lines(pairs: list[tuple[str, float, float]], *, title: str) -> SafeString:
+    """A paired plot: one line per peer from their value before to their value after, each line
+    titled with the peer's pseudonym and values; the axis from the lowest to the highest value."""
+    width, height, left, right, top, bottom = 240, 200, 48, 16, 14, 28
+    names = (gettext("before"), gettext("after"))
+    values = [v for _peer, before, after in pairs for v in (before, after)] or [0.0]
+    low, high = min(values), max(values)
+    if high == low:
+        low, high = low - 1, high + 1
+    plot_h = height - top - bottom
+    x_before, x_after = left + 30, width - right - 30
+
+    def sy(value: float) -> float:
+        return top + plot_h - (value - low) / (high - low) * plot_h
+
+    lines = "".join(
+        f'<line x1="{x_before}" y1="{sy(before):.1f}" x2="{x_after}" y2="{sy(after):.1f}" '
+        f'stroke="{POST_COLOUR}" stroke-opacity="0.5"><title>{escape(peer)}: '
+        f"{shown(before)} → {shown(after)}</title></line>"
+        for peer, before, after in pairs
+    )
+    ticks = "".join(
+        f'<text x="{left - 6}" y="{sy(v) + 4:.1f}" text-anchor="end" font-size="11">'
+        f"{shown(round(v, 1))}</text>"
+        for v in (low, (low + high) / 2, high)
+    )
+    axes = "".join(
+        f'<text x="{x}" y="{height - 8}" text-anchor="middle" font-size="11">{escape(name)}</text>'
+        for x, name in ((x_before, names[0]), (x_after, names[1]))
+    )
+    svg = (
+        f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {width} {height}" role="img" '
+        f'class="chart" aria-label="{escape(title)}"><title>{escape(title)}</title>'
+        f'<line x1="{left}" y1="{top}" x2="{left}" y2="{top + plot_h}" stroke="{AXIS_COLOUR}"/>'
+        f"{ticks}{axes}{lines}</svg>"
     )
     return mark_safe(svg)

@@ -58,6 +58,7 @@ urlpatterns = [
     path("reports/sample/", views.report_sample, name="report_sample"),
     path("reports/icamo/", views.report_icamo, name="report_icamo"),
     path("reports/pre-post/", views.report_prepost, name="report_prepost"),
+    path("reports/mechanisms/", views.report_mechanisms, name="report_mechanisms"),
     path("reports/engagement/", views.report_engagement, name="report_engagement"),
     path("export/csv/", views.export_csv, name="export_csv"),
     path("export/qdpx/", views.export_qdpx, name="export_qdpx"),

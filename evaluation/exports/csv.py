@@ -11,6 +11,7 @@ from collections.abc import Iterable, Iterator
 from django.db.models import F, Prefetch, Q
 from django.utils import timezone
 
+from logbooks.mechanisms import iter_mechanisms
 from tod import csvsafe
 
 from ..models import (
@@ -540,7 +541,25 @@ def csv_tables(user, *, exact_dates: bool = False) -> Iterator[tuple[str, Iterab
             ),
         ],
     )
+    yield "mechanism_items", _mechanism_rows([p["id"] for p in case_rows], dates, L)
     yield from programme_tables(cases, people, dates=dates, redact=redact)
+
+
+def _mechanism_rows(case_ids: list[int], dates: Dates, logbook_id) -> Iterator[list]:
+    """The logbooks' mechanism items in long format: one row per logbook per answered item (the
+    six 1-5 scales, then the role view as its code), in the order of each case's meetings."""
+    yield ["case", "logbook_id", "meeting_number", "plan_number", "date", "item", "value"]
+    for meeting in iter_mechanisms(case_ids):
+        for item, value in meeting.values():
+            yield [
+                case_pseudonym(meeting.pair_id),
+                logbook_id(meeting.logbook_id),
+                meeting.number,
+                meeting.plan_number,
+                dates.case(meeting.held_on, meeting.pair_id),
+                item,
+                value,
+            ]
 
 
 def write_csv_zip(user, file, *, exact_dates: bool = False) -> None:

@@ -11,6 +11,7 @@ from __future__ import annotations
 import json
 from typing import Any
 
+from logbooks.models import RELATIONSHIP_SCALES, RolePerception
 from logbooks.models.meetings import CancelledBy, CancelReason, MeetingStatus
 
 from ..models.choices import (
@@ -240,6 +241,22 @@ TABLES: dict[str, tuple[str, dict[str, tuple[str, str]]]] = {
             "text": ("string", "The meaning unit, as in the exported text."),
             "condensed": ("string", "The condensed meaning."),
             "code_groups": ("string", "Its code groups' keys, separated by ';'."),
+        },
+    ),
+    "mechanism_items": (
+        "The logbooks' mechanism items in long format: one row per submitted logbook per "
+        "answered item.",
+        {
+            "logbook_id": ("string", "The logbook (L-…), as in logbooks.csv."),
+            "meeting_number": ("integer", "The meeting's number among the case's logbooks."),
+            "plan_number": ("integer", "The meeting's number in the pair's plan (1-13)."),
+            "date": ("date", "The day of the meeting."),
+            "item": (
+                "string",
+                f"One of the six scales ({', '.join(RELATIONSHIP_SCALES)}; each 1-5), or role "
+                f"(the supporter's view of their role: {codes(RolePerception)})",
+            ),
+            "value": ("string", "The answer: 1-5 for a scale, a code for the role."),
         },
     ),
     "meetings": (

@@ -3,14 +3,17 @@ whatever the number of cases, and returns pseudonymised rows only (no names, no 
 no dates of birth).
 
 One module per report: cases (which pairs are cases), sample (Table 2), outcomes, icamo (Table
-3), prepost, similarity (engagement against similarity) and funnel. Callers import them from
+3), prepost and prepost_stats, similarity (engagement against similarity), mechanisms (the
+logbooks' items per round and against engagement) and funnel. Callers import them from
 here (`from evaluation import reports`)."""
 
 from .cases import STARTED, cases_for
 from .funnel import recruitment_funnel
 from .icamo import icamo_matrix, mechanism_outcome_crosstab
+from .mechanisms import cases_with_items, engagement_correlations, mechanisms_by_round
 from .outcomes import outcome_pattern_queryset, outcome_pattern_rows, outcome_summary
 from .prepost import pre_post, visit_changes
+from .prepost_stats import paired_measures
 from .sample import sample_table
 from .similarity import (
     SIMILARITY_FIELDS,
@@ -23,14 +26,18 @@ __all__ = [
     "SIMILARITY_FIELDS",
     "STARTED",
     "cases_for",
+    "cases_with_items",
+    "engagement_correlations",
     "engagement_by_similarity",
     "engagement_rows",
     "engagement_summary",
     "icamo_matrix",
     "mechanism_outcome_crosstab",
+    "mechanisms_by_round",
     "outcome_pattern_queryset",
     "outcome_pattern_rows",
     "outcome_summary",
+    "paired_measures",
     "pre_post",
     "recruitment_funnel",
     "sample_table",

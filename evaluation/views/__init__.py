@@ -28,6 +28,7 @@ from .reports import (
     dashboard,
     report_engagement,
     report_icamo,
+    report_mechanisms,
     report_prepost,
     report_sample,
 )
@@ -64,6 +65,7 @@ __all__ = [
     "record_delete",
     "report_engagement",
     "report_icamo",
+    "report_mechanisms",
     "report_prepost",
     "report_sample",
     "theory_configuration_add",

@@ -15,7 +15,9 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 from django.views.decorators.http import require_POST
 
+from logbooks.mechanisms import mechanism_context
 from logbooks.models import Logbook
+from logbooks.queries import case_pair_ids
 from programme.models import Participant
 from tod.accounts.permissions import get_object_for_user, has_permission, requires
 from tod.accounts.roles import Permission
@@ -196,6 +198,8 @@ def case_detail(request: HttpRequest, pk: int) -> HttpResponse:
     pair = _case(request, pk)
     access_record(request=request, participant=pair.peer, what=gettext_noop("evaluation case"))
     context = _case_context(request, pair)
+    # The logbooks' mechanism items across the case's meetings, every pair of the case.
+    context.update(mechanism_context(case_pair_ids(pair), show_dates=False))
     if context["can_edit"]:
         offered = _offered(request.user, pair)
         context.update(

@@ -79,15 +79,18 @@ def report_icamo(request: HttpRequest) -> HttpResponse:
 
 @requires(Permission.VIEW_EVALUATION)
 def report_prepost(request: HttpRequest) -> HttpResponse:
-    rows = reports.pre_post(request.user)
-    for row in rows:
-        row.chart = charts.pre_post_bars(
-            row.label,
-            row.pre_mean,
-            row.post_mean,
-            title=_("%(measure)s: before and after") % {"measure": row.label},
+    """Per measure: each peer's before and after as a paired plot with the values in a table,
+    the mean change with its 95 % confidence interval, the Wilcoxon signed-rank test, n and the
+    missing visits; WHO-5 and PAID-5 also as the shares crossing their thresholds."""
+    measures, missing = reports.paired_measures(request.user)
+    for measure in measures:
+        measure.chart = charts.paired_lines(
+            measure.pairs,
+            title=_("%(measure)s: before and after") % {"measure": measure.label},
         )
-    return render(request, "evaluation/report_prepost.html", {"rows": rows})
+    return render(
+        request, "evaluation/report_prepost.html", {"measures": measures, "missing": missing}
+    )
 
 
 @requires(Permission.VIEW_EVALUATION)
@@ -112,5 +115,20 @@ def report_engagement(request: HttpRequest) -> HttpResponse:
             "by_similarity": reports.engagement_by_similarity(rows),
             "chart": chart,
             "has_meetings": has_meetings,
+        },
+    )
+
+
+@requires(Permission.VIEW_EVALUATION)
+def report_mechanisms(request: HttpRequest) -> HttpResponse:
+    """The logbooks' mechanism items: per round their spread at the first, middle and last
+    logbook of the cases, and their Spearman correlation with engagement beside similarity's."""
+    cases, series = reports.cases_with_items(request.user)
+    return render(
+        request,
+        "evaluation/report_mechanisms.html",
+        {
+            "rounds": reports.mechanisms_by_round(cases, series),
+            "correlations": reports.engagement_correlations(request.user, series),
         },
     )

@@ -37,6 +37,7 @@ from ..forms import (
     PauseForm,
     ResumeForm,
 )
+from ..mechanisms import mechanism_context
 from ..models import (
     Meeting,
     MeetingPlan,
@@ -130,6 +131,8 @@ def pair_detail(request: HttpRequest, pk: int, forms: dict | None = None) -> Htt
     )
     now = timezone.now()
     can_manage = has_permission(request.user, P.MANAGE_PAIRS, pair)
+    # The mechanism items over the case's meetings: the manager's only (not the supporter's).
+    mechanisms = mechanism_context(case) if can_manage else {}
     for meeting in meetings:
         meeting.overdue = meeting.is_logbook_overdue(today)
         meeting.writable = meeting.is_logbook_writable(now)
@@ -155,6 +158,7 @@ def pair_detail(request: HttpRequest, pk: int, forms: dict | None = None) -> Htt
             "add_form": MeetingTimeForm(),
             **_stage_forms(pair, forms, offer_substitute=request.GET.get("substitute") == "1"),
             "criteria": scoring.CRITERIA,
+            **mechanisms,
         },
         status=400 if forms else 200,
     )

@@ -82,8 +82,9 @@ def test_case_record_lists_are_those_of_the_querysets_they_replace(
 
     # The session (3) and the user's sites (1), the case, its interviews, the access record,
     # each kind of record with its evidence (8, and the contexts' configurations), the Redactor
-    # (2) and the form choices (3): one query per list, whatever the number of rows.
-    assert len(queries) == 21
+    # (2), the form choices (3) and the mechanism items over time (the case's pairs, their
+    # logbooks: 2): one query per list, whatever the number of rows.
+    assert len(queries) == 23
     data = response.context
     assert data["interviews"] == [same_day, late, early]
     assert [i.conducted_on for i in data["interviews"]] == [

@@ -172,6 +172,7 @@ REPORT_URLS = [
     "evaluation:report_icamo",
     "evaluation:report_prepost",
     "evaluation:report_engagement",
+    "evaluation:report_mechanisms",
     "evaluation:theory_list",
     "evaluation:interview_list",
     "evaluation:observation_list",

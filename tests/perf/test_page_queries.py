@@ -32,16 +32,18 @@ PINNED: dict[tuple[str, str | None], int] = {
     ("audit:participant_log", "manager"): 9,
     ("evaluation:background_edit", "evaluator"): 7,
     ("evaluation:background_edit", "manager"): 7,
-    ("evaluation:case_detail", "evaluator"): 21,
-    ("evaluation:case_detail", "manager"): 18,
+    # the case page: +2 for the mechanism items over time (the case's pairs, their logbooks)
+    ("evaluation:case_detail", "evaluator"): 23,
+    ("evaluation:case_detail", "manager"): 20,
     ("evaluation:case_list", "evaluator"): 9,
     ("evaluation:case_list", "manager"): 9,
     ("evaluation:case_print", "evaluator"): 18,
     ("evaluation:case_print", "manager"): 18,
     ("evaluation:dashboard", "evaluator"): 9,
     ("evaluation:dashboard", "manager"): 9,
-    ("evaluation:export_csv", "evaluator"): 30,
-    ("evaluation:export_csv", "manager"): 30,
+    # +1: mechanism_items.csv, +4: meetings, match surveys, training and supervision attendance
+    ("evaluation:export_csv", "evaluator"): 31,
+    ("evaluation:export_csv", "manager"): 31,
     ("evaluation:export_qdpx", "evaluator"): 25,
     ("evaluation:export_qdpx", "manager"): 25,
     ("evaluation:interview_create", "evaluator"): 4,
@@ -62,8 +64,12 @@ PINNED: dict[tuple[str, str | None], int] = {
     ("evaluation:report_engagement", "manager"): 6,
     ("evaluation:report_icamo", "evaluator"): 10,
     ("evaluation:report_icamo", "manager"): 10,
-    ("evaluation:report_prepost", "evaluator"): 4,
-    ("evaluation:report_prepost", "manager"): 4,
+    # the cases, their logbooks' items, and engagement_rows' four
+    ("evaluation:report_mechanisms", "evaluator"): 8,
+    ("evaluation:report_mechanisms", "manager"): 8,
+    # the cases' peers, then their visits' values (the paired statistics are computed in Python)
+    ("evaluation:report_prepost", "evaluator"): 5,
+    ("evaluation:report_prepost", "manager"): 5,
     ("evaluation:report_sample", "evaluator"): 5,
     ("evaluation:report_sample", "manager"): 5,
     ("evaluation:theory_configuration_edit", "evaluator"): 7,
@@ -96,7 +102,8 @@ PINNED: dict[tuple[str, str | None], int] = {
     ("logbooks:meeting_outcome", "supporter"): 4,
     # the one pair page: the manager's stage panels; the substitute's list of eligible supporters
     # is read only when asked for (?substitute=1)
-    ("logbooks:pair_detail", "manager"): 9,
+    # +1 for the manager: the mechanism items over the case's logbooks
+    ("logbooks:pair_detail", "manager"): 10,
     ("logbooks:pair_detail", "supporter"): 7,
     ("logbooks:pair_list", "manager"): 5,
     ("logbooks:pair_list", "supporter"): 4,

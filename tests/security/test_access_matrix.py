@@ -191,6 +191,7 @@ MATRIX: dict[str, Row] = {
     "evaluation:report_sample": r(M, E),
     "evaluation:report_icamo": r(M, E),
     "evaluation:report_prepost": r(M, E),
+    "evaluation:report_mechanisms": r(M, E),
     "evaluation:report_engagement": r(M, E),
     "evaluation:export_csv": r(M, E),
     "evaluation:export_qdpx": r(M, E),
