@@ -2,11 +2,11 @@
 whatever the number of cases, and returns pseudonymised rows only (no names, no contact details,
 no dates of birth).
 
-One module per report: cases (which pairs are cases), sample (Table 2), outcomes, icamo (Table
-3), prepost, similarity (engagement against similarity) and funnel. Callers import them from
-here (`from evaluation import reports`)."""
+One module per report: cases (which pairs are cases: one per peer's course), sample (Table 2),
+outcomes, icamo (Table 3), prepost, similarity (engagement against similarity) and funnel.
+Callers import them from here (`from evaluation import reports`)."""
 
-from .cases import STARTED, cases_for
+from .cases import STARTED, case_pairs, cases_for
 from .funnel import recruitment_funnel
 from .icamo import icamo_matrix, mechanism_outcome_crosstab
 from .outcomes import outcome_pattern_queryset, outcome_pattern_rows, outcome_summary
@@ -22,6 +22,7 @@ from .similarity import (
 __all__ = [
     "SIMILARITY_FIELDS",
     "STARTED",
+    "case_pairs",
     "cases_for",
     "engagement_by_similarity",
     "engagement_rows",

@@ -1,4 +1,11 @@
-"""Which pairs are the evaluation's cases, for every report and export."""
+"""Which pairs are the evaluation's cases, for every report and export.
+
+A case is the peer's course through the programme: the pair that started it and, when a
+substitute supporter took over (the study: "Another case consisted of two peer supporters"),
+the pairs that continued it. A case is named by its first pair (`Pair.root_pair`), so its
+pseudonym stays the one it had before a substitute came; its records (outcomes, contexts,
+mechanisms, configurations, interviews) hang on that first pair, and its meetings and logbooks
+are those of all its pairs."""
 
 from __future__ import annotations
 
@@ -21,10 +28,25 @@ STARTED = (PairStatus.ACTIVE, PairStatus.PAUSED, PairStatus.COMPLETED, PairStatu
 
 
 def cases_for(user: Reader) -> QuerySet[Pair]:
-    """The cases (pairs that started) the user may evaluate: their sites, both consented."""
+    """The cases the user may evaluate, one row each (the case's first pair): started, in
+    their sites, the peer and the first supporter consented."""
     return (
         Pair.objects.for_user(user)
+        .case_roots()
         .filter(status__in=STARTED)
         .filter(evaluation_consent_q("peer__"), evaluation_consent_q("supporter__"))
         .order_by("started_on", "id")
+    )
+
+
+def case_pairs(cases: QuerySet[Pair]) -> QuerySet[Pair]:
+    """Every pair of the `cases` (first pairs, from `cases_for`) whose supporter consented,
+    each annotated with `case`, the first pair's id: what meetings, logbooks and supporters
+    are read from. A substitute who did not consent brings nothing of theirs into the
+    evaluation. One query (or a subquery)."""
+    return (
+        Pair.objects.of_cases(cases)
+        .filter(status__in=STARTED)
+        .filter(evaluation_consent_q("supporter__"))
+        .order_by("created_at", "id")
     )
