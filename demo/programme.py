@@ -6,11 +6,11 @@ Association, 1 GP, 2 web page; six men and four women, as in its Table 2) and tw
 Centre for Diabetes, 2 home care, 1 GP, 3 from other channels; the nine of the paper's channels,
 who become the cases, seven men and two women). Everyone is screened eligible after an initial
 conversation and has given programme consent; two peers declined the evaluation's interviews,
-as in the study. The
-supporters took the two-day course in January (one made up day 2 on the March course), and a
-year of bimonthly supervision and network meetings runs from February, with attendance, dilemmas
-and follow-up actions for the sessions that have taken place. Every step is keyed on natural
-keys (the factories' get-or-create), so running it twice changes nothing.
+as in the study. The supporters took the two-day course in January (one made up day 2 on the
+March course), and a year of bimonthly supervision and network meetings runs from February,
+with attendance, dilemmas and follow-up actions for the sessions that have taken place. Every
+step is keyed on natural keys (the factories' get-or-create), so running it twice changes
+nothing.
 """
 
 from __future__ import annotations
