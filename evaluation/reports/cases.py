@@ -11,8 +11,6 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from django.db.models import QuerySet
-
 from logbooks.models import Pair, PairStatus
 
 from ..queries import evaluation_consent_q
@@ -20,6 +18,7 @@ from ..queries import evaluation_consent_q
 if TYPE_CHECKING:
     from django.contrib.auth.models import AnonymousUser
 
+    from logbooks.models.pairs import PairQuerySet
     from tod.accounts.models import User
 
     Reader = User | AnonymousUser
@@ -27,26 +26,27 @@ if TYPE_CHECKING:
 STARTED = (PairStatus.ACTIVE, PairStatus.PAUSED, PairStatus.COMPLETED, PairStatus.ENDED)
 
 
-def cases_for(user: Reader) -> QuerySet[Pair]:
+def cases_for(user: Reader) -> PairQuerySet:
     """The cases the user may evaluate, one row each (the case's first pair): started, in
     their sites, the peer and the first supporter consented."""
-    return (
-        Pair.objects.for_user(user)
-        .case_roots()
-        .filter(status__in=STARTED)
+    roots = Pair.objects.case_roots().filter(status__in=STARTED)
+    cases: PairQuerySet = (
+        roots.for_user(user)  # type: ignore[assignment]  # for_user keeps the queryset's class
         .filter(evaluation_consent_q("peer__"), evaluation_consent_q("supporter__"))
         .order_by("started_on", "id")
     )
+    return cases
 
 
-def case_pairs(cases: QuerySet[Pair]) -> QuerySet[Pair]:
+def case_pairs(cases: PairQuerySet) -> PairQuerySet:
     """Every pair of the `cases` (first pairs, from `cases_for`) whose supporter consented,
     each annotated with `case`, the first pair's id: what meetings, logbooks and supporters
     are read from. A substitute who did not consent brings nothing of theirs into the
     evaluation. One query (or a subquery)."""
-    return (
+    pairs: PairQuerySet = (
         Pair.objects.of_cases(cases)
         .filter(status__in=STARTED)
         .filter(evaluation_consent_q("supporter__"))
         .order_by("created_at", "id")
     )
+    return pairs

@@ -56,7 +56,7 @@ def engagement_rows(user: Reader) -> list[dict[str, Any]]:
     pairs = list(
         case_pairs(cases).values(
             "id",
-            "case",
+            "root_pair_id",
             "similarities",
             "peer__sex",
             "peer__date_of_birth",
@@ -75,7 +75,7 @@ def engagement_rows(user: Reader) -> list[dict[str, Any]]:
     words = engagement.logbook_words(ids)
     pairs_of: dict[int, list[dict[str, Any]]] = defaultdict(list)
     for pair in pairs:
-        pairs_of[pair["case"]].append(pair)
+        pairs_of[pair["root_pair_id"] or pair["id"]].append(pair)
     result = []
     for row in rows:
         mine = pairs_of[row["id"]]

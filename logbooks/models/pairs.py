@@ -102,12 +102,12 @@ class PairQuerySet(SiteScopedQuerySet):
         """Pairs that hold their peer and a place of their supporter."""
         return self.filter(status__in=OPEN_STATUSES)
 
-    def case_roots(self):
+    def case_roots(self) -> PairQuerySet:
         """The first pair of each case: a pair a substitute supporter continued is one case
         with its successors (the peer's course through the programme)."""
         return self.filter(root_pair__isnull=True)
 
-    def of_cases(self, roots):
+    def of_cases(self, roots) -> PairQuerySet:
         """Every pair of the cases whose first pairs are `roots` (a queryset or ids), each
         annotated with `case` (the first pair's id). One query, whatever the chain's length."""
         ids = roots.values("pk") if isinstance(roots, models.QuerySet) else roots
@@ -115,7 +115,7 @@ class PairQuerySet(SiteScopedQuerySet):
             case=Coalesce("root_pair_id", "pk")
         )
 
-    def with_case_course(self):
+    def with_case_course(self) -> PairQuerySet:
         """Each case's first pair annotated with how the case stands: `case_status` and
         `case_ended_on` of its last pair (the substitute's, when one took over)."""
         last = Pair.objects.filter(
@@ -301,4 +301,5 @@ class Pair(models.Model):
 
     def case_root(self) -> Pair:
         """The first pair of the case this pair belongs to (a substitute continues a case)."""
-        return self.root_pair if self.root_pair_id else self
+        root = self.root_pair
+        return root if root is not None else self
