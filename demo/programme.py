@@ -2,13 +2,15 @@
 participants.
 
 Mirrors the seed paper's recruitment: ten supporters (5 Centre for Diabetes, 2 Danish Diabetes
-Association, 1 GP, 2 web page) and twelve peers (6 Centre for Diabetes, 2 home care, 1 GP, 3 from
-other channels). Everyone is screened eligible after an initial conversation and has given
-programme consent; two peers declined the evaluation's interviews, as in the study. The
-supporters took the two-day course in January (one made up day 2 on the March course), and a
-year of bimonthly supervision and network meetings runs from February, with attendance, dilemmas
-and follow-up actions for the sessions that have taken place. Every step is keyed on natural
-keys (the factories' get-or-create), so running it twice changes nothing.
+Association, 1 GP, 2 web page; six men and four women, as in its Table 2) and twelve peers (6
+Centre for Diabetes, 2 home care, 1 GP, 3 from other channels; the nine of the paper's channels,
+who become the cases, seven men and two women). Everyone is screened eligible after an initial
+conversation and has given programme consent; two peers declined the evaluation's interviews,
+as in the study. The supporters took the two-day course in January (one made up day 2 on the
+March course), and a year of bimonthly supervision and network meetings runs from February,
+with attendance, dilemmas and follow-up actions for the sessions that have taken place. Every
+step is keyed on natural keys (the factories' get-or-create), so running it twice changes
+nothing.
 """
 
 from __future__ import annotations
@@ -61,7 +63,7 @@ SUPPORTERS = [
     ("Ole", "Pedersen", dt.date(1952, 1, 9), Sex.MALE, C.CENTRE_FOR_DIABETES, "2450"),
     ("Kirsten", "Andersen", dt.date(1965, 5, 30), Sex.FEMALE, C.CENTRE_FOR_DIABETES, "2500"),
     ("Lars", "Christensen", dt.date(1959, 9, 17), Sex.MALE, C.DIABETES_ASSOCIATION, "2100"),
-    ("Susanne", "Hansen", dt.date(1963, 4, 4), Sex.FEMALE, C.DIABETES_ASSOCIATION, "1550"),
+    ("Steen", "Hansen", dt.date(1963, 4, 4), Sex.MALE, C.DIABETES_ASSOCIATION, "1550"),
     ("Peter", "Sørensen", dt.date(1956, 12, 12), Sex.MALE, C.GENERAL_PRACTITIONER, "2700"),
     ("Anne", "Rasmussen", dt.date(1968, 8, 21), Sex.FEMALE, C.WEB_PAGE, "2000"),
     ("Michael", "Jørgensen", dt.date(1960, 2, 27), Sex.MALE, C.WEB_PAGE, "2720"),
@@ -72,9 +74,9 @@ PEERS = [
     ("Erik", "Olsen", dt.date(1955, 3, 28), Sex.MALE, C.CENTRE_FOR_DIABETES, "2400"),
     ("Lone", "Thomsen", dt.date(1966, 1, 15), Sex.FEMALE, C.CENTRE_FOR_DIABETES, "2450"),
     ("Henrik", "Poulsen", dt.date(1953, 9, 8), Sex.MALE, C.CENTRE_FOR_DIABETES, "2500"),
-    ("Jytte", "Johansen", dt.date(1959, 12, 1), Sex.FEMALE, C.CENTRE_FOR_DIABETES, "2100"),
+    ("Jørgen", "Johansen", dt.date(1959, 12, 1), Sex.MALE, C.CENTRE_FOR_DIABETES, "2100"),
     ("Poul", "Møller", dt.date(1951, 4, 22), Sex.MALE, C.HOME_CARE, "2700"),
-    ("Grethe", "Knudsen", dt.date(1958, 7, 11), Sex.FEMALE, C.HOME_CARE, "2720"),
+    ("Gunnar", "Knudsen", dt.date(1958, 7, 11), Sex.MALE, C.HOME_CARE, "2720"),
     ("Torben", "Mortensen", dt.date(1964, 2, 3), Sex.MALE, C.GENERAL_PRACTITIONER, "2000"),
     ("Karen", "Holm", dt.date(1960, 8, 30), Sex.FEMALE, C.OTHER, "1550"),
     ("Niels", "Jakobsen", dt.date(1956, 5, 16), Sex.MALE, C.OTHER, "2200"),

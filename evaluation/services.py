@@ -102,9 +102,13 @@ def background_save(*, participant: Participant, values: dict[str, Any], by: Use
     return background
 
 
-def _case_consent(pair: Pair) -> None:
-    _require_consent(pair.peer)
-    _require_consent(pair.supporter)
+def _case(pair: Pair) -> Pair:
+    """The case a record of `pair` belongs to: its first pair (a substitute supporter's pair
+    continues the case), once its peer and first supporter are known to have consented."""
+    case = pair.case_root()
+    _require_consent(case.peer)
+    _require_consent(case.supporter)
+    return case
 
 
 @transaction.atomic
@@ -118,7 +122,7 @@ def outcome_save(
     behaviours: Iterable[str] = (),
 ) -> Outcome:
     """Record a case's outcome of one kind; saving the same kind again updates it."""
-    _case_consent(pair)
+    pair = _case(pair)
     outcome, _created = Outcome.objects.update_or_create(
         pair=pair,
         kind=kind,
@@ -136,7 +140,7 @@ def outcome_save(
 def context_add(
     *, pair: Pair, subject: str, category: str, influence: str, by: User, description: str = ""
 ) -> ContextFactor:
-    _case_consent(pair)
+    pair = _case(pair)
     return ContextFactor.objects.create(
         pair=pair,
         subject=subject,
@@ -151,7 +155,7 @@ def context_add(
 def mechanism_add(
     *, pair: Pair, category: str, actor: str, by: User, description: str = ""
 ) -> Mechanism:
-    _case_consent(pair)
+    pair = _case(pair)
     return Mechanism.objects.create(
         pair=pair,
         category=category,
@@ -177,7 +181,7 @@ def case_configuration_add(
 ) -> CaseConfiguration:
     """Link an intervention component, contexts, an actor, a mechanism and an outcome of one
     case, optionally as a test of a programme theory's configuration."""
-    _case_consent(pair)
+    pair = _case(pair)
     if mechanism.pair_id != pair.id or outcome.pair_id != pair.id:
         raise ValidationError(_("The mechanism and the outcome must belong to this case."))
     contexts = list(contexts)

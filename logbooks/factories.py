@@ -31,6 +31,12 @@ class PairFactory(factory.django.DjangoModelFactory[Pair]):
         ParticipantFactory, site=factory.SelfAttribute("..site"), kind=Kind.SUPPORTER
     )
     status = PairStatus.AGREED
+    # A pair that continues another (a substitute supporter) belongs to its case.
+    root_pair = factory.LazyAttribute(
+        lambda pair: (
+            previous.case_root() if (previous := getattr(pair, "previous_pair", None)) else None
+        )
+    )
 
 
 class MeetingPlanFactory(factory.django.DjangoModelFactory[MeetingPlan]):

@@ -205,14 +205,7 @@ def risk_reasons(pair: Pair, *, today: dt.date) -> list[tuple[str, str]]:
 
 
 def case_pair_ids(pair: Pair) -> list[int]:
-    """The pairs of one case: a substitute supporter's pair continues the earlier one."""
-    ids = [pair.pk]
-    earlier = pair.previous_pair_id
-    while earlier is not None and earlier not in ids and len(ids) < 10:
-        ids.append(earlier)
-        earlier = Pair.objects.filter(pk=earlier).values_list("previous_pair_id", flat=True).first()
-    later = Pair.objects.filter(previous_pair_id=pair.pk).values_list("pk", flat=True).first()
-    while later is not None and later not in ids and len(ids) < 10:
-        ids.append(later)
-        later = Pair.objects.filter(previous_pair_id=later).values_list("pk", flat=True).first()
-    return ids
+    """The pairs of one case (a substitute supporter's pair continues the earlier one), this
+    pair first, then the others in the order they were formed. One query."""
+    others = Pair.objects.of_cases([pair.case_key]).exclude(pk=pair.pk).order_by("created_at", "pk")
+    return [pair.pk, *others.values_list("pk", flat=True)]

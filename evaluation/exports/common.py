@@ -11,6 +11,7 @@ from contextlib import contextmanager
 
 from django.db import connection, transaction
 from django.db.models import Q
+from django.db.models.functions import Coalesce
 
 from logbooks.models import Logbook
 from programme.models import Participant
@@ -18,16 +19,16 @@ from programme.models import Participant
 from .. import engagement
 from ..models import CodeGroup, Interview
 from ..pseudonyms import date_shift_days, shift_date
-from ..reports import cases_for
+from ..reports import case_pairs, cases_for
 
 # Rows fetched from the database at a time (and prefetched relations per as many rows).
 CHUNK = 2000
 
 
 def case_people(cases):
-    """The participants of the cases, peers and supporters."""
+    """The participants of the cases, peers and supporters (substitutes included)."""
     return Participant.objects.filter(
-        Q(pk__in=cases.values("peer_id")) | Q(pk__in=cases.values("supporter_id"))
+        Q(pk__in=cases.values("peer_id")) | Q(pk__in=case_pairs(cases).values("supporter_id"))
     )
 
 
@@ -51,17 +52,19 @@ def stream(queryset) -> Iterator:
 
 
 def case_logbooks(cases) -> Iterator[dict]:
-    """The submitted logbooks of the cases, each as {id, pair_id, date, text}, streamed."""
+    """The submitted logbooks of the cases (of every pair of each case), each as {id,
+    case_id, date, text}, streamed; `case_id` is the case's first pair's."""
     rows = (
-        Logbook.objects.filter(meeting__pair__in=cases, status__in=engagement.SUBMITTED)
-        .order_by("meeting__pair_id", "meeting__held_on", "id")
-        .values("id", "meeting__pair_id", "meeting__held_on", *engagement.LOGBOOK_TEXT_FIELDS)
+        Logbook.objects.filter(meeting__pair__in=case_pairs(cases), status__in=engagement.SUBMITTED)
+        .annotate(case_id=Coalesce("meeting__pair__root_pair_id", "meeting__pair_id"))
+        .order_by("case_id", "meeting__held_on", "id")
+        .values("id", "case_id", "meeting__held_on", *engagement.LOGBOOK_TEXT_FIELDS)
     )
     labels = engagement.logbook_labels()
     for row in stream(rows):
         yield {
             "id": row["id"],
-            "pair_id": row["meeting__pair_id"],
+            "case_id": row["case_id"],
             "date": row["meeting__held_on"],
             "text": engagement.logbook_text(row, labels),
         }

@@ -36,7 +36,7 @@ from ..pseudonyms import (
     record_pseudonym,
 )
 from ..queries import redactor_for
-from ..reports import cases_for, engagement_rows
+from ..reports import case_pairs, cases_for, engagement_rows
 from ..scoring import bmi, hba1c_percent
 from . import dictionary
 from .common import (
@@ -102,27 +102,37 @@ def csv_tables(user, *, exact_dates: bool = False) -> Iterator[tuple[str, Iterab
     people = case_people(cases)
     theories = ProgrammeTheory.objects.for_user(user)
     interviews = case_interviews(user, cases)
-    # One small entry per case: the peer (whose offset the case's dates take) and each person's
-    # first case start.
+    # One small entry per case (its first pair, with how it stands now) and one per pair of
+    # a case: the peer (whose offset the case's dates take), the supporters with their periods,
+    # and each person's first case start.
     case_rows = list(
-        cases.values(
+        cases.with_case_course().values(
             "id",
             "site__slug",
             "round_id",
             "round__name",
-            "status",
+            "case_status",
             "started_on",
-            "ended_on",
+            "case_ended_on",
             "peer_id",
-            "supporter_id",
         )
     )
-    dates = Dates(exact=exact_dates, peer_of_case={p["id"]: p["peer_id"] for p in case_rows})
+    peer_of = {p["id"]: p["peer_id"] for p in case_rows}
+    pairs_of: dict[int, list[dict]] = {p["id"]: [] for p in case_rows}
+    for pair in case_pairs(cases).values("id", "case", "supporter_id", "started_on", "ended_on"):
+        peer_of[pair["id"]] = peer_of[pair["case"]]
+        pairs_of[pair["case"]].append(pair)
+    dates = Dates(exact=exact_dates, peer_of_case=peer_of)
     similarity = {r["id"]: r for r in engagement_rows(user)}
     start_of: dict[int, dt.date | None] = {}
     for p in case_rows:
-        for pid in (p["peer_id"], p["supporter_id"]):
-            start_of.setdefault(pid, p["started_on"])
+        start_of.setdefault(p["peer_id"], p["started_on"])
+        for pair in pairs_of[p["id"]]:
+            start_of.setdefault(pair["supporter_id"], pair["started_on"])
+
+    def period(pair: dict) -> str:
+        start, end = (dates.case(pair[name], pair["id"]) for name in ("started_on", "ended_on"))
+        return f"{start or ''}/{end or ''}"
 
     yield (
         "cases",
@@ -135,7 +145,8 @@ def csv_tables(user, *, exact_dates: bool = False) -> Iterator[tuple[str, Iterab
                 "started_on",
                 "ended_on",
                 "peer",
-                "supporter",
+                "supporters",
+                "supporter_periods",
                 "similarities",
                 "meetings_held",
                 "logbook_words",
@@ -145,11 +156,12 @@ def csv_tables(user, *, exact_dates: bool = False) -> Iterator[tuple[str, Iterab
                     case_pseudonym(p["id"]),
                     p["site__slug"],
                     p["round__name"] if p["round_id"] else "",
-                    p["status"],
+                    p["case_status"],
                     dates.case(p["started_on"], p["id"]),
-                    dates.case(p["ended_on"], p["id"]),
+                    dates.case(p["case_ended_on"], p["id"]),
                     P(p["peer_id"], "peer"),
-                    P(p["supporter_id"], "supporter"),
+                    _list(P(pair["supporter_id"], "supporter") for pair in pairs_of[p["id"]]),
+                    _list(period(pair) for pair in pairs_of[p["id"]]),
                     similarity.get(p["id"], {}).get("similarities"),
                     similarity.get(p["id"], {}).get("meetings"),
                     similarity.get(p["id"], {}).get("logbook_words"),
@@ -533,8 +545,8 @@ def csv_tables(user, *, exact_dates: bool = False) -> Iterator[tuple[str, Iterab
             *(
                 [
                     L(lb["id"]),
-                    case_pseudonym(lb["pair_id"]),
-                    dates.case(lb["date"], lb["pair_id"]),
+                    case_pseudonym(lb["case_id"]),
+                    dates.case(lb["date"], lb["case_id"]),
                     redact(lb["text"]),
                 ]
                 for lb in case_logbooks(cases)

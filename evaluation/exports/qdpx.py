@@ -14,6 +14,7 @@ from xml.etree import ElementTree as ET
 from xml.sax.saxutils import quoteattr
 
 from django.db.models import Prefetch
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from logbooks.models import Logbook
@@ -30,7 +31,7 @@ from ..models import (
 from ..models.choices import OutcomeKind
 from ..pseudonyms import age_on, case_pseudonym, moved, record_guid, user_pseudonym
 from ..queries import redactor_for
-from ..reports import cases_for, engagement_rows
+from ..reports import case_pairs, cases_for, engagement_rows
 from .common import (
     Dates,
     case_interviews,
@@ -111,8 +112,18 @@ def _write_qdpx(user, file, *, now: dt.datetime, exact_dates: bool) -> None:
     cases_qs = cases_for(user)
     interviews_qs = case_interviews(user, cases_qs)
     observations_qs = Observation.objects.for_user(user).order_by("id")
-    cases = list(cases_qs.values("id", "peer_id", "supporter_id", "started_on", "status"))
-    dates = Dates(exact=exact_dates, peer_of_case={p["id"]: p["peer_id"] for p in cases})
+    cases = list(
+        cases_qs.with_case_course().values(
+            "id", "peer_id", "supporter_id", "started_on", "case_status"
+        )
+    )
+    peer_of = {p["id"]: p["peer_id"] for p in cases}
+    pairs_qs = case_pairs(cases_qs)
+    supporters_of: dict[int, int] = defaultdict(int)
+    for pair_id, case_id in pairs_qs.values_list("id", "case"):
+        peer_of[pair_id] = peer_of[case_id]
+        supporters_of[case_id] += 1
+    dates = Dates(exact=exact_dates, peer_of_case=peer_of)
     outcomes_of: dict[int, dict[str, str]] = defaultdict(dict)
     for o in (
         Outcome.objects.filter(pair__in=cases_qs)
@@ -188,6 +199,7 @@ def _write_qdpx(user, file, *, now: dt.datetime, exact_dates: bool) -> None:
             "peer_age": "Integer",
             "supporter_sex": "Text",
             "supporter_age": "Integer",
+            "supporters": "Integer",
             "similarities": "Integer",
             "status": "Text",
             **{f"outcome_{k}": "Text" for k in OutcomeKind.values},
@@ -203,17 +215,18 @@ def _write_qdpx(user, file, *, now: dt.datetime, exact_dates: bool) -> None:
             )
         project.write(variables_el)
 
-        # Each case's sources: its interviews, then its logbooks (ids only).
+        # Each case's sources: its interviews, then the logbooks of all its pairs (ids only).
         sources_of_case: dict[int, list[tuple[str, int]]] = defaultdict(list)
         for pair_id, pk in interviews_qs.filter(pair__isnull=False).values_list("pair_id", "id"):
             sources_of_case[pair_id].append(("interview", pk))
         logbook_ids = (
-            Logbook.objects.filter(meeting__pair__in=cases_qs, status__in=engagement.SUBMITTED)
-            .order_by("meeting__pair_id", "meeting__held_on", "id")
-            .values_list("meeting__pair_id", "id")
+            Logbook.objects.filter(meeting__pair__in=pairs_qs, status__in=engagement.SUBMITTED)
+            .annotate(case_id=Coalesce("meeting__pair__root_pair_id", "meeting__pair_id"))
+            .order_by("case_id", "meeting__held_on", "id")
+            .values_list("case_id", "id")
         )
-        for pair_id, pk in stream(logbook_ids):
-            sources_of_case[pair_id].append(("logbook", pk))
+        for case_id, pk in stream(logbook_ids):
+            sources_of_case[case_id].append(("logbook", pk))
 
         for pair in cases:
             case_el = _element(
@@ -227,8 +240,9 @@ def _write_qdpx(user, file, *, now: dt.datetime, exact_dates: bool) -> None:
                 "peer_age": age_on(peer["date_of_birth"], on) if peer else None,
                 "supporter_sex": supporter["sex"] if supporter else "",
                 "supporter_age": age_on(supporter["date_of_birth"], on) if supporter else None,
+                "supporters": supporters_of[pair["id"]] or None,
                 "similarities": similarity.get(pair["id"], {}).get("similarities"),
-                "status": pair["status"],
+                "status": pair["case_status"],
                 **{f"outcome_{k}": outcomes.get(k, "") for k in OutcomeKind.values},
             }
             for name, value in values.items():
@@ -328,11 +342,11 @@ def _write_qdpx(user, file, *, now: dt.datetime, exact_dates: bool) -> None:
                 o.units,
             )
         for lb in case_logbooks(cases_qs):
-            on = dates.case(lb["date"], lb["pair_id"])
+            on = dates.case(lb["date"], lb["case_id"])
             add_source(
                 "logbook",
                 lb["id"],
-                f"Logbook {case_pseudonym(lb['pair_id'])} {on}",
+                f"Logbook {case_pseudonym(lb['case_id'])} {on}",
                 lb["text"],
                 f"{on.isoformat()}T00:00:00" if on else stamp,
             )

@@ -2,12 +2,12 @@
 whatever the number of cases, and returns pseudonymised rows only (no names, no contact details,
 no dates of birth).
 
-One module per report: cases (which pairs are cases), sample (Table 2), outcomes, icamo (Table
-3), prepost and prepost_stats, similarity (engagement against similarity), mechanisms (the
-logbooks' items per round and against engagement) and funnel. Callers import them from
-here (`from evaluation import reports`)."""
+One module per report: cases (which pairs are cases: one per peer's course), sample (Table 2),
+outcomes, icamo (Table 3), prepost and prepost_stats, similarity (engagement against
+similarity), mechanisms (the logbooks' items per round and against engagement) and funnel.
+Callers import them from here (`from evaluation import reports`)."""
 
-from .cases import STARTED, cases_for
+from .cases import STARTED, case_pairs, cases_for
 from .funnel import recruitment_funnel
 from .icamo import icamo_matrix, mechanism_outcome_crosstab
 from .mechanisms import cases_with_items, engagement_correlations, mechanisms_by_round
@@ -25,6 +25,7 @@ from .similarity import (
 __all__ = [
     "SIMILARITY_FIELDS",
     "STARTED",
+    "case_pairs",
     "cases_for",
     "cases_with_items",
     "engagement_correlations",

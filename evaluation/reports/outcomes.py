@@ -6,14 +6,15 @@ from collections import Counter
 from collections.abc import Iterable
 from typing import TYPE_CHECKING, Any
 
-from django.db.models import QuerySet
+from django.db.models import Prefetch, QuerySet
 
 from logbooks.models import Pair
 
 from ..models import Outcome
 from ..models.choices import Influence, OutcomeKind, OutcomeResult
-from ..pseudonyms import case_pseudonym
-from .cases import cases_for
+from ..pseudonyms import case_pseudonym, participant_pseudonym
+from ..queries import evaluation_consent_q
+from .cases import STARTED, cases_for
 
 if TYPE_CHECKING:
     from django.contrib.auth.models import AnonymousUser
@@ -56,10 +57,16 @@ def outcome_pattern_rows(pairs: Iterable[Pair]) -> list[dict[str, Any]]:
     rows = []
     for pair in pairs:
         outcomes = {o.kind: o for o in pair.outcomes.all()}
+        # The first supporter, then each substitute who took over (consented ones only).
+        supporters = [pair.supporter_id]
+        supporters += [p.supporter_id for p in getattr(pair, "substitutes", [])]
         rows.append(
             {
                 "pair": pair,
                 "case": case_pseudonym(pair.pk),
+                "supporters": [
+                    participant_pseudonym(pk, "supporter") for pk in dict.fromkeys(supporters)
+                ],
                 "outcomes": [outcomes.get(kind) for kind in OutcomeKind.values],
                 "hindering": [c for c in pair.contexts.all() if c.influence == Influence.HINDERING],
                 "facilitating": [
@@ -71,4 +78,15 @@ def outcome_pattern_rows(pairs: Iterable[Pair]) -> list[dict[str, Any]]:
 
 
 def outcome_pattern_queryset(user: Reader) -> QuerySet[Pair]:
-    return cases_for(user).prefetch_related("outcomes", "contexts")
+    """The cases with their outcomes, contexts and substitute supporters prefetched."""
+    substitutes = (
+        Pair.objects.filter(status__in=STARTED)
+        .filter(evaluation_consent_q("supporter__"))
+        .order_by("created_at", "id")
+        .only("id", "root_pair_id", "supporter_id")
+    )
+    return cases_for(user).prefetch_related(
+        "outcomes",
+        "contexts",
+        Prefetch("case_successors", substitutes, to_attr="substitutes"),
+    )

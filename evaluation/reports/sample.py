@@ -17,7 +17,7 @@ from programme.models import Kind, Participant, Sex
 from ..models import Complication, Diagnosis, Education, Employment, NurseVisit, Origin
 from ..models.choices import VisitKind
 from ..pseudonyms import age_on
-from .cases import cases_for
+from .cases import case_pairs, cases_for
 
 if TYPE_CHECKING:
     from django.contrib.auth.models import AnonymousUser
@@ -46,11 +46,12 @@ def _age_summary(ages: list[int]) -> str:
 
 
 def sample_table(user: Reader, *, on: dt.date) -> list[SampleRow]:
-    """Characteristics of the peers and supporters in the cases. Two queries."""
+    """Characteristics of the peers and supporters in the cases (a substitute supporter is a
+    supporter of the case too; each person counts once). Two queries."""
     cases = cases_for(user)
     people = list(
         Participant.objects.filter(
-            Q(pk__in=cases.values("peer_id")) | Q(pk__in=cases.values("supporter_id"))
+            Q(pk__in=cases.values("peer_id")) | Q(pk__in=case_pairs(cases).values("supporter_id"))
         )
         .select_related("evaluation_background")
         .only(

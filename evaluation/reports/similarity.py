@@ -8,13 +8,13 @@ from collections import defaultdict
 from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any
 
-from django.db.models import Count, IntegerField, OuterRef, Subquery
+from django.db.models import Count, IntegerField, OuterRef, Q, Subquery
 
 from logbooks.models import Meeting, MeetingStatus
 
 from .. import engagement
 from ..pseudonyms import case_pseudonym
-from .cases import cases_for
+from .cases import case_pairs, cases_for
 
 if TYPE_CHECKING:
     from django.contrib.auth.models import AnonymousUser
@@ -41,14 +41,22 @@ def similarities(peer: Mapping[str, Any], supporter: Mapping[str, Any]) -> int:
 
 
 def engagement_rows(user: Reader) -> list[dict[str, Any]]:
-    """Per case: similarities, meetings held, logbook words, mechanism items. Four queries."""
+    """Per case: similarities, meetings held and logbook words across all its pairs,
+    mechanism items. Five queries.
+
+    When a substitute supporter took over, the case's similarities are those of the pair that
+    held most of its meetings (the first on a tie): engagement is the case's, similarity is
+    between two people."""
     cases = cases_for(user)
     rows = list(
-        cases.annotate(mechanism_items=Count("mechanisms", distinct=True)).values(
+        cases.with_case_course()
+        .annotate(mechanism_items=Count("mechanisms", distinct=True))
+        .values("id", "started_on", "case_ended_on", "mechanism_items")
+    )
+    pairs = list(
+        case_pairs(cases).values(
             "id",
-            "started_on",
-            "ended_on",
-            "mechanism_items",
+            "root_pair_id",
             "similarities",
             "peer__sex",
             "peer__date_of_birth",
@@ -62,65 +70,79 @@ def engagement_rows(user: Reader) -> list[dict[str, Any]]:
             "supporter__evaluation_background__employment",
         )
     )
-    ids = [row["id"] for row in rows]
+    ids = [pair["id"] for pair in pairs]
     meetings = engagement.meetings_held(ids)
     words = engagement.logbook_words(ids)
+    pairs_of: dict[int, list[dict[str, Any]]] = defaultdict(list)
+    for pair in pairs:
+        pairs_of[pair["root_pair_id"] or pair["id"]].append(pair)
     result = []
     for row in rows:
-
-        def side(prefix: str, row: Mapping[str, Any] = row) -> dict[str, Any]:
-            born = row[f"{prefix}__date_of_birth"]
-            return {
-                "sex": row[f"{prefix}__sex"],
-                "born": born.year if born else None,
-                "origin": row[f"{prefix}__evaluation_background__origin"],
-                "education": row[f"{prefix}__evaluation_background__education"],
-                "employment": row[f"{prefix}__evaluation_background__employment"],
-            }
-
-        held = meetings.get(row["id"])
-        months = _months(row["started_on"], row["ended_on"])
+        mine = pairs_of[row["id"]]
+        held = sum(meetings.get(pair["id"], 0) for pair in mine) or None
+        written = sum(words.get(pair["id"], 0) for pair in mine if pair["id"] in words)
+        main = max(enumerate(mine), key=lambda item: (meetings.get(item[1]["id"], 0), -item[0]))[1]
+        months = _months(row["started_on"], row["case_ended_on"])
         result.append(
             {
                 "id": row["id"],
                 "case": case_pseudonym(row["id"]),
-                # The matching's count from the match surveys when it has one; else computed.
-                "similarities": (
-                    row["similarities"]
-                    if row["similarities"] is not None
-                    else similarities(side("peer"), side("supporter"))
-                ),
+                "supporters": len(mine),
+                "similarities": _similarities(main),
                 "meetings": held,
                 "meetings_per_month": (
                     round(held / months, 1) if held is not None and months else None
                 ),
-                "logbook_words": words.get(row["id"]),
+                "logbook_words": (written if any(pair["id"] in words for pair in mine) else None),
                 "mechanism_items": row["mechanism_items"],
             }
         )
     return result
 
 
+def _similarities(pair: Mapping[str, Any]) -> int:
+    """The matching's count from the match surveys when it has one; else computed."""
+    if pair["similarities"] is not None:
+        return int(pair["similarities"])
+
+    def side(prefix: str) -> dict[str, Any]:
+        born = pair[f"{prefix}__date_of_birth"]
+        return {
+            "sex": pair[f"{prefix}__sex"],
+            "born": born.year if born else None,
+            "origin": pair[f"{prefix}__evaluation_background__origin"],
+            "education": pair[f"{prefix}__evaluation_background__education"],
+            "employment": pair[f"{prefix}__evaluation_background__employment"],
+        }
+
+    return similarities(side("peer"), side("supporter"))
+
+
 def engagement_summary(user: Reader, *, lowest: int = 5) -> dict[str, Any]:
     """For the dashboard: cases with held meetings, the mean held and per month, and the cases
-    meeting least often. One query (the held meetings counted in SQL per case)."""
+    meeting least often. One query (the held meetings of each case's pairs counted in SQL)."""
+    cases = cases_for(user)
     held = (
-        Meeting.objects.filter(pair=OuterRef("pk"), status=MeetingStatus.HELD)
+        Meeting.objects.filter(
+            Q(pair=OuterRef("pk")) | Q(pair__root_pair=OuterRef("pk")),
+            pair__in=case_pairs(cases),
+            status=MeetingStatus.HELD,
+        )
         .order_by()
-        .values("pair")
+        .values("status")  # one group: the held meetings of the case
         .annotate(n=Count("pk"))
         .values("n")
     )
     rows: list[dict[str, Any]] = [
         dict(row)
-        for row in cases_for(user)
+        for row in cases.with_case_course()
         .annotate(held=Subquery(held, output_field=IntegerField()))
         .filter(held__gt=0)
-        .values("id", "started_on", "ended_on", "held")
+        .values("id", "started_on", "case_ended_on", "held")
     ]
     for row in rows:
         row["meetings"] = row.pop("held")
-        months = _months(row["started_on"], row["ended_on"])
+        months = _months(row["started_on"], row.pop("case_ended_on"))
         row["case"] = case_pseudonym(row["id"])
         row["meetings_per_month"] = round(row["meetings"] / months, 1) if months else None
     per_month = [r["meetings_per_month"] for r in rows if r["meetings_per_month"]]

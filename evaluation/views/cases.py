@@ -16,8 +16,7 @@ from django.utils.translation import gettext_noop
 from django.views.decorators.http import require_POST
 
 from logbooks.mechanisms import mechanism_context
-from logbooks.models import Logbook
-from logbooks.queries import case_pair_ids
+from logbooks.models import Logbook, Meeting, Pair, PairStatus
 from programme.models import Participant
 from tod.accounts.permissions import get_object_for_user, has_permission, requires
 from tod.accounts.roles import Permission
@@ -25,7 +24,7 @@ from tod.audit.services import access_record
 from tod.once.guard import once_per_submission
 
 from .. import services
-from ..engagement import SUBMITTED
+from ..engagement import LOGBOOK_TEXT_FIELDS, SUBMITTED, logbook_labels, logbook_text
 from ..forms import (
     BackgroundForm,
     CaseConfigurationForm,
@@ -49,17 +48,25 @@ from ..models import (
 )
 from ..pseudonyms import age_on, case_pseudonym, participant_pseudonym
 from ..queries import redactor_for
-from ..reports import cases_for, outcome_pattern_queryset, outcome_pattern_rows, outcome_summary
+from ..reports import (
+    case_pairs,
+    cases_for,
+    outcome_pattern_queryset,
+    outcome_pattern_rows,
+    outcome_summary,
+)
 from .common import paginate
 
 
 def _case(request, pk):
-    """The case with its two people, their backgrounds and the peer's two nurse visits (one of
-    each kind at most, by constraint) joined in, and its interviews prefetched (newest first)."""
+    """The case (its first pair) with how it stands now, its peer and first supporter, their
+    backgrounds and the peer's two nurse visits (one of each kind at most, by constraint)
+    joined in, and its interviews prefetched (newest first)."""
     user = request.user
     visit = "peer__nurse_visits"
     return get_object_for_user(
         cases_for(user)
+        .with_case_course()
         .annotate(
             pre_visit=FilteredRelation(visit, condition=Q(peer__nurse_visits__kind="pre")),
             post_visit=FilteredRelation(visit, condition=Q(peer__nurse_visits__kind="post")),
@@ -89,7 +96,7 @@ def _offered(user, pair) -> dict:
     configurations, a query each."""
     return {
         "logbook": list(
-            Logbook.objects.filter(meeting__pair=pair, status__in=SUBMITTED)
+            Logbook.objects.filter(meeting__pair__in=_case_pair_ids(pair), status__in=SUBMITTED)
             .select_related("meeting")
             .order_by("meeting__held_on", "id")
         ),
@@ -162,24 +169,34 @@ def _case_context(request, pair) -> dict:
         configuration.context_items = contexts_of[configuration.pk]
     # FilteredRelation leaves the attribute unset when the visit is not recorded.
     visits = {"pre": getattr(pair, "pre_visit", None), "post": getattr(pair, "post_visit", None)}
-    backgrounds = {person.id: _background(person) for person in (pair.peer, pair.supporter)}
+    pairs = _case_pairs(pair)
     on = pair.started_on or timezone.localdate()
-    people = []
-    for person in (pair.peer, pair.supporter):
-        people.append(
-            {
-                "id": person.id,
-                "pseudonym": participant_pseudonym(person.id, person.kind),
-                "kind": person.get_kind_display(),
-                "sex": person.get_sex_display(),
-                "age": age_on(person.date_of_birth, on),
-                "background": backgrounds.get(person.id),
-            }
-        )
+    # The peer, the first supporter and each substitute (their age when they took over).
+    people = [_person(pair.peer, on), _person(pair.supporter, on)]
+    known = {pair.peer_id, pair.supporter_id}
+    for p in pairs:
+        if p.supporter_id not in known:
+            known.add(p.supporter_id)
+            people.append(_person(p.supporter, p.started_on or on))
+    redact = redactor_for(request.user)
+    supporters = [
+        {
+            "pseudonym": participant_pseudonym(p.supporter_id, "supporter"),
+            "started_on": p.started_on,
+            "ended_on": p.ended_on,
+            "status": p.get_status_display(),
+            "end_reason": p.end_reason,
+        }
+        for p in pairs
+    ]
     return {
         "pair": pair,
         "case": case_pseudonym(pair.pk),
+        "case_status": PairStatus(pair.case_status).label if pair.case_status else "",
         "people": people,
+        "supporters": supporters,
+        "case_pair_ids": [p.pk for p in pairs],
+        "meetings": _case_meetings(pairs),
         "pre": visits.get("pre"),
         "post": visits.get("post"),
         "outcomes": outcomes,
@@ -189,8 +206,50 @@ def _case_context(request, pair) -> dict:
         "interviews": pair.interview_list,
         "can_edit": has_permission(request.user, Permission.EDIT_EVALUATION),
         # Free text shown through the installation's Redactor (templatetags.redaction).
-        "redact": redactor_for(request.user),
+        "redact": redact,
     }
+
+
+def _case_pairs(pair) -> list[Pair]:
+    """The pairs of the case, first to last, with their supporters' backgrounds (one query):
+    the first pair and every pair a substitute supporter continued it with (if consented)."""
+    return list(
+        case_pairs(Pair.objects.filter(pk=pair.pk)).select_related(
+            "supporter__evaluation_background"
+        )
+    )
+
+
+def _person(person, on) -> dict:
+    return {
+        "id": person.id,
+        "pseudonym": participant_pseudonym(person.id, person.kind),
+        "kind": person.get_kind_display(),
+        "sex": person.get_sex_display(),
+        "age": age_on(person.date_of_birth, on),
+        "background": _background(person),
+    }
+
+
+def _case_meetings(pairs) -> list[Meeting]:
+    """The meetings of all the case's pairs in time order, each with its supporter's
+    pseudonym and its submitted logbook's text (one query)."""
+    supporter_of = {p.pk: participant_pseudonym(p.supporter_id, "supporter") for p in pairs}
+    meetings = list(
+        Meeting.objects.filter(pair_id__in=supporter_of)
+        .select_related("logbook")
+        .order_by("planned_at", "id")
+    )
+    labels = logbook_labels()
+    for meeting in meetings:
+        meeting.supporter_pseudonym = supporter_of[meeting.pair_id]
+        logbook = getattr(meeting, "logbook", None)
+        meeting.logbook_text = (
+            logbook_text({name: getattr(logbook, name) for name in LOGBOOK_TEXT_FIELDS}, labels)
+            if logbook is not None and logbook.status in SUBMITTED
+            else ""
+        )
+    return meetings
 
 
 @requires(Permission.VIEW_EVALUATION)
@@ -199,7 +258,7 @@ def case_detail(request: HttpRequest, pk: int) -> HttpResponse:
     access_record(request=request, participant=pair.peer, what=gettext_noop("evaluation case"))
     context = _case_context(request, pair)
     # The logbooks' mechanism items across the case's meetings, every pair of the case.
-    context.update(mechanism_context(case_pair_ids(pair), show_dates=False))
+    context.update(mechanism_context(context["case_pair_ids"], show_dates=False))
     if context["can_edit"]:
         offered = _offered(request.user, pair)
         context.update(
@@ -211,7 +270,7 @@ def case_detail(request: HttpRequest, pk: int) -> HttpResponse:
             ),
             evidence_form=EvidenceForm(
                 excerpts=_excerpts(request.user, pair),
-                logbooks=_logbooks([pair.pk]),
+                logbooks=_logbooks(_case_pair_ids(pair)),
                 offered={key: offered[key] for key in ("excerpt", "logbook")},
                 redact=context["redact"],
             ),
@@ -250,6 +309,11 @@ def case_print(request: HttpRequest, pk: int) -> HttpResponse:
     context["can_edit"] = False
     context["printed_on"] = timezone.localdate()
     return render(request, "evaluation/case_print.html", context)
+
+
+def _case_pair_ids(pair):
+    """The ids of the case's pairs, as a subquery."""
+    return case_pairs(Pair.objects.filter(pk=pair.pk)).values("pk")
 
 
 def _logbooks(pair_ids):
@@ -394,7 +458,9 @@ def evidence_add(request: HttpRequest, target: str, target_id: int) -> HttpRespo
     else:
         raise Http404
     excerpts = MeaningUnit.objects.for_user(request.user)
-    logbooks = _logbooks([pair.pk] if pair else cases_for(request.user).values("pk"))
+    logbooks = _logbooks(
+        _case_pair_ids(pair) if pair else case_pairs(cases_for(request.user)).values("pk")
+    )
     form = EvidenceForm(request.POST, excerpts=excerpts, logbooks=logbooks)
     if form.is_valid():
         data = form.cleaned_data
@@ -423,7 +489,12 @@ def background_edit(request: HttpRequest, participant_id: int, case_id: int) -> 
     pair = get_object_for_user(
         cases_for(request.user), request.user, Permission.VIEW_EVALUATION, pk=case_id
     )
-    if participant_id not in (pair.peer_id, pair.supporter_id):
+    if (
+        participant_id != pair.peer_id
+        and not case_pairs(Pair.objects.filter(pk=pair.pk))
+        .filter(supporter_id=participant_id)
+        .exists()
+    ):
         raise Http404
     participant = Participant.objects.get(pk=participant_id)
     background = Background.objects.filter(participant=participant).first()

@@ -12,6 +12,7 @@ from typing import NamedTuple
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
@@ -101,6 +102,31 @@ class PairQuerySet(SiteScopedQuerySet):
         """Pairs that hold their peer and a place of their supporter."""
         return self.filter(status__in=OPEN_STATUSES)
 
+    def case_roots(self) -> PairQuerySet:
+        """The first pair of each case: a pair a substitute supporter continued is one case
+        with its successors (the peer's course through the programme)."""
+        return self.filter(root_pair__isnull=True)
+
+    def of_cases(self, roots) -> PairQuerySet:
+        """Every pair of the cases whose first pairs are `roots` (a queryset or ids), each
+        annotated with `case` (the first pair's id). One query, whatever the chain's length."""
+        ids = roots.values("pk") if isinstance(roots, models.QuerySet) else roots
+        return self.filter(models.Q(pk__in=ids) | models.Q(root_pair__in=ids)).annotate(
+            case=Coalesce("root_pair_id", "pk")
+        )
+
+    def with_case_course(self) -> PairQuerySet:
+        """Each case's first pair annotated with how the case stands: `case_status` and
+        `case_ended_on` of its last pair (the substitute's, when one took over)."""
+        last = Pair.objects.filter(
+            models.Q(pk=models.OuterRef("pk")) | models.Q(root_pair=models.OuterRef("pk")),
+            continued_by__isnull=True,
+        ).order_by("-created_at", "-pk")
+        return self.annotate(
+            case_status=models.Subquery(last.values("status")[:1]),
+            case_ended_on=models.Subquery(last.values("ended_on")[:1]),
+        )
+
     def in_matching(self):
         """Pairs the manager still works on: proposed to both, or agreed and waiting for the
         match meeting."""
@@ -188,6 +214,18 @@ class Pair(models.Model):
         related_name="continued_by",
         help_text=_("When a substitute supporter took over, the pair they continue."),
     )
+    # The case is the peer's course through the programme, across substitute supporters: it is
+    # named by its first pair. Stored (not walked along previous_pair) so that the case's pairs
+    # are one indexed filter in every report and export; empty on the first pair itself.
+    root_pair = models.ForeignKey(
+        "self",
+        verbose_name=_("first pair of the case"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        editable=False,
+        related_name="case_successors",
+    )
     # Both parties' answer to the proposed match.
     peer_answer = models.CharField(
         _("peer's answer"), max_length=10, choices=Answer.choices, blank=True
@@ -210,6 +248,14 @@ class Pair(models.Model):
         verbose_name = _("pair")
         verbose_name_plural = _("pairs")
         indexes = [models.Index(fields=["site", "status"], name="matching_pa_site_id_7378cc_idx")]
+        constraints = [
+            # A pair continues a case exactly when it names the case's first pair.
+            models.CheckConstraint(
+                condition=models.Q(previous_pair__isnull=True, root_pair__isnull=True)
+                | models.Q(previous_pair__isnull=False, root_pair__isnull=False),
+                name="pair_root_with_previous",
+            )
+        ]
         # The table keeps the name it had when Pair lived in matching (ADR 0009).
         db_table = "matching_pair"
 
@@ -248,9 +294,12 @@ class Pair(models.Model):
             raise ValueError(f"{step} leads to {rule.targets}, not {to}")
         self.status = to
 
+    @property
+    def case_key(self) -> int:
+        """The id of the case's first pair: what names the case (its pseudonym)."""
+        return self.root_pair_id or self.pk
+
     def case_root(self) -> Pair:
         """The first pair of the case this pair belongs to (a substitute continues a case)."""
-        pair = self
-        while (previous := pair.previous_pair) is not None:
-            pair = previous
-        return pair
+        root = self.root_pair
+        return root if root is not None else self

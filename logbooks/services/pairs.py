@@ -402,6 +402,7 @@ def pair_substitute_supporter(*, pair: Pair, supporter: Participant, by, reason:
         supporter_survey=supporter_survey,
         formed_by=by,
         previous_pair=ended,
+        root_pair_id=ended.case_key,
         peer_answer=Answer.AGREED,
         supporter_answer=Answer.AGREED,
         match_meeting_held_on=ended.match_meeting_held_on,

@@ -81,9 +81,9 @@ def test_case_record_lists_are_those_of_the_querysets_they_replace(
         response = client.get(url)
 
     # The session (3) and the user's sites (1), the case, its interviews, the access record,
-    # each kind of record with its evidence (8, and the contexts' configurations), the Redactor
-    # (2), the form choices (3) and the mechanism items over time (the case's pairs, their
-    # logbooks: 2): one query per list, whatever the number of rows.
+    # each kind of record with its evidence (8, and the contexts' configurations), the case's
+    # pairs and their meetings (2), the Redactor (2), the form choices (3) and the mechanism
+    # items over time (the case's logbooks: 1): one query per list, whatever the number of rows.
     assert len(queries) == 23
     data = response.context
     assert data["interviews"] == [same_day, late, early]

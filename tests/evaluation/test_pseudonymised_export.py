@@ -21,7 +21,7 @@ from tod.audit.models import AccessEvent
 
 QDA = "{urn:QDA-XML:project:1.0}"
 PSEUDONYM = re.compile(r"^[A-Z]{1,2}-[0-9A-F]{8}$")
-ID_COLUMNS = {"case", "peer", "supporter", "participant", "context_ids"}
+ID_COLUMNS = {"case", "peer", "supporter", "supporters", "participant", "context_ids"}
 
 
 def tables(client, **query) -> dict[str, list[dict]]:

@@ -254,6 +254,7 @@ def test_a_substitute_supporters_pair_continues_the_remaining_plan(
         supporter=other_supporter.participant,
         status=PairStatus.ACTIVE,
         previous_pair=ended,
+        root_pair=ended,
     )
     assert services.pairs_continue_substituted() == 1
     assert services.pairs_continue_substituted() == 0  # idempotent

@@ -1,14 +1,21 @@
+import datetime as dt
 import io
+from collections import Counter
 
 from django.apps import apps
 from django.core.management import call_command
 
-from programme.models import Kind, Participant, ReferralChannel
+from evaluation.reports import cases_for, sample_table
+from programme.models import Kind, Participant, ReferralChannel, Sex
 from tod.accounts.models import Role, User
 
 
 def model_counts() -> dict[str, int]:
     return {model._meta.label: model.objects.count() for model in apps.get_models()}
+
+
+def sexes(people) -> dict[str, int]:
+    return dict(Counter(people.values_list("sex", flat=True)))
 
 
 def test_seed_demo_twice_gives_the_same_counts(db):
@@ -34,6 +41,15 @@ def test_seed_demo_mirrors_the_studys_sample(db, capsys):
     assert peers.filter(referral_channel=C.CENTRE_FOR_DIABETES).count() == 6
     assert peers.filter(referral_channel=C.HOME_CARE).count() == 2
     assert peers.filter(referral_channel=C.GENERAL_PRACTITIONER).count() == 1
+    # By sex as in the study's Table 2: the supporters six men and four women, the nine peers of
+    # the evaluation's cases seven men and two women.
+    assert sexes(supporters) == {Sex.MALE: 6, Sex.FEMALE: 4}
+    evaluator = User.objects.get(username="evaluator")
+    case_peers = copenhagen.filter(pk__in=cases_for(evaluator).values("peer_id"))
+    assert sexes(case_peers) == {Sex.MALE: 7, Sex.FEMALE: 2}
+    total = sample_table(evaluator, on=dt.date(2026, 12, 1))
+    sex_rows = {row.label: (row.peers, row.supporters) for row in total[1:3]}
+    assert sorted(sex_rows.values()) == [(2, 4), (7, 5)]  # the cases' nine supporters
     assert Participant.objects.filter(site__slug="aarhus").exists()
     for role in Role:
         assert User.objects.filter(role=role).exists(), role
