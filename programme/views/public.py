@@ -59,9 +59,17 @@ def interest(request: HttpRequest, slug: str) -> HttpResponse:
             return redirect("programme:interest_thanks", slug=site.slug)
     else:
         form = InterestForm()
-    return render(request, "programme/interest_form.html", {"form": form, "site": site})
+    return render(
+        request,
+        "programme/interest_form.html",
+        {"form": form, "site": site, "contact": services.site_settings_for(site)},
+    )
 
 
 def interest_thanks(request: HttpRequest, slug: str) -> HttpResponse:
     site = get_object_or_404(Site, slug=slug)
-    return render(request, "programme/interest_thanks.html", {"site": site})
+    return render(
+        request,
+        "programme/interest_thanks.html",
+        {"site": site, "contact": services.site_settings_for(site)},
+    )
