@@ -50,7 +50,7 @@ class LoggingSmsBackend:
     long-running worker that was left on it by mistake does not grow."""
 
     def send_sms(self, *, to: str, text: str, reference: str = "", sender: str = "") -> str:
-        logger.info("SMS to %s from %s (%s): %s", to, sender or "-", reference, text)
+        logger.info("SMS to %s (%s): %s", to, reference, text)
         return f"log-{reference}"
 
 
