@@ -371,3 +371,77 @@ def test_retention_runs_per_site(client, manager, site, other_site):
     assert ErasureRecord.objects.filter(participant=ours, reason="retention").exists()
     assert not ErasureRecord.objects.filter(participant=theirs).exists()
     assert site_settings_for(other_site).site.retention_days == 5 * 365
+
+
+# --- The data migration: the texts shared by every site become each site's own -----------------
+
+BEFORE = ("programme", "0009_suggested_topic_supporter")
+AFTER = ("programme", "0012_consent_text_belongs_to_a_site")
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_migration_gives_every_site_the_texts_with_their_history_and_keeps_each_answer():
+    from django.db import connection
+    from django.db.migrations.executor import MigrationExecutor
+
+    executor = MigrationExecutor(connection)
+    executor.migrate([BEFORE])
+    old = executor.loader.project_state(BEFORE).apps
+    Site_, User_ = old.get_model("accounts", "Site"), old.get_model("accounts", "User")
+    Text_ = old.get_model("programme", "ConsentText")
+    Person_, Consent_ = (
+        old.get_model("programme", "Participant"),
+        old.get_model("programme", "Consent"),
+    )
+    Text_.objects.all().delete()
+    first = Text_.objects.create(
+        purpose="programme", version=1, title="v1", body="one", valid_from=dt.date(2026, 1, 1)
+    )
+    second = Text_.objects.create(
+        purpose="programme", version=2, title="v2", body="two", valid_from=dt.date(2026, 3, 1)
+    )
+    Text_.objects.create(
+        purpose="evaluation", version=1, title="e1", body="eval", valid_from=dt.date(2026, 1, 1)
+    )
+    sites = [Site_.objects.create(name=n, slug=n.lower()) for n in ("Kbh", "Aarhus", "Odense")]
+    recorder = User_.objects.create(username="recorder")
+    answered = {}
+    for site, text in zip(sites, (first, second, first), strict=True):
+        person = Person_.objects.create(
+            site=site,
+            kind="peer",
+            first_name="A",
+            last_name=site.name,
+            date_of_birth=dt.date(1960, 1, 1),
+            sex="female",
+        )
+        answered[site.slug] = Consent_.objects.create(
+            participant=person,
+            purpose="programme",
+            decision="given",
+            text=text,
+            decided_on=dt.date(2026, 4, 1),
+            method="written",
+            recorded_by=recorder,
+        ).pk
+
+    executor = MigrationExecutor(connection)
+    executor.loader.build_graph()
+    executor.migrate([AFTER])  # programme's latest: the other apps never left theirs
+
+    for slug in ("kbh", "aarhus", "odense"):
+        site = Site.objects.get(slug=slug)
+        history = list(
+            ConsentText.objects.of_site(site)
+            .order_by("purpose", "version")
+            .values_list("purpose", "version", "title", "body")
+        )
+        assert history == [
+            ("evaluation", 1, "e1", "eval"),
+            ("programme", 1, "v1", "one"),
+            ("programme", 2, "v2", "two"),
+        ]
+        assert SiteSettings.objects.filter(site=site).exists()
+        answer = Consent.objects.select_related("text").get(pk=answered[slug])
+        assert answer.text.site == site
+        assert answer.text.version == (2 if slug == "aarhus" else 1)
