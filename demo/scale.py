@@ -62,6 +62,7 @@ from programme.models import (
     TrainingAttendance,
     TrainingDay,
 )
+from programme.services.site_settings import site_settings_ensure
 from tod.accounts.factories import SiteFactory, UserFactory
 from tod.accounts.models import Role, Site, User
 
@@ -137,13 +138,9 @@ def is_empty() -> bool:
 
 def reset() -> None:
     """Empty every table (TRUNCATE: the append-only audit tables allow it) and put back what the
-    data migrations made: the first version of the consent texts, kept across the flush, and the
-    codebook. post_migrate, which flush sends, puts back the role groups and the triggers."""
-    first_texts = list(ConsentText.objects.filter(version=1))
+    data migrations made: the codebook (each new site gets its own consent texts when it is
+    made). post_migrate, which flush sends, puts back the role groups and the triggers."""
     call_command("flush", interactive=False, verbosity=0)
-    for text in first_texts:
-        text.pk = None  # numbered afresh, as the data migration numbered them
-    ConsentText.objects.bulk_create(first_texts)
     codebook_ensure(Theme, CodeGroup)
 
 
@@ -162,6 +159,8 @@ def seed_people(*, sites: int, pairs: int, pool: int, today: dt.date | None = No
         MUNICIPALITIES[i] if i < len(MUNICIPALITIES) else f"Site {i + 1}" for i in range(sites)
     ]
     site_rows = bulk(Site, [SiteFactory.build(name=name, slug=_slug(name)) for name in names])
+    for site in site_rows:  # bulk_create sends no post_save: each site's settings and texts
+        site_settings_ensure(site=site)
     starts = world.today - dt.timedelta(days=420)
     rounds = bulk(
         Round,
@@ -338,7 +337,13 @@ def _everyone(site_world: SiteWorld) -> list[Participant]:
 def _seed_recruitment(world: ScaleWorld) -> None:
     """Conversation, eligible screening, both consents and a match survey for everyone."""
     rng = world.rng
-    texts = {purpose: ConsentText.objects.current(purpose) for purpose in ConsentPurpose.values}
+    texts_of = {
+        site_world.site.pk: {
+            purpose: ConsentText.objects.current(purpose, site=site_world.site)
+            for purpose in ConsentPurpose.values
+        }
+        for site_world in world.sites
+    }
     conversations, screenings, consents, surveys = [], [], [], []
     for site_world in world.sites:
         manager = site_world.staff[Role.MANAGER]
@@ -363,7 +368,7 @@ def _seed_recruitment(world: ScaleWorld) -> None:
                     result=ScreeningResult.ELIGIBLE,
                 )
             )
-            for purpose, text in texts.items():
+            for purpose, text in texts_of[site_world.site.pk].items():
                 consents.append(
                     ConsentFactory.build(
                         participant=person,

@@ -15,6 +15,7 @@ from .models import (
     Screening,
     Session,
     SessionInvitation,
+    SiteSettings,
     SuggestedTopic,
     TrainingAttendance,
     TrainingDay,
@@ -75,7 +76,15 @@ class WithdrawalAdmin(ReadOnlyHistoryAdmin):
 
 @admin.register(ConsentText)
 class ConsentTextAdmin(admin.ModelAdmin):
-    list_display = ["purpose", "version", "title", "valid_from"]
+    list_display = ["site", "purpose", "version", "title", "valid_from"]
+    list_filter = ["site", "purpose"]
+    list_select_related = ["site"]
+
+
+@admin.register(SiteSettings)
+class SiteSettingsAdmin(admin.ModelAdmin):
+    list_display = ["site", "quiet_from", "quiet_to", "sms_sender", "contact_name"]
+    list_select_related = ["site"]
 
 
 @admin.register(InitialConversation)

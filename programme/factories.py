@@ -111,7 +111,7 @@ class ScreeningFactory(factory.django.DjangoModelFactory[Screening]):
 
 class ConsentFactory(factory.django.DjangoModelFactory[Consent]):
     """Consent given in writing to the current text of its purpose (the programme's unless told);
-    the texts are the data migration's."""
+    the texts are its site's (each site gets its first versions when it is made)."""
 
     class Meta:
         model = Consent
@@ -119,7 +119,9 @@ class ConsentFactory(factory.django.DjangoModelFactory[Consent]):
     participant = factory.SubFactory(ParticipantFactory)
     purpose = ConsentPurpose.PROGRAMME
     decision = ConsentDecision.GIVEN
-    text = factory.LazyAttribute(lambda consent: ConsentText.objects.current(consent.purpose))
+    text = factory.LazyAttribute(
+        lambda consent: ConsentText.objects.current(consent.purpose, site=consent.participant.site)
+    )
     decided_on = dt.date(2026, 1, 11)
     method = ConsentMethod.WRITTEN
     recorded_by = factory.SubFactory(UserFactory)

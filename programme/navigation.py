@@ -14,6 +14,9 @@ def items(user) -> list[MenuItem]:
         entries.append(MenuItem(_("Overview"), reverse("programme:dashboard"), order=0))
     if has_permission(user, Permission.MANAGE_PARTICIPANTS):
         entries.append(MenuItem(_("Recruitment"), reverse("programme:participant_list"), order=10))
+        entries.append(
+            MenuItem(_("Site settings"), reverse("programme:site_settings_sites"), order=90)
+        )
     if has_permission(user, Permission.MANAGE_TRAINING):
         entries.append(MenuItem(_("Training"), reverse("programme:course_list"), order=20))
     if has_permission(user, Permission.VIEW_SUPPORTER_HOME):

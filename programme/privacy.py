@@ -21,6 +21,7 @@ from .models import (
     Screening,
     Session,
     SessionInvitation,
+    SiteSettings,
     Status,
     SuggestedTopic,
     TrainingAttendance,
@@ -94,7 +95,11 @@ personal_data(Course, free_text=["name", "trainer"], site="site")
 personal_data(TrainingDay, free_text=["place"], site="course__site")
 personal_data(CourseInvitation, subjects=["participant"])
 personal_data(TrainingAttendance, subjects=["participant"])
-holds_none(ConsentText, "the wording of a consent, the same for everyone")
+holds_none(ConsentText, "the wording of a site's consent, the same for everyone there")
+holds_none(
+    SiteSettings,
+    "a site's quiet hours, SMS sender, texts and the programme's published contact details",
+)
 holds_none(Round, "a round's name and dates")
 holds_none(InterestAttempt, "a keyed hash of a client address, for the public form's limit")
 

@@ -169,7 +169,9 @@ def participant_detail_queryset() -> QuerySet[WithAnnotations[Participant, Detai
         output_field=BooleanField(),
     )
     newest_text = (
-        ConsentText.objects.filter(purpose=OuterRef("purpose")).order_by("-version").values("pk")
+        ConsentText.objects.filter(site=OuterRef("text__site"), purpose=OuterRef("purpose"))
+        .order_by("-version")
+        .values("pk")
     )
     # with_duplicate_flag() is an untyped QuerySet method: the annotations are named here.
     detail: QuerySet[WithAnnotations[Participant, DetailFlags]] = (

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from .views import dashboards, public, recruitment, supervision, training
+from .views import dashboards, public, recruitment, site_settings, supervision, training
 
 app_name = "programme"
 
@@ -33,7 +33,14 @@ urlpatterns = [
     ),
     path("funnel/", recruitment.funnel, name="funnel"),
     path("rounds/", recruitment.round_list, name="round_list"),
-    path("consent-texts/", recruitment.consent_text_list, name="consent_text_list"),
+    # A site's settings and consent texts, for its own manager
+    path("settings/", site_settings.site_settings_sites, name="site_settings_sites"),
+    path("sites/<slug:slug>/settings/", site_settings.site_settings, name="site_settings"),
+    path(
+        "sites/<slug:slug>/consent-texts/",
+        site_settings.consent_text_list,
+        name="consent_text_list",
+    ),
     # Training course
     path("courses/", training.course_list, name="course_list"),
     path("courses/new/", training.course_create, name="course_create"),

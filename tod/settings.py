@@ -363,6 +363,8 @@ SITE_URL = env("SITE_URL", default="http://127.0.0.1:8000")
 # Every row of these apps is personal or health data: each insert, update and delete is recorded by
 # a database trigger with who and when. Bookkeeping models that hold no one's data are left out.
 AUDITED_APPS = ["programme", "matching", "logbooks", "evaluation"]
+# A site's own retention period is edited by its manager on the site's settings page.
+AUDITED_PLATFORM_MODELS = ["accounts.Site"]
 AUDIT_EXCLUDED_MODELS = [
     "programme.InterestAttempt",  # rate-limit counters of the public form
     "matching.MatchRun",  # progress of a matching run

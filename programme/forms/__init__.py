@@ -14,6 +14,7 @@ from .recruitment import (
     ScreeningForm,
     WithdrawalForm,
 )
+from .site_settings import SiteSettingsForm
 from .supervision import (
     ActionForm,
     DilemmaForm,
@@ -43,5 +44,6 @@ __all__ = [
     "SeriesForm",
     "SessionEditForm",
     "SessionForm",
+    "SiteSettingsForm",
     "WithdrawalForm",
 ]

@@ -184,7 +184,7 @@ class ConsentForm(forms.Form):
     )
     text = forms.ModelChoiceField(
         label=_("Consent text"),
-        queryset=ConsentText.objects.all(),
+        queryset=ConsentText.objects.none(),
         help_text=_("The version of the text the participant answered."),
     )
     decided_on = forms.DateField(label=_("Date"), widget=DateInput())
@@ -201,9 +201,11 @@ class ConsentForm(forms.Form):
         ),
     )
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, site, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["decided_on"].initial = timezone.localdate()
+        # Only the participant's site's texts: each site is its own data controller.
+        self.fields["text"].queryset = ConsentText.objects.of_site(site)
 
     def clean_decided_on(self):
         return not_in_future(self.cleaned_data["decided_on"])

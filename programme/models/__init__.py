@@ -23,6 +23,7 @@ from .participants import (
     danish_postcode,
 )
 from .screening import CRITERIA, Answer, Screening, ScreeningResult, derive_result
+from .site_settings import SiteSettings, validate_sms_sender
 from .supervision import (
     Dilemma,
     FollowUpAction,
@@ -36,6 +37,7 @@ from .supervision import (
 from .training import Course, CourseInvitation, TrainingAttendance, TrainingDay
 
 __all__ = [
+    "validate_sms_sender",
     "CRITERIA",
     "Answer",
     "Consent",
@@ -57,6 +59,7 @@ __all__ = [
     "Screening",
     "ScreeningResult",
     "Session",
+    "SiteSettings",
     "SessionInvitation",
     "SessionKind",
     "Sex",

@@ -26,14 +26,24 @@ class ConsentMethod(models.TextChoices):
 
 
 class ConsentTextQuerySet(models.QuerySet["ConsentText"]):
-    def current(self, purpose: str) -> ConsentText | None:
-        return self.filter(purpose=purpose).order_by("-version").first()
+    def of_site(self, site) -> ConsentTextQuerySet:
+        return self.filter(site=site)
+
+    def current(self, purpose: str, *, site) -> ConsentText | None:
+        """The site's newest version of the text for `purpose`."""
+        return self.filter(site=site, purpose=purpose).order_by("-version").first()
 
 
 class ConsentText(models.Model):
-    """One version of the text a participant consents to. A new version never changes the
-    answers given to an earlier one."""
+    """One version of the text a participant consents to, per site (each municipality is its
+    own data controller). A new version never changes the answers given to an earlier one."""
 
+    site = models.ForeignKey(
+        "accounts.Site",
+        verbose_name=_("site"),
+        on_delete=models.CASCADE,
+        related_name="consent_texts",
+    )
     purpose = models.CharField(_("purpose"), max_length=20, choices=ConsentPurpose.choices)
     version = models.PositiveIntegerField(_("version"))
     title = models.CharField(_("title"), max_length=200)
@@ -44,12 +54,12 @@ class ConsentText(models.Model):
     objects = ConsentTextQuerySet.as_manager()
 
     class Meta:
-        ordering = ["purpose", "-version"]
+        ordering = ["site", "purpose", "-version"]
         verbose_name = _("consent text")
         verbose_name_plural = _("consent texts")
         constraints = [
             models.UniqueConstraint(
-                fields=["purpose", "version"], name="consent_text_unique_version"
+                fields=["site", "purpose", "version"], name="consent_text_unique_version"
             )
         ]
 

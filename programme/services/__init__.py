@@ -20,6 +20,13 @@ from .recruitment import (
     participant_create,
     screening_record,
 )
+from .site_settings import (
+    consent_text_publish,
+    site_sending,
+    site_settings_ensure,
+    site_settings_for,
+    site_settings_update,
+)
 from .supervision import (
     action_complete,
     action_record,
@@ -39,11 +46,16 @@ from .training import course_create, course_invite, training_attendance_record
 from .withdrawal import participant_erase_personal_data, participant_withdraw
 
 __all__ = [
+    "site_sending",
+    "site_settings_ensure",
+    "site_settings_for",
+    "site_settings_update",
     "INTEREST_LIMIT",
     "INTEREST_WINDOW",
     "action_complete",
     "action_record",
     "consent_record",
+    "consent_text_publish",
     "conversation_record",
     "course_create",
     "course_invite",

@@ -37,8 +37,8 @@ def consent_record(
     Programme consent is given after an eligible screening (the latest one counts): it opens
     the course and the matching. Without one the manager may record it only with a reason
     (`screening_override_reason`, kept on the answer), as a screening's result is overridden."""
-    text = text or ConsentText.objects.current(purpose)
-    if text is None or text.purpose != purpose:
+    text = text or ConsentText.objects.current(purpose, site=participant.site_id)
+    if text is None or text.purpose != purpose or text.site_id != participant.site_id:
         raise ValidationError(_("Choose a consent text for this purpose."))
     if participant.is_withdrawn and decision == ConsentDecision.GIVEN:
         raise ValidationError(_("The participant has withdrawn from the programme."))

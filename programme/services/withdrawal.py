@@ -94,7 +94,7 @@ def participant_erase_personal_data(*, participant: Participant, by) -> Particip
     participant.save()
     participant.conversations.update(notes="")
     participant.screenings.update(notes="")
-    text = ConsentText.objects.current(ConsentPurpose.EVALUATION)
+    text = ConsentText.objects.current(ConsentPurpose.EVALUATION, site=participant.site_id)
     if text is not None:
         current = current_consents(participant)[ConsentPurpose.EVALUATION]
         if current is None or current.decision == ConsentDecision.GIVEN:

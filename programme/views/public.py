@@ -16,12 +16,25 @@ from tod.once.guard import once_per_submission
 
 from .. import services
 from ..forms import InterestForm
+from ..models import SiteSettings
 
 
 def _client_address(request: HttpRequest) -> str:
     """The client's address, read behind TRUSTED_PROXY_COUNT reverse proxies (as login
     throttling reads it)."""
     return client_address(request) or "unknown"
+
+
+def _site(slug: str) -> Site:
+    """The site with its settings, in one query."""
+    return get_object_or_404(Site.objects.select_related("programme_settings"), slug=slug)
+
+
+def _settings_of(site: Site) -> SiteSettings:
+    try:
+        return site.programme_settings
+    except SiteSettings.DoesNotExist:
+        return services.site_settings_for(site)
 
 
 def interest_sites(request: HttpRequest) -> HttpResponse:
@@ -34,7 +47,7 @@ def interest_sites(request: HttpRequest) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 @once_per_submission
 def interest(request: HttpRequest, slug: str) -> HttpResponse:
-    site = get_object_or_404(Site, slug=slug)
+    site = _site(slug)
     if request.method == "POST":
         address = _client_address(request)
         if not services.interest_attempt_claim(address=address):
@@ -59,9 +72,17 @@ def interest(request: HttpRequest, slug: str) -> HttpResponse:
             return redirect("programme:interest_thanks", slug=site.slug)
     else:
         form = InterestForm()
-    return render(request, "programme/interest_form.html", {"form": form, "site": site})
+    return render(
+        request,
+        "programme/interest_form.html",
+        {"form": form, "site": site, "contact": _settings_of(site)},
+    )
 
 
 def interest_thanks(request: HttpRequest, slug: str) -> HttpResponse:
-    site = get_object_or_404(Site, slug=slug)
-    return render(request, "programme/interest_thanks.html", {"site": site})
+    site = _site(slug)
+    return render(
+        request,
+        "programme/interest_thanks.html",
+        {"site": site, "contact": _settings_of(site)},
+    )

@@ -22,7 +22,6 @@ from tod.privacy.tiers import ExportTier, export_log, export_tier
 from .. import services
 from ..forms import (
     ConsentForm,
-    ConsentTextForm,
     ConversationForm,
     ParticipantFilterForm,
     ParticipantForm,
@@ -262,7 +261,11 @@ def participant_consent(request: HttpRequest, pk: int) -> HttpResponse:
         purpose = ConsentPurpose.PROGRAMME
     form = ConsentForm(
         request.POST or None,
-        initial={"purpose": purpose, "text": ConsentText.objects.current(purpose)},
+        site=participant.site,
+        initial={
+            "purpose": purpose,
+            "text": ConsentText.objects.current(purpose, site=participant.site),
+        },
     )
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
@@ -283,6 +286,7 @@ def participant_consent(request: HttpRequest, pk: int) -> HttpResponse:
                 "Each purpose is answered separately. A new answer is added to the history; "
                 "earlier answers are kept."
             ),
+            "contact": services.site_settings_for(participant.site),
             "back": participant,
         },
     )
@@ -409,26 +413,4 @@ def round_list(request: HttpRequest) -> HttpResponse:
                 Participant.objects.filter(round__in=list(page.object_list)), page.object_list
             ),
         },
-    )
-
-
-@requires(P)
-@require_http_methods(["GET", "POST"])
-@once_per_submission
-def consent_text_list(request: HttpRequest) -> HttpResponse:
-    form = ConsentTextForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        text = form.save(commit=False)
-        latest = ConsentText.objects.current(text.purpose)
-        text.version = (latest.version + 1) if latest else 1
-        text.save()
-        messages.success(
-            request,
-            _("Version %(version)s of the text is now current.") % {"version": text.version},
-        )
-        return redirect("programme:consent_text_list")
-    return render(
-        request,
-        "programme/consent_text_list.html",
-        {"form": form, "texts": ConsentText.objects.all()},
     )

@@ -238,7 +238,10 @@ def bulk_cases(n, site, programme_round, manager):
             for kind in (Kind.PEER, Kind.SUPPORTER)
         ]
     )
-    texts = {purpose: ConsentText.objects.current(purpose) for purpose in ConsentPurpose.values}
+    texts = {
+        purpose: ConsentText.objects.current(purpose, site=site)
+        for purpose in ConsentPurpose.values
+    }
     Consent.objects.bulk_create(
         [
             ConsentFactory.build(

@@ -49,7 +49,7 @@ class BrokenChannel:
 
 
 class FailingSmsGateway:
-    def send_sms(self, *, to: str, text: str, reference: str) -> str:
+    def send_sms(self, *, to: str, text: str, reference: str, sender: str = "") -> str:
         raise ConnectionError("gateway down")
 
 
@@ -58,7 +58,7 @@ class RecordingSmsGateway:
 
     calls: list[dict] = []
 
-    def send_sms(self, *, to: str, text: str, reference: str) -> str:
+    def send_sms(self, *, to: str, text: str, reference: str, sender: str = "") -> str:
         RecordingSmsGateway.calls.append({"to": to, "text": text, "reference": reference})
         return f"rec-{len(RecordingSmsGateway.calls)}"
 
@@ -67,7 +67,7 @@ class HttpSmsGateway:
     """An SMS gateway over HTTP, as a real one is: POSTs JSON to OUTBOX_TEST_SMS_URL (a server
     the test runs on 127.0.0.1) with the outbox key as the idempotency reference."""
 
-    def send_sms(self, *, to: str, text: str, reference: str) -> str:
+    def send_sms(self, *, to: str, text: str, reference: str, sender: str = "") -> str:
         body = json.dumps({"to": to, "text": text, "reference": reference}).encode()
         request = urllib.request.Request(
             os.environ["OUTBOX_TEST_SMS_URL"],

@@ -17,7 +17,6 @@ MANAGER_ONLY_LISTS = [
     "programme:participant_create",
     "programme:funnel",
     "programme:round_list",
-    "programme:consent_text_list",
     "programme:course_list",
     "programme:course_create",
     "programme:waiting_for_training",

@@ -21,11 +21,11 @@ from tests.conftest import make_participant
 from .conftest import make_course, screen
 
 
-def consent_post(purpose=ConsentPurpose.PROGRAMME, decision="given", **extra):
+def consent_post(site, purpose=ConsentPurpose.PROGRAMME, decision="given", **extra):
     return {
         "purpose": purpose,
         "decision": decision,
-        "text": ConsentText.objects.current(purpose).pk,
+        "text": ConsentText.objects.current(purpose, site=site).pk,
         "decided_on": "2026-05-01",
         "method": "written",
         "note": "",
@@ -45,7 +45,7 @@ def test_an_unscreened_supporter_gets_no_consent_and_so_no_course_place(
 ):
     client.force_login(manager)
     url = reverse("programme:participant_consent", args=[candidate.pk])
-    response = client.post(url, consent_post())
+    response = client.post(url, consent_post(candidate.site))
     assert response.status_code == 200
     errors = response.context["form"].errors
     assert "screening_override_reason" in errors
@@ -65,7 +65,7 @@ def test_a_not_eligible_latest_screening_blocks_programme_consent(client, manage
     screen(candidate, manager, answer=Answer.NO)
     client.force_login(manager)
     url = reverse("programme:participant_consent", args=[candidate.pk])
-    response = client.post(url, consent_post())
+    response = client.post(url, consent_post(candidate.site))
     assert (
         response.status_code == 200
         and "screening_override_reason" in response.context["form"].errors
@@ -77,7 +77,7 @@ def test_the_manager_may_override_with_a_reason_which_is_kept(client, manager, c
     client.force_login(manager)
     url = reverse("programme:participant_consent", args=[candidate.pk])
     reason = "Screened on paper at the centre; the form follows."
-    response = client.post(url, consent_post(screening_override_reason=reason))
+    response = client.post(url, consent_post(candidate.site, screening_override_reason=reason))
     assert response.status_code == 302
     assert list(Participant.objects.with_programme_consent()) == [candidate]
     assert Consent.objects.get(participant=candidate).screening_override_reason == reason
@@ -89,7 +89,9 @@ def test_an_eligible_screening_needs_no_reason_and_keeps_none(client, manager, c
     screen(candidate, manager)
     client.force_login(manager)
     url = reverse("programme:participant_consent", args=[candidate.pk])
-    response = client.post(url, consent_post(screening_override_reason="not needed"))
+    response = client.post(
+        url, consent_post(candidate.site, screening_override_reason="not needed")
+    )
     assert response.status_code == 302
     assert Consent.objects.get(participant=candidate).screening_override_reason == ""
 
@@ -101,5 +103,5 @@ def test_an_eligible_screening_needs_no_reason_and_keeps_none(client, manager, c
 def test_other_answers_need_no_screening(client, manager, candidate, purpose, decision):
     client.force_login(manager)
     url = reverse("programme:participant_consent", args=[candidate.pk])
-    assert client.post(url, consent_post(purpose, decision)).status_code == 302
+    assert client.post(url, consent_post(candidate.site, purpose, decision)).status_code == 302
     assert Consent.objects.filter(participant=candidate, purpose=purpose).exists()

@@ -35,8 +35,9 @@ def test_participant_page_shows_training_sessions_consent_and_twins(
         created_by=manager,
     )
     SessionInvitation.objects.create(session=session, participant=ready_supporter, attended=False)
-    current = ConsentText.objects.current(ConsentPurpose.PROGRAMME)
+    current = ConsentText.objects.current(ConsentPurpose.PROGRAMME, site=site)
     ConsentText.objects.create(
+        site=site,
         purpose=ConsentPurpose.PROGRAMME,
         version=current.version + 1,
         title="New",

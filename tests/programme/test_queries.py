@@ -41,7 +41,7 @@ def populate(site, programme_round, manager, size: int) -> None:
         )
         for index in range(size)
     )
-    text = ConsentText.objects.current(ConsentPurpose.PROGRAMME)
+    text = ConsentText.objects.current(ConsentPurpose.PROGRAMME, site=site)
     Consent.objects.bulk_create(
         Consent(
             participant=p,

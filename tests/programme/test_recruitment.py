@@ -224,8 +224,8 @@ def test_consent_per_purpose_keeps_history(client, manager, site):
     screen(peer, manager)
     client.force_login(manager)
     url = reverse("programme:participant_consent", args=[peer.pk])
-    programme_text = ConsentText.objects.current(ConsentPurpose.PROGRAMME)
-    evaluation_text = ConsentText.objects.current(ConsentPurpose.EVALUATION)
+    programme_text = ConsentText.objects.current(ConsentPurpose.PROGRAMME, site=site)
+    evaluation_text = ConsentText.objects.current(ConsentPurpose.EVALUATION, site=site)
     base = {"decided_on": "2026-05-01", "method": "written", "note": ""}
     client.post(
         url,
@@ -258,7 +258,7 @@ def test_consent_text_must_match_purpose_and_date_not_future(client, manager, si
         {
             "purpose": "programme",
             "decision": "given",
-            "text": ConsentText.objects.current(ConsentPurpose.EVALUATION).pk,
+            "text": ConsentText.objects.current(ConsentPurpose.EVALUATION, site=site).pk,
             "decided_on": "2027-01-01",
             "method": "written",
         },
@@ -273,7 +273,7 @@ def test_new_consent_text_version_keeps_old_answers(client, manager, site):
     consent(peer, manager)
     client.force_login(manager)
     client.post(
-        reverse("programme:consent_text_list"),
+        reverse("programme:consent_text_list", args=[site.slug]),
         {
             "purpose": "programme",
             "title": "Samtykke v2",
@@ -281,7 +281,7 @@ def test_new_consent_text_version_keeps_old_answers(client, manager, site):
             "valid_from": "2026-06-01",
         },
     )
-    assert ConsentText.objects.current(ConsentPurpose.PROGRAMME).version == 2
+    assert ConsentText.objects.current(ConsentPurpose.PROGRAMME, site=site).version == 2
     assert peer.consents.get().text.version == 1
     page = client.get(peer.get_absolute_url()).content.decode()
     assert "der findes en nyere tekst" in page

@@ -120,6 +120,38 @@ def participant_read(fx: Fx, kwargs: dict) -> dict:
     return row(Participant, pk=kwargs["pk"])
 
 
+def site_settings_values(fx: Fx) -> dict[str, Values]:
+    from programme.forms import SiteSettingsForm
+    from programme.services import site_settings_for
+
+    form = SiteSettingsForm(instance=site_settings_for(fx.site))
+    return form_values(
+        form,
+        [name for name in form.fields if name != "retention_days"],
+        sms_sender=choices(["", "Paamindelse", "Kommune 1", "+4570707070", "4512345678"]),
+        quiet_from=choices([dt.time(21), dt.time(22, 30), dt.time(12)]),
+        quiet_to=choices([dt.time(8), dt.time(7, 15), dt.time(13)]),
+    )
+
+
+def site_settings_store(fx: Fx, values: dict) -> dict:
+    from programme.models import SiteSettings
+    from programme.services import site_settings_for
+
+    store_columns(SiteSettings, site_settings_for(fx.site).pk, values)
+    return {"slug": fx.site.slug}
+
+
+def site_settings_read(fx: Fx, kwargs: dict) -> dict:
+    from programme.models import SiteSettings
+    from tod.accounts.models import Site
+
+    return {
+        **row(SiteSettings, site__slug=kwargs["slug"]),
+        "retention_days": Site.objects.get(slug=kwargs["slug"]).retention_days,
+    }
+
+
 def started(model, pk) -> None:
     """A training day or session that has started: attendance can be recorded."""
     now = timezone.now()

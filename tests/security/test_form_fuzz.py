@@ -126,6 +126,12 @@ def load_fx(world: World) -> Fx:
     )
 
 
+def site_settings_of(site):
+    from programme.services import site_settings_for
+
+    return site_settings_for(site)
+
+
 def no_kwargs(fx: Fx, user) -> dict:
     return {}
 
@@ -162,8 +168,11 @@ FORMS: dict[tuple[str, str], Case] = {
     (P, "ScreeningForm"): Case(
         "programme:participant_screen", M, lambda fx, u: {"participant": fx.peer}
     ),
-    (P, "ConsentForm"): Case("programme:participant_consent", M),
+    (P, "ConsentForm"): Case("programme:participant_consent", M, lambda fx, u: {"site": fx.site}),
     (P, "ConsentTextForm"): Case("programme:consent_text_list", M),
+    (P, "SiteSettingsForm"): Case(
+        "programme:site_settings", M, lambda fx, u: {"instance": site_settings_of(fx.site)}
+    ),
     (P, "ConversationForm"): Case("programme:participant_conversation", M),
     (P, "WithdrawalForm"): Case("programme:participant_withdraw", M),
     (P, "InterestForm"): Case("programme:interest", None),
@@ -405,7 +414,7 @@ def test_the_scope_check_sees_a_write_to_another_sites_rows(manager, site, other
     Participant.objects.filter(pk=theirs.pk).update(address="Vej 2")
     assert _writes_outside(scope, since) == [f"U programme_participant#{theirs.pk}"]
     since = last_audit_id()
-    text = ConsentText.objects.order_by("pk").first()
+    text = ConsentText.objects.filter(site=other_site).order_by("pk").first()
     Consent.objects.bulk_create(
         [
             Consent(

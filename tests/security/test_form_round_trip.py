@@ -77,6 +77,16 @@ ROUND_TRIPS: dict[tuple[str, str], tuple[RoundTrip, ...] | EditsNoStoredData] = 
     (P, "ScreeningForm"): EditsNoStoredData(f"a screening {ADDS_A_ROW}"),
     (P, "ConsentForm"): EditsNoStoredData(f"a consent decision {ADDS_A_ROW} (the history)"),
     (P, "ConsentTextForm"): EditsNoStoredData(f"a version of a consent text {ADDS_A_ROW}"),
+    (P, "SiteSettingsForm"): (
+        RoundTrip(
+            "programme:site_settings",
+            M,
+            c.site_settings_values,
+            c.site_settings_store,
+            c.site_settings_read,
+            volatile=("updated_at",),
+        ),
+    ),
     (P, "ConversationForm"): EditsNoStoredData(f"an initial conversation {ADDS_A_ROW}"),
     (P, "WithdrawalForm"): EditsNoStoredData(ACTION),
     (P, "InterestForm"): EditsNoStoredData(f"the public interest form {ADDS_A_ROW}"),

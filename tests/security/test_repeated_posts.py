@@ -179,6 +179,7 @@ CREATES: dict[str, Create] = {
     ),
     "programme:consent_text_list": Create(
         M,
+        "site_slug",
         typed=lambda w, f: {
             "purpose": "programme",
             "title": "Samtykke, ny udgave",
@@ -340,6 +341,7 @@ CREATES: dict[str, Create] = {
 NOT_CREATING: dict[str, str] = {
     # edits of one row, or answers that replace the earlier one: saving twice saves the same
     "programme:participant_edit": "edits the participant",
+    "programme:site_settings": "edits the site's settings (one row per site)",
     "programme:session_edit": "edits the session",
     "programme:session_notes": "replaces the notes",
     "programme:course_invite": "idempotent per supporter",

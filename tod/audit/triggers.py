@@ -39,8 +39,11 @@ END $$ LANGUAGE plpgsql;
 
 def audited_models():
     """Models whose rows are personal or health data: every model of the programme's apps,
-    less the ones settings.AUDIT_EXCLUDED_MODELS names (bookkeeping, not people's data)."""
+    less the ones settings.AUDIT_EXCLUDED_MODELS names (bookkeeping, not people's data), plus
+    the platform's models settings.AUDITED_PLATFORM_MODELS names (a site's retention period)."""
     excluded = {label.lower() for label in settings.AUDIT_EXCLUDED_MODELS}
+    for label in getattr(settings, "AUDITED_PLATFORM_MODELS", []):
+        yield apps.get_model(label)
     for app_label in settings.AUDITED_APPS:
         for model in apps.get_app_config(app_label).get_models(include_auto_created=True):
             if model._meta.label_lower not in excluded and model._meta.managed:

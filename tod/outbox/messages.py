@@ -101,7 +101,9 @@ def _when(value: str, language: str) -> str:
     return _day(moment.date(), language)
 
 
-def render(reminder: Reminder, *, name: str = "") -> Message:
+def render(reminder: Reminder, *, name: str = "", sender: str = "") -> Message:
+    """The reminder's subject and text in its language; `sender` is the SMS sender of the
+    reminder's site (empty: the gateway's default)."""
     language = reminder.language or settings.LANGUAGE_CODE
     subject, body = _texts(reminder.kind, language)
     values = _Values(reminder.context or {})
@@ -111,4 +113,4 @@ def render(reminder: Reminder, *, name: str = "") -> Message:
     url = values.get("url", "")
     if url.startswith("/"):
         values["url"] = getattr(settings, "SITE_URL", "").rstrip("/") + url
-    return Message(subject=subject % values, text=body % values)
+    return Message(subject=subject % values, text=body % values, sender=sender)

@@ -24,6 +24,7 @@ from tod.accounts.models import User
 from .channels import MessageRefused, SendingChannel, open_channels
 from .messages import render
 from .models import PENDING, Channel, ContactPreference, Reminder, ReminderStatus
+from .sites import SiteSending, installation_sending, sending_for_sites
 
 if TYPE_CHECKING:
     from tod.accounts.models import Site
@@ -283,14 +284,24 @@ def _name(reminder: Reminder, participant: Recipient | None) -> str:
     return participant.first_name if participant is not None else ""
 
 
-def quiet_until(moment: dt.datetime) -> dt.datetime | None:
-    """The end of the quiet hours (no SMS at night) `moment` falls in, else None."""
-    start, end = getattr(settings, "OUTBOX_QUIET_HOURS", (21, 8))
+def quiet_until(moment: dt.datetime, sending: SiteSending | None = None) -> dt.datetime | None:
+    """The end of the quiet hours (no SMS at night) `moment` falls in, else None. The hours are
+    the site's (`sending`), local time; they may run past midnight (21:00 to 08:00) or not
+    (12:00 to 13:00)."""
+    sending = sending or installation_sending()
+    start, end = sending.quiet_from, sending.quiet_to
     local = timezone.localtime(moment)
-    if start <= local.hour or local.hour < end:
-        day = local.date() if local.hour < end else local.date() + dt.timedelta(days=1)
-        return timezone.make_aware(dt.datetime.combine(day, dt.time(end, 0)))
-    return None
+    now = local.time()
+    if start == end:
+        return None
+    if start < end:
+        quiet, day = start <= now < end, local.date()
+    else:
+        quiet = now >= start or now < end
+        day = local.date() if now < end else local.date() + dt.timedelta(days=1)
+    if not quiet:
+        return None
+    return timezone.make_aware(dt.datetime.combine(day, end))
 
 
 SWEEP_FIELDS = (
@@ -304,6 +315,7 @@ SWEEP_FIELDS = (
     "due_at",
     "recipient_user_id",
     "recipient_participant_id",
+    "site_id",
 )
 
 
@@ -373,6 +385,7 @@ def _sweep_batch(
     if not candidates:
         return SweepResult()
     _attach_recipients(candidates)
+    sending = sending_for_sites({row.site_id for row in candidates if row.site_id})
     result = SweepResult(batches=1)
     for candidate in candidates:
         with transaction.atomic():
@@ -389,14 +402,25 @@ def _sweep_batch(
                 reminder.recipient_user = candidate.recipient_user
             if reminder.recipient_participant_id == candidate.recipient_participant_id:
                 reminder.recipient_participant = candidate.recipient_participant
-            result += _sweep_one(reminder, now=now, channels=channels)
+            result += _sweep_one(
+                reminder,
+                now=now,
+                channels=channels,
+                sending=sending.get(reminder.site_id) or sending[None],
+            )
     return result
 
 
 def _sweep_one(
-    reminder: Reminder, *, now: dt.datetime, channels: dict[str, SendingChannel]
+    reminder: Reminder,
+    *,
+    now: dt.datetime,
+    channels: dict[str, SendingChannel],
+    sending: SiteSending | None = None,
 ) -> SweepResult:
-    """Send one claimed row, or cancel, postpone, fail or retry it; record the outcome."""
+    """Send one claimed row, or cancel, postpone, fail or retry it; record the outcome. The
+    row's site decides its quiet hours and SMS sender (`sending`)."""
+    sending = sending or installation_sending()
     participant = _participant_of(reminder)
     user = reminder.recipient_user
     reason = ""
@@ -417,7 +441,7 @@ def _sweep_one(
         _finish(reminder, ReminderStatus.CANCELLED, now, error=reason)
         return SweepResult(cancelled=1)
     if reminder.channel == Channel.SMS:
-        quiet_end = quiet_until(now)
+        quiet_end = quiet_until(now, sending)
         if quiet_end is not None:
             reminder.due_at = quiet_end
             reminder.updated_at = now
@@ -428,7 +452,7 @@ def _sweep_one(
         _finish(reminder, ReminderStatus.FAILED, now, error="no address for this channel")
         return SweepResult(failed=1)
     try:
-        message = render(reminder, name=_name(reminder, participant))
+        message = render(reminder, name=_name(reminder, participant), sender=sending.sms_sender)
         provider_id = channels[reminder.channel].send(
             reminder=reminder, address=address, message=message
         )

@@ -22,6 +22,7 @@ class MessageRefused(ChannelError):
 class Message:
     subject: str
     text: str
+    sender: str = ""  # the SMS sender of the reminder's site; empty: the gateway's default
 
 
 class SendingChannel(Protocol):

@@ -54,7 +54,8 @@ class GatewayApiSmsBackend:
     def close(self) -> None:
         self.session.close()
 
-    def send_sms(self, *, to: str, text: str, reference: str) -> str:
+    def send_sms(self, *, to: str, text: str, reference: str, sender: str = "") -> str:
+        sender = sender or self.sender  # the site's sender, else the installation's
         body: dict[str, Any] = {
             "message": text,
             "recipients": [{"msisdn": int(to.lstrip("+"))}],
@@ -63,8 +64,8 @@ class GatewayApiSmsBackend:
             # GatewayAPI's own cap: never more parts than the outbox allows.
             "max_parts": settings.OUTBOX_SMS_MAX_SEGMENTS,
         }
-        if self.sender:
-            body["sender"] = self.sender
+        if sender:
+            body["sender"] = sender
         try:
             response = self.session.post(
                 self.url,

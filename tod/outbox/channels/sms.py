@@ -3,8 +3,9 @@
 SMS backend interface (plug a gateway in by naming its class in OUTBOX_SMS_BACKEND)::
 
     class MyGateway:
-        def send_sms(self, *, to: str, text: str, reference: str) -> str:
-            '''Send `text` to the E.164 number `to`. Return the gateway's message id.
+        def send_sms(self, *, to: str, text: str, reference: str, sender: str = "") -> str:
+            '''Send `text` to the E.164 number `to`, from `sender` (the reminder's site's
+            sender name or number; empty: the account's default). Return the gateway's id.
             `reference` is the same for every attempt at one message (the outbox row's key):
             pass it as the gateway's idempotency key or client reference where it has one, so
             its delivery receipt finds the row again (tod/outbox/webhooks.py).
@@ -39,7 +40,7 @@ LOGGING_BACKEND = "tod.outbox.channels.LoggingSmsBackend"
 
 
 class SmsBackend(Protocol):
-    def send_sms(self, *, to: str, text: str, reference: str) -> str: ...
+    def send_sms(self, *, to: str, text: str, reference: str, sender: str = "") -> str: ...
 
 
 class LoggingSmsBackend:
@@ -48,7 +49,7 @@ class LoggingSmsBackend:
     Tests read what it sent from the log (pytest's caplog); it keeps nothing itself, so a
     long-running worker that was left on it by mistake does not grow."""
 
-    def send_sms(self, *, to: str, text: str, reference: str = "") -> str:
+    def send_sms(self, *, to: str, text: str, reference: str = "", sender: str = "") -> str:
         logger.info("SMS to %s (%s): %s", to, reference, text)
         return f"log-{reference}"
 
@@ -95,4 +96,8 @@ class SmsChannel:
         """Send one SMS; return the gateway's message id."""
         to = e164(address)
         check_length(message.text)
-        return str(self.backend.send_sms(to=to, text=message.text, reference=reminder.key))
+        return str(
+            self.backend.send_sms(
+                to=to, text=message.text, reference=reminder.key, sender=message.sender
+            )
+        )

@@ -45,10 +45,11 @@ class TwilioSmsBackend:
     def close(self) -> None:
         self.session.close()
 
-    def send_sms(self, *, to: str, text: str, reference: str) -> str:
+    def send_sms(self, *, to: str, text: str, reference: str, sender: str = "") -> str:
+        sender = sender or self.sender  # the site's sender, else the installation's
         data = {
             "To": to,
-            "From": self.sender,
+            "From": sender,
             "Body": text,
             "StatusCallback": status_callback_url(reference),
         }
