@@ -365,6 +365,9 @@ SITE_URL = env("SITE_URL", default="http://127.0.0.1:8000")
 AUDITED_APPS = ["programme", "matching", "logbooks", "evaluation"]
 AUDIT_EXCLUDED_MODELS = [
     "programme.InterestAttempt",  # rate-limit counters of the public form
+    # an uploaded import file until it is confirmed or expires: its rows must not outlive it in
+    # the append-only trail (the participants it creates are audited as they are created)
+    "programme.ImportUpload",
     "matching.MatchRun",  # progress of a matching run
     "logbooks.CalendarFeed",  # secret feed tokens: kept out of the trail on purpose
 ]
