@@ -7,6 +7,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from typing import Any
 
+from django import forms
 from django.db import models
 from django.utils import translation
 from django.utils.translation import gettext as _
@@ -66,6 +67,20 @@ class ImportPreview:
         return [row for row in self.rows if row.outcome == RowOutcome.NEW]
 
 
+class _RowForm(ParticipantDetailsForm):
+    """ParticipantDetailsForm with one set of fields for all the rows of a file. Django deep-copies
+    a form's fields for every form made (so that changing one form's fields cannot reach
+    another), which took more time than checking the row; checking changes nothing in them, so
+    the rows of one preview share the fields of one ParticipantDetailsForm."""
+
+    def __init__(self, data, *, instance, fields):
+        forms.ModelForm.__init__(self, data, instance=instance)
+        self.fields = fields
+
+
+_RowForm.base_fields = {}  # nothing to copy: the fields come from the preview
+
+
 def preview_upload(upload: ImportUpload) -> ImportPreview:
     """Raises ImportFileError when the file cannot be read as a list of participants."""
     table = read_table(bytes(upload.content), upload.file_format)
@@ -118,6 +133,7 @@ def preview_table(
     rows: list[ImportRow] = []
     first_of: dict[tuple, int] = {}  # twin key -> the number of the first row with it
     to_look_up: list[ImportRow] = []
+    fields = ParticipantDetailsForm().fields
     for number, cells in table.rows:
         data = {
             name: form_value(name, cells[index] if index < len(cells) else None)
@@ -132,7 +148,7 @@ def preview_table(
             date_of_birth=data.get("date_of_birth", ""),
         )
         rows.append(row)
-        form = ParticipantDetailsForm(data, instance=Participant(site=site, round=round_))
+        form = _RowForm(data, instance=Participant(site=site, round=round_), fields=fields)
         if not form.is_valid():
             row.outcome = RowOutcome.ERROR
             for name, messages in form.errors.items():

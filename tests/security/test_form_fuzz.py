@@ -168,6 +168,12 @@ FORMS: dict[tuple[str, str], Case] = {
     (P, "WithdrawalForm"): Case("programme:participant_withdraw", M),
     (P, "InterestForm"): Case("programme:interest", None),
     (P, "RoundForm"): Case("programme:round_list", M, user_kwargs),
+    (P, "ParticipantDetailsForm"): Case(
+        None, M, note="the register form's fields, checking each row of an imported file"
+    ),
+    (P, "ImportUploadForm"): Case(
+        "programme:participant_import", M, lambda fx, u: {"site": fx.site}
+    ),
     # programme: training and supervision
     (P, "CourseForm"): Case("programme:course_create", M, user_kwargs),
     (P, "InviteForm"): Case(
