@@ -5,8 +5,8 @@ from __future__ import annotations
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from ..imports.reading import MAX_BYTES, format_of
-from ..models import Kind, ReferralChannel, Round
+from ..models import FileFormat, Kind, ReferralChannel, Round
+from ..models.imports import MAX_IMPORT_BYTES
 
 
 class ImportUploadForm(forms.Form):
@@ -39,15 +39,15 @@ class ImportUploadForm(forms.Form):
 
     def clean_file(self):
         upload = self.cleaned_data["file"]
-        if format_of(upload.name) is None:
+        if FileFormat.of(upload.name) is None:
             raise forms.ValidationError(_("Choose a CSV or XLSX file."))
-        if upload.size > MAX_BYTES:
+        if upload.size > MAX_IMPORT_BYTES:
             raise forms.ValidationError(
                 _("The file is larger than %(size)d MB. Split it into smaller files.")
-                % {"size": MAX_BYTES // (1024 * 1024)}
+                % {"size": MAX_IMPORT_BYTES // (1024 * 1024)}
             )
         return upload
 
     @property
     def file_format(self) -> str:
-        return format_of(self.cleaned_data["file"].name) or ""
+        return FileFormat.of(self.cleaned_data["file"].name) or ""

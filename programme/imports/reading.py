@@ -11,8 +11,8 @@ from dataclasses import dataclass
 from django.utils.translation import gettext as _
 
 from ..models import FileFormat
+from ..models.imports import MAX_IMPORT_BYTES as MAX_BYTES
 
-MAX_BYTES = 5 * 1024 * 1024  # a 5,000-row list is about 1 MB as CSV, less as XLSX
 MAX_ROWS = 5000
 # An XLSX is a zip file: what it unpacks to is limited too, so a small file cannot expand into
 # gigabytes of XML (a zip bomb).
@@ -31,11 +31,6 @@ class ImportFileError(Exception):
 class Table:
     header: list[str]
     rows: list[tuple[int, list[Cell]]]  # (the row's number in the spreadsheet, its cells)
-
-
-def format_of(file_name: str) -> str | None:
-    suffix = file_name.rsplit(".", 1)[-1].lower() if "." in file_name else ""
-    return suffix if suffix in FileFormat.values else None
 
 
 def read_table(content: bytes, file_format: str) -> Table:

@@ -104,7 +104,9 @@ def import_page(request: HttpRequest, site: int) -> HttpResponse:
                 by=request.user,
             )
             return redirect(
-                "programme:participant_import_preview", site=the_site.pk, ref=upload_reference(upload)
+                "programme:participant_import_preview",
+                site=the_site.pk,
+                ref=upload_reference(upload),
             )
     sites = Site.objects.filter(pk__in=request.user.site_ids()).order_by("name")
     logs = ImportLog.objects.filter(site=the_site).select_related("round", "imported_by")

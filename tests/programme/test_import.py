@@ -355,7 +355,7 @@ def test_a_file_past_the_row_limit_is_refused(manager_client, site, programme_ro
 
 
 def test_a_file_past_the_size_limit_is_refused(manager_client, site, programme_round, monkeypatch):
-    monkeypatch.setattr("programme.forms.imports.MAX_BYTES", 100)
+    monkeypatch.setattr("programme.forms.imports.MAX_IMPORT_BYTES", 100)
     response = upload(manager_client, site, programme_round, csv_file(EN_HEADER, ROWS * 3))
     assert "The file is larger than" in response.content.decode()
 

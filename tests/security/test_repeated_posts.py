@@ -24,8 +24,8 @@ from dataclasses import dataclass, field
 
 import pytest
 import time_machine
-from django.core.files.uploadedfile import SimpleUploadedFile
 from django.apps import apps
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import transaction
 from django.urls import Resolver404, resolve, reverse
 from django.utils import timezone
