@@ -7,7 +7,9 @@ from __future__ import annotations
 import datetime as dt
 import re
 from functools import cache
+from typing import cast
 
+from django.db import models
 from django.utils import translation
 from django.utils.text import capfirst
 
@@ -25,13 +27,22 @@ LANGUAGES = ("da", "en")
 DATE_FORMATS = ("%Y-%m-%d", "%d-%m-%Y", "%d.%m.%Y", "%d/%m/%Y")
 
 
+def model_field(name: str) -> models.Field:
+    """The participant's field of that name (a column is never a relation)."""
+    return cast(models.Field, Participant._meta.get_field(name))
+
+
+def choices_of(name: str) -> list[tuple[str, str]]:
+    return list(model_field(name).choices or [])
+
+
 def _normal(text: str) -> str:
     return re.sub(r"[\s_*:.-]+", " ", text).strip().casefold()
 
 
 def header_label(name: str, language: str) -> str:
     with translation.override(language):
-        return str(capfirst(Participant._meta.get_field(name).verbose_name))
+        return str(capfirst(model_field(name).verbose_name))
 
 
 @cache
@@ -64,19 +75,16 @@ def unknown_headers(header: list[str]) -> list[str]:
 @cache
 def _choices(name: str) -> dict[str, str]:
     """{normalised code or label in any language: code} of a choice field."""
-    field = Participant._meta.get_field(name)
     found = {}
-    for code, _label in field.choices:
+    for code, label in choices_of(name):
         found[_normal(code)] = code
         for language in LANGUAGES:
             with translation.override(language):
-                found[_normal(str(dict(field.choices)[code]))] = code
+                found[_normal(str(label))] = code
     return found
 
 
-CHOICE_FIELDS = frozenset(
-    name for name in COLUMNS if Participant._meta.get_field(name).choices is not None
-)
+CHOICE_FIELDS = frozenset(name for name in COLUMNS if model_field(name).choices is not None)
 
 
 def as_text(value: Cell) -> str:

@@ -13,6 +13,8 @@ from django.utils import translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from tod.accounts.models import Site
+
 from ..forms.recruitment import ParticipantDetailsForm
 from ..models import ImportUpload, Participant, Round, twin_key
 from .columns import (
@@ -73,8 +75,15 @@ class _RowForm(ParticipantDetailsForm):
     another), which took more time than checking the row; checking changes nothing in them, so
     the rows of one preview share the fields of one ParticipantDetailsForm."""
 
-    def __init__(self, data, *, instance, fields):
-        forms.ModelForm.__init__(self, data, instance=instance)
+    def __init__(
+        self,
+        data: dict[str, str] | None = None,
+        files: None = None,
+        *,
+        instance: Participant,
+        fields: dict[str, forms.Field],
+    ) -> None:
+        forms.ModelForm.__init__(self, data, files, instance=instance)
         self.fields = fields
 
 
@@ -123,7 +132,7 @@ def check_columns(header: list[str], *, default_kind: str = "", default_channel:
 def preview_table(
     table: Table,
     *,
-    site,
+    site: Site,
     round_: Round,
     default_kind: str = "",
     default_channel: str = "",
@@ -153,7 +162,9 @@ def preview_table(
             row.outcome = RowOutcome.ERROR
             for name, messages in form.errors.items():
                 label = form.fields[name].label if name in form.fields else ""
-                row.errors += [f"{label}: {message}" if label else message for message in messages]
+                row.errors += [
+                    f"{label}: {message}" if label else str(message) for message in messages
+                ]
             continue
         row.fields = form.cleaned_data
         key = twin_key(
@@ -169,7 +180,7 @@ def preview_table(
     return ImportPreview(rows=rows, ignored_columns=unknown_headers(table.header))
 
 
-def _mark_stored_twins(rows: list[ImportRow], *, site) -> None:
+def _mark_stored_twins(rows: list[ImportRow], *, site: Site) -> None:
     """Rows with a stored participant of the same name and date of birth (the duplicate rule,
     possible_duplicates_of) become EXISTING, with those participants to link to."""
     for start in range(0, len(rows), TWIN_BATCH):

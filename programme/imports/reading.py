@@ -6,7 +6,9 @@ import csv
 import datetime as dt
 import io
 import zipfile
+from collections.abc import Iterator
 from dataclasses import dataclass
+from typing import Any
 
 from django.utils.translation import gettext as _
 
@@ -71,7 +73,7 @@ def read_table(content: bytes, file_format: str) -> Table:
     return Table(header=header, rows=rows)
 
 
-def _csv_rows(content: bytes):
+def _csv_rows(content: bytes) -> Iterator[list[Cell]]:
     try:
         text = content.decode("utf-8-sig")
     except UnicodeDecodeError:
@@ -82,12 +84,13 @@ def _csv_rows(content: bytes):
     first_line = text.lstrip().split("\n", 1)[0]
     delimiter = max(";,\t", key=first_line.count)
     try:
-        yield from csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
+        for line in csv.reader(io.StringIO(text, newline=""), delimiter=delimiter):
+            yield list(line)
     except csv.Error as error:
         raise ImportFileError(_("The file is not a CSV file. Save it as CSV or XLSX.")) from error
 
 
-def _xlsx_rows(content: bytes):
+def _xlsx_rows(content: bytes) -> Iterator[list[Cell]]:
     # defusedxml, when installed (it is a dependency), makes openpyxl refuse XML bombs.
     import openpyxl
 
@@ -104,7 +107,7 @@ def _xlsx_rows(content: bytes):
     return _sheet_rows(workbook, not_xlsx)
 
 
-def _sheet_rows(workbook, not_xlsx: str):
+def _sheet_rows(workbook: Any, not_xlsx: str) -> Iterator[list[Cell]]:
     try:
         for row in workbook.worksheets[0].iter_rows(values_only=True):
             yield list(row)

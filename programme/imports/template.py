@@ -9,16 +9,23 @@ import io
 from django.utils import translation
 from django.utils.translation import gettext as _
 
-from ..models import FileFormat, Participant
-from .columns import CHOICE_FIELDS, COLUMNS, REQUIRED_COLUMNS, header_label
+from ..models import FileFormat
+from .columns import (
+    CHOICE_FIELDS,
+    COLUMNS,
+    REQUIRED_COLUMNS,
+    choices_of,
+    header_label,
+    model_field,
+)
 
 
 def _guide() -> list[list[str]]:
     rows = [[_("Column"), _("What to write")]]
     for name in COLUMNS:
-        field = Participant._meta.get_field(name)
+        field = model_field(name)
         if name in CHOICE_FIELDS:
-            what = " / ".join(str(label) for _code, label in field.choices)
+            what = " / ".join(str(label) for _code, label in choices_of(name))
         elif name == "date_of_birth":
             what = _("A date, for example 31-12-1950 or 1950-12-31")
         elif name == "phone":

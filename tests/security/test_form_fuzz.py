@@ -149,6 +149,12 @@ class Case:
     note: str = ""
 
 
+def _participant_of(site):
+    from programme.models import Participant
+
+    return Participant(site=site)
+
+
 def _form(module: str, name: str) -> type[forms.BaseForm]:
     return getattr(importlib.import_module(module), name)
 
@@ -170,6 +176,15 @@ FORMS: dict[tuple[str, str], Case] = {
     (P, "RoundForm"): Case("programme:round_list", M, user_kwargs),
     (P, "ParticipantDetailsForm"): Case(
         None, M, note="the register form's fields, checking each row of an imported file"
+    ),
+    ("programme.imports.preview", "_RowForm"): Case(
+        None,
+        M,
+        lambda fx, u: {
+            "instance": _participant_of(fx.site),
+            "fields": _form(P, "ParticipantDetailsForm")().fields,
+        },
+        note="ParticipantDetailsForm as each row of an imported file checks it",
     ),
     (P, "ImportUploadForm"): Case(
         "programme:participant_import", M, lambda fx, u: {"site": fx.site}
