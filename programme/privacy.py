@@ -14,6 +14,8 @@ from .models import (
     CourseInvitation,
     Dilemma,
     FollowUpAction,
+    ImportLog,
+    ImportUpload,
     InitialConversation,
     InterestAttempt,
     Participant,
@@ -95,6 +97,17 @@ personal_data(Course, free_text=["name", "trainer"], site="site")
 personal_data(TrainingDay, free_text=["place"], site="course__site")
 personal_data(CourseInvitation, subjects=["participant"])
 personal_data(TrainingAttendance, subjects=["participant"])
+# Imports: a file's name may name a person ("Referral Jens Hansen.xlsx"), so erasure searches it.
+# The log keeps counts, never the rows. An uploaded file holds the rows of people who are not
+# participants yet: it is deleted when its import is confirmed, or unconfirmed after
+# ImportUpload.KEEP (24 hours), and is never in the audit trail.
+personal_data(ImportLog, free_text=["file_name"], site="site")
+personal_data(
+    ImportUpload,
+    free_text=["file_name"],
+    other=["file_format", "default_kind", "default_channel"],
+    site="site",
+)
 holds_none(ConsentText, "the wording of a site's consent, the same for everyone there")
 holds_none(
     SiteSettings,

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from .views import dashboards, public, recruitment, site_settings, supervision, training
+from .views import dashboards, imports, public, recruitment, site_settings, supervision, training
 
 app_name = "programme"
 
@@ -30,6 +30,24 @@ urlpatterns = [
         "participants/<int:pk>/withdraw/",
         recruitment.participant_withdraw,
         name="participant_withdraw",
+    ),
+    # Bulk import from a file, per site
+    path("participants/import/", imports.import_start, name="participant_import_start"),
+    path(
+        "participants/import/template/",
+        imports.import_template,
+        name="participant_import_template",
+    ),
+    path("participants/import/<int:site>/", imports.import_page, name="participant_import"),
+    path(
+        "participants/import/<int:site>/preview/<str:ref>/",
+        imports.import_preview,
+        name="participant_import_preview",
+    ),
+    path(
+        "participants/import/<int:site>/confirm/",
+        imports.import_confirm,
+        name="participant_import_confirm",
     ),
     path("funnel/", recruitment.funnel, name="funnel"),
     path("rounds/", recruitment.round_list, name="round_list"),

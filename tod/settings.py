@@ -326,6 +326,12 @@ CELERY_BEAT_SCHEDULE = {
         "task": "logbooks.tasks.pairs_hourly",
         "schedule": crontab(minute=15),
     },
+    # Uploaded participant lists never confirmed are deleted a day after their upload: they hold
+    # the rows of people who are not participants (programme.imports).
+    "programme-import-uploads-expire": {
+        "task": "programme.tasks.import_uploads_expire",
+        "schedule": crontab(minute=25),
+    },
     # Nurses' post-visit reminders (six months after a pair started), planned in the outbox; keyed
     # per peer and nurse, so a double run plans nothing twice and a missed day is caught up.
     "evaluation-nurse-reminders": {
@@ -367,6 +373,9 @@ AUDITED_APPS = ["programme", "matching", "logbooks", "evaluation"]
 AUDITED_PLATFORM_MODELS = ["accounts.Site"]
 AUDIT_EXCLUDED_MODELS = [
     "programme.InterestAttempt",  # rate-limit counters of the public form
+    # an uploaded import file until it is confirmed or expires: its rows must not outlive it in
+    # the append-only trail (the participants it creates are audited as they are created)
+    "programme.ImportUpload",
     "matching.MatchRun",  # progress of a matching run
     "logbooks.CalendarFeed",  # secret feed tokens: kept out of the trail on purpose
 ]

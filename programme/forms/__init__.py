@@ -3,11 +3,13 @@ import the forms from here (`from programme.forms import ParticipantForm`); eval
 ModelMultipleChoiceField."""
 
 from .common import ModelMultipleChoiceField
+from .imports import ImportUploadForm
 from .public import InterestForm
 from .recruitment import (
     ConsentForm,
     ConsentTextForm,
     ConversationForm,
+    ParticipantDetailsForm,
     ParticipantFilterForm,
     ParticipantForm,
     RoundForm,
@@ -33,10 +35,12 @@ __all__ = [
     "ConversationForm",
     "CourseForm",
     "DilemmaForm",
+    "ImportUploadForm",
     "InterestForm",
     "InviteForm",
     "ModelMultipleChoiceField",
     "NotesForm",
+    "ParticipantDetailsForm",
     "ParticipantFilterForm",
     "ParticipantForm",
     "RoundForm",

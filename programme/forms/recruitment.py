@@ -29,18 +29,13 @@ from ..models import (
 from .common import SiteScopedFormMixin, not_in_future, plausible_birth_date
 
 
-class ParticipantForm(EditConflictMixin, SiteScopedFormMixin, forms.ModelForm):
-    site = forms.ModelChoiceField(queryset=Site.objects.none(), label=_("Site"))
-    confirm_not_duplicate = forms.BooleanField(
-        label=_("This is a different person with the same name and date of birth"),
-        required=False,
-    )
+class ParticipantDetailsForm(forms.ModelForm):
+    """The person's own fields and their checks: the register form's, and each row of an
+    imported file's (programme.imports), whose site and round are chosen once for the file."""
 
     class Meta:
         model = Participant
         fields = [
-            "site",
-            "round",
             "kind",
             "first_name",
             "last_name",
@@ -57,17 +52,31 @@ class ParticipantForm(EditConflictMixin, SiteScopedFormMixin, forms.ModelForm):
         ]
         widgets = {"date_of_birth": DateInput(), "referral_note": forms.Textarea(attrs={"rows": 3})}
 
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["postcode"].help_text = _("Four digits, for example 2200.")
+        self.fields["phone"].help_text = _("A Danish number, or with the country code.")
+
+    def clean_date_of_birth(self):
+        return plausible_birth_date(self.cleaned_data["date_of_birth"])
+
+
+class ParticipantForm(EditConflictMixin, SiteScopedFormMixin, ParticipantDetailsForm):
+    site = forms.ModelChoiceField(queryset=Site.objects.none(), label=_("Site"))
+    confirm_not_duplicate = forms.BooleanField(
+        label=_("This is a different person with the same name and date of birth"),
+        required=False,
+    )
+
+    class Meta(ParticipantDetailsForm.Meta):
+        fields = ["site", "round", *ParticipantDetailsForm.Meta.fields]
+
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
         self.scope_to(user)
         self.fields["round"].required = True
-        self.fields["postcode"].help_text = _("Four digits, for example 2200.")
-        self.fields["phone"].help_text = _("A Danish number, or with the country code.")
         if self.instance.pk:
             self.fields["site"].disabled = True
-
-    def clean_date_of_birth(self):
-        return plausible_birth_date(self.cleaned_data["date_of_birth"])
 
     def clean(self):
         cleaned = super().clean()

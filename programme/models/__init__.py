@@ -8,6 +8,7 @@ from .consent import (
     ConsentPurpose,
     ConsentText,
 )
+from .imports import FileFormat, ImportLog, ImportUpload
 from .participants import (
     DataChoice,
     InitialConversation,
@@ -21,6 +22,7 @@ from .participants import (
     Withdrawal,
     WithdrawalInitiator,
     danish_postcode,
+    twin_key,
 )
 from .screening import CRITERIA, Answer, Screening, ScreeningResult, derive_result
 from .site_settings import SiteSettings, validate_sms_sender
@@ -48,6 +50,9 @@ __all__ = [
     "Course",
     "CourseInvitation",
     "DataChoice",
+    "FileFormat",
+    "ImportLog",
+    "ImportUpload",
     "Dilemma",
     "FollowUpAction",
     "InitialConversation",
@@ -73,4 +78,5 @@ __all__ = [
     "WithdrawalInitiator",
     "danish_postcode",
     "derive_result",
+    "twin_key",
 ]

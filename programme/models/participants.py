@@ -64,6 +64,24 @@ class Round(models.Model):
         return f"{self.site} · {self.name}"
 
 
+def twin_condition(site, first_name, last_name, born) -> Q:
+    """The duplicate rule: the same site, the same first and last name (case-insensitive,
+    stripped) and the same date of birth."""
+    return Q(
+        site=site,
+        first_name__iexact=first_name.strip() if isinstance(first_name, str) else first_name,
+        last_name__iexact=last_name.strip() if isinstance(last_name, str) else last_name,
+        date_of_birth=born,
+    )
+
+
+def twin_key(first_name: str, last_name: str, born: dt.date) -> tuple[str, str, dt.date]:
+    """twin_condition as a key, for people not yet stored (the rows of an imported file among
+    themselves, and a stored twin found for one of them): names stripped and upper-cased, as
+    the database's case-insensitive comparison (UPPER) does."""
+    return (first_name.strip().upper(), last_name.strip().upper(), born)
+
+
 class ParticipantQuerySet(SiteScopedQuerySet):
     """Reads over participants. Eligibility is computed from the records (screenings, consents,
     attendance, withdrawal), never from the `status` label, so it cannot drift."""
@@ -128,17 +146,21 @@ class ParticipantQuerySet(SiteScopedQuerySet):
 
     def possible_duplicates_of(self, *, site, first_name, last_name, born, exclude=None):
         """Participants of the site with the same name and date of birth (case-insensitive):
-        the duplicate rule, the one definition of it. Each argument is a value (the form's
-        twin check; names are stripped) or an OuterRef (the list's flag, with_duplicate_flag)."""
-        qs = self.filter(
-            site=site,
-            first_name__iexact=first_name.strip() if isinstance(first_name, str) else first_name,
-            last_name__iexact=last_name.strip() if isinstance(last_name, str) else last_name,
-            date_of_birth=born,
-        )
+        the duplicate rule, the one definition of it (twin_condition). Each argument is a value
+        (the form's twin check; names are stripped) or an OuterRef (the list's flag,
+        with_duplicate_flag)."""
+        qs = self.filter(twin_condition(site, first_name, last_name, born))
         if exclude is not None:
             qs = qs.exclude(pk=exclude)
         return qs
+
+    def possible_duplicates_of_any(self, *, site, people):
+        """possible_duplicates_of for each (first name, last name, date of birth) of `people`,
+        in one query: the rows of an imported file against the site's participants."""
+        query = Q(pk__in=[])
+        for first_name, last_name, born in people:
+            query |= twin_condition(site, first_name, last_name, born)
+        return self.filter(query)
 
     def with_duplicate_flag(self):
         """`has_duplicate`: another participant of the site has the same name (case-insensitive)

@@ -11,6 +11,7 @@ Contract for other apps:
 """
 
 from .consent import consent_record, current_consents, latest_screening_result
+from .imports import import_confirm, import_upload_store, import_uploads_expire
 from .recruitment import (
     INTEREST_LIMIT,
     INTEREST_WINDOW,
@@ -61,6 +62,9 @@ __all__ = [
     "course_invite",
     "current_consents",
     "dilemma_record",
+    "import_confirm",
+    "import_upload_store",
+    "import_uploads_expire",
     "interest_attempt_claim",
     "interest_submit",
     "latest_screening_result",

@@ -155,6 +155,12 @@ PINNED: dict[tuple[str, str | None], int] = {
     ("programme:participant_detail", "manager"): 10,
     ("programme:participant_edit", "manager"): 10,
     ("programme:participant_list", "manager"): 6,
+    # the import's pages: the upload form with the site's rounds and the log; the preview reads
+    # the stored file and looks the rows' twins up 500 rows a query
+    ("programme:participant_import", "manager"): 10,
+    ("programme:participant_import_preview", "manager"): 7,
+    ("programme:participant_import_start", "manager"): 5,
+    ("programme:participant_import_template", "manager"): 3,
     ("programme:participant_screen", "manager"): 5,
     ("programme:participant_withdraw", "manager"): 5,
     ("programme:round_list", "manager"): 8,

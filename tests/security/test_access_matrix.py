@@ -88,6 +88,11 @@ MATRIX: dict[str, Row] = {
     "programme:participant_consent": r(M, obj="peer"),
     "programme:participant_conversation": r(M, obj="peer"),
     "programme:participant_withdraw": r(M, obj="peer"),
+    "programme:participant_import_start": r(M),
+    "programme:participant_import_template": r(M),
+    "programme:participant_import": r(M, obj="site"),
+    "programme:participant_import_preview": r(M, obj="import_upload"),
+    "programme:participant_import_confirm": r(M, obj="site", post=True),
     "programme:funnel": r(M),
     "programme:round_list": r(M),
     "programme:site_settings_sites": r(M),
@@ -314,6 +319,19 @@ def build_world() -> World:
     outcome = Outcome.objects.filter(pair__site=copenhagen).first()
     theory = ProgrammeTheory.objects.filter(site=copenhagen).first()
     user_of = {"uidb64": urlsafe_base64_encode(force_bytes(hanne.pk))}
+    from programme.services import import_upload_store
+    from programme.views.imports import upload_reference
+
+    waiting = import_upload_store(
+        site=copenhagen,
+        round_=session.round,
+        file_name="referrals.csv",
+        file_format="csv",
+        content=b"First name,Last name,Date of birth,Sex\nBent,Madsen,1957-06-05,Male\n",
+        default_kind="peer",
+        default_channel="home_care",
+        by=world.users[M],
+    )
     world.kwargs = {
         "peer": {"pk": peer.pk},
         "pair": {"pk": pair.pk},
@@ -342,6 +360,8 @@ def build_world() -> World:
         "interview": {"pk": Interview.objects.filter(site=copenhagen).first().pk},
         "observation": {"pk": Observation.objects.filter(site=copenhagen).first().pk},
         "site_slug": {"slug": copenhagen.slug},
+        "site": {"site": copenhagen.pk},
+        "import_upload": {"site": copenhagen.pk, "ref": upload_reference(waiting)},
         "calendar_token": {"token": feed.token},
         "reset_link": {**user_of, "token": default_token_generator.make_token(hanne)},
         # another account's link: opening it writes nothing (the owner's own would use it up)

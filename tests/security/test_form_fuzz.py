@@ -155,6 +155,12 @@ class Case:
     note: str = ""
 
 
+def _participant_of(site):
+    from programme.models import Participant
+
+    return Participant(site=site)
+
+
 def _form(module: str, name: str) -> type[forms.BaseForm]:
     return getattr(importlib.import_module(module), name)
 
@@ -177,6 +183,21 @@ FORMS: dict[tuple[str, str], Case] = {
     (P, "WithdrawalForm"): Case("programme:participant_withdraw", M),
     (P, "InterestForm"): Case("programme:interest", None),
     (P, "RoundForm"): Case("programme:round_list", M, user_kwargs),
+    (P, "ParticipantDetailsForm"): Case(
+        None, M, note="the register form's fields, checking each row of an imported file"
+    ),
+    ("programme.imports.preview", "_RowForm"): Case(
+        None,
+        M,
+        lambda fx, u: {
+            "instance": _participant_of(fx.site),
+            "fields": _form(P, "ParticipantDetailsForm")().fields,
+        },
+        note="ParticipantDetailsForm as each row of an imported file checks it",
+    ),
+    (P, "ImportUploadForm"): Case(
+        "programme:participant_import", M, lambda fx, u: {"site": fx.site}
+    ),
     # programme: training and supervision
     (P, "CourseForm"): Case("programme:course_create", M, user_kwargs),
     (P, "InviteForm"): Case(

@@ -25,6 +25,7 @@ from dataclasses import dataclass, field
 import pytest
 import time_machine
 from django.apps import apps
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import transaction
 from django.urls import Resolver404, resolve, reverse
 from django.utils import timezone
@@ -134,8 +135,23 @@ def _substitute(world, form) -> dict:
     raise AssertionError("no supporter on the form may take over the pair")
 
 
+class _RewoundFile(SimpleUploadedFile):
+    """An uploaded file that reads whole every time: the same file in both posts."""
+
+    def read(self, *args):
+        self.seek(0)
+        return super().read(*args)
+
+
+def _referral_list(world, form) -> dict:
+    header = "Role in the programme,First name,Last name,Date of birth,Sex,Referral channel"
+    row = "Peer,Rita,Repeat,1961-02-03,Female,Home care"
+    return {"file": _RewoundFile("referrals.csv", f"{header}\n{row}\n".encode())}
+
+
 CREATES: dict[str, Create] = {
     # programme
+    "programme:participant_import": Create(M, "site", typed=_referral_list),
     "programme:participant_create": Create(
         M,
         typed=lambda w, f: {
@@ -339,6 +355,9 @@ CREATES: dict[str, Create] = {
 }
 
 NOT_CREATING: dict[str, str] = {
+    # the file's row is locked, then deleted: a repeated confirm finds the import's log
+    # (tests/programme/test_import.py)
+    "programme:participant_import_confirm": "imports a file once",
     # edits of one row, or answers that replace the earlier one: saving twice saves the same
     "programme:participant_edit": "edits the participant",
     "programme:site_settings": "edits the site's settings (one row per site)",
