@@ -11,6 +11,7 @@ Contract for other apps:
 """
 
 from .consent import consent_record, current_consents, latest_screening_result
+from .logins import login_refusal, participant_give_login
 from .recruitment import (
     INTEREST_LIMIT,
     INTEREST_WINDOW,
