@@ -55,7 +55,8 @@ def participant_give_login(request: AuthenticatedHttpRequest, pk: int) -> HttpRe
                 messages.error(
                     request,
                     _(
-                        "The invitation could not be sent (%(error)s). Send it again from the accounts page."
+                        "The invitation could not be sent (%(error)s). "
+                        "Send it again from the accounts page."
                     )
                     % {"error": invitation.send_error},
                 )

@@ -136,7 +136,8 @@ def _report_sending(request: HttpRequest, invitation: Invitation) -> None:
         messages.error(
             request,
             _(
-                "The invitation to %(name)s could not be sent (%(error)s). Check the address and send it again."
+                "The invitation to %(name)s could not be sent (%(error)s). "
+                "Check the address and send it again."
             )
             % {"name": invitation.user, "error": invitation.send_error},
         )
