@@ -285,3 +285,24 @@ def test_the_accounts_page_lists_role_state_last_login_and_invitations(
     assert client.get(reverse("accounts:index"))["Location"] == reverse(
         "accounts:site_accounts", args=[site.pk]
     )
+
+
+def test_the_access_date_saved_unchanged_from_the_page_changes_nothing(
+    client, manager, supporter, site, clock
+):
+    supporter.access_expires_on = dt.date(2026, 12, 31)
+    supporter.save(update_fields=["access_expires_on"])
+    client.force_login(manager)
+    page = client.get(reverse("accounts:site_accounts", args=[site.pk])).text
+    shown = page.split(f'id="expiry-{supporter.pk}" name="access_expires_on" value="')[1][:10]
+    assert shown == "2026-12-31"
+    before = AuditEvent.objects.count()
+    client.post(
+        reverse("accounts:access_expiry", args=[supporter.pk]), {"access_expires_on": shown}
+    )
+    supporter.refresh_from_db()
+    assert supporter.access_expires_on == dt.date(2026, 12, 31)
+    assert AuditEvent.objects.count() == before
+    client.post(reverse("accounts:access_expiry", args=[supporter.pk]), {"access_expires_on": "x"})
+    supporter.refresh_from_db()
+    assert supporter.access_expires_on == dt.date(2026, 12, 31)
