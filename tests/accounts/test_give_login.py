@@ -138,3 +138,24 @@ def test_another_site_s_manager_gets_404(
     url = reverse("programme:participant_give_login", args=[soeren.pk])
     assert client.get(url).status_code == 404
     assert Participant.objects.get(pk=soeren.pk).user is None and mailoutbox == []
+
+
+def test_erasing_the_supporter_erases_the_invitation_s_address_and_its_trail(
+    client, manager, site, programme_round, mailoutbox, clock
+):
+    from tod.audit.models import AuditEvent
+    from tod.privacy.erasure import participant_erase
+
+    soeren = trained_supporter(site, programme_round, manager)
+    client.force_login(manager)
+    give(client, soeren, "email")
+    soeren.refresh_from_db()
+    invitation = Invitation.objects.get()
+    participant_erase(participant=soeren, by=manager)
+    invitation.refresh_from_db()
+    assert invitation.address == ""
+    trail = AuditEvent.objects.filter(table_name__in=["accounts_invitation", "accounts_user"])
+    assert trail.exists()
+    for event in trail:
+        text = str(event.old) + str(event.new)
+        assert "soeren@example.org" not in text and "Søren" not in text, event
