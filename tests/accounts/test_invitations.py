@@ -306,3 +306,13 @@ def test_the_access_date_saved_unchanged_from_the_page_changes_nothing(
     client.post(reverse("accounts:access_expiry", args=[supporter.pk]), {"access_expires_on": "x"})
     supporter.refresh_from_db()
     assert supporter.access_expires_on == dt.date(2026, 12, 31)
+
+
+def test_an_sms_invitation_needs_a_valid_mobile_number(client, manager, site, clock):
+    client.force_login(manager)
+    response = invite(client, site, channel="sms", email="", phone="12")
+    assert response.status_code == 200
+    assert not User.objects.filter(first_name="Nina").exists()
+    response = invite(client, site, channel="sms", email="", phone="20 30 40 50")
+    assert response.status_code == 302
+    assert Invitation.objects.get().address == "+4520304050"

@@ -7,6 +7,8 @@ from django.contrib.auth.forms import SetPasswordForm
 from django.utils.translation import gettext_lazy as _
 
 from tod.accounts.models import Invitation, Role
+from tod.outbox.channels import MessageRefused
+from tod.outbox.channels.sms import e164
 
 from .services import STAFF_ROLES
 
@@ -36,6 +38,17 @@ class InviteForm(forms.Form):
         help_text=_("Optional: the last day this person may log in."),
         widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
     )
+
+    def clean_phone(self) -> str:
+        """A number the SMS channel will take, as E.164 (+4520304050); a national number is
+        read as Danish."""
+        phone = self.cleaned_data["phone"].strip()
+        if not phone:
+            return ""
+        try:
+            return e164(phone)
+        except MessageRefused as exc:
+            raise forms.ValidationError(_("That is not a valid mobile number.")) from exc
 
     def clean(self):
         cleaned = super().clean()
