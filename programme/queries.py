@@ -175,7 +175,7 @@ def participant_detail_queryset() -> QuerySet[WithAnnotations[Participant, Detai
     )
     # with_duplicate_flag() is an untyped QuerySet method: the annotations are named here.
     detail: QuerySet[WithAnnotations[Participant, DetailFlags]] = (
-        Participant.objects.select_related("site", "round__site", "withdrawal")
+        Participant.objects.select_related("site", "round__site", "withdrawal", "user")
         .with_duplicate_flag()
         .annotate(eligible=eligible)
         .prefetch_related(

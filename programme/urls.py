@@ -1,6 +1,15 @@
 from django.urls import path
 
-from .views import dashboards, imports, public, recruitment, site_settings, supervision, training
+from .views import (
+    dashboards,
+    imports,
+    logins,
+    public,
+    recruitment,
+    site_settings,
+    supervision,
+    training,
+)
 
 app_name = "programme"
 
@@ -13,6 +22,9 @@ urlpatterns = [
     path("participants/new/", recruitment.participant_create, name="participant_create"),
     path("participants/<int:pk>/", recruitment.participant_detail, name="participant_detail"),
     path("participants/<int:pk>/edit/", recruitment.participant_edit, name="participant_edit"),
+    path(
+        "participants/<int:pk>/login/", logins.participant_give_login, name="participant_give_login"
+    ),
     path(
         "participants/<int:pk>/screen/", recruitment.participant_screen, name="participant_screen"
     ),

@@ -153,7 +153,9 @@ AUTH_USER_MODEL = "accounts.User"
 PARTICIPANT_MODEL = "programme.Participant"
 AUTHENTICATION_BACKENDS = [
     "tod.accounts.throttling.ThrottledLoginBackend",
-    "django.contrib.auth.backends.ModelBackend",
+    # Django's ModelBackend that also refuses an account past its access expiry date, at login
+    # and on every request (tod/accounts/backends.py).
+    "tod.accounts.backends.AccountBackend",
 ]
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
@@ -369,8 +371,6 @@ SITE_URL = env("SITE_URL", default="http://127.0.0.1:8000")
 # Every row of these apps is personal or health data: each insert, update and delete is recorded by
 # a database trigger with who and when. Bookkeeping models that hold no one's data are left out.
 AUDITED_APPS = ["programme", "matching", "logbooks", "evaluation"]
-# A site's own retention period is edited by its manager on the site's settings page.
-AUDITED_PLATFORM_MODELS = ["accounts.Site"]
 AUDIT_EXCLUDED_MODELS = [
     "programme.InterestAttempt",  # rate-limit counters of the public form
     # an uploaded import file until it is confirmed or expires: its rows must not outlive it in
@@ -379,6 +379,15 @@ AUDIT_EXCLUDED_MODELS = [
     "matching.MatchRun",  # progress of a matching run
     "logbooks.CalendarFeed",  # secret feed tokens: kept out of the trail on purpose
 ]
+# The platform's models in the trail too, each with the columns it never copies: accounts and
+# their invitations (docs/adr/0012), without the password hash, the session salt, the
+# invitation's token hash or the last login (a change to those alone writes no event), and the
+# sites, whose retention period each site's manager edits on the site's settings page.
+AUDITED_MODELS = {
+    "accounts.User": ["password", "session_salt", "last_login"],
+    "accounts.Invitation": ["token_hash"],
+    "accounts.Site": [],
+}
 
 # --- Security -------------------------------------------------------------------------------------
 # Sessions end after 30 minutes idle and 12 hours in all (tod.accounts.middleware).
@@ -414,6 +423,8 @@ OTP_TOTP_ISSUER = "ToD"
 TWO_FACTOR_REQUIRED_ROLES = env.list(
     "TWO_FACTOR_REQUIRED_ROLES", default=["manager", "nurse", "evaluator"]
 )
+# How long an invitation's link works (tod/invitations, docs/adr/0012).
+INVITATION_MAX_AGE_HOURS = env.int("INVITATION_MAX_AGE_HOURS", default=72)
 
 # Login throttling (tod.accounts.throttling): 10 failures lock that username from that address, and
 # 10 failures of any usernames lock the address, for 15 minutes; each failure after a lock locks
@@ -494,6 +505,7 @@ NAVIGATION_MODULES = [
     "matching.navigation",
     "logbooks.navigation",
     "evaluation.navigation",
+    "tod.invitations.navigation",
 ]
 
 # Modules that contribute panels to the role dashboards, each with `panels(request, dashboard)`.

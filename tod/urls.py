@@ -62,6 +62,8 @@ urlpatterns = [
     path("logbooks/", include("logbooks.urls")),
     path("evaluation/", include("evaluation.urls")),
     path("outbox/", include("tod.outbox.urls")),
+    # The manager's accounts pages and the invitee's link (tod/invitations, docs/accounts.md).
+    path("accounts/manage/", include("tod.invitations.urls")),
     # Delivery receipts of the SMS gateways and the e-mail service (signed; no login).
     path("webhooks/", include("tod.outbox.webhook_urls")),
     path("audit/", include("tod.audit.urls")),

@@ -12,6 +12,7 @@ Contract for other apps:
 
 from .consent import consent_record, current_consents, latest_screening_result
 from .imports import import_confirm, import_upload_store, import_uploads_expire
+from .logins import login_refusal, participant_give_login
 from .recruitment import (
     INTEREST_LIMIT,
     INTEREST_WINDOW,
@@ -68,8 +69,10 @@ __all__ = [
     "interest_attempt_claim",
     "interest_submit",
     "latest_screening_result",
+    "login_refusal",
     "participant_create",
     "participant_erase_personal_data",
+    "participant_give_login",
     "participant_withdraw",
     "screening_record",
     "session_attendance_record",

@@ -48,3 +48,26 @@ def test_an_unknown_address_gets_the_same_answer(client, db, mailoutbox):
     assert response.status_code == 302
     assert response["Location"] == reverse("password_reset_done")
     assert mailoutbox == []
+
+
+def _answer(response):
+    """What a visitor can see of the answer: status, where it sends them, the cookies set."""
+    return response.status_code, response.get("Location"), tuple(sorted(response.cookies))
+
+
+def test_the_answer_is_the_same_for_every_kind_of_account_and_for_none(client, site, mailoutbox):
+    """An active account, a deactivated one, an invited one without a password yet, and no
+    account: the same answer; only the active account gets a mail."""
+    make_user("active", Role.NURSE, [site], email="active@example.org")
+    make_user("gone", Role.NURSE, [site], email="gone@example.org", is_active=False)
+    invited = make_user("invited", Role.NURSE, [site], email="invited@example.org")
+    invited.set_unusable_password()
+    invited.save(update_fields=["password"])
+    answers = {
+        email: _answer(ask(client, f"{email}@example.org"))
+        for email in ("active", "gone", "invited", "nobody")
+    }
+    assert len(set(answers.values())) == 1, answers
+    assert [mail.to for mail in mailoutbox] == [["active@example.org"]]
+    page = client.get(reverse("password_reset_done"))
+    assert page.status_code == 200

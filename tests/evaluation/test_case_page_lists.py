@@ -84,7 +84,7 @@ def test_case_record_lists_are_those_of_the_querysets_they_replace(
     # each kind of record with its evidence (8, and the contexts' configurations), the case's
     # pairs and their meetings (2), the Redactor (2), the form choices (3) and the mechanism
     # items over time (the case's logbooks: 1): one query per list, whatever the number of rows.
-    assert len(queries) == 23
+    assert len(queries) == 24
     data = response.context
     assert data["interviews"] == [same_day, late, early]
     assert [i.conducted_on for i in data["interviews"]] == [

@@ -29,6 +29,12 @@ PINNED: dict[tuple[str, str | None], int] = {
     ("account_security", "nurse"): 4,
     ("account_security", "supervisor"): 4,
     ("account_security", "supporter"): 4,
+    # the accounts pages (tod/invitations): the accounts of a site with their newest
+    # invitations prefetched, the manager's other sites; the link's page one lookup
+    ("accounts:index", "manager"): 5,
+    ("accounts:invitation_accept", None): 1,
+    ("accounts:invite", "manager"): 5,
+    ("accounts:site_accounts", "manager"): 8,
     ("audit:participant_log", "manager"): 9,
     ("evaluation:background_edit", "evaluator"): 7,
     ("evaluation:background_edit", "manager"): 7,
@@ -153,6 +159,7 @@ PINNED: dict[tuple[str, str | None], int] = {
     ("programme:participant_conversation", "manager"): 5,
     ("programme:participant_create", "manager"): 6,
     ("programme:participant_detail", "manager"): 10,
+    ("programme:participant_give_login", "manager"): 5,
     ("programme:participant_edit", "manager"): 10,
     ("programme:participant_list", "manager"): 6,
     # the import's pages: the upload form with the site's rounds and the log; the preview reads

@@ -74,6 +74,18 @@ MATRIX: dict[str, Row] = {
     "webhooks:gatewayapi": WEBHOOK,
     "webhooks:twilio": WEBHOOK,
     "webhooks:email": WEBHOOK,
+    # the manager's accounts pages (tod/invitations); another site's manager gets 404
+    "accounts:index": r(M),
+    "accounts:site_accounts": r(M, obj="site_accounts"),
+    "accounts:invite": r(M, obj="site_accounts"),
+    "accounts:invitation_resend": r(M, obj="invitation", post=True),
+    "accounts:invitation_revoke": r(M, obj="invitation", post=True),
+    "accounts:deactivate": r(M, obj="account", post=True),
+    "accounts:reactivate": r(M, obj="account", post=True),
+    "accounts:access_expiry": r(M, obj="account", post=True),
+    # the invitee's link: no login, the token is the key
+    "accounts:invitation_accept": Row(roles=frozenset(), public=True, obj="invitation_link"),
+    "programme:participant_give_login": r(M, obj="trained_supporter"),
     "audit:participant_log": r(M, obj="peer"),
     "privacy:participant_data_export": r(M, obj="peer", post=True),
     # programme
@@ -252,6 +264,31 @@ def first(queryset, what: str):
     return row
 
 
+def _pending_invitation(site, manager):
+    """An invited nurse of the site whose link still works, and that link's token."""
+    import secrets
+
+    from django.utils import timezone
+
+    from tod.accounts.models import Invitation, Role
+    from tod.invitations.services import invitation_max_age, token_hash
+
+    invitee = make_user("invited-nurse", Role.NURSE, [site])
+    invitee.set_unusable_password()
+    invitee.save(update_fields=["password"])
+    token = secrets.token_urlsafe(32)
+    invitation = Invitation.objects.create(
+        user=invitee,
+        site=site,
+        token_hash=token_hash(token),
+        channel="email",
+        address="invited@example.org",
+        invited_by=manager,
+        expires_at=timezone.now() + invitation_max_age(),
+    )
+    return invitation, token
+
+
 def build_world() -> World:
     from django.contrib.auth.tokens import default_token_generator
     from django.utils.encoding import force_bytes
@@ -332,6 +369,7 @@ def build_world() -> World:
         default_channel="home_care",
         by=world.users[M],
     )
+    invitation, invitation_token = _pending_invitation(copenhagen, world.users[M])
     world.kwargs = {
         "peer": {"pk": peer.pk},
         "pair": {"pk": pair.pk},
@@ -362,6 +400,11 @@ def build_world() -> World:
         "site_slug": {"slug": copenhagen.slug},
         "site": {"site": copenhagen.pk},
         "import_upload": {"site": copenhagen.pk, "ref": upload_reference(waiting)},
+        "site_accounts": {"site_pk": copenhagen.pk},
+        "invitation": {"pk": invitation.pk},
+        "account": {"pk": world.users[N].pk},
+        "invitation_link": {"token": invitation_token},
+        "trained_supporter": {"pk": free_supporter.pk},
         "calendar_token": {"token": feed.token},
         "reset_link": {**user_of, "token": default_token_generator.make_token(hanne)},
         # another account's link: opening it writes nothing (the owner's own would use it up)

@@ -95,7 +95,7 @@ def load_fx(world: World) -> Fx:
     from evaluation.models import Interview, MeaningUnit, ProgrammeTheory, TheoryConfiguration
     from logbooks.models import Logbook, Pair
     from programme.models import Participant, Session
-    from tod.accounts.models import Site
+    from tod.accounts.models import Site, User
 
     k = world.kwargs
     site = Site.objects.get(slug="copenhagen")
@@ -122,6 +122,7 @@ def load_fx(world: World) -> Fx:
             "pairs": Pair.objects.filter(site=site).order_by("pk"),
             "theories": ProgrammeTheory.objects.filter(site=site).order_by("pk"),
             "device": device,
+            "invitee": User.objects.get(username="invited-nurse"),
         },
     )
 
@@ -279,6 +280,13 @@ FORMS: dict[tuple[str, str], Case] = {
     ),
     ("tod.accounts.two_factor", "ConfirmDeviceForm"): Case(
         "two_factor_setup", S, lambda fx, u: {"device": fx.device}
+    ),
+    # the manager's accounts pages and the invitee's link (tod/invitations)
+    ("tod.invitations.forms", "InviteForm"): Case("accounts:invite", M),
+    ("tod.invitations.forms", "GiveLoginForm"): Case("programme:participant_give_login", M),
+    ("tod.invitations.forms", "AccessExpiryForm"): Case("accounts:access_expiry", M),
+    ("tod.invitations.forms", "ChoosePasswordForm"): Case(
+        "accounts:invitation_accept", None, lambda fx, u: {"user": fx.invitee}
     ),
     ("tod.admin_site", "SuperuserLoginForm"): Case(
         None,

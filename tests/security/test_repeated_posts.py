@@ -406,6 +406,16 @@ NOT_CREATING: dict[str, str] = {
     "two_factor_backup_codes": "replaces the codes (the page shows the new ones)",
     "two_factor_disable": "removes the devices",
     "end_all_sessions": "logs out everywhere",
+    # the accounts pages (tod/invitations)
+    "accounts:invite": "makes an account, guarded by tod.once: posted twice it makes one "
+    "(tests/accounts/test_invitations.py), not yet a case of CREATES",
+    "accounts:invitation_resend": "a new link each time, on purpose; the old one dies",
+    "accounts:invitation_revoke": "idempotent: the link is revoked once",
+    "accounts:deactivate": "idempotent",
+    "accounts:reactivate": "idempotent",
+    "accounts:access_expiry": "edits the date",
+    "accounts:invitation_accept": "sets the password once; the link then stops working",
+    "programme:participant_give_login": "refused the second time: the record has its login",
 }
 
 

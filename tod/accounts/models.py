@@ -6,6 +6,7 @@ group: every programme record belongs to one, and staff see only the sites they 
 
 from __future__ import annotations
 
+import datetime as dt
 import secrets
 
 from django.contrib.auth.models import AbstractUser
@@ -102,3 +103,77 @@ class User(AbstractUser):
 
     def works_in(self, site_id: int | None) -> bool:
         return site_id is not None and site_id in self.site_ids()
+
+    def access_has_expired(self, today: dt.date) -> bool:
+        """Access lasts through `access_expires_on` and ends the day after."""
+        return self.access_expires_on is not None and self.access_expires_on < today
+
+    def account_state(self, today: dt.date) -> str:
+        """What the accounts page says of the account: invited (no password yet), active,
+        expired or deactivated."""
+        if not self.is_active:
+            return AccountState.DEACTIVATED
+        if self.access_has_expired(today):
+            return AccountState.EXPIRED
+        if not self.has_usable_password():
+            return AccountState.INVITED
+        return AccountState.ACTIVE
+
+
+class AccountState(models.TextChoices):
+    INVITED = "invited", _("invited")
+    ACTIVE = "active", _("active")
+    EXPIRED = "expired", _("access expired")
+    DEACTIVATED = "deactivated", _("deactivated")
+
+
+class InvitationQuerySet(models.QuerySet):
+    def pending(self, now: dt.datetime) -> InvitationQuerySet:
+        """Invitations whose link still works: not accepted, not revoked, not expired."""
+        return self.filter(accepted_at=None, revoked_at=None, expires_at__gt=now)
+
+
+class Invitation(models.Model):
+    """A single-use link that lets a new account set its password (docs/adr/0012).
+
+    Only a hash of the link's token is stored: whoever reads the database (or a backup) cannot
+    use a pending link. Resending makes a new row and revokes the old, so one link works at a
+    time; accepting or revoking ends it; it expires after INVITATION_MAX_AGE."""
+
+    class Channel(models.TextChoices):
+        EMAIL = "email", _("E-mail")
+        SMS = "sms", _("SMS")
+
+    user = models.ForeignKey(
+        User, verbose_name=_("account"), on_delete=models.CASCADE, related_name="invitations"
+    )
+    site = models.ForeignKey(
+        Site, verbose_name=_("site"), on_delete=models.CASCADE, related_name="invitations"
+    )
+    token_hash = models.CharField(max_length=64, unique=True, editable=False)
+    channel = models.CharField(_("sent by"), max_length=10, choices=Channel.choices)
+    address = models.CharField(
+        _("sent to"), max_length=254, help_text=_("The e-mail address or phone number.")
+    )
+    invited_by = models.ForeignKey(
+        User, verbose_name=_("invited by"), on_delete=models.PROTECT, related_name="+"
+    )
+    created_at = models.DateTimeField(_("created"), default=timezone.now, editable=False)
+    expires_at = models.DateTimeField(_("expires"))
+    sent_at = models.DateTimeField(_("sent"), null=True, blank=True)
+    send_error = models.CharField(_("sending failed"), max_length=300, blank=True)
+    accepted_at = models.DateTimeField(_("accepted"), null=True, blank=True)
+    revoked_at = models.DateTimeField(_("revoked"), null=True, blank=True)
+
+    objects = InvitationQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        verbose_name = _("invitation")
+        verbose_name_plural = _("invitations")
+
+    def __str__(self) -> str:
+        return f"{self.user} ({self.get_channel_display()})"
+
+    def is_pending(self, now: dt.datetime) -> bool:
+        return self.accepted_at is None and self.revoked_at is None and self.expires_at > now

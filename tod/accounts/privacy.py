@@ -2,7 +2,7 @@
 
 from tod.personal_data import holds_none, personal_data
 
-from .models import Site, User
+from .models import Invitation, Site, User
 
 
 def _erase_login(user: User, *, by) -> None:
@@ -26,3 +26,11 @@ personal_data(
     erase=_erase_login,
 )
 holds_none(Site, "the name of a municipality or organisation")
+personal_data(
+    Invitation,
+    subjects=["user__participant"],
+    identifiers=["address"],
+    free_text=["send_error"],  # a gateway's reason may quote the number
+    other=["token_hash", "channel"],
+    site="site",
+)

@@ -36,6 +36,7 @@ class Permission(enum.Enum):
     EXPORT_PSEUDONYMISED = "export_pseudonymised"
     EXPORT_FULL = "export_full"
     VIEW_AUDIT_LOG = "view_audit_log"
+    MANAGE_ACCOUNTS = "manage_accounts"  # invite staff and supporters to their own sites
 
 
 P = Permission
@@ -56,6 +57,7 @@ ROLE_PERMISSIONS: dict[str, frozenset[Permission]] = {
             P.EXPORT_PSEUDONYMISED,
             P.EXPORT_FULL,
             P.VIEW_AUDIT_LOG,
+            P.MANAGE_ACCOUNTS,
         }
     ),
     Role.SUPPORTER: frozenset(

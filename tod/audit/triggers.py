@@ -15,11 +15,12 @@ PG_FUNCTION = """
 CREATE OR REPLACE FUNCTION tod_audit_row() RETURNS trigger AS $$
 DECLARE
   actor bigint := nullif(current_setting('tod.actor_id', true), '')::bigint;
+  left_out text[] := coalesce(TG_ARGV[1], '{}')::text[];
   old_row jsonb;
   new_row jsonb;
 BEGIN
-  IF TG_OP IN ('UPDATE', 'DELETE') THEN old_row := to_jsonb(OLD); END IF;
-  IF TG_OP IN ('UPDATE', 'INSERT') THEN new_row := to_jsonb(NEW); END IF;
+  IF TG_OP IN ('UPDATE', 'DELETE') THEN old_row := to_jsonb(OLD) - left_out; END IF;
+  IF TG_OP IN ('UPDATE', 'INSERT') THEN new_row := to_jsonb(NEW) - left_out; END IF;
   IF TG_OP = 'UPDATE' AND old_row = new_row THEN RETURN NULL; END IF;
   INSERT INTO audit_auditevent (at, actor_id, table_name, row_id, action, old, new)
   VALUES (clock_timestamp(), actor, TG_TABLE_NAME,
@@ -39,15 +40,25 @@ END $$ LANGUAGE plpgsql;
 
 def audited_models():
     """Models whose rows are personal or health data: every model of the programme's apps,
-    less the ones settings.AUDIT_EXCLUDED_MODELS names (bookkeeping, not people's data), plus
-    the platform's models settings.AUDITED_PLATFORM_MODELS names (a site's retention period)."""
+    less the ones settings.AUDIT_EXCLUDED_MODELS names (bookkeeping, not people's data), and
+    the platform's models that settings.AUDITED_MODELS names (the accounts, a site's retention
+    period)."""
     excluded = {label.lower() for label in settings.AUDIT_EXCLUDED_MODELS}
-    for label in getattr(settings, "AUDITED_PLATFORM_MODELS", []):
-        yield apps.get_model(label)
     for app_label in settings.AUDITED_APPS:
         for model in apps.get_app_config(app_label).get_models(include_auto_created=True):
             if model._meta.label_lower not in excluded and model._meta.managed:
                 yield model
+    for label in getattr(settings, "AUDITED_MODELS", {}):
+        yield apps.get_model(label)
+
+
+def left_out_columns(model) -> list[str]:
+    """The columns of `model` the trail never copies (settings.AUDITED_MODELS): secrets such as
+    a password hash, and bookkeeping that changes on every login. A change to those alone
+    writes no event."""
+    names = {key.lower(): value for key, value in getattr(settings, "AUDITED_MODELS", {}).items()}
+    fields = names.get(model._meta.label_lower, ())
+    return [model._meta.get_field(name).column for name in fields]
 
 
 def _install_postgresql(cursor, models) -> None:
@@ -55,10 +66,11 @@ def _install_postgresql(cursor, models) -> None:
     for model in models:
         table = model._meta.db_table
         pk = model._meta.pk.column
+        left_out = "{" + ",".join(left_out_columns(model)) + "}"
         cursor.execute(f'DROP TRIGGER IF EXISTS tod_audit ON "{table}"')
         cursor.execute(
             f'CREATE TRIGGER tod_audit AFTER INSERT OR UPDATE OR DELETE ON "{table}" '
-            f"FOR EACH ROW EXECUTE FUNCTION tod_audit_row('{pk}')"
+            f"FOR EACH ROW EXECUTE FUNCTION tod_audit_row('{pk}', '{left_out}')"
         )
     for table in ("audit_auditevent", "audit_accessevent"):
         cursor.execute(f'DROP TRIGGER IF EXISTS tod_append_only ON "{table}"')
@@ -71,7 +83,8 @@ def _install_postgresql(cursor, models) -> None:
 def _sqlite_json(alias: str, model) -> str:
     """json_object(...) of the row; SQLite caps a function at 127 arguments, so wide rows are
     built in chunks of 50 columns joined with json_patch."""
-    columns = [field.column for field in model._meta.concrete_fields]
+    left_out = set(left_out_columns(model))
+    columns = [f.column for f in model._meta.concrete_fields if f.column not in left_out]
     chunks = [columns[i : i + 50] for i in range(0, len(columns), 50)]
     objects = [
         "json_object(" + ", ".join(f"'{c}', {alias}.\"{c}\"" for c in chunk) + ")"
