@@ -71,8 +71,18 @@ TABLES: dict[str, tuple[str, dict[str, tuple[str, str]]]] = {
     "cases": (
         "One row per case: the peer's course through the programme, with its figures.",
         {
-            "started_on": ("date", "The day the pair started (the match meeting)."),
-            "ended_on": ("date", "The day the pair ended or completed; empty while active."),
+            "started_on": ("date", "The day the case started (its first pair's match meeting)."),
+            "ended_on": ("date", "The day the case ended or completed; empty while active."),
+            "supporters": (
+                "string",
+                "The case's peer supporters (S-…), the first first, separated by ';': more than "
+                "one when a substitute supporter took over.",
+            ),
+            "supporter_periods": (
+                "string",
+                "Each supporter's period as start/end (end empty while active), in the order of "
+                "supporters, separated by ';'.",
+            ),
             "similarities": (
                 "integer",
                 "The similarity index: how many of the match survey's answers the two share.",

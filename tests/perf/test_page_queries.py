@@ -39,17 +39,19 @@ PINNED: dict[tuple[str, str | None], int] = {
     ("evaluation:background_edit", "evaluator"): 7,
     ("evaluation:background_edit", "manager"): 7,
     # a case across substitute supporters: its pairs and their meetings (2) on its page, its
-    # substitutes on the list (1), its pairs in the exports and the engagement report (1 or 2)
-    ("evaluation:case_detail", "evaluator"): 23,
-    ("evaluation:case_detail", "manager"): 20,
+    # substitutes on the list (1), its pairs in the exports and the engagement report (1 or 2);
+    # the case page's mechanism items over time (1); the CSV zip's mechanism items (1) and the
+    # programme's meetings, match surveys, training and supervision attendance (4)
+    ("evaluation:case_detail", "evaluator"): 24,
+    ("evaluation:case_detail", "manager"): 21,
     ("evaluation:case_list", "evaluator"): 10,
     ("evaluation:case_list", "manager"): 10,
     ("evaluation:case_print", "evaluator"): 20,
     ("evaluation:case_print", "manager"): 20,
     ("evaluation:dashboard", "evaluator"): 9,
     ("evaluation:dashboard", "manager"): 9,
-    ("evaluation:export_csv", "evaluator"): 28,
-    ("evaluation:export_csv", "manager"): 28,
+    ("evaluation:export_csv", "evaluator"): 33,
+    ("evaluation:export_csv", "manager"): 33,
     ("evaluation:export_qdpx", "evaluator"): 27,
     ("evaluation:export_qdpx", "manager"): 27,
     ("evaluation:interview_create", "evaluator"): 4,
@@ -70,9 +72,9 @@ PINNED: dict[tuple[str, str | None], int] = {
     ("evaluation:report_engagement", "manager"): 7,
     ("evaluation:report_icamo", "evaluator"): 10,
     ("evaluation:report_icamo", "manager"): 10,
-    # the cases, their logbooks' items, and engagement_rows' four
-    ("evaluation:report_mechanisms", "evaluator"): 8,
-    ("evaluation:report_mechanisms", "manager"): 8,
+    # the cases, their pairs, their logbooks' items, and engagement_rows' four
+    ("evaluation:report_mechanisms", "evaluator"): 9,
+    ("evaluation:report_mechanisms", "manager"): 9,
     # the cases' peers, then their visits' values (the paired statistics are computed in Python)
     ("evaluation:report_prepost", "evaluator"): 5,
     ("evaluation:report_prepost", "manager"): 5,
