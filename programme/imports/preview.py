@@ -82,8 +82,9 @@ class _RowForm(ParticipantDetailsForm):
         *,
         instance: Participant,
         fields: dict[str, forms.Field],
+        initial: dict[str, object] | None = None,
     ) -> None:
-        forms.ModelForm.__init__(self, data, files, instance=instance)
+        forms.ModelForm.__init__(self, data, files, instance=instance, initial=initial)
         self.fields = fields
 
 

@@ -95,6 +95,14 @@ ROUND_TRIPS: dict[tuple[str, str], tuple[RoundTrip, ...] | EditsNoStoredData] = 
     # programme: training and supervision
     (P, "CourseForm"): EditsNoStoredData(f"a course and its days {ADDS_A_ROW}"),
     (P, "InviteForm"): EditsNoStoredData("invites supporters not yet invited: adds rows"),
+    (P, "ImportUploadForm"): EditsNoStoredData(f"an uploaded referral list {ADDS_A_ROW}"),
+    (P, "ParticipantDetailsForm"): EditsNoStoredData(
+        "checks each row of an imported file and is never shown to edit a stored participant; "
+        "ParticipantForm, built on it, has its round trip"
+    ),
+    ("programme.imports.preview", "_RowForm"): EditsNoStoredData(
+        "ParticipantDetailsForm as each row of an imported file checks it: never rendered"
+    ),
     (P, "AttendanceForm"): (
         RoundTrip(
             "programme:day_attendance",
