@@ -3,11 +3,12 @@ has a second sheet with the values each column takes."""
 
 from __future__ import annotations
 
-import csv
 import io
 
 from django.utils import translation
 from django.utils.translation import gettext as _
+
+from tod import csvsafe
 
 from ..models import FileFormat
 from .columns import (
@@ -45,7 +46,7 @@ def template_file(file_format: str, language: str) -> bytes:
         header = [header_label(name, language) for name in COLUMNS]
         if file_format == FileFormat.CSV:
             out = io.StringIO()
-            csv.writer(out, delimiter=";" if language == "da" else ",").writerow(header)
+            csvsafe.writer(out, delimiter=";" if language == "da" else ",").writerow(header)
             return out.getvalue().encode("utf-8-sig")  # the BOM makes Excel read UTF-8
         import openpyxl
 
