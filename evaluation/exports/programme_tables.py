@@ -12,33 +12,17 @@ from django.utils import timezone
 
 from logbooks.models import Meeting
 from matching.models import MatchSurvey
+from matching.models.survey import ANSWER_FIELDS
 from programme.models import SessionInvitation, TrainingAttendance
 
 from ..pseudonyms import case_pseudonym, participant_pseudonym, record_pseudonym
 from .common import Dates, stream
 
-SURVEY_FIELDS = [
-    "ethnicity",
-    "education",
-    "occupation",
-    "languages",
-    "years_with_t2d",
-    "support_work_experience",
-    "availability",
-    "capacity",
-    "smokes",
-    "has_pets",
-    "activities",
-    "age_min",
-    "age_max",
-    "sex_required",
-    "same_ethnicity_required",
-    "shared_language_required",
-    "non_smoker_required",
-    "pet_allergy",
-    "max_distance_km",
-    "vulnerabilities",
-]
+# The survey's answers as exported: all of them (matching's own list, so a new question is
+# exported too) but the home's location and the free texts, which follow redacted.
+HOME = {"postcode", "latitude", "longitude"}
+FREE_TEXT = ("motivation", "notes")
+SURVEY_FIELDS = [name for name in ANSWER_FIELDS if name not in HOME and name not in FREE_TEXT]
 
 
 def _cell(value):
@@ -76,7 +60,7 @@ def programme_tables(cases, people, *, dates: Dates, redact) -> Iterator[tuple[s
             ]
 
     def surveys():
-        yield ["participant", "version", "saved_on", *SURVEY_FIELDS, "motivation", "notes"]
+        yield ["participant", "version", "saved_on", *SURVEY_FIELDS, *FREE_TEXT]
         rows = (
             MatchSurvey.objects.filter(participant__in=people, is_current=True)
             .select_related("participant")
@@ -88,8 +72,7 @@ def programme_tables(cases, people, *, dates: Dates, redact) -> Iterator[tuple[s
                 s.version,
                 dates.person(timezone.localdate(s.created_at), s.participant_id),
                 *(_cell(getattr(s, name)) for name in SURVEY_FIELDS),
-                redact(s.motivation),
-                redact(s.notes),
+                *(redact(getattr(s, name)) for name in FREE_TEXT),
             ]
 
     def training():
