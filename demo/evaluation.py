@@ -30,7 +30,7 @@ from evaluation.reports import STARTED
 from logbooks.factories import PairFactory
 from logbooks.models import MeetingStatus, Pair, PairStatus
 
-from .logbooks import play_completed
+from .logbooks import play_completed, play_substituted
 from .programme import DemoContext
 
 # Backgrounds (origin, education, employment, lives alone, work experience, complications,
@@ -93,6 +93,9 @@ PEER_DIAGNOSES = [
 # Extra completed pairs of the demo's first round (supporter index, peer index), so the
 # evaluation has cases with both visits, as in the study's eleven cases.
 COMPLETED_PAIRS = [(4, 4), (5, 5), (6, 6), (7, 7), (8, 8)]
+# The case of two supporters (the study: one "had to withdraw from the intervention due to a
+# poor health condition"): peer index -> (the substitute's index, meetings the first held).
+SUBSTITUTED = {8: (9, 4)}
 
 # Per case: self-care awareness, self-management, health care use, other behaviour, the
 # hindering context, the peer's quote.
@@ -302,7 +305,11 @@ def _completed_pairs(ctx: DemoContext, manager) -> None:
         )
         # Six months of meetings held and logbooks written, then completed (as logbooks' own
         # completed demo pair): a completed case says what happened in it.
-        play_completed(ctx, pair, weeks=27)
+        if peer_index in SUBSTITUTED:
+            substitute, held = SUBSTITUTED[peer_index]
+            play_substituted(ctx, pair, ctx.supporters[substitute], weeks=27, held=held)
+        else:
+            play_completed(ctx, pair, weeks=27)
 
 
 def _visits(ctx: DemoContext, nurse) -> None:
@@ -542,8 +549,9 @@ def seed(ctx: DemoContext) -> None:
     _visits(ctx, nurse)
     theory = _theories(ctx, evaluator)
     consented = evaluation_consented()
-    cases = (
-        Pair.objects.filter(site=ctx.site, status__in=STARTED)
+    cases = (  # one per case: a substitute's pair continues its first pair's case
+        Pair.objects.case_roots()
+        .filter(site=ctx.site, status__in=STARTED)
         .filter(peer__in=consented, supporter__in=consented)
         .order_by("id")
     )

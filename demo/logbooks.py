@@ -100,6 +100,34 @@ def play_completed(ctx: DemoContext, pair: Pair, *, weeks: int) -> None:
     _play(pair, timezone.localdate() - dt.timedelta(weeks=weeks), "completed", ctx.users["manager"])
 
 
+def play_substituted(ctx: DemoContext, pair: Pair, substitute, *, weeks: int, held: int) -> Pair:
+    """A case of two supporters, as in the study: the first held `held` meetings, then
+    withdrew through ill health and `substitute` took over from the next day (recorded
+    afterwards), held the rest and completed the six months from a match meeting `weeks` ago.
+    Returns the substitute's pair."""
+    manager = ctx.users["manager"]
+    writer = _login(pair.supporter, ctx)
+    match_on = timezone.localdate() - dt.timedelta(weeks=weeks)
+    services.pair_start(
+        pair=pair, match_meeting_on=match_on, by=manager, place="Biblioteket", time=dt.time(10)
+    )
+    first = list(pair.meetings.order_by("planned_at")[:held])
+    for meeting in first:
+        services.logbook_save(meeting=meeting, by=writer, answers=dict(ANSWERS), submit=True)
+    last = timezone.localtime(first[-1].planned_at).date()
+    successor = services.pair_substitute_supporter(
+        pair=pair,
+        supporter=substitute,
+        reason="Måtte stoppe på grund af sit helbred.",
+        by=manager,
+        on=last + dt.timedelta(days=1),
+    )
+    writer = _login(substitute, ctx)
+    for meeting in successor.meetings.filter(planned_at__lt=timezone.now()).order_by("planned_at"):
+        services.logbook_save(meeting=meeting, by=writer, answers=dict(ANSWERS), submit=True)
+    return services.pair_complete(pair=successor, by=manager)
+
+
 def _login(supporter, ctx: DemoContext):
     """Supporters of the demo pairs get a login (the first one has `supporter` already)."""
     if supporter.user_id is None:

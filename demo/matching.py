@@ -63,7 +63,9 @@ def _survey_values(kind: str, index: int, participant) -> dict:
     }
     if kind == "supporter":
         values["support_work_experience"] = index in (0, 2, 5, 7)
-        values["capacity"] = 3 if index == 0 else 1
+        # Hanne can take three peers; Michael two (he is proposed to a peer and took over a
+        # case whose supporter fell ill: demo.evaluation.SUBSTITUTED).
+        values["capacity"] = {0: 3, 9: 2}.get(index, 1)
         values["vulnerabilities"] = ["substance_use"] if index in (5, 6) else []
     else:
         values["vulnerabilities"] = [["isolation"], ["mental_health"], ["finances"]][index % 3]

@@ -5,6 +5,7 @@ from __future__ import annotations
 from crispy_forms.helper import FormHelper
 from crispy_forms.layout import Fieldset, Layout, Submit
 from django import forms
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from tod.widgets import DateInput
@@ -262,7 +263,16 @@ class SubstituteForm(forms.Form):
         max_length=2000,
         widget=forms.Textarea(attrs={"rows": 2}),
     )
+    took_over_on = forms.DateField(
+        label=_("Took over on"),
+        widget=DateInput(),
+        help_text=_(
+            "The substitute's first day with the peer. When you record it afterwards, the "
+            "meetings planned from that day move to the substitute."
+        ),
+    )
 
     def __init__(self, *args, supporters, **kwargs):
+        kwargs.setdefault("initial", {}).setdefault("took_over_on", timezone.localdate())
         super().__init__(*args, **kwargs)
         self.fields["supporter"].queryset = supporters

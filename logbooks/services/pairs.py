@@ -15,6 +15,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
@@ -264,10 +265,17 @@ def _check_outcomes_recorded(pair: Pair, now: dt.datetime) -> None:
 
 @transaction.atomic
 def pair_end(
-    *, pair: Pair, by, reason: str = "", completed: bool = False, step: str | None = None
+    *,
+    pair: Pair,
+    by,
+    reason: str = "",
+    completed: bool = False,
+    step: str | None = None,
+    on: dt.date | None = None,
 ) -> Pair:
     """End a pair: completed after six months (step "complete"), or ended early with a reason
-    (step "end"; "substitute" when a substitute supporter takes over). Future planned meetings
+    (step "end"; "substitute" when a substitute supporter takes over). Planned meetings from
+    now on (from the start of `on`, a past day the pair ended, when it is recorded afterwards)
     are cancelled with their reminders. Idempotent: an ended or completed pair is returned as
     it is."""
     pair = Pair.objects.select_for_update().get(pk=pair.pk)
@@ -279,12 +287,13 @@ def pair_end(
     if step == "complete":
         _check_outcomes_recorded(pair, now)
     pair.move(step, PairStatus.COMPLETED if step == "complete" else PairStatus.ENDED)
-    pair.ended_on = timezone.localdate()
+    pair.ended_on = on or timezone.localdate()
     pair.end_reason = reason
     pair.save(update_fields=["status", "ended_on", "end_reason"])
     participant_statuses_refresh(participants=[pair.peer_id, pair.supporter_id])
     Pause.objects.filter(pair=pair, ends_on__isnull=True).update(ends_on=pair.ended_on)
-    future = pair.meetings.filter(status=MeetingStatus.PLANNED, planned_at__gte=now)
+    since = min(now, _day_start(on)) if on else now
+    future = pair.meetings.filter(status=MeetingStatus.PLANNED, planned_at__gte=since)
     future.update(
         status=MeetingStatus.CANCELLED,
         cancelled_by=CancelledBy.PROGRAMME,
@@ -357,26 +366,33 @@ def pair_resume(*, pair: Pair, by, resumes_on: dt.date | None = None) -> Pair:
 
 
 @transaction.atomic
-def pair_substitute_supporter(*, pair: Pair, supporter: Participant, by, reason: str = "") -> Pair:
+def pair_substitute_supporter(
+    *, pair: Pair, supporter: Participant, by, reason: str = "", on: dt.date | None = None
+) -> Pair:
     """A substitute supporter continues the same case (in the study one supporter withdrew
     through ill health and another took over).
 
-    Ends the pair (step "substitute"), excludes that pairing from later proposals, and returns
-    a new active pair of the same peer with `supporter`, `previous_pair` pointing at the ended
-    one (the same case) and its score and explanation stored; the remaining meeting plan moves
-    to the new pair (`pair_continue`).
+    Ends the pair (step "substitute") on `on` (today unless the manager records it afterwards),
+    excludes that pairing from later proposals, and returns a new active pair of the same peer
+    with `supporter` from that day, `previous_pair` pointing at the ended one (the same case)
+    and its score and explanation stored; the meetings planned from that day move to the new
+    pair (`pair_continue`). Refused for a day before the pair started, in the future, or before
+    a meeting the first supporter held (those are theirs).
     """
     pair = Pair.objects.select_for_update().get(pk=pair.pk)
+    on = on or timezone.localdate()
     if supporter.pk == pair.supporter_id:
         raise ValidationError(_("Choose another supporter."))
     if hasattr(pair, "continued_by"):
         raise ValidationError(_("This case has already been taken over."))
+    _check_takeover_day(pair, on)
     check_pairable(pair.peer, supporter)
     ended = pair_end(
         pair=pair,
         by=by,
         reason=reason or _("A substitute supporter took over."),
         step="substitute",
+        on=on,
     )
     _check_free(pair.peer, supporter, ignore=ended)
     rule_set(
@@ -394,7 +410,7 @@ def pair_substitute_supporter(*, pair: Pair, supporter: Participant, by, reason:
         peer=pair.peer,
         supporter=supporter,
         status=PairStatus.ACTIVE,
-        started_on=timezone.localdate(),
+        started_on=on,
         score=explanation.get("total"),
         similarities=explanation.get("similarities"),
         explanation=explanation,
@@ -438,8 +454,11 @@ def pair_continue(*, pair: Pair, by) -> Pair:
         place=old_plan.place,
         peer_sms_reminders=old_plan.peer_sms_reminders,
     )
+    # The meetings from the day the substitute took over (today, or the day the manager
+    # recorded afterwards), or from now for a successor without a start day.
     now = timezone.now()
-    remaining = previous.meetings.filter(planned_at__gte=now).filter(
+    since = min(now, _day_start(pair.started_on)) if pair.started_on else now
+    remaining = previous.meetings.filter(planned_at__gte=since).filter(
         Q(status=MeetingStatus.PLANNED)
         | Q(status=MeetingStatus.CANCELLED, cancel_reason=CancelReason.PAIR_ENDED)
     )
@@ -460,6 +479,28 @@ def pair_continue(*, pair: Pair, by) -> Pair:
     _sync_all(_pair_meetings(pair))
     logger.info("pair %s continues %s with %s meetings", pair.pk, previous.pk, len(moved))
     return pair
+
+
+def _day_start(day: dt.date) -> dt.datetime:
+    """Midnight at the start of `day`, in the programme's time zone."""
+    return timezone.make_aware(dt.datetime.combine(day, dt.time.min))
+
+
+def _check_takeover_day(pair: Pair, on: dt.date) -> None:
+    if on > timezone.localdate():
+        raise ValidationError(_("The day the substitute took over cannot be in the future."))
+    if pair.started_on and on < pair.started_on:
+        raise ValidationError(
+            _("The substitute cannot take over before the pair started (%(day)s).")
+            % {"day": date_format(pair.started_on, "SHORT_DATE_FORMAT")}
+        )
+    if pair.meetings.filter(status=MeetingStatus.HELD, held_on__gte=on).exists():
+        raise ValidationError(
+            _(
+                "The first supporter held a meeting on or after that day: choose the day after "
+                "their last meeting, or later."
+            )
+        )
 
 
 def pairs_continue_substituted() -> int:

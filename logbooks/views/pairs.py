@@ -396,10 +396,11 @@ def pair_substitute(request: HttpRequest, pk: int) -> HttpResponse:
             pair=pair,
             supporter=form.cleaned_data["supporter"],
             reason=form.cleaned_data["reason"],
+            on=form.cleaned_data["took_over_on"],
             by=request.user,
         )
     except ValidationError as exc:
-        _error(request, exc)
-        return redirect("logbooks:pair_detail", pk=pair.pk)
+        form.add_error(None, exc)
+        return pair_detail(request, pk, forms={"substitute": form})
     messages.success(request, _("The substitute supporter continues the case."))
     return redirect("logbooks:pair_detail", pk=successor.pk)

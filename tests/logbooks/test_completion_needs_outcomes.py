@@ -129,7 +129,14 @@ def test_the_demos_completed_pairs_held_their_meetings_and_wrote_logbooks(db, ru
     )
     assert completed.count() >= 6
     for pair in completed:
-        assert pair.held >= 10 and pair.unrecorded == 0, (pair, pair.held, pair.unrecorded)
+        # A substitute's pair held the meetings after the first supporter's: the case held all.
+        before = (
+            pair.previous_pair.meetings.filter(status=MeetingStatus.HELD).count()
+            if (pair.previous_pair_id)
+            else 0
+        )
+        held = pair.held + before
+        assert held >= 10 and pair.unrecorded == 0, (pair, held, pair.unrecorded)
         assert pair.logbooks == pair.held, pair
     people = {p.peer.status for p in completed} | {p.supporter.status for p in completed}
     assert people <= {Status.COMPLETED, Status.ACTIVE}

@@ -10,6 +10,7 @@ import time_machine
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
+from django.utils import timezone
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -362,7 +363,10 @@ def test_substitute_through_the_page(client, manager, peer, pool_factory):
     url = reverse("logbooks:pair_substitute", args=[pair.pk])
     refused = client.post(url, {"supporter": first.pk, "reason": "x"})
     assert refused.status_code == 400 and 'name="supporter"' in refused.content.decode()
-    response = client.post(url, {"supporter": second.pk, "reason": "Ill health"})
+    today = timezone.localdate().isoformat()
+    response = client.post(
+        url, {"supporter": second.pk, "reason": "Ill health", "took_over_on": today}
+    )
     successor = Pair.objects.get(previous_pair=pair)
     assert response["Location"] == reverse("logbooks:pair_detail", args=[successor.pk])
 
