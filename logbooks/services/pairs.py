@@ -494,11 +494,11 @@ def _check_takeover_day(pair: Pair, on: dt.date) -> None:
             _("The substitute cannot take over before the pair started (%(day)s).")
             % {"day": date_format(pair.started_on, "SHORT_DATE_FORMAT")}
         )
-    if pair.meetings.filter(status=MeetingStatus.HELD, held_on__gte=on).exists():
+    if pair.meetings.filter(status=MeetingStatus.HELD, held_on__gt=on).exists():
         raise ValidationError(
             _(
-                "The first supporter held a meeting on or after that day: choose the day after "
-                "their last meeting, or later."
+                "The first supporter held a meeting after that day: choose the day of their "
+                "last meeting, or later."
             )
         )
 

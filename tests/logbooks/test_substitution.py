@@ -98,9 +98,9 @@ def test_a_substitution_recorded_afterwards_dates_the_case_from_the_day_given(
 @pytest.mark.parametrize(
     ("day", "message"),
     [
-        (dt.date(2026, 5, 2), "future"),
-        (dt.date(2026, 3, 2), "before the pair started"),
-        (dt.date(2026, 3, 31), "held a meeting on or after that day"),
+        (dt.date(2026, 5, 2), "fremtiden"),
+        (dt.date(2026, 3, 2), "før parret startede"),
+        (dt.date(2026, 3, 30), "holdt et møde efter den dag"),
     ],
 )
 def test_a_substitution_on_an_impossible_day_is_refused_and_changes_nothing(
