@@ -16,7 +16,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
-from programme.models import Kind, Participant
+from programme.models import Background, Kind, Participant
 from tod.accounts.models import Site
 from tod.accounts.permissions import get_object_for_user, requires
 from tod.accounts.roles import Permission
@@ -381,8 +381,9 @@ def _survey_page(request, participant, *, back_url):
     current = MatchSurvey.objects.filter(participant=participant, is_current=True).first()
     form_class = survey_form_class(participant.kind)
     initial = {"postcode": participant.postcode} if current is None else None
+    background = Background.objects.filter(participant=participant).first()
     if request.method == "POST":
-        form = form_class(request.POST, instance=current)
+        form = form_class(request.POST, instance=current, background=background)
         if form.is_valid():
             try:
                 services.survey_submit(
@@ -394,7 +395,7 @@ def _survey_page(request, participant, *, back_url):
                 messages.success(request, _("The match survey is saved."))
                 return redirect(back_url)
     else:
-        form = form_class(instance=current, initial=initial)
+        form = form_class(instance=current, initial=initial, background=background)
     return render(
         request,
         "matching/survey_form.html",

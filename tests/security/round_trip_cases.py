@@ -658,23 +658,23 @@ def nurse_visit_read(fx: Fx, kwargs: dict) -> dict:
 
 
 def background_values(fx: Fx):
-    from evaluation.forms import BackgroundForm
+    from programme.forms import BackgroundForm
 
     return form_values(BackgroundForm(), BackgroundForm.Meta.fields)
 
 
 def background_store(fx: Fx, values: dict) -> dict:
-    from evaluation.models import Background
+    from programme.models import Background
 
-    kwargs = fx.world.kwargs["case_participant"]
-    Background.objects.update_or_create(participant_id=kwargs["participant_id"], defaults=values)
+    kwargs = fx.world.kwargs["peer"]
+    Background.objects.update_or_create(participant_id=kwargs["pk"], defaults=values)
     return dict(kwargs)
 
 
 def background_read(fx: Fx, kwargs: dict) -> dict:
-    from evaluation.models import Background
+    from programme.models import Background
 
-    return row(Background, participant_id=kwargs["participant_id"])
+    return row(Background, participant_id=kwargs["pk"])
 
 
 def theory_configuration(fx: Fx):
