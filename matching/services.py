@@ -337,11 +337,11 @@ def pairing_explain(
         b.participant_id: b
         for b in Background.objects.filter(participant_id__in=[peer.pk, supporter.pk])
     }
+    peer_answers, supporter_answers = (
+        answers_for(person, survey, today, background=backgrounds.get(person.pk, Background()))
+        for person, survey in ((peer, peer_survey), (supporter, supporter_survey))
+    )
     explanation = scoring.explain(
-        *(
-            answers_for(person, survey, today, background=backgrounds.get(person.pk, Background()))
-            for person, survey in ((peer, peer_survey), (supporter, supporter_survey))
-        ),
-        MatchWeights.for_site(peer.site_id),
+        peer_answers, supporter_answers, MatchWeights.for_site(peer.site_id)
     )
     return explanation, peer_survey, supporter_survey
