@@ -156,7 +156,8 @@ PINNED: dict[tuple[str, str | None], int] = {
     ("programme:interest_thanks", None): 1,
     ("programme:my_sessions", "supporter"): 5,
     ("programme:participant_consent", "manager"): 8,
-    ("programme:background_edit", "manager"): 0,
+    # the participant's background (ADR 0013): the participant, then their background
+    ("programme:background_edit", "manager"): 6,
     ("programme:participant_conversation", "manager"): 5,
     ("programme:participant_create", "manager"): 6,
     ("programme:participant_detail", "manager"): 10,
