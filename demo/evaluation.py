@@ -1,7 +1,7 @@
 """The evaluation's part of the demo programme (see demo.programme). Idempotent.
 
 Nurse pre-visits for every consented peer in Copenhagen and post-visits for the pairs that
-completed; backgrounds for the sample table (as in the study's Table 2); the initial programme
+completed (the sample table's backgrounds are programme's: demo.programme); the initial programme
 theory and its refinement; and for each case its outcomes, contexts, mechanisms, ICAMO
 configurations, an interview with coded meaning units and evidence, plus observations of the
 training course, a supervision and a network meeting. Quotes are the study's. Everything is keyed
@@ -16,7 +16,6 @@ from django.utils import timezone
 
 from evaluation import services
 from evaluation.models import (
-    Background,
     CodeGroup,
     Interview,
     NurseVisit,
@@ -33,34 +32,6 @@ from logbooks.models import MeetingStatus, Pair, PairStatus
 from .logbooks import play_completed, play_substituted
 from .programme import DemoContext
 
-# Backgrounds (origin, education, employment, lives alone, work experience, complications,
-# other diagnoses), by position in demo.programme's lists.
-SUPPORTER_BACKGROUNDS = [
-    ("danish", "intermediate", "retired", False, True, ["hypertension"], ["arthritis"]),
-    ("danish", "vocational", "retired", False, False, ["cardiovascular"], []),
-    ("danish", "long", "employed", False, True, ["hypertension"], ["stress"]),
-    ("danish", "vocational", "early_retirement", True, False, ["neuropathy"], ["depression"]),
-    ("western", "intermediate", "employed", False, True, [], ["anxiety"]),
-    ("danish", "short", "retired", True, False, ["hypertension", "nephropathy"], ["copd"]),
-    ("danish", "long", "employed", False, True, ["hypertension"], []),
-    ("non_western", "intermediate", "retired", False, False, ["cardiovascular"], ["arthritis"]),
-    ("danish", "vocational", "unemployed", True, False, ["neuropathy"], ["stress"]),
-    ("danish", "intermediate", "retired", False, False, ["hypertension"], []),
-]
-PEER_BACKGROUNDS = [
-    ("danish", "short", "unemployed", True),
-    ("danish", "vocational", "early_retirement", True),
-    ("danish", "short", "early_retirement", True),
-    ("non_western", "short", "unemployed", True),
-    ("danish", "intermediate", "sick_leave", True),
-    ("danish", "short", "early_retirement", True),
-    ("danish", "vocational", "retired", True),
-    ("western", "short", "unemployed", True),
-    ("danish", "short", "early_retirement", True),
-    ("danish", "vocational", "unemployed", True),
-    ("danish", "short", "early_retirement", True),
-    ("danish", "intermediate", "unemployed", True),
-]
 PEER_COMPLICATIONS = [
     ["hypertension", "neuropathy"],
     ["cardiovascular", "hypertension"],
@@ -216,43 +187,6 @@ OBSERVATIONS = [
         "Dilemmas: a peer who cancels often; keeping a professional distance while being a friend.",
     ),
 ]
-
-
-def _backgrounds(ctx: DemoContext, by) -> None:
-    consented = set(evaluation_consented().values_list("pk", flat=True))
-    for index, supporter in enumerate(ctx.supporters):
-        if supporter.pk not in consented or Background.objects.filter(participant=supporter):
-            continue
-        origin, education, employment, alone, experience, complications, diagnoses = (
-            SUPPORTER_BACKGROUNDS[index]
-        )
-        services.background_save(
-            participant=supporter,
-            by=by,
-            values={
-                "origin": origin,
-                "education": education,
-                "employment": employment,
-                "lives_alone": alone,
-                "work_experience_as_support_person": experience,
-                "complications": complications,
-                "other_diagnoses": diagnoses,
-            },
-        )
-    for index, peer in enumerate(ctx.peers):
-        if peer.pk not in consented or Background.objects.filter(participant=peer):
-            continue
-        origin, education, employment, alone = PEER_BACKGROUNDS[index]
-        services.background_save(
-            participant=peer,
-            by=by,
-            values={
-                "origin": origin,
-                "education": education,
-                "employment": employment,
-                "lives_alone": alone,
-            },
-        )
 
 
 def _visit_values(index: int, kind: str, on: dt.date) -> dict:
@@ -545,7 +479,6 @@ def _observations(ctx: DemoContext, evaluator) -> None:
 def seed(ctx: DemoContext) -> None:
     evaluator, nurse, manager = ctx.users["evaluator"], ctx.users["nurse"], ctx.users["manager"]
     _completed_pairs(ctx, manager)
-    _backgrounds(ctx, evaluator)
     _visits(ctx, nurse)
     theory = _theories(ctx, evaluator)
     consented = evaluation_consented()

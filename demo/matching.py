@@ -1,6 +1,7 @@
 """Matching's part of the demo programme (see demo.programme). Idempotent.
 
-Every demo participant gets a match survey (version 1, keyed on the participant). The pairs
+Every demo participant gets a match survey (version 1, keyed on the participant); its answers
+about the background are the participant's Background, which demo.programme enters. The pairs
 named here (AGREED, PROPOSED) are proposed by the logbooks demo, where pairs live; peers 11 and
 12 wait in the pool, where Hanne (supporter 1, like the study's
 supporter with three peers) has room for more, so "Propose pairs" has something to do.
@@ -12,10 +13,6 @@ from matching.factories import MatchSurveyFactory, MatchWeightsFactory
 
 from .programme import DemoContext
 
-ETHNICITIES = ["danish", "danish", "danish", "non_western", "danish", "western"]
-EDUCATIONS = ["basic", "short", "short", "medium", "basic", "long"]
-SUPPORTER_OCCUPATIONS = ["retired", "employed", "retired", "disability_pension", "employed"]
-PEER_OCCUPATIONS = ["disability_pension", "unemployed", "sick_leave", "retired"]
 ACTIVITIES = [
     ["walks", "company"],
     ["cooking", "health_system"],
@@ -46,11 +43,6 @@ class DemoMatchSurveyFactory(MatchSurveyFactory):
 
 def _survey_values(kind: str, index: int, participant) -> dict:
     values = {
-        "ethnicity": ETHNICITIES[index % len(ETHNICITIES)],
-        "education": EDUCATIONS[index % len(EDUCATIONS)],
-        "occupation": (SUPPORTER_OCCUPATIONS if kind == "supporter" else PEER_OCCUPATIONS)[
-            index % (5 if kind == "supporter" else 4)
-        ],
         "languages": ["da", "ar"] if index % 6 == 3 else ["da"],
         "postcode": participant.postcode,
         "motivation": MOTIVATION[kind],
@@ -62,7 +54,6 @@ def _survey_values(kind: str, index: int, participant) -> dict:
         "max_distance_km": 15 if kind == "peer" else None,
     }
     if kind == "supporter":
-        values["support_work_experience"] = index in (0, 2, 5, 7)
         # Hanne can take three peers; Michael two (he is proposed to a peer and took over a
         # case whose supporter fell ill: demo.evaluation.SUBSTITUTED).
         values["capacity"] = {0: 3, 9: 2}.get(index, 1)

@@ -82,6 +82,35 @@ PEERS = [
     ("Niels", "Jakobsen", dt.date(1956, 5, 16), Sex.MALE, C.OTHER, "2200"),
     ("Ulla", "Schmidt", dt.date(1963, 11, 6), Sex.FEMALE, C.OTHER, "2300"),
 ]
+# Backgrounds (origin, education, employment, lives alone, work experience, complications,
+# other diagnoses), by position in SUPPORTERS and PEERS: entered once on the participant's record
+# (ADR 0013); the match surveys, the candidates pages and the sample table (Table 2) read them.
+SUPPORTER_BACKGROUNDS = [
+    ("danish", "intermediate", "retired", False, True, ["hypertension"], ["arthritis"]),
+    ("danish", "vocational", "retired", False, False, ["cardiovascular"], []),
+    ("danish", "long", "employed", False, True, ["hypertension"], ["stress"]),
+    ("danish", "vocational", "early_retirement", True, False, ["neuropathy"], ["depression"]),
+    ("western", "intermediate", "employed", False, True, [], ["anxiety"]),
+    ("danish", "short", "retired", True, False, ["hypertension", "nephropathy"], ["copd"]),
+    ("danish", "long", "employed", False, True, ["hypertension"], []),
+    ("non_western", "intermediate", "retired", False, False, ["cardiovascular"], ["arthritis"]),
+    ("danish", "vocational", "unemployed", True, False, ["neuropathy"], ["stress"]),
+    ("danish", "intermediate", "retired", False, False, ["hypertension"], []),
+]
+PEER_BACKGROUNDS = [
+    ("danish", "short", "unemployed", True),
+    ("danish", "vocational", "early_retirement", True),
+    ("danish", "short", "early_retirement", True),
+    ("non_western", "short", "unemployed", True),
+    ("danish", "intermediate", "sick_leave", True),
+    ("danish", "short", "early_retirement", True),
+    ("danish", "vocational", "retired", True),
+    ("western", "short", "unemployed", True),
+    ("danish", "short", "early_retirement", True),
+    ("danish", "vocational", "unemployed", True),
+    ("danish", "short", "early_retirement", True),
+    ("danish", "intermediate", "unemployed", True),
+]
 SMALL_SITE_PARTICIPANTS = [
     ("Kim", "Lund", dt.date(1962, 3, 3), Sex.MALE, Kind.SUPPORTER, C.CENTRE_FOR_DIABETES, "8000"),
     ("Mette", "Dahl", dt.date(1958, 9, 9), Sex.FEMALE, Kind.PEER, C.GENERAL_PRACTITIONER, "8200"),
@@ -210,6 +239,7 @@ def seed() -> DemoContext:
         first_supporter.user = supporter_user
         first_supporter.save(update_fields=["user"])
     _seed_recruitment(ctx)
+    _seed_backgrounds(ctx)
     _seed_training(ctx)
     _seed_supervision(ctx)
     _seed_web_referral(small_site, small_round)
@@ -258,6 +288,38 @@ def _seed_recruitment(ctx: DemoContext) -> None:
                 by=manager,
                 note="Ønsker ikke at blive interviewet." if declined else "",
             )
+
+
+def _seed_backgrounds(ctx: DemoContext) -> None:
+    manager = ctx.users["manager"]
+    for supporter, values in zip(ctx.supporters, SUPPORTER_BACKGROUNDS, strict=True):
+        origin, education, employment, alone, experience, complications, diagnoses = values
+        services.background_update(
+            participant=supporter,
+            by=manager,
+            values={
+                "origin": origin,
+                "education": education,
+                "employment": employment,
+                "lives_alone": alone,
+                "support_work_experience": experience,
+                "complications": complications,
+                "other_diagnoses": diagnoses,
+            },
+        )
+    for peer, (origin, education, employment, alone) in zip(
+        ctx.peers, PEER_BACKGROUNDS, strict=True
+    ):
+        services.background_update(
+            participant=peer,
+            by=manager,
+            values={
+                "origin": origin,
+                "education": education,
+                "employment": employment,
+                "lives_alone": alone,
+            },
+        )
 
 
 def _course(ctx: DemoContext, name: str, day1: dt.date, day2: dt.date) -> Course:

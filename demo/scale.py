@@ -29,6 +29,7 @@ from evaluation.models import CodeGroup, Theme
 from matching.factories import MatchSurveyFactory
 from matching.models import MatchSurvey
 from programme.factories import (
+    BackgroundFactory,
     ConsentFactory,
     CourseFactory,
     CourseInvitationFactory,
@@ -43,6 +44,7 @@ from programme.factories import (
 from programme.models import (
     CRITERIA,
     Answer,
+    Background,
     Consent,
     ConsentDecision,
     ConsentMethod,
@@ -88,11 +90,11 @@ LAST_NAMES = [
     "Christiansen", "Poulsen", "Johansen", "Møller", "Mortensen", "Knudsen", "Holm", "Schmidt",
 ]  # fmt: skip
 CHANNELS = [choice for choice, _label in ReferralChannel.choices]
-ETHNICITIES = ["danish"] * 8 + ["western", "non_western"]
-EDUCATIONS = ["basic", "short", "medium", "long"]
-OCCUPATIONS: dict[str, list[str]] = {
-    Kind.SUPPORTER: ["retired", "employed", "disability_pension"],
-    Kind.PEER: ["disability_pension", "unemployed", "sick_leave", "retired"],
+ORIGINS = ["danish"] * 8 + ["western", "non_western"]
+EDUCATIONS = ["short", "vocational", "intermediate", "long"]
+EMPLOYMENTS: dict[str, list[str]] = {
+    Kind.SUPPORTER: ["retired", "employed", "early_retirement"],
+    Kind.PEER: ["early_retirement", "unemployed", "sick_leave", "retired"],
 }
 ACTIVITIES = ["walks", "company", "cooking", "health_system", "medication", "shopping", "social"]
 SLOTS = ["weekday_morning", "weekday_afternoon", "weekday_evening", "weekend_morning"]
@@ -345,6 +347,7 @@ def _seed_recruitment(world: ScaleWorld) -> None:
         for site_world in world.sites
     }
     conversations, screenings, consents, surveys = [], [], [], []
+    backgrounds: list[Background] = []
     for site_world in world.sites:
         manager = site_world.staff[Role.MANAGER]
         for person in _everyone(site_world):
@@ -380,29 +383,40 @@ def _seed_recruitment(world: ScaleWorld) -> None:
                         recorded_by=manager,
                     )
                 )
-            surveys.append(_survey(rng, person, manager))
+            survey, background = _survey(rng, person, manager)
+            surveys.append(survey)
+            backgrounds.append(background)
     bulk(InitialConversation, conversations)
     bulk(Screening, screenings)
     bulk(Consent, consents)
     bulk(MatchSurvey, surveys)
+    bulk(Background, backgrounds)
     for site_world in world.sites:
         ids = {p.pk for p in _everyone(site_world)}
         site_world.surveys = {s.participant_id: s.pk for s in surveys if s.participant_id in ids}
     world.count("screenings", len(screenings))
     world.count("consents", len(consents))
     world.count("match surveys", len(surveys))
+    world.count("backgrounds", len(backgrounds))
 
 
-def _survey(rng: random.Random, person: Participant, manager: User) -> MatchSurvey:
+def _survey(
+    rng: random.Random, person: Participant, manager: User
+) -> tuple[MatchSurvey, Background]:
+    """The person's match survey and the Background its form saves (ADR 0013), drawn in the
+    order the survey asks."""
     supporter = person.kind == Kind.SUPPORTER
-    return MatchSurveyFactory.build(
+    background = BackgroundFactory.build(
+        participant=person,
+        origin=rng.choice(ORIGINS),
+        education=rng.choice(EDUCATIONS),
+        employment=rng.choice(EMPLOYMENTS[person.kind]),
+    )
+    survey = MatchSurveyFactory.build(
         participant=person,
         version=1,
         is_current=True,
         filled_by=manager,
-        ethnicity=rng.choice(ETHNICITIES),
-        education=rng.choice(EDUCATIONS),
-        occupation=rng.choice(OCCUPATIONS[person.kind]),
         languages=["da"],
         postcode=person.postcode,
         motivation="Jeg vil gerne være en del af et fællesskab.",
@@ -410,11 +424,15 @@ def _survey(rng: random.Random, person: Participant, manager: User) -> MatchSurv
         years_with_t2d=rng.randrange(1, 25),
         availability=rng.sample(SLOTS, 2),
         capacity=2 if supporter else 1,
-        support_work_experience=supporter and rng.random() < 0.3,
-        smokes=rng.random() < 0.1,
-        has_pets=rng.random() < 0.2,
-        max_distance_km=None if supporter else rng.choice([10, 15, 25, None]),
+        smokes=False,
+        has_pets=False,
+        max_distance_km=None,
     )
+    background.support_work_experience = supporter and rng.random() < 0.3
+    survey.smokes = rng.random() < 0.1
+    survey.has_pets = rng.random() < 0.2
+    survey.max_distance_km = None if supporter else rng.choice([10, 15, 25, None])
+    return survey, background
 
 
 def _seed_training(world: ScaleWorld) -> None:

@@ -12,7 +12,6 @@ from tod.editconflict import EditConflictMixin
 from tod.widgets import DateInput
 
 from .models import (
-    Background,
     CodeGroup,
     Complication,
     ContextFactor,
@@ -164,30 +163,6 @@ class NurseVisitForm(EditConflictMixin, forms.ModelForm):
 
     def visit_values(self) -> dict:
         return {name: self.cleaned_data[name] for name in self.Meta.fields if name in self.fields}
-
-
-class BackgroundForm(forms.ModelForm):
-    complications = forms.MultipleChoiceField(
-        label=_("Diabetes complications"),
-        choices=Complication.choices,
-        widget=CHECKBOXES,
-        required=False,
-    )
-    other_diagnoses = forms.MultipleChoiceField(
-        label=_("Other diagnoses"), choices=Diagnosis.choices, widget=CHECKBOXES, required=False
-    )
-
-    class Meta:
-        model = Background
-        fields = [
-            "origin",
-            "education",
-            "employment",
-            "lives_alone",
-            "work_experience_as_support_person",
-            "complications",
-            "other_diagnoses",
-        ]
 
 
 class OutcomeForm(forms.ModelForm):

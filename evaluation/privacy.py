@@ -12,7 +12,6 @@ from django.db.models import Q
 from tod.personal_data import Subject, holds_none, personal_data
 
 from .models import (
-    Background,
     CaseConfiguration,
     CodeGroup,
     ContextFactor,
@@ -102,12 +101,6 @@ personal_data(
         "confirmed_warnings",
     ],
     site="site",
-)
-personal_data(
-    Background,
-    subjects=["participant"],
-    free_text=["complications", "other_diagnoses"],
-    site="participant__site",
 )
 personal_data(ProgrammeTheory, free_text=["title", "description"], site="site")
 personal_data(

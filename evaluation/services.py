@@ -22,7 +22,6 @@ from programme.models import Kind, Participant
 from tod.accounts.models import Site, User
 
 from .models import (
-    Background,
     CaseConfiguration,
     CodeGroup,
     ContextFactor,
@@ -89,17 +88,6 @@ def nurse_visit_save(
     if kind == "post":
         nurse_post_visit_reminders_cancel(peer=peer)
     return visit
-
-
-@transaction.atomic
-def background_save(*, participant: Participant, values: dict[str, Any], by: User) -> Background:
-    """Record a participant's characteristics for the sample table. Idempotent per participant."""
-    _require_consent(participant)
-    background, _created = Background.objects.get_or_create(participant=participant)
-    for name, value in values.items():
-        setattr(background, name, value)
-    background.save()
-    return background
 
 
 def _case(pair: Pair) -> Pair:

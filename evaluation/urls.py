@@ -26,11 +26,6 @@ urlpatterns = [
         views.case_configuration_add,
         name="case_configuration_add",
     ),
-    path(
-        "cases/<int:case_id>/participants/<int:participant_id>/background/",
-        views.background_edit,
-        name="background_edit",
-    ),
     path("evidence/<str:target>/<int:target_id>/", views.evidence_add, name="evidence_add"),
     path("records/<str:kind>/<int:pk>/delete/", views.record_delete, name="record_delete"),
     # programme theories

@@ -1,4 +1,6 @@
-"""The answer options of the match survey.
+"""The answer options of the match survey. Its questions about the participant's background
+(ethnic origin, education, employment, work experience as a support person) take programme's
+vocabulary (`programme.models.choices`) and save on the participant's `programme.Background`.
 
 The codes are stored in the database and encoded as bits for the scoring matrix
 (`matching.scoring`): never reorder or reuse a code, only append.
@@ -8,27 +10,6 @@ from __future__ import annotations
 
 from django.db import models
 from django.utils.translation import gettext_lazy as _
-
-
-class Ethnicity(models.TextChoices):
-    DANISH = "danish", _("Danish origin")
-    WESTERN = "western", _("Other Western origin")
-    NON_WESTERN = "non_western", _("Non-Western origin")
-
-
-class Education(models.TextChoices):
-    BASIC = "basic", _("Primary school")
-    SHORT = "short", _("Vocational or short education")
-    MEDIUM = "medium", _("Medium-length higher education")
-    LONG = "long", _("Long higher education")
-
-
-class Occupation(models.TextChoices):
-    EMPLOYED = "employed", _("Employed")
-    UNEMPLOYED = "unemployed", _("Unemployed")
-    SICK_LEAVE = "sick_leave", _("On sick leave")
-    DISABILITY_PENSION = "disability_pension", _("Disability pension")
-    RETIRED = "retired", _("Retired")
 
 
 class Language(models.TextChoices):

@@ -7,10 +7,12 @@ from django.utils import timezone
 from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 
+from programme.models import Education, Employment, Origin
+
 from . import scoring
-from .choices import Activity, Education, Ethnicity, Language, Occupation, Slot, Vulnerability
+from .choices import Activity, Language, Slot, Vulnerability
 from .models import MatchSurvey, MatchWeights
-from .pool import age_on, answers_for
+from .pool import age_on, answers_for, background_of
 
 SHARED, CONFLICT = "shared", "conflict"
 
@@ -62,6 +64,7 @@ def compare_surveys(peer, peer_survey: MatchSurvey, supporter, supporter_survey:
         return ""
 
     p, s = peer_survey, supporter_survey
+    pb, sb = background_of(peer), background_of(supporter)
     distance = explanation["distance_km"]
     rows = [
         (
@@ -73,20 +76,20 @@ def compare_surveys(peer, peer_survey: MatchSurvey, supporter, supporter_survey:
         (_("Sex"), peer.get_sex_display(), supporter.get_sex_display(), state("sex", "sex")),
         (
             _("Ethnic origin"),
-            _labels(Ethnicity.choices, [p.ethnicity] if p.ethnicity else []),
-            _labels(Ethnicity.choices, [s.ethnicity] if s.ethnicity else []),
+            _labels(Origin.choices, [pb.origin] if pb.origin else []),
+            _labels(Origin.choices, [sb.origin] if sb.origin else []),
             state("ethnicity", "ethnicity"),
         ),
         (
-            _("Education level"),
-            _labels(Education.choices, [p.education] if p.education else []),
-            _labels(Education.choices, [s.education] if s.education else []),
+            _("Education"),
+            _labels(Education.choices, [pb.education] if pb.education else []),
+            _labels(Education.choices, [sb.education] if sb.education else []),
             state("education"),
         ),
         (
-            _("Occupation"),
-            _labels(Occupation.choices, [p.occupation] if p.occupation else []),
-            _labels(Occupation.choices, [s.occupation] if s.occupation else []),
+            _("Employment"),
+            _labels(Employment.choices, [pb.employment] if pb.employment else []),
+            _labels(Employment.choices, [sb.employment] if sb.employment else []),
             state("occupation"),
         ),
         (
@@ -119,7 +122,7 @@ def compare_surveys(peer, peer_survey: MatchSurvey, supporter, supporter_survey:
             p.years_with_t2d,
             f"{s.years_with_t2d} · "
             + _("work experience as a support person: %(yes)s")
-            % {"yes": _yes(s.support_work_experience)},
+            % {"yes": _yes(sb.support_work_experience)},
             "",
         ),
         (

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import factory
 
-from programme.factories import ParticipantFactory
+from programme.factories import BackgroundFactory, ParticipantFactory
 from tod.accounts.factories import SiteFactory, UserFactory
 
 from .models import MatchSurvey, MatchWeights
@@ -15,18 +15,24 @@ class MatchSurveyFactory(factory.django.DjangoModelFactory[MatchSurvey]):
 
     class Meta:
         model = MatchSurvey
+        skip_postgeneration_save = True
 
     participant = factory.SubFactory(ParticipantFactory)
     version = 1
     is_current = True
     filled_by = factory.SubFactory(UserFactory)
-    ethnicity = "danish"
-    education = "short"
-    occupation = "retired"
     languages = factory.LazyFunction(lambda: ["da"])
     postcode = factory.SelfAttribute("participant.postcode")
     activities = factory.LazyFunction(lambda: ["walks", "company"])
     availability = factory.LazyFunction(lambda: ["weekday_morning"])
+
+    @factory.post_generation
+    def background(obj, create, extracted, **values):
+        """The participant's background as the survey's form saves it (programme.Background,
+        ADR 0013): BackgroundFactory's defaults unless the participant has one already;
+        `background__education="long"` sets a field, `background=False` leaves none."""
+        if create and extracted is not False:
+            BackgroundFactory(participant=obj.participant, **values)
 
 
 class MatchWeightsFactory(factory.django.DjangoModelFactory[MatchWeights]):

@@ -8,11 +8,13 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from programme.models import Background
 from tod.widgets import DateInput
 
 from . import scoring
 from .choices import Activity, Language, Slot, Vulnerability
 from .models import MatchSurvey, MatchWeights
+from .models.survey import BACKGROUND_QUESTIONS
 
 CHECKBOXES = forms.CheckboxSelectMultiple
 
@@ -37,9 +39,6 @@ class SurveyForm(forms.ModelForm):
     class Meta:
         model = MatchSurvey
         fields = [
-            "ethnicity",
-            "education",
-            "occupation",
             "languages",
             "postcode",
             "latitude",
@@ -47,7 +46,6 @@ class SurveyForm(forms.ModelForm):
             "motivation",
             "activities",
             "years_with_t2d",
-            "support_work_experience",
             "availability",
             "capacity",
             "smokes",
@@ -69,9 +67,13 @@ class SurveyForm(forms.ModelForm):
             "postcode": forms.TextInput(attrs={"inputmode": "numeric", "pattern": "[0-9]{4}"}),
         }
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, background: Background | None = None, **kwargs):
         super().__init__(*args, **kwargs)
-        for name in self.Meta.fields:
+        for name, field in forms.fields_for_model(Background, fields=BACKGROUND_QUESTIONS).items():
+            if background is not None:
+                field.initial = getattr(background, name)
+            self.fields[name] = field
+        for name in (*self.Meta.fields, *BACKGROUND_QUESTIONS):
             if name not in self.layout_fields():
                 self.fields.pop(name, None)
         self.helper = FormHelper()
@@ -109,7 +111,7 @@ class SurveyForm(forms.ModelForm):
 class PeerSurveyForm(SurveyForm):
     side = "peer"
     questions = [
-        (_("About you"), ["ethnicity", "education", "occupation"]),
+        (_("About you"), ["origin", "education", "employment"]),
         (_("Languages"), ["languages"]),
         (_("Where you live"), ["postcode", "latitude", "longitude"]),
         (_("Motivation"), ["motivation"]),
@@ -141,7 +143,7 @@ class PeerSurveyForm(SurveyForm):
 class SupporterSurveyForm(SurveyForm):
     side = "supporter"
     questions = [
-        (_("About you"), ["ethnicity", "education", "occupation"]),
+        (_("About you"), ["origin", "education", "employment"]),
         (_("Languages"), ["languages"]),
         (_("Where you live"), ["postcode", "latitude", "longitude"]),
         (_("Motivation"), ["motivation"]),

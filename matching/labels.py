@@ -32,7 +32,7 @@ SHARED = {
     "age": _("age"),
     "ethnicity": _("ethnic origin"),
     "education": _("education"),
-    "occupation": _("occupation"),
+    "occupation": _("employment"),  # the scorer's key for the background's employment
 }
 
 SOURCES = {

@@ -19,7 +19,7 @@ from django.db.models import Count, Exists, F, OuterRef, Prefetch, Q, Subquery
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
-from programme.models import Participant
+from programme.models import Background, Participant
 
 from . import geo, scoring
 from .models import MatchRule, MatchSurvey, MatchWeights, RuleKind
@@ -92,8 +92,28 @@ def age_on(born: dt.date, today: dt.date) -> int:
     return today.year - born.year - ((today.month, today.day) < (born.month, born.day))
 
 
-def answers_for(participant: Participant, survey: MatchSurvey, today: dt.date, **extra):
-    """The scorer's view of one participant's current survey."""
+def background_of(participant: Participant) -> Background:
+    """The participant's background (programme's, ADR 0013); an empty one when none is
+    recorded, so the scorer sees unanswered questions."""
+    try:
+        return participant.background
+    except Background.DoesNotExist:
+        return Background(participant=participant)
+
+
+def answers_for(
+    participant: Participant,
+    survey: MatchSurvey,
+    today: dt.date,
+    *,
+    background: Background | None = None,
+    **extra,
+):
+    """The scorer's view of one participant's current survey and background. The scorer keeps
+    its own names for the background's codes (ethnicity for origin, occupation for employment):
+    they are the keys of the explanations stored with earlier proposals. `background` when the
+    caller has read it (else the participant's, joined or read)."""
+    background = background_of(participant) if background is None else background
     x, y = geo.location_km(
         survey.postcode or participant.postcode, survey.latitude, survey.longitude
     )
@@ -101,15 +121,15 @@ def answers_for(participant: Participant, survey: MatchSurvey, today: dt.date, *
         id=participant.pk,
         age=age_on(participant.date_of_birth, today),
         sex=participant.sex,
-        ethnicity=survey.ethnicity,
-        education=survey.education,
-        occupation=survey.occupation,
+        ethnicity=background.origin,
+        education=background.education,
+        occupation=background.employment,
         languages=frozenset(survey.languages or ()),
         x_km=x,
         y_km=y,
         activities=frozenset(survey.activities or ()),
         years_with_t2d=survey.years_with_t2d,
-        support_work_experience=survey.support_work_experience,
+        support_work_experience=background.support_work_experience,
         availability=frozenset(survey.availability or ()),
         capacity=survey.capacity,
         smokes=survey.smokes,
@@ -129,13 +149,17 @@ def answers_for(participant: Participant, survey: MatchSurvey, today: dt.date, *
 
 
 def _with_survey(queryset):
-    return queryset.filter(
-        Exists(MatchSurvey.objects.filter(participant=OuterRef("pk"), is_current=True))
-    ).prefetch_related(
-        Prefetch(
-            "match_surveys",
-            queryset=MatchSurvey.objects.filter(is_current=True),
-            to_attr="current_surveys",
+    return (
+        queryset.filter(
+            Exists(MatchSurvey.objects.filter(participant=OuterRef("pk"), is_current=True))
+        )
+        .select_related("background")  # joined: the pool's query count stays constant
+        .prefetch_related(
+            Prefetch(
+                "match_surveys",
+                queryset=MatchSurvey.objects.filter(is_current=True),
+                to_attr="current_surveys",
+            )
         )
     )
 

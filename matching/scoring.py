@@ -43,9 +43,12 @@ EXPERIENCE_YEARS_CAP = 10
 MAX_SIMILARITIES = 5
 
 SEXES = ("female", "male", "other")
+# The background's codes (programme.models.choices Origin, Education, Employment: the study's
+# categories), spelled out here so the scorer stays importable without Django; a test holds them
+# equal to the choices.
 ETHNICITIES = ("danish", "western", "non_western")
-EDUCATIONS = ("basic", "short", "medium", "long")
-OCCUPATIONS = ("employed", "unemployed", "sick_leave", "disability_pension", "retired")
+EDUCATIONS = ("short", "vocational", "intermediate", "long")
+OCCUPATIONS = ("employed", "unemployed", "sick_leave", "early_retirement", "retired")
 LANGUAGES = ("da", "en", "de", "ar", "tr", "ur", "pl", "so", "fa", "bs")
 ACTIVITIES = (
     "walks",

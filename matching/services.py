@@ -15,7 +15,8 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from programme.models import Kind, Participant
+from programme import services as programme_services
+from programme.models import Background, Kind, Participant
 from tod.queue import enqueue_after_commit
 
 from . import scoring, solver
@@ -31,7 +32,7 @@ from .models import (
     UnmatchedPeer,
     UnmatchedReason,
 )
-from .models.survey import ANSWER_FIELDS
+from .models.survey import ANSWER_FIELDS, BACKGROUND_QUESTIONS
 from .pool import Pool, answers_for, load_pool, waiting_peers, without_survey
 from .unmatched import explain_unmatched
 
@@ -47,18 +48,24 @@ SYNC_PAIRS_LIMIT = 1_000_000
 
 @transaction.atomic
 def survey_submit(*, participant: Participant, answers: dict, by) -> MatchSurvey:
-    """Save a participant's match survey as a new version when an answer changed.
+    """Save a participant's match survey as a new version when an answer changed, and its
+    answers about the participant's background on their programme.Background (ADR 0013).
 
-    Idempotent: the same answers again keep the current version. The earlier versions stay
-    (proposals and pairs point at the version they were scored on); the next proposal and every
-    candidate page score the new answers.
+    Idempotent: the same answers again keep the current version and the background as it is.
+    The earlier versions stay (proposals and pairs point at the version they were scored on);
+    the next proposal and every candidate page score the new answers. The background is not
+    versioned: a proposal's stored explanation keeps what was scored then.
     """
     participant = Participant.objects.select_for_update().get(pk=participant.pk)
+    background = {name: answers[name] for name in BACKGROUND_QUESTIONS if name in answers}
+    if participant.kind == Kind.PEER:
+        background.pop("support_work_experience", None)  # a supporter's question
+    if background:
+        programme_services.background_update(participant=participant, values=background, by=by)
     current = MatchSurvey.objects.filter(participant=participant, is_current=True).first()
     values = {name: answers[name] for name in ANSWER_FIELDS if name in answers}
     if participant.kind == Kind.PEER:
         values["capacity"] = 1
-        values["support_work_experience"] = False
     if current is not None:
         merged = {**current.answers(), **values}
         if _same(merged, current.answers()):
@@ -325,9 +332,16 @@ def pairing_explain(
     supporter_survey = MatchSurvey.objects.filter(participant=supporter, is_current=True).first()
     if peer_survey is None or supporter_survey is None:
         return {}, peer_survey, supporter_survey
+    # One query for both backgrounds: a run's "accept all" explains pair after pair.
+    backgrounds = {
+        b.participant_id: b
+        for b in Background.objects.filter(participant_id__in=[peer.pk, supporter.pk])
+    }
+    peer_answers, supporter_answers = (
+        answers_for(person, survey, today, background=backgrounds.get(person.pk, Background()))
+        for person, survey in ((peer, peer_survey), (supporter, supporter_survey))
+    )
     explanation = scoring.explain(
-        answers_for(peer, peer_survey, today),
-        answers_for(supporter, supporter_survey, today),
-        MatchWeights.for_site(peer.site_id),
+        peer_answers, supporter_answers, MatchWeights.for_site(peer.site_id)
     )
     return explanation, peer_survey, supporter_survey

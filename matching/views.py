@@ -41,7 +41,7 @@ from .models import (
     UnmatchedReason,
 )
 from .occupancy import occupancy
-from .pool import load_pool, without_location
+from .pool import background_of, load_pool, without_location
 
 P = Permission
 PAGE_SIZE = 25
@@ -211,7 +211,10 @@ def run_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 def _peer(request: HttpRequest, pk: int) -> Participant:
     peer = get_object_for_user(
-        Participant.objects.filter(kind=Kind.PEER), request.user, P.MANAGE_MATCHING, pk=pk
+        Participant.objects.filter(kind=Kind.PEER).select_related("background"),
+        request.user,
+        P.MANAGE_MATCHING,
+        pk=pk,
     )
     return peer
 
@@ -276,7 +279,9 @@ def compare(request: HttpRequest, pk: int, supporter_pk: int) -> HttpResponse:
     """The two surveys side by side, shared answers and conflicts highlighted."""
     peer = _peer(request, pk)
     supporter = get_object_for_user(
-        Participant.objects.filter(kind=Kind.SUPPORTER, site_id=peer.site_id),
+        Participant.objects.filter(kind=Kind.SUPPORTER, site_id=peer.site_id).select_related(
+            "background"
+        ),
         request.user,
         P.MANAGE_MATCHING,
         pk=supporter_pk,
@@ -381,8 +386,11 @@ def _survey_page(request, participant, *, back_url):
     current = MatchSurvey.objects.filter(participant=participant, is_current=True).first()
     form_class = survey_form_class(participant.kind)
     initial = {"postcode": participant.postcode} if current is None else None
+    # The survey's four background questions show the participant's Background (ADR 0013),
+    # joined to the participant by the callers.
+    background = background_of(participant)
     if request.method == "POST":
-        form = form_class(request.POST, instance=current)
+        form = form_class(request.POST, instance=current, background=background)
         if form.is_valid():
             try:
                 services.survey_submit(
@@ -394,7 +402,7 @@ def _survey_page(request, participant, *, back_url):
                 messages.success(request, _("The match survey is saved."))
                 return redirect(back_url)
     else:
-        form = form_class(instance=current, initial=initial)
+        form = form_class(instance=current, initial=initial, background=background)
     return render(
         request,
         "matching/survey_form.html",
@@ -407,7 +415,7 @@ def _survey_page(request, participant, *, back_url):
 def survey_edit(request: HttpRequest, pk: int) -> HttpResponse:
     """The manager fills a peer's survey with the peer (or a supporter's, on their behalf)."""
     participant = get_object_for_user(
-        Participant.objects.all(), request.user, P.MANAGE_MATCHING, pk=pk
+        Participant.objects.select_related("background"), request.user, P.MANAGE_MATCHING, pk=pk
     )
     back = (
         reverse("matching:candidates", args=[participant.pk])
@@ -420,7 +428,11 @@ def survey_edit(request: HttpRequest, pk: int) -> HttpResponse:
 @requires(P.FILL_OWN_SURVEY)
 def my_survey(request: HttpRequest) -> HttpResponse:
     """A supporter fills their own survey (at the training course)."""
-    participant = Participant.objects.filter(user=request.user, kind=Kind.SUPPORTER).first()
+    participant = (
+        Participant.objects.filter(user=request.user, kind=Kind.SUPPORTER)
+        .select_related("background")
+        .first()
+    )
     if participant is None:
         raise Http404
     return _survey_page(request, participant, back_url=reverse("matching:my_survey"))

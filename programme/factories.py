@@ -19,6 +19,7 @@ from tod.accounts.models import Role
 from .models import (
     CRITERIA,
     Answer,
+    Background,
     Consent,
     ConsentDecision,
     ConsentMethod,
@@ -81,6 +82,20 @@ class ParticipantFactory(factory.django.DjangoModelFactory[Participant]):
 
     class Params:
         supporter = factory.Trait(kind=Kind.SUPPORTER)
+
+
+class BackgroundFactory(factory.django.DjangoModelFactory[Background]):
+    """A participant's background (ADR 0013) in the study's categories; one per participant, so
+    asking twice gives the same row."""
+
+    class Meta:
+        model = Background
+        django_get_or_create = ("participant",)
+
+    participant = factory.SubFactory(ParticipantFactory)
+    origin = "danish"
+    education = "vocational"
+    employment = "retired"
 
 
 class InitialConversationFactory(factory.django.DjangoModelFactory[InitialConversation]):

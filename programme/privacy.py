@@ -8,6 +8,7 @@ from django.db.models.functions import Coalesce, Greatest, TruncDate
 from tod.personal_data import holds_none, personal_data, register_retention
 
 from .models import (
+    Background,
     Consent,
     ConsentText,
     Course,
@@ -53,6 +54,15 @@ personal_data(
     free_text=["referred_by", "referral_note"],
     site="site",
     erase=_erase_participant,
+)
+# The background holds codes from fixed lists (no names, no free text); it is the participant's,
+# exported with them and deleted with them. The evaluator sees it only under a pseudonym
+# (evaluation's pages and CSV export).
+personal_data(
+    Background,
+    subjects=["participant"],
+    other=["complications", "other_diagnoses"],
+    site="participant__site",
 )
 personal_data(
     Consent,

@@ -32,6 +32,7 @@ if TYPE_CHECKING:
     from django_stubs_ext import WithAnnotations
 
 from .models import (
+    Background,
     Consent,
     ConsentDecision,
     ConsentPurpose,
@@ -175,7 +176,9 @@ def participant_detail_queryset() -> QuerySet[WithAnnotations[Participant, Detai
     )
     # with_duplicate_flag() is an untyped QuerySet method: the annotations are named here.
     detail: QuerySet[WithAnnotations[Participant, DetailFlags]] = (
-        Participant.objects.select_related("site", "round__site", "withdrawal", "user")
+        Participant.objects.select_related(
+            "site", "round__site", "withdrawal", "user", "background"
+        )
         .with_duplicate_flag()
         .annotate(eligible=eligible)
         .prefetch_related(
@@ -192,6 +195,14 @@ def participant_detail_queryset() -> QuerySet[WithAnnotations[Participant, Detai
         )
     )
     return detail
+
+
+def participant_background(participant: Participant) -> Background | None:
+    """The participant's background (ADR 0013), None when none is recorded."""
+    try:
+        return participant.background
+    except Background.DoesNotExist:
+        return None
 
 
 def participant_withdrawal(participant: Participant) -> Withdrawal | None:
@@ -241,6 +252,7 @@ def participant_page(participant: WithAnnotations[Participant, DetailFlags]) -> 
         "consents": consents,
         "duplicates": duplicates,
         "withdrawal": participant_withdrawal(participant),
+        "background": participant_background(participant),
         "eligible": participant.eligible,
         "consent_withdrawn": programme_consent is not None
         and programme_consent.decision == ConsentDecision.WITHDRAWN,

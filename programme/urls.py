@@ -1,6 +1,7 @@
 from django.urls import path
 
 from .views import (
+    background,
     dashboards,
     imports,
     logins,
@@ -24,6 +25,11 @@ urlpatterns = [
     path("participants/<int:pk>/edit/", recruitment.participant_edit, name="participant_edit"),
     path(
         "participants/<int:pk>/login/", logins.participant_give_login, name="participant_give_login"
+    ),
+    path(
+        "participants/<int:pk>/background/",
+        background.background_edit,
+        name="background_edit",
     ),
     path(
         "participants/<int:pk>/screen/", recruitment.participant_screen, name="participant_screen"

@@ -12,10 +12,10 @@ from django.db.models import F, Prefetch, Q
 from django.utils import timezone
 
 from logbooks.mechanisms import iter_mechanisms
+from programme.models import Background
 from tod import csvsafe
 
 from ..models import (
-    Background,
     CaseConfiguration,
     ContextFactor,
     Evidence,
@@ -58,7 +58,7 @@ def _list(values) -> str:
 
 def _background(person) -> Background:
     try:
-        return person.evaluation_background
+        return person.background
     except Background.DoesNotExist:
         return Background()
 
@@ -184,13 +184,11 @@ def csv_tables(user, *, exact_dates: bool = False) -> Iterator[tuple[str, Iterab
             "education",
             "employment",
             "lives_alone",
-            "work_experience_as_support_person",
+            "support_work_experience",
             "complications",
             "other_diagnoses",
         ]
-        rows = people.select_related("evaluation_background").order_by(
-            "last_name", "first_name", "id"
-        )
+        rows = people.select_related("background").order_by("last_name", "first_name", "id")
         for person in stream(rows):
             b = _background(person)
             yield [
@@ -207,7 +205,7 @@ def csv_tables(user, *, exact_dates: bool = False) -> Iterator[tuple[str, Iterab
                 b.education,
                 b.employment,
                 b.lives_alone,
-                b.work_experience_as_support_person,
+                b.support_work_experience,
                 _list(b.complications),
                 _list(b.other_diagnoses),
             ]

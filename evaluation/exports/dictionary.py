@@ -104,7 +104,7 @@ TABLES: dict[str, tuple[str, dict[str, tuple[str, str]]]] = {
             "education": ("string", "Education, as a code."),
             "employment": ("string", "Employment, as a code."),
             "lives_alone": ("boolean", "Lives alone."),
-            "work_experience_as_support_person": (
+            "support_work_experience": (
                 "boolean",
                 "(Supporters) has worked as a support person before.",
             ),
@@ -291,12 +291,8 @@ TABLES: dict[str, tuple[str, dict[str, tuple[str, str]]]] = {
             "participant": ("string", "The participant's pseudonym (P-… peer, S-… supporter)."),
             "version": ("integer", "The survey's version (1 the first answers)."),
             "saved_on": ("date", "The day this version was saved."),
-            "ethnicity": ("string", "Ethnic origin, as a code."),
-            "education": ("string", "Education, as a code."),
-            "occupation": ("string", "Occupation, as a code."),
             "languages": ("string", "Languages spoken, as codes separated by ';'."),
             "years_with_t2d": ("integer", "Years with type 2 diabetes."),
-            "support_work_experience": ("boolean", "Has worked as a support person."),
             "availability": ("string", "When they can meet, as codes separated by ';'."),
             "capacity": ("integer", "(Supporters) how many peers they can support."),
             "smokes": ("boolean", "Smokes."),

@@ -6,28 +6,20 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
+# The background's vocabulary is programme's (one source for the match survey, the participant
+# record and the sample table, ADR 0013); the evaluation reads it from there.
+from programme.models.choices import (  # noqa: F401 (re-exported)
+    Complication,
+    Diagnosis,
+    Education,
+    Employment,
+    Origin,
+)
+
 
 class VisitKind(models.TextChoices):
     PRE = "pre", _("Pre-visit (before the intervention)")
     POST = "post", _("Post-visit (after six months)")
-
-
-class Complication(models.TextChoices):
-    CARDIOVASCULAR = "cardiovascular", _("Cardiovascular disease")
-    HYPERTENSION = "hypertension", _("Hypertension")
-    NEUROPATHY = "neuropathy", _("Neuropathy")
-    NEPHROPATHY = "nephropathy", _("Nephropathy")
-    RETINOPATHY = "retinopathy", _("Retinopathy")
-    FOOT_ULCER = "foot_ulcer", _("Foot ulcer")
-
-
-class Diagnosis(models.TextChoices):
-    DEPRESSION = "depression", _("Depression")
-    ANXIETY = "anxiety", _("Anxiety")
-    STRESS = "stress", _("Stress")
-    ARTHRITIS = "arthritis", _("Arthritis")
-    COPD = "copd", _("COPD")
-    OTHER = "other", _("Other diagnosis")
 
 
 class Medication(models.TextChoices):
@@ -56,27 +48,6 @@ class Rehabilitation(models.TextChoices):
     ATTENDING = "attending", pgettext_lazy("diabetes rehabilitation", "Attending")
     COMPLETED = "completed", _("Completed")
     DECLINED = "declined", _("Declined or dropped out")
-
-
-class Origin(models.TextChoices):
-    DANISH = "danish", _("Danish")
-    WESTERN = "western", _("Other Western")
-    NON_WESTERN = "non_western", _("Non-Western")
-
-
-class Education(models.TextChoices):
-    SHORT = "short", _("Short (primary school)")
-    VOCATIONAL = "vocational", _("Vocational")
-    INTERMEDIATE = "intermediate", _("Short or intermediate higher education")
-    LONG = "long", _("Long higher education")
-
-
-class Employment(models.TextChoices):
-    EMPLOYED = "employed", _("Employed")
-    UNEMPLOYED = "unemployed", _("Unemployed or on cash benefits")
-    SICK_LEAVE = "sick_leave", _("On sick leave")
-    EARLY_RETIREMENT = "early_retirement", _("Early retirement (disability pension)")
-    RETIRED = "retired", _("Retired")
 
 
 class OutcomeKind(models.TextChoices):

@@ -1,5 +1,5 @@
-"""The diabetes nurse's visits before and after the intervention, and each participant's
-background for the sample table."""
+"""The diabetes nurse's visits before and after the intervention. Each participant's background
+(origin, education, employment, ...) is programme's (`programme.Background`, ADR 0013)."""
 
 from __future__ import annotations
 
@@ -18,10 +18,7 @@ from .choices import (
     Adherence,
     Complication,
     Diagnosis,
-    Education,
-    Employment,
     Medication,
-    Origin,
     Rehabilitation,
     VisitKind,
 )
@@ -263,46 +260,3 @@ def post_visit_is_early(
         return False
     due = post_visit_due_on(started_on, ended_on)
     return due is None or (due - today).days > POST_VISIT_DUE_SOON_DAYS
-
-
-class BackgroundQuerySet(SiteScopedQuerySet):
-    site_field = "participant__site"
-
-
-class Background(models.Model):
-    """A participant's characteristics for the sample table (the study's Table 2)."""
-
-    participant = models.OneToOneField(
-        "programme.Participant",
-        verbose_name=_("participant"),
-        on_delete=models.CASCADE,
-        related_name="evaluation_background",
-    )
-    origin = models.CharField(_("origin"), max_length=12, choices=Origin.choices, blank=True)
-    education = models.CharField(
-        _("education"), max_length=12, choices=Education.choices, blank=True
-    )
-    employment = models.CharField(
-        _("employment"), max_length=20, choices=Employment.choices, blank=True
-    )
-    lives_alone = models.BooleanField(_("lives alone"), null=True, blank=True)
-    work_experience_as_support_person = models.BooleanField(
-        _("work experience as a support person"),
-        default=False,
-        help_text=_("Supporters: worked with vulnerable groups or in health care."),
-    )
-    complications = models.JSONField(_("diabetes complications"), default=list, blank=True)
-    other_diagnoses = models.JSONField(_("other diagnoses"), default=list, blank=True)
-
-    objects = BackgroundQuerySet.as_manager()
-
-    class Meta:
-        verbose_name = _("background")
-        verbose_name_plural = _("backgrounds")
-
-    def __str__(self) -> str:
-        return str(_("Background"))
-
-    @property
-    def site_id(self):
-        return self.participant.site_id

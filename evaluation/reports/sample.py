@@ -23,9 +23,8 @@ if TYPE_CHECKING:
     from django.contrib.auth.models import AnonymousUser
     from django_stubs_ext import StrOrPromise
 
+    from programme.models import Background
     from tod.accounts.models import User
-
-    from ..models import Background
 
     Reader = User | AnonymousUser
 
@@ -53,18 +52,18 @@ def sample_table(user: Reader, *, on: dt.date) -> list[SampleRow]:
         Participant.objects.filter(
             Q(pk__in=cases.values("peer_id")) | Q(pk__in=case_pairs(cases).values("supporter_id"))
         )
-        .select_related("evaluation_background")
+        .select_related("background")
         .only(
             "id",
             "kind",
             "sex",
             "date_of_birth",
-            "evaluation_background__origin",
-            "evaluation_background__education",
-            "evaluation_background__employment",
-            "evaluation_background__complications",
-            "evaluation_background__other_diagnoses",
-            "evaluation_background__work_experience_as_support_person",
+            "background__origin",
+            "background__education",
+            "background__employment",
+            "background__complications",
+            "background__other_diagnoses",
+            "background__support_work_experience",
         )
     )
     pre_visits: dict[int, Mapping[str, Any]] = {
@@ -78,7 +77,7 @@ def sample_table(user: Reader, *, on: dt.date) -> list[SampleRow]:
         groups.setdefault(person.kind, []).append(person)
 
     def background(person: Participant) -> Background | None:
-        return getattr(person, "evaluation_background", None)
+        return getattr(person, "background", None)
 
     def conditions(person: Participant, name: str) -> set[str]:
         values = set(getattr(background(person), name, None) or [])
@@ -132,9 +131,7 @@ def sample_table(user: Reader, *, on: dt.date) -> list[SampleRow]:
     add(
         _("Lived experience"),
         _("Work experience as a support person"),
-        lambda ps: sum(
-            bool(getattr(background(p), "work_experience_as_support_person", False)) for p in ps
-        ),
+        lambda ps: sum(bool(getattr(background(p), "support_work_experience", False)) for p in ps),
     )
     add(
         _("Diabetes complications"),

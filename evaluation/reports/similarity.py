@@ -60,14 +60,14 @@ def engagement_rows(user: Reader) -> list[dict[str, Any]]:
             "similarities",
             "peer__sex",
             "peer__date_of_birth",
-            "peer__evaluation_background__origin",
-            "peer__evaluation_background__education",
-            "peer__evaluation_background__employment",
+            "peer__background__origin",
+            "peer__background__education",
+            "peer__background__employment",
             "supporter__sex",
             "supporter__date_of_birth",
-            "supporter__evaluation_background__origin",
-            "supporter__evaluation_background__education",
-            "supporter__evaluation_background__employment",
+            "supporter__background__origin",
+            "supporter__background__education",
+            "supporter__background__employment",
         )
     )
     ids = [pair["id"] for pair in pairs]
@@ -110,9 +110,9 @@ def _similarities(pair: Mapping[str, Any]) -> int:
         return {
             "sex": pair[f"{prefix}__sex"],
             "born": born.year if born else None,
-            "origin": pair[f"{prefix}__evaluation_background__origin"],
-            "education": pair[f"{prefix}__evaluation_background__education"],
-            "employment": pair[f"{prefix}__evaluation_background__employment"],
+            "origin": pair[f"{prefix}__background__origin"],
+            "education": pair[f"{prefix}__background__education"],
+            "employment": pair[f"{prefix}__background__employment"],
         }
 
     return similarities(side("peer"), side("supporter"))

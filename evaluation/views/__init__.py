@@ -2,7 +2,6 @@
 the qualitative data, the reports and the exports."""
 
 from .cases import (
-    background_edit,
     case_configuration_add,
     case_detail,
     case_list,
@@ -40,7 +39,6 @@ from .theory import (
 )
 
 __all__ = [
-    "background_edit",
     "case_configuration_add",
     "case_detail",
     "case_list",

@@ -17,7 +17,7 @@ from django.views.decorators.http import require_POST
 
 from logbooks.mechanisms import mechanism_context
 from logbooks.models import Logbook, Meeting, Pair, PairStatus
-from programme.models import Participant
+from programme.models import Background
 from tod.accounts.permissions import get_object_for_user, has_permission, requires
 from tod.accounts.roles import Permission
 from tod.audit.services import access_record
@@ -26,7 +26,6 @@ from tod.once.guard import once_per_submission
 from .. import services
 from ..engagement import LOGBOOK_TEXT_FIELDS, SUBMITTED, logbook_labels, logbook_text
 from ..forms import (
-    BackgroundForm,
     CaseConfigurationForm,
     ContextForm,
     EvidenceForm,
@@ -34,7 +33,6 @@ from ..forms import (
     OutcomeForm,
 )
 from ..models import (
-    Background,
     CaseConfiguration,
     ContextFactor,
     Evidence,
@@ -72,8 +70,8 @@ def _case(request, pk):
             post_visit=FilteredRelation(visit, condition=Q(peer__nurse_visits__kind="post")),
         )
         .select_related(
-            "peer__evaluation_background",
-            "supporter__evaluation_background",
+            "peer__background",
+            "supporter__background",
             "pre_visit",
             "post_visit",
         )
@@ -118,8 +116,9 @@ def _theory_configurations(user):
 
 
 def _background(person) -> Background | None:
+    """The participant's background (programme's, ADR 0013), None when none is recorded."""
     try:
-        return person.evaluation_background
+        return person.background
     except Background.DoesNotExist:
         return None
 
@@ -205,6 +204,9 @@ def _case_context(request, pair) -> dict:
         "configurations": configurations,
         "interviews": pair.interview_list,
         "can_edit": has_permission(request.user, Permission.EDIT_EVALUATION),
+        # The background is entered once, on the participant's record (programme), by whoever
+        # manages participants; the evaluator only reads it here, under the pseudonym.
+        "can_edit_background": has_permission(request.user, Permission.MANAGE_PARTICIPANTS),
         # Free text shown through the installation's Redactor (templatetags.redaction).
         "redact": redact,
     }
@@ -213,11 +215,7 @@ def _case_context(request, pair) -> dict:
 def _case_pairs(pair) -> list[Pair]:
     """The pairs of the case, first to last, with their supporters' backgrounds (one query):
     the first pair and every pair a substitute supporter continued it with (if consented)."""
-    return list(
-        case_pairs(Pair.objects.filter(pk=pair.pk)).select_related(
-            "supporter__evaluation_background"
-        )
-    )
+    return list(case_pairs(Pair.objects.filter(pk=pair.pk)).select_related("supporter__background"))
 
 
 def _person(person, on) -> dict:
@@ -306,7 +304,7 @@ def case_print(request: HttpRequest, pk: int) -> HttpResponse:
         request=request, participant=pair.peer, what=gettext_noop("evaluation case (printed)")
     )
     context = _case_context(request, pair)
-    context["can_edit"] = False
+    context["can_edit"] = context["can_edit_background"] = False
     context["printed_on"] = timezone.localdate()
     return render(request, "evaluation/case_print.html", context)
 
@@ -481,38 +479,6 @@ def evidence_add(request: HttpRequest, target: str, target_id: int) -> HttpRespo
     else:
         messages.error(request, _form_errors(form))
     return back
-
-
-@requires(Permission.EDIT_EVALUATION, Permission.MANAGE_PARTICIPANTS)
-def background_edit(request: HttpRequest, participant_id: int, case_id: int) -> HttpResponse:
-    """A participant's characteristics for the sample table, edited from a case."""
-    pair = get_object_for_user(
-        cases_for(request.user), request.user, Permission.VIEW_EVALUATION, pk=case_id
-    )
-    if (
-        participant_id != pair.peer_id
-        and not case_pairs(Pair.objects.filter(pk=pair.pk))
-        .filter(supporter_id=participant_id)
-        .exists()
-    ):
-        raise Http404
-    participant = Participant.objects.get(pk=participant_id)
-    background = Background.objects.filter(participant=participant).first()
-    form = BackgroundForm(request.POST or None, instance=background)
-    if request.method == "POST" and form.is_valid():
-        services.background_save(participant=participant, values=form.cleaned_data, by=request.user)
-        messages.success(request, _("The background is saved."))
-        return redirect("evaluation:case_detail", pk=pair.pk)
-    return render(
-        request,
-        "evaluation/background_form.html",
-        {
-            "form": form,
-            "pair": pair,
-            "case": case_pseudonym(pair.pk),
-            "pseudonym": participant_pseudonym(participant.id, participant.kind),
-        },
-    )
 
 
 DELETABLE = {

@@ -15,13 +15,10 @@ from django.utils.translation import gettext_lazy as _
 from tod.accounts.scoping import SiteScopedQuerySet
 
 from .. import geo
-from ..choices import Education, Ethnicity, Occupation, SexRequirement
+from ..choices import SexRequirement
 
 # The answers (as opposed to the bookkeeping): a new version is stored only when one changes.
 ANSWER_FIELDS = (
-    "ethnicity",
-    "education",
-    "occupation",
     "languages",
     "postcode",
     "latitude",
@@ -29,7 +26,6 @@ ANSWER_FIELDS = (
     "motivation",
     "activities",
     "years_with_t2d",
-    "support_work_experience",
     "availability",
     "capacity",
     "smokes",
@@ -45,6 +41,12 @@ ANSWER_FIELDS = (
     "vulnerabilities",
     "notes",
 )
+
+
+# The survey's questions about the participant's background: asked on the survey's form, saved
+# on the participant's programme.Background (one record with the participant page and the
+# evaluation's sample table, ADR 0013) by `services.survey_submit`.
+BACKGROUND_QUESTIONS = ("origin", "education", "employment", "support_work_experience")
 
 
 class MatchSurveyQuerySet(SiteScopedQuerySet):
@@ -81,16 +83,8 @@ class MatchSurvey(models.Model):
     )
     created_at = models.DateTimeField(_("saved"), default=timezone.now, editable=False)
 
-    # 1. Sociodemographics (age and sex come from the participant's record).
-    ethnicity = models.CharField(
-        _("ethnic origin"), max_length=20, choices=Ethnicity.choices, blank=True
-    )
-    education = models.CharField(
-        _("education level"), max_length=20, choices=Education.choices, blank=True
-    )
-    occupation = models.CharField(
-        _("occupation"), max_length=20, choices=Occupation.choices, blank=True
-    )
+    # 1. Sociodemographics: the participant's record (age, sex) and Background (origin,
+    # education, employment), which the survey's form asks about and saves there.
     # 2. Language skills.
     languages = models.JSONField(_("languages spoken"), default=list, blank=True)
     # 3. Residence.
@@ -111,9 +105,7 @@ class MatchSurvey(models.Model):
     years_with_t2d = models.PositiveSmallIntegerField(
         _("years with type 2 diabetes"), default=0, validators=[MaxValueValidator(90)]
     )
-    support_work_experience = models.BooleanField(
-        _("work experience as a support person"), default=False
-    )
+    # (and, for a supporter, work experience as a support person: on the Background)
     # 7. Availability (and, for a supporter, how many peers at a time).
     availability = models.JSONField(_("availability"), default=list, blank=True)
     capacity = models.PositiveSmallIntegerField(

@@ -2,6 +2,7 @@
 import the forms from here (`from programme.forms import ParticipantForm`); evaluation's forms reuse
 ModelMultipleChoiceField."""
 
+from .background import BackgroundForm
 from .common import ModelMultipleChoiceField
 from .imports import ImportUploadForm
 from .public import InterestForm
@@ -30,6 +31,7 @@ from .training import AttendanceForm, CourseForm, InviteForm
 __all__ = [
     "ActionForm",
     "AttendanceForm",
+    "BackgroundForm",
     "ConsentForm",
     "ConsentTextForm",
     "ConversationForm",

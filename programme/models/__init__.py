@@ -1,6 +1,8 @@
 """People and the programme's components 1, 2 and 5: rounds, participants, recruitment,
 screening, consent, withdrawal, the training course, supervision and network meetings."""
 
+from .background import BACKGROUND_FIELDS, Background
+from .choices import Complication, Diagnosis, Education, Employment, Origin
 from .consent import (
     Consent,
     ConsentDecision,
@@ -39,6 +41,13 @@ from .supervision import (
 from .training import Course, CourseInvitation, TrainingAttendance, TrainingDay
 
 __all__ = [
+    "BACKGROUND_FIELDS",
+    "Background",
+    "Complication",
+    "Diagnosis",
+    "Education",
+    "Employment",
+    "Origin",
     "validate_sms_sender",
     "CRITERIA",
     "Answer",

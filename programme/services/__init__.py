@@ -10,6 +10,7 @@ Contract for other apps:
   `programme.registries` (logbooks ends the pairs).
 """
 
+from .background import background_update
 from .consent import consent_record, current_consents, latest_screening_result
 from .imports import import_confirm, import_upload_store, import_uploads_expire
 from .logins import login_refusal, participant_give_login
@@ -48,6 +49,7 @@ from .training import course_create, course_invite, training_attendance_record
 from .withdrawal import participant_erase_personal_data, participant_withdraw
 
 __all__ = [
+    "background_update",
     "site_sending",
     "site_settings_ensure",
     "site_settings_for",

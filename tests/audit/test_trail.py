@@ -230,7 +230,7 @@ def test_the_log_names_records_fields_and_values_as_the_forms_do_in_the_readers_
     """Not `programme_participant #7`, `postcode: 2200 → 2450`, `status: referred → screened`."""
     from django.utils import timezone
 
-    from evaluation.models import Background
+    from programme.models import Background
     from tod.audit.models import AccessEvent
 
     with acting_as(manager):

@@ -164,7 +164,7 @@ def record_evaluation(pair, by, *, aware="yes", hindering=True, theory=None):
         (pair.peer, {"origin": "danish", "education": "short", "employment": "unemployed"}),
         (pair.supporter, {"origin": "danish", "education": "long", "employment": "retired"}),
     ):
-        services.background_save(participant=person, values=values, by=by)
+        programme_services.background_update(participant=person, values=values, by=by)
     outcome = services.outcome_save(pair=pair, kind="self_care_awareness", result=aware, by=by)
     services.outcome_save(pair=pair, kind="self_management", result="no", by=by)
     context = services.context_add(

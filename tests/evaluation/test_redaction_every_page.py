@@ -143,7 +143,6 @@ def evaluator_pages(world) -> dict[str, str]:
     kwargs = {
         "case_detail": {"pk": pair.pk},
         "case_print": {"pk": pair.pk},
-        "background_edit": {"case_id": pair.pk, "participant_id": pair.peer_id},
         "theory_detail": {"pk": world["theory"].pk},
         "theory_configuration_edit": {"pk": world["configuration"].pk},
         "interview_detail": {"pk": world["interview"].pk},

@@ -12,12 +12,15 @@ import pytest
 from matching.factories import MatchSurveyFactory
 from matching.models import MatchSurvey
 from programme.factories import (
+    BackgroundFactory,
     ConsentFactory,
     ParticipantFactory,
     ScreeningFactory,
     TrainingAttendanceFactory,
 )
 from programme.models import (
+    BACKGROUND_FIELDS,
+    Background,
     Consent,
     Kind,
     Participant,
@@ -28,9 +31,6 @@ from tests.conftest import screen_eligible
 from tests.programme.conftest import consent, make_course, train
 
 SURVEY_DEFAULTS = {
-    "ethnicity": "danish",
-    "education": "short",
-    "occupation": "retired",
     "languages": ["da"],
     "activities": ["walks", "company"],
     "availability": ["weekday_morning"],
@@ -105,9 +105,14 @@ def make_pool_people(
     _make_eligible(people[0], manager, programme_round)
     _copy_eligibility(people[0], people[1:])
     if survey:
+        # The background's answers go to programme.Background, as the survey's form saves them.
+        background = {k: fields.pop(k) for k in list(fields) if k in BACKGROUND_FIELDS}
         values = {"postcode": "", **SURVEY_DEFAULTS, **fields}
         MatchSurvey.objects.bulk_create(
             MatchSurveyFactory.build(participant=p, filled_by=manager, **values) for p in people
+        )
+        Background.objects.bulk_create(
+            BackgroundFactory.build(participant=p, **background) for p in people
         )
     return people
 

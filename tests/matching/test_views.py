@@ -34,9 +34,9 @@ def proposed(manager, peer, pool_supporter):
 
 def survey_post(**overrides):
     data = {
-        "ethnicity": "danish",
-        "education": "short",
-        "occupation": "retired",
+        "origin": "danish",
+        "education": "vocational",
+        "employment": "retired",
         "languages": ["da"],
         "postcode": "2200",
         "motivation": "To meet someone",

@@ -36,8 +36,6 @@ PINNED: dict[tuple[str, str | None], int] = {
     ("accounts:invite", "manager"): 5,
     ("accounts:site_accounts", "manager"): 8,
     ("audit:participant_log", "manager"): 9,
-    ("evaluation:background_edit", "evaluator"): 7,
-    ("evaluation:background_edit", "manager"): 7,
     # a case across substitute supporters: its pairs and their meetings (2) on its page, its
     # substitutes on the list (1), its pairs in the exports and the engagement report (1 or 2);
     # the case page's mechanism items over time (1); the CSV zip's mechanism items (1) and the
@@ -158,6 +156,8 @@ PINNED: dict[tuple[str, str | None], int] = {
     ("programme:interest_thanks", None): 1,
     ("programme:my_sessions", "supporter"): 5,
     ("programme:participant_consent", "manager"): 8,
+    # the participant's background (ADR 0013): the participant, then their background
+    ("programme:background_edit", "manager"): 6,
     ("programme:participant_conversation", "manager"): 5,
     ("programme:participant_create", "manager"): 6,
     ("programme:participant_detail", "manager"): 10,

@@ -308,18 +308,31 @@ def survey_fix(values: dict) -> dict:
 
 
 def survey_store(participant, values: dict) -> None:
+    """The survey's answers on the survey, its background questions on the participant's
+    programme.Background (ADR 0013)."""
     from matching.models import MatchSurvey
+    from matching.models.survey import BACKGROUND_QUESTIONS
+    from programme.models import Background
 
+    values = dict(values)
+    background = {k: values.pop(k) for k in list(values) if k in BACKGROUND_QUESTIONS}
     current = MatchSurvey.objects.filter(participant=participant, is_current=True).first()
     if current is None:
         current = MatchSurvey.objects.create(participant=participant, version=1, is_current=True)
     store_columns(MatchSurvey, current.pk, values)
+    Background.objects.update_or_create(participant=participant, defaults=background)
 
 
 def survey_read(participant) -> dict:
     from matching.models import MatchSurvey
+    from matching.models.survey import BACKGROUND_QUESTIONS
+    from programme.models import Background
 
-    return row(MatchSurvey, participant=participant, is_current=True)
+    background = row(Background, participant=participant)
+    return {
+        **row(MatchSurvey, participant=participant, is_current=True),
+        **{f"background.{k}": background[k] for k in BACKGROUND_QUESTIONS},
+    }
 
 
 def hanne(fx: Fx):
@@ -658,23 +671,23 @@ def nurse_visit_read(fx: Fx, kwargs: dict) -> dict:
 
 
 def background_values(fx: Fx):
-    from evaluation.forms import BackgroundForm
+    from programme.forms import BackgroundForm
 
     return form_values(BackgroundForm(), BackgroundForm.Meta.fields)
 
 
 def background_store(fx: Fx, values: dict) -> dict:
-    from evaluation.models import Background
+    from programme.models import Background
 
-    kwargs = fx.world.kwargs["case_participant"]
-    Background.objects.update_or_create(participant_id=kwargs["participant_id"], defaults=values)
+    kwargs = fx.world.kwargs["peer"]
+    Background.objects.update_or_create(participant_id=kwargs["pk"], defaults=values)
     return dict(kwargs)
 
 
 def background_read(fx: Fx, kwargs: dict) -> dict:
-    from evaluation.models import Background
+    from programme.models import Background
 
-    return row(Background, participant_id=kwargs["participant_id"])
+    return row(Background, participant_id=kwargs["pk"])
 
 
 def theory_configuration(fx: Fx):

@@ -181,6 +181,7 @@ FORMS: dict[tuple[str, str], Case] = {
         "programme:site_settings", M, lambda fx, u: {"instance": site_settings_of(fx.site)}
     ),
     (P, "ConversationForm"): Case("programme:participant_conversation", M),
+    (P, "BackgroundForm"): Case("programme:background_edit", M),
     (P, "WithdrawalForm"): Case("programme:participant_withdraw", M),
     (P, "InterestForm"): Case("programme:interest", None),
     (P, "RoundForm"): Case("programme:round_list", M, user_kwargs),
@@ -247,7 +248,6 @@ FORMS: dict[tuple[str, str], Case] = {
     ),
     # the nurse and the evaluation
     (EV, "NurseVisitForm"): Case("evaluation:nurse_visit_edit", N),
-    (EV, "BackgroundForm"): Case("evaluation:background_edit", E),
     (EV, "OutcomeForm"): Case("evaluation:outcome_save", E),
     (EV, "ContextForm"): Case("evaluation:context_add", E),
     (EV, "MechanismForm"): Case("evaluation:mechanism_add", E),

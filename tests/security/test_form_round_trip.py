@@ -74,6 +74,15 @@ ROUND_TRIPS: dict[tuple[str, str], tuple[RoundTrip, ...] | EditsNoStoredData] = 
             c.participant_read,
         ),
     ),
+    (P, "BackgroundForm"): (
+        RoundTrip(
+            "programme:background_edit",
+            M,
+            c.background_values,
+            c.background_store,
+            c.background_read,
+        ),
+    ),
     (P, "ParticipantFilterForm"): EditsNoStoredData("filters the participant list (GET)"),
     (P, "ScreeningForm"): EditsNoStoredData(f"a screening {ADDS_A_ROW}"),
     (P, "ConsentForm"): EditsNoStoredData(f"a consent decision {ADDS_A_ROW} (the history)"),
@@ -250,15 +259,6 @@ ROUND_TRIPS: dict[tuple[str, str], tuple[RoundTrip, ...] | EditsNoStoredData] = 
             c.nurse_visit_read,
             fix=c.nurse_visit_fix,
             volatile=("updated_at",),
-        ),
-    ),
-    (EV, "BackgroundForm"): (
-        RoundTrip(
-            "evaluation:background_edit",
-            E,
-            c.background_values,
-            c.background_store,
-            c.background_read,
         ),
     ),
     (EV, "OutcomeForm"): EditsNoStoredData(

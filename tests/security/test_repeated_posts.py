@@ -372,6 +372,7 @@ NOT_CREATING: dict[str, str] = {
     "programme:participant_import_confirm": "imports a file once",
     # edits of one row, or answers that replace the earlier one: saving twice saves the same
     "programme:participant_edit": "edits the participant",
+    "programme:background_edit": "one background per participant: the same values change nothing",
     "programme:site_settings": "edits the site's settings (one row per site)",
     "programme:session_edit": "edits the session",
     "programme:session_notes": "replaces the notes",
@@ -401,7 +402,6 @@ NOT_CREATING: dict[str, str] = {
     "logbooks:logbook_paper": "one logbook per meeting: the paper one, saved again in place",
     "evaluation:nurse_visit_edit": "one visit per peer and kind, saved again in place",
     "evaluation:outcome_save": "one outcome per case and kind (update_or_create)",
-    "evaluation:background_edit": "one background per participant",
     "evaluation:record_delete": "deletes",
     "evaluation:theory_configuration_edit": "edits the configuration",
     "evaluation:interview_edit": "edits the interview",
