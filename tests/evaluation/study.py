@@ -211,7 +211,7 @@ def build_study(site, programme_round, *, manager, nurse, evaluator) -> Study:
         peers.append(person)
     outsider_peer = make_participant(site, Kind.PEER, round=programme_round, sex=Sex.FEMALE)
     consent(outsider_peer, manager)
-    _backgrounds(supporters, peers, evaluator)
+    _backgrounds(supporters, peers, manager)
 
     cases: list[Pair] = []
     with time_machine.travel(aware(START), tick=False) as clock:
@@ -257,10 +257,12 @@ def build_study(site, programme_round, *, manager, nurse, evaluator) -> Study:
 
 
 def _backgrounds(supporters, peers, by) -> None:
+    """Entered once, on the participant's record (the match survey asks the same questions and
+    writes the same record)."""
     for person, (_sex, origin, education, employment, alone, work, compl, other) in zip(
         supporters, SUPPORTERS, strict=True
     ):
-        services.background_save(
+        programme_services.background_update(
             participant=person,
             by=by,
             values={
@@ -268,7 +270,7 @@ def _backgrounds(supporters, peers, by) -> None:
                 "education": education,
                 "employment": employment,
                 "lives_alone": alone,
-                "work_experience_as_support_person": work,
+                "support_work_experience": work,
                 "complications": compl,
                 "other_diagnoses": other,
             },
@@ -276,7 +278,7 @@ def _backgrounds(supporters, peers, by) -> None:
     for person, (_sex, origin, education, employment, alone, compl, other) in zip(
         peers, PEERS, strict=True
     ):
-        services.background_save(
+        programme_services.background_update(
             participant=person,
             by=by,
             values={
