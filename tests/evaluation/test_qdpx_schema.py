@@ -1,7 +1,8 @@
 """The .qdpx project is valid REFI-QDA: its project.qde validates against the standard's
 Project schema (QDA-XML 1.0, tests/evaluation/refi_qda/), with interviews, an observation and
-logbooks as sources (an observation and a logbook coded), coded selections, cases and variables in it, so that QDA programs that
-check the schema (NVivo, ATLAS.ti, MAXQDA) open it."""
+logbooks as sources, coded selections (in an interview, the observation and a logbook), cases
+and variables in it, so that QDA programs that check the schema (NVivo, ATLAS.ti, MAXQDA) open
+it."""
 
 from __future__ import annotations
 
