@@ -52,8 +52,9 @@ PINNED: dict[tuple[str, str | None], int] = {
     ("evaluation:dashboard", "manager"): 9,
     ("evaluation:export_csv", "evaluator"): 33,
     ("evaluation:export_csv", "manager"): 33,
-    ("evaluation:export_qdpx", "evaluator"): 27,
-    ("evaluation:export_qdpx", "manager"): 27,
+    # the coded units of each chunk of logbooks (1; their code groups and evidence when any)
+    ("evaluation:export_qdpx", "evaluator"): 28,
+    ("evaluation:export_qdpx", "manager"): 28,
     ("evaluation:interview_create", "evaluator"): 4,
     ("evaluation:interview_detail", "evaluator"): 11,
     ("evaluation:interview_detail", "manager"): 10,
@@ -64,6 +65,10 @@ PINNED: dict[tuple[str, str | None], int] = {
     ("evaluation:nurse_visit_detail", "nurse"): 7,
     ("evaluation:nurse_visit_edit", "nurse"): 10,
     ("evaluation:observation_create", "evaluator"): 6,
+    # a case's logbook coded as a source: the logbook with its pair and peer, the case's
+    # consents, the access log, its units; the evaluator's form adds the codebook
+    ("evaluation:logbook_detail", "evaluator"): 10,
+    ("evaluation:logbook_detail", "manager"): 9,
     ("evaluation:observation_detail", "evaluator"): 11,
     ("evaluation:observation_detail", "manager"): 10,
     ("evaluation:observation_list", "evaluator"): 7,
@@ -98,7 +103,8 @@ PINNED: dict[tuple[str, str | None], int] = {
     ("logbooks:information_sheet", "supporter"): 2,
     ("logbooks:logbook_detail", "manager"): 8,
     ("logbooks:logbook_detail", "supporter"): 5,
-    ("logbooks:logbook_edit", "supporter"): 4,
+    # whether the evaluation has coded the logbook, which locks its written answers (1)
+    ("logbooks:logbook_edit", "supporter"): 5,
     ("logbooks:logbook_paper", "manager"): 5,
     ("logbooks:logbook_list", "manager"): 5,
     ("logbooks:logbook_list", "supporter"): 5,
