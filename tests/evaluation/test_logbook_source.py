@@ -4,6 +4,8 @@ another site's evaluator finds nothing."""
 
 from __future__ import annotations
 
+import re
+
 from django.urls import reverse
 from django.utils import translation
 
@@ -138,7 +140,10 @@ def test_logbook_form_page_tells_the_supporter_the_written_answers_are_locked(
     _code(client, logbook, TIRED)
     client.force_login(supporter)
     page = client.get(reverse("logbooks:logbook_edit", args=[logbook.meeting_id]))
-    assert "can no longer be changed" in page.content.decode()
+    html = page.content.decode()
+    assert "De skrevne svar kan ikke længere ændres" in html  # the page is in Danish
+    assert re.search(r'<textarea name="reflections"[^>]*disabled', html)
+    assert not re.search(r'<input[^>]*name="scale_trust"[^>]*disabled', html)
 
 
 def test_evidence_cites_a_logbook_excerpt_as_a_logbook_source(client, evaluator, full_case):
