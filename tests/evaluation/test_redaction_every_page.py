@@ -86,8 +86,8 @@ def write_names_everywhere() -> list[str]:
 @pytest.fixture
 def named_world(full_case, theory, evaluator, manager, other_site):
     """The full case (interview, excerpt, evidence, logbook) and a theory with a refinement,
-    an observation and the logbook with a coded unit each, and evidence on every kind of record; then the names
-    written into every free text."""
+    an observation and the logbook with a coded unit each, and evidence on every kind of
+    record; then the names written into every free text."""
     make_participant(other_site, first_name="Henrik", last_name="Bøgh")
     make_participant(other_site, Kind.SUPPORTER, first_name="Kirsten", last_name="Dahl")
     make_user("other-nurse", Role.NURSE, [other_site], first_name="Lone", last_name="Poulsen")
