@@ -15,6 +15,7 @@ import datetime as dt
 from django.utils import timezone
 
 from evaluation import services
+from evaluation.engagement import SUBMITTED
 from evaluation.models import (
     CodeGroup,
     Interview,
@@ -27,7 +28,7 @@ from evaluation.observed import observable_events
 from evaluation.queries import evaluation_consented
 from evaluation.reports import STARTED
 from logbooks.factories import PairFactory
-from logbooks.models import MeetingStatus, Pair, PairStatus
+from logbooks.models import Logbook, MeetingStatus, Pair, PairStatus
 
 from .logbooks import play_completed, play_substituted
 from .programme import DemoContext
@@ -445,6 +446,36 @@ def _case(pair: Pair, index: int, theory: ProgrammeTheory, evaluator, manager) -
         quote=supporter_unit.text,
         excerpt=supporter_unit,
         interview=supporter_interview,
+        by=evaluator,
+    )
+    _logbook_coded(pair, trust, evaluator)
+
+
+def _logbook_coded(pair: Pair, mechanism, evaluator) -> None:
+    """The case's first logbook with a reflection coded as a source, its first sentence cited
+    for the trust mechanism (a logbook is coded as an interview is)."""
+    logbook = (
+        Logbook.objects.filter(meeting__pair=pair, status__in=SUBMITTED)
+        .exclude(reflections="")
+        .order_by("meeting__held_on", "id")
+        .first()
+    )
+    if logbook is None:
+        return
+    unit = services.meaning_unit_add(
+        source=logbook,
+        text=logbook.reflections.split(". ")[0],
+        condensed="The relationship in the supporter's words",
+        code_groups=CodeGroup.objects.filter(key="reasonings-trust"),
+        by=evaluator,
+    )
+    services.evidence_add(
+        target=mechanism,
+        site_id=pair.site_id,
+        source_kind="logbook",
+        quote=unit.text,
+        excerpt=unit,
+        logbook=logbook,
         by=evaluator,
     )
 

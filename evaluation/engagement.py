@@ -7,20 +7,12 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.db.models import Count, Field, QuerySet
+from django.db.models import Count, QuerySet
 
 from logbooks.models import Logbook, LogbookStatus, Meeting, MeetingStatus
 
-# The free-text answers of a logbook, in the order of the questions.
-LOGBOOK_TEXT_FIELDS: tuple[str, ...] = (
-    "activities",
-    "place",
-    "relationship",
-    "improvements",
-    "reflections",
-    "challenges",
-    "support_with",
-)
+from .sources import LOGBOOK_TEXT_FIELDS
+
 SUBMITTED = (LogbookStatus.SUBMITTED, LogbookStatus.REVIEWED)
 
 
@@ -41,19 +33,6 @@ def _rows(pair_ids: list[int]) -> QuerySet[Logbook, dict[str, Any]]:
         .values("id", "meeting__pair_id", "meeting__held_on", *LOGBOOK_TEXT_FIELDS)
     )
     return rows
-
-
-def logbook_labels() -> dict[str, str]:
-    """The text fields' labels in the active language (translated once for many logbooks)."""
-    fields = (Logbook._meta.get_field(name) for name in LOGBOOK_TEXT_FIELDS)
-    return {field.name: str(field.verbose_name) for field in fields if isinstance(field, Field)}
-
-
-def logbook_text(row: dict, labels: dict[str, str] | None = None) -> str:
-    labels = labels or logbook_labels()
-    return "\n\n".join(
-        f"{labels[name]}\n{row[name]}" for name in LOGBOOK_TEXT_FIELDS if row.get(name)
-    )
 
 
 def logbook_words(pair_ids: list[int]) -> dict[int, int]:

@@ -37,7 +37,9 @@ from .models.choices import (
 )
 from .observed import observable_events
 from .pseudonyms import case_pseudonym
+from .queries import installation_redactor
 from .ranges import RANGES, check_measures
+from .sources import source_text
 
 CHECKBOXES = forms.CheckboxSelectMultiple
 MEASURES = list(RANGES)
@@ -313,6 +315,11 @@ class EvidenceForm(forms.Form):
         if not cleaned.get("quote") and excerpt is not None:
             cleaned["quote"] = excerpt.text
         logbook = cleaned.get("logbook")
+        if excerpt is not None and excerpt.logbook_id:
+            # An excerpt of a logbook cites that logbook: its source is the logbook.
+            if logbook is not None and logbook.pk != excerpt.logbook_id:
+                self.add_error("logbook", _("The coded excerpt is of another logbook."))
+            cleaned["source_kind"] = SourceKind.LOGBOOK
         if not cleaned.get("quote") and logbook is not None:
             cleaned["quote"] = logbook.reflections or logbook.improvements or logbook.relationship
         if not cleaned.get("quote"):
@@ -476,7 +483,10 @@ class MeaningUnitForm(forms.Form):
         self.source = source
 
     def clean_text(self):
+        """The excerpt as stored or as the page showed it (through the Redactor: a logbook is
+        stored as the supporter wrote it); services.meaning_unit_add finds its position."""
         text = self.cleaned_data["text"].strip()
-        if text not in self.source.text:
+        body = source_text(self.source)
+        if text not in body and text not in installation_redactor()(body):
             raise forms.ValidationError(_("The excerpt must be copied exactly from the text."))
         return text

@@ -1,7 +1,8 @@
 """Personal data of the evaluation app (tod/personal_data.py).
 
 Whose is a research record? An interview is its informant's (a peer's interview is the peer's,
-a supporter's the supporter's; staff interviews are nobody's here). Outcomes, nurse visits and
+a supporter's the supporter's; staff interviews are nobody's here); an excerpt of a logbook is
+both the peer's and the supporter's, as the logbook is. Outcomes, nurse visits and
 the case's ICAMO records are the peer's: the case is the peer's course through the programme.
 Contexts, mechanisms and configurations name whom they concern (subject, actor). Evidence is
 the data of what it quotes.
@@ -53,7 +54,11 @@ personal_data(
 )
 personal_data(
     MeaningUnit,
-    subjects=informant_subjects("interview__"),
+    subjects=[
+        *informant_subjects("interview__"),
+        "logbook__meeting__pair__peer",
+        "logbook__meeting__pair__supporter",
+    ],
     free_text=["text", "condensed"],
     site="site",
 )

@@ -17,7 +17,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from logbooks.models import Pair
+from logbooks.models import Logbook, Pair
 from programme.models import Kind, Participant
 from tod.accounts.models import Site, User
 
@@ -37,6 +37,7 @@ from .models import (
 )
 from .pseudonyms import moved
 from .queries import has_evaluation_consent, installation_redactor, redactor_for_site
+from .sources import source_text
 
 
 def _require_consent(participant: Participant) -> None:
@@ -323,37 +324,45 @@ def observation_save(
 @transaction.atomic
 def meaning_unit_add(
     *,
-    source: Interview | Observation,
+    source: Interview | Observation | Logbook,
     text: str,
     code_groups: Iterable[CodeGroup],
     by: User,
     condensed: str = "",
 ) -> MeaningUnit:
-    """Code an excerpt of a source: the excerpt must occur in the source's text; its position is
-    kept so exports (REFI-QDA) can point at it."""
-    body = source.text
+    """Code an excerpt of a source (an interview, an observation or a logbook's source document,
+    sources.py): the excerpt must occur in the source's text; its position is kept so exports
+    (REFI-QDA) can point at it. A logbook's written answers are locked from then on
+    (logbooks.registries): the position points into them."""
+    body = source_text(source)
+    redact = installation_redactor()
     text = text.strip()
     start = body.find(text) if text else -1
     end = start + len(text)
     if start < 0 and text:
         # The page shows the text through the Redactor: a text stored before the Redactor knew
-        # a name shows a pseudonym where the stored text has the name. The excerpt is found in
-        # what the page showed, and its position taken back into the stored text.
-        shown, spans = installation_redactor().spans(body)
+        # a name (and a logbook, stored as the supporter wrote it) shows a pseudonym where the
+        # stored text has the name. The excerpt is found in what the page showed, and its
+        # position taken back into the stored text.
+        shown, spans = redact.spans(body)
         found = shown.find(text)
         if found >= 0:
             start = moved(found, spans, back=True)
             end = moved(found + len(text), spans, end=True, back=True)
     if start < 0:
         raise ValidationError(_("The excerpt must be copied exactly from the text."))
+    site_id = source.meeting.pair.site_id if isinstance(source, Logbook) else source.site_id
+    # Stored pseudonymised, as every free text of the evaluation: the excerpt as the page
+    # showed it (a logbook is stored as the supporter wrote it) and the evaluator's words.
     unit = MeaningUnit.objects.create(
-        site_id=source.site_id,
+        site_id=site_id,
         interview=source if isinstance(source, Interview) else None,
         observation=source if isinstance(source, Observation) else None,
+        logbook=source if isinstance(source, Logbook) else None,
         start=start,
         end=end,
-        text=text,
-        condensed=condensed,
+        text=redact(text),
+        condensed=redact(condensed),
         created_by=by,
     )
     unit.code_groups.set(code_groups)

@@ -49,6 +49,7 @@ urlpatterns = [
     path("observations/", views.observation_list, name="observation_list"),
     path("observations/new/", views.observation_create, name="observation_create"),
     path("observations/<int:pk>/", views.observation_detail, name="observation_detail"),
+    path("logbooks/<int:pk>/", views.logbook_detail, name="logbook_detail"),
     # reports and exports
     path("reports/sample/", views.report_sample, name="report_sample"),
     path("reports/icamo/", views.report_icamo, name="report_icamo"),

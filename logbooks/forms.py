@@ -20,6 +20,7 @@ from .models import (
     MeetingPlan,
     Topic,
 )
+from .registries import locked_answers
 
 
 class TimeInput(forms.TimeInput):
@@ -227,6 +228,10 @@ class LogbookForm(forms.ModelForm):
     def __init__(self, *args, submitting: bool = False, **kwargs):
         super().__init__(*args, **kwargs)
         self.submitting = submitting
+        # Answers the evaluation has coded are locked (logbooks.registries): shown, not posted.
+        self.locked = sorted(locked_answers(self.instance) & set(self.fields))
+        for name in self.locked:
+            self.fields[name].disabled = True
         self.fields["role_perception"].choices = [
             c for c in self.fields["role_perception"].choices if c[0]
         ]

@@ -20,6 +20,7 @@ from .. import engagement
 from ..models import CodeGroup, Interview
 from ..pseudonyms import date_shift_days, shift_date
 from ..reports import case_pairs, cases_for
+from ..sources import logbook_source_text
 
 # Rows fetched from the database at a time (and prefetched relations per as many rows).
 CHUNK = 2000
@@ -53,20 +54,20 @@ def stream(queryset) -> Iterator:
 
 def case_logbooks(cases) -> Iterator[dict]:
     """The submitted logbooks of the cases (of every pair of each case), each as {id,
-    case_id, date, text}, streamed; `case_id` is the case's first pair's."""
+    case_id, date, text}, streamed; `case_id` is the case's first pair's, `text` the logbook's
+    source document (sources.py), as stored."""
     rows = (
         Logbook.objects.filter(meeting__pair__in=case_pairs(cases), status__in=engagement.SUBMITTED)
         .annotate(case_id=Coalesce("meeting__pair__root_pair_id", "meeting__pair_id"))
         .order_by("case_id", "meeting__held_on", "id")
         .values("id", "case_id", "meeting__held_on", *engagement.LOGBOOK_TEXT_FIELDS)
     )
-    labels = engagement.logbook_labels()
     for row in stream(rows):
         yield {
             "id": row["id"],
             "case_id": row["case_id"],
             "date": row["meeting__held_on"],
-            "text": engagement.logbook_text(row, labels),
+            "text": logbook_source_text(row),
         }
 
 

@@ -38,6 +38,7 @@ from ..pseudonyms import (
 from ..queries import redactor_for
 from ..reports import case_pairs, cases_for, engagement_rows
 from ..scoring import bmi, hba1c_percent
+from ..sources import source_text
 from . import dictionary
 from .common import (
     Dates,
@@ -505,6 +506,7 @@ def csv_tables(user, *, exact_dates: bool = False) -> Iterator[tuple[str, Iterab
             "meaning_unit_id",
             "interview_id",
             "observation_id",
+            "logbook_id",
             "start",
             "end",
             "text",
@@ -513,21 +515,35 @@ def csv_tables(user, *, exact_dates: bool = False) -> Iterator[tuple[str, Iterab
         ]
         units = (
             MeaningUnit.objects.for_user(user)
-            .filter(Q(interview__in=interviews) | Q(observation__isnull=False))
+            .filter(
+                Q(interview__in=interviews)
+                | Q(observation__isnull=False)
+                | Q(logbook__meeting__pair__in=case_pairs(cases))
+            )
+            .select_related("logbook")
             .order_by("id")
             .prefetch_related(Prefetch("code_groups", code_groups(), to_attr="ordered_groups"))
         )
         for u in stream(units):
-            source = (
-                ("interview", u.interview_id)
-                if u.interview_id
-                else ("observation", u.observation_id)
-            )
-            spans = spans_of.get(source, [])
+            if u.logbook_id:
+                # A logbook's source document is stored as written: the Redactor's changes
+                # to it, noted once per logbook.
+                key = ("logbook", u.logbook_id)
+                if key not in spans_of:
+                    spans_of[key] = redact.spans(source_text(u.logbook))[1]
+                spans = spans_of[key]
+            else:
+                source = (
+                    ("interview", u.interview_id)
+                    if u.interview_id
+                    else ("observation", u.observation_id)
+                )
+                spans = spans_of.get(source, [])
             yield [
                 MU(u.id),
                 IV(u.interview_id),
                 OB(u.observation_id),
+                L(u.logbook_id),
                 moved(u.start, spans),
                 moved(u.end, spans, end=True),
                 redact(u.text),

@@ -239,10 +239,11 @@ TABLES: dict[str, tuple[str, dict[str, tuple[str, str]]]] = {
         },
     ),
     "meaning_units": (
-        "One row per meaning unit coded in an interview or observation (systematic text "
-        "condensation).",
+        "One row per meaning unit coded in an interview, an observation or a logbook "
+        "(systematic text condensation); exactly one of its source columns is filled.",
         {
             "meaning_unit_id": ("string", "The meaning unit (MU-…)."),
+            "logbook_id": ("string", "The logbook (L-…), as in logbooks.csv."),
             "start": (
                 "integer",
                 "Its first character in the source's text as exported (0-based).",
@@ -334,7 +335,12 @@ TABLES: dict[str, tuple[str, dict[str, tuple[str, str]]]] = {
         {
             "logbook_id": ("string", "The logbook (L-…)."),
             "date": ("date", "The day of the meeting."),
-            "text": ("string", "The logbook's answers, pseudonymised."),
+            "text": (
+                "string",
+                "The logbook as a source document, pseudonymised: each answered written "
+                "question's Danish label on a line, then the answer, questions apart by a "
+                "blank line. Meaning units' positions point into it.",
+            ),
         },
     ),
 }

@@ -10,6 +10,7 @@ import shutil
 import tempfile
 import zipfile
 from collections import defaultdict
+from collections.abc import Iterable, Iterator
 from xml.etree import ElementTree as ET
 from xml.sax.saxutils import quoteattr
 
@@ -33,6 +34,7 @@ from ..pseudonyms import age_on, case_pseudonym, moved, record_guid, user_pseudo
 from ..queries import redactor_for
 from ..reports import case_pairs, cases_for, engagement_rows
 from .common import (
+    CHUNK,
     Dates,
     case_interviews,
     case_logbooks,
@@ -341,15 +343,21 @@ def _write_qdpx(user, file, *, now: dt.datetime, exact_dates: bool) -> None:
                 f"{on.isoformat()}T00:00:00",
                 o.units,
             )
-        for lb in case_logbooks(cases_qs):
-            on = dates.case(lb["date"], lb["case_id"])
-            add_source(
-                "logbook",
-                lb["id"],
-                f"Logbook {case_pseudonym(lb['case_id'])} {on}",
-                lb["text"],
-                f"{on.isoformat()}T00:00:00" if on else stamp,
-            )
+        # A logbook's coded units, read with its chunk of logbooks (one query a chunk).
+        for chunk in _chunks(case_logbooks(cases_qs)):
+            units_of: dict[int, list] = defaultdict(list)
+            for u in units.filter(logbook_id__in=[lb["id"] for lb in chunk]):
+                units_of[u.logbook_id].append(u)
+            for lb in chunk:
+                on = dates.case(lb["date"], lb["case_id"])
+                add_source(
+                    "logbook",
+                    lb["id"],
+                    f"Logbook {case_pseudonym(lb['case_id'])} {on}",
+                    lb["text"],
+                    f"{on.isoformat()}T00:00:00" if on else stamp,
+                    units_of[lb["id"]],
+                )
         project.close()
         spool.flush()
         spool.seek(0)
@@ -358,6 +366,18 @@ def _write_qdpx(user, file, *, now: dt.datetime, exact_dates: bool) -> None:
             io.TextIOWrapper(entry, encoding="utf-8") as out,
         ):
             shutil.copyfileobj(spool, out)
+
+
+def _chunks(rows: Iterable[dict]) -> Iterator[list[dict]]:
+    """`rows` a chunk (common.CHUNK) at a time."""
+    chunk: list[dict] = []
+    for row in rows:
+        chunk.append(row)
+        if len(chunk) == CHUNK:
+            yield chunk
+            chunk = []
+    if chunk:
+        yield chunk
 
 
 def _evidence_codes(groups_by_key):

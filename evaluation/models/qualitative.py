@@ -1,5 +1,6 @@
 """Interviews and observations, and their analysis by systematic text condensation: meaning
-units (excerpts) sorted into code groups under themes."""
+units (excerpts of an interview, an observation or a logbook) sorted into code groups under
+themes."""
 
 from __future__ import annotations
 
@@ -10,7 +11,11 @@ from django.utils.translation import gettext_lazy as _
 
 from tod.accounts.scoping import SiteScopedQuerySet
 
+from .cases import exactly_one_of
 from .choices import InformantType, InterviewMode, ObservationSetting
+
+# The sources a meaning unit is an excerpt of: exactly one is set.
+MEANING_UNIT_SOURCES = ("interview", "observation", "logbook")
 
 
 class Interview(models.Model):
@@ -151,11 +156,18 @@ class CodeGroup(models.Model):
 
 
 class MeaningUnitQuerySet(SiteScopedQuerySet):
-    pass
+    def within(self, pairs) -> MeaningUnitQuerySet:
+        """Leave out the units of logbooks of pairs not in `pairs` (reports.case_pairs): a
+        logbook is in the evaluation only while its case's consents bring it in."""
+        return self.filter(
+            models.Q(logbook__isnull=True) | models.Q(logbook__meeting__pair__in=pairs)
+        )
 
 
 class MeaningUnit(models.Model):
-    """An excerpt of an interview or observation, condensed and sorted into code groups."""
+    """An excerpt of an interview, an observation or a logbook, condensed and sorted into code
+    groups. `start` and `end` point into the source's stored text (a logbook's: its source
+    document, evaluation/sources.py), which is why a coded text is locked."""
 
     site = models.ForeignKey(
         "accounts.Site", verbose_name=_("site"), on_delete=models.PROTECT, related_name="+"
@@ -165,6 +177,14 @@ class MeaningUnit(models.Model):
     )
     observation = models.ForeignKey(
         Observation, on_delete=models.CASCADE, null=True, blank=True, related_name="excerpts"
+    )
+    logbook = models.ForeignKey(
+        "logbooks.Logbook",
+        verbose_name=_("logbook"),
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="evaluation_excerpts",
     )
     start = models.PositiveIntegerField(_("start"))
     end = models.PositiveIntegerField(_("end"))
@@ -187,10 +207,7 @@ class MeaningUnit(models.Model):
         constraints = [
             models.CheckConstraint(
                 name="meaning_unit_one_source",
-                condition=(
-                    models.Q(interview__isnull=False, observation__isnull=True)
-                    | models.Q(interview__isnull=True, observation__isnull=False)
-                ),
+                condition=exactly_one_of(MEANING_UNIT_SOURCES),
             ),
             models.CheckConstraint(
                 name="meaning_unit_end_after_start", condition=models.Q(end__gt=models.F("start"))
@@ -202,4 +219,4 @@ class MeaningUnit(models.Model):
 
     @property
     def source(self):
-        return self.interview or self.observation
+        return self.interview or self.observation or self.logbook

@@ -24,7 +24,7 @@ from tod.audit.services import access_record
 from tod.once.guard import once_per_submission
 
 from .. import services
-from ..engagement import LOGBOOK_TEXT_FIELDS, SUBMITTED, logbook_labels, logbook_text
+from ..engagement import SUBMITTED
 from ..forms import (
     CaseConfigurationForm,
     ContextForm,
@@ -53,6 +53,7 @@ from ..reports import (
     outcome_pattern_rows,
     outcome_summary,
 )
+from ..sources import LOGBOOK_SOURCE_LANGUAGE, logbook_answers, logbook_source_text
 from .common import paginate
 
 
@@ -98,11 +99,7 @@ def _offered(user, pair) -> dict:
             .select_related("meeting")
             .order_by("meeting__held_on", "id")
         ),
-        "excerpt": list(
-            MeaningUnit.objects.for_user(user)
-            .filter(Q(interview__pair=pair) | Q(observation__isnull=False))
-            .order_by("id")
-        ),
+        "excerpt": list(_excerpts(user, pair)),
         "theory_configuration": list(
             _theory_configurations(user)
             .select_related("theory")
@@ -196,6 +193,7 @@ def _case_context(request, pair) -> dict:
         "supporters": supporters,
         "case_pair_ids": [p.pk for p in pairs],
         "meetings": _case_meetings(pairs),
+        "logbook_language": LOGBOOK_SOURCE_LANGUAGE,
         "pre": visits.get("pre"),
         "post": visits.get("post"),
         "outcomes": outcomes,
@@ -238,12 +236,11 @@ def _case_meetings(pairs) -> list[Meeting]:
         .select_related("logbook")
         .order_by("planned_at", "id")
     )
-    labels = logbook_labels()
     for meeting in meetings:
         meeting.supporter_pseudonym = supporter_of[meeting.pair_id]
         logbook = getattr(meeting, "logbook", None)
         meeting.logbook_text = (
-            logbook_text({name: getattr(logbook, name) for name in LOGBOOK_TEXT_FIELDS}, labels)
+            logbook_source_text(logbook_answers(logbook))
             if logbook is not None and logbook.status in SUBMITTED
             else ""
         )
@@ -323,9 +320,15 @@ def _logbooks(pair_ids):
 
 
 def _excerpts(user, pair):
+    """The excerpts a case's records may cite: of its interviews, of its logbooks (every pair
+    of the case) and of any observation."""
     return (
         MeaningUnit.objects.for_user(user)
-        .filter(Q(interview__pair=pair) | Q(observation__isnull=False))
+        .filter(
+            Q(interview__pair=pair)
+            | Q(logbook__meeting__pair__in=_case_pair_ids(pair))
+            | Q(observation__isnull=False)
+        )
         .order_by("id")
     )
 
@@ -455,10 +458,9 @@ def evidence_add(request: HttpRequest, target: str, target_id: int) -> HttpRespo
         back = redirect("evaluation:case_detail", pk=pair.pk)
     else:
         raise Http404
-    excerpts = MeaningUnit.objects.for_user(request.user)
-    logbooks = _logbooks(
-        _case_pair_ids(pair) if pair else case_pairs(cases_for(request.user)).values("pk")
-    )
+    pair_ids = _case_pair_ids(pair) if pair else case_pairs(cases_for(request.user)).values("pk")
+    excerpts = MeaningUnit.objects.for_user(request.user).within(pair_ids)
+    logbooks = _logbooks(pair_ids)
     form = EvidenceForm(request.POST, excerpts=excerpts, logbooks=logbooks)
     if form.is_valid():
         data = form.cleaned_data
@@ -472,7 +474,7 @@ def evidence_add(request: HttpRequest, target: str, target_id: int) -> HttpRespo
             excerpt=excerpt,
             interview=excerpt.interview if excerpt else None,
             observation=excerpt.observation if excerpt else None,
-            logbook=data["logbook"],
+            logbook=data["logbook"] or (excerpt.logbook if excerpt else None),
             stance=data["stance"],
         )
         messages.success(request, _("The evidence is added."))

@@ -1,4 +1,5 @@
-"""Interviews and observations, and coding their meaning units (systematic text condensation).
+"""Interviews, observations and logbooks, and coding their meaning units (systematic text
+condensation).
 
 Texts are pseudonymised when they are saved: the names and contact details of every person the
 installation knows are replaced by their pseudonyms, so what is stored, shown, coded and exported
@@ -11,17 +12,22 @@ from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
+from logbooks.models import Logbook
 from tod.accounts.permissions import get_object_for_user, has_permission, requires
 from tod.accounts.roles import Permission
+from tod.audit.services import access_record
 from tod.once.guard import once_per_submission
 
 from .. import services
+from ..engagement import SUBMITTED
 from ..forms import InterviewForm, MeaningUnitForm, ObservationForm, redact_initial
 from ..models import Interview, Observation
-from ..pseudonyms import case_pseudonym
+from ..pseudonyms import case_pseudonym, participant_pseudonym
 from ..queries import redactor_for
-from ..reports import cases_for
+from ..reports import case_pairs, cases_for
+from ..sources import LOGBOOK_SOURCE_LANGUAGE, source_text
 from .common import paginate
 from .theory import _site_for
 
@@ -52,7 +58,10 @@ def interview_create(request: HttpRequest) -> HttpResponse:
     return render(request, "evaluation/interview_form.html", {"form": form})
 
 
-def _source_detail(request, source, template, extra):
+def _source_detail(request, source, template, extra, *, units=None):
+    """The coding page of a source: its text, its meaning units, the form to code one.
+    `units`: the source's meaning units (an interview's or observation's `excerpts` when not
+    given)."""
     can_edit = has_permission(request.user, Permission.EDIT_EVALUATION)
     form = MeaningUnitForm(request.POST or None, source=source) if can_edit else None
     if request.method == "POST":
@@ -68,13 +77,14 @@ def _source_detail(request, source, template, extra):
             )
             messages.success(request, _("The meaning unit is coded."))
             return redirect(request.path)
-    units = source.excerpts.prefetch_related("code_groups__theme").order_by("start")
+    units = (source.excerpts if units is None else units).prefetch_related("code_groups__theme")
     return render(
         request,
         template,
         {
             "source": source,
-            "units": units,
+            "text": source_text(source),
+            "units": units.order_by("start", "id"),
             "form": form,
             "can_edit": can_edit,
             # Shown through the Redactor, which leaves text stored redacted as it is: an excerpt
@@ -142,6 +152,37 @@ def observation_detail(request: HttpRequest, pk: int) -> HttpResponse:
         pk=pk,
     )
     return _source_detail(request, observation, "evaluation/observation_detail.html", {})
+
+
+@requires(Permission.VIEW_EVALUATION)
+@once_per_submission
+def logbook_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    """A submitted logbook of a case coded as a source, as an interview is: its source document
+    (sources.py), its meaning units and the form to code one. Only the logbooks the case's
+    consents bring into the evaluation (cases_for, case_pairs): any other is 404."""
+    logbook = get_object_for_user(
+        Logbook.objects.filter(
+            meeting__pair__in=case_pairs(cases_for(request.user)), status__in=SUBMITTED
+        ).select_related("meeting__pair__peer"),
+        request.user,
+        Permission.VIEW_EVALUATION,
+        pk=pk,
+    )
+    pair = logbook.meeting.pair
+    case_id = pair.root_pair_id or pair.pk
+    access_record(request=request, participant=pair.peer, what=gettext_noop("evaluation logbook"))
+    return _source_detail(
+        request,
+        logbook,
+        "evaluation/logbook_detail.html",
+        {
+            "case": case_pseudonym(case_id),
+            "case_id": case_id,
+            "supporter": participant_pseudonym(pair.supporter_id, "supporter"),
+            "text_language": LOGBOOK_SOURCE_LANGUAGE,
+        },
+        units=logbook.evaluation_excerpts.all(),
+    )
 
 
 @requires(Permission.EDIT_EVALUATION)

@@ -20,7 +20,7 @@ from ..forms import EvidenceForm, TheoryConfigurationForm, TheoryForm, redact_in
 from ..models import CaseConfiguration, Evidence, MeaningUnit, ProgrammeTheory, TheoryConfiguration
 from ..pseudonyms import case_pseudonym
 from ..queries import redactor_for
-from ..reports import cases_for
+from ..reports import case_pairs, cases_for
 from .cases import _logbooks
 from .common import paginate
 
@@ -124,7 +124,9 @@ def theory_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "configuration_form": TheoryConfigurationForm(theory=theory) if can_edit else None,
             "evidence_form": (
                 EvidenceForm(
-                    excerpts=MeaningUnit.objects.for_user(request.user),
+                    excerpts=MeaningUnit.objects.for_user(request.user).within(
+                        case_pairs(cases).values("pk")
+                    ),
                     logbooks=_logbooks(cases.values("pk")),
                     redact=redact,
                 )

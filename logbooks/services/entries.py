@@ -27,6 +27,7 @@ from ..models import (
     Meeting,
     MeetingStatus,
 )
+from ..registries import locked_answers
 from .meetings import _count_cancellations, _locked, _record
 from .reminders import _managers_of, meeting_reminders_sync
 
@@ -60,7 +61,8 @@ def logbook_save(
     if it was not yet, cancels the logbook reminders and, when the supporter asks for support,
     alerts the site's managers at once and suggests a supervision topic. The author may edit
     until the manager has reviewed it; a change after that keeps the previous version and puts
-    the logbook back for review.
+    the logbook back for review. The written answers the evaluation has coded are locked
+    (logbooks.registries): a change to them is left out, the other answers are saved.
     """
     meeting = _locked(meeting)
     logbook = Logbook.objects.select_for_update().filter(meeting=meeting).first()
@@ -70,6 +72,9 @@ def logbook_save(
     elif not _may_edit(logbook, by, on_paper=on_paper):
         raise PermissionError("only the author edits a logbook")
     was_support_open = logbook.pk is not None and logbook.support_open
+    # Answers another layer locked (the evaluation's coded ones) are kept as stored.
+    locked = locked_answers(logbook)
+    answers = {k: v for k, v in answers.items() if k not in locked}
     now = timezone.now()
     if logbook.status == LogbookStatus.REVIEWED and logbook.answers() != {
         **logbook.answers(),

@@ -83,3 +83,59 @@ def test_positions_cover_their_excerpts_after_a_name_becomes_a_participants(
     ]
     assert sorted(covered) == sorted(u["text"] for u in units)
     assert all(c.endswith(("to the doctor.", "cooked for us.")) for c in covered)
+
+
+def test_logbook_positions_cover_their_excerpts_after_a_name_becomes_a_participants(
+    client, evaluator, supporter, case
+):
+    from django.utils import timezone
+
+    from logbooks.factories import LogbookFactory, MeetingFactory
+    from logbooks.models import MeetingStatus
+
+    meeting = MeetingFactory.create(
+        pair=case, planned_at=timezone.now(), status=MeetingStatus.HELD, held_on=dt.date(2026, 3, 2)
+    )
+    logbook = LogbookFactory.create(
+        meeting=meeting,
+        author=supporter,
+        activities="A walk with Olsen",
+        reflections="Olsen from next door drove us. " + EXCERPTS[0],
+        challenges=EXCERPTS[1],
+    )
+    for excerpt in EXCERPTS:
+        services.meaning_unit_add(
+            source=logbook, text=excerpt, code_groups=CodeGroup.objects.all()[:1], by=evaluator
+        )
+    neighbour = Participant.objects.exclude(pk=case.peer_id).first()
+    neighbour.last_name = "Olsen"
+    neighbour.save(update_fields=["last_name"])
+    client.force_login(evaluator)
+
+    tables = _tables(
+        zipfile.ZipFile(io.BytesIO(client.get(reverse("evaluation:export_csv")).getvalue()))
+    )
+    exported = tables["logbooks"][0]["text"]
+    assert "Olsen" not in exported
+    units = [u for u in tables["meaning_units"] if u["logbook_id"]]
+    assert {u["logbook_id"] for u in units} == {tables["logbooks"][0]["logbook_id"]}
+    assert len(units) == 2
+    for unit in units:
+        assert exported[int(unit["start"]) : int(unit["end"])] == unit["text"]
+        assert "Olsen" not in unit["text"]
+
+    archive = zipfile.ZipFile(io.BytesIO(client.get(reverse("evaluation:export_qdpx")).getvalue()))
+    root = ET.fromstring(archive.read("project.qde"))
+    source = next(
+        s
+        for s in root.iterfind(".//q:TextSource[q:PlainTextSelection]", NS)
+        if s.get("name").startswith("Logbook")
+    )
+    text = archive.read(source.get("plainTextPath").replace("internal://", "sources/")).decode()
+    assert text == exported
+    covered = [
+        text[int(s.get("startPosition")) : int(s.get("endPosition"))]
+        for s in source.findall("q:PlainTextSelection", NS)
+    ]
+    assert sorted(covered) == sorted(u["text"] for u in units)
+    assert all(c.endswith(("to the doctor.", "cooked for us.")) for c in covered)

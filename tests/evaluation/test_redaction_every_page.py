@@ -28,6 +28,7 @@ from evaluation.models import (
     ProgrammeTheory,
     TheoryConfiguration,
 )
+from logbooks.models import Logbook
 from programme.models import Kind
 from tests.conftest import make_participant, make_user
 from tod.accounts.roles import Role
@@ -85,8 +86,8 @@ def write_names_everywhere() -> list[str]:
 @pytest.fixture
 def named_world(full_case, theory, evaluator, manager, other_site):
     """The full case (interview, excerpt, evidence, logbook) and a theory with a refinement,
-    an observation with a coded unit, and evidence on every kind of record; then the names
-    written into every free text."""
+    an observation and the logbook with a coded unit each, and evidence on every kind of
+    record; then the names written into every free text."""
     make_participant(other_site, first_name="Henrik", last_name="Bøgh")
     make_participant(other_site, Kind.SUPPORTER, first_name="Kirsten", last_name="Dahl")
     make_user("other-nurse", Role.NURSE, [other_site], first_name="Lone", last_name="Poulsen")
@@ -123,6 +124,14 @@ def named_world(full_case, theory, evaluator, manager, other_site):
             excerpt=unit,
             observation=observation,
         )
+    # The case's logbook coded as a source too.
+    logbook = Logbook.objects.get(meeting__pair=pair)
+    services.meaning_unit_add(
+        source=logbook,
+        text="we talked about money",
+        code_groups=CodeGroup.objects.filter(key="reasonings-trust"),
+        by=evaluator,
+    )
     refined = services.theory_create(
         site=pair.site, kind="refined", title="Refined", refines=theory, by=evaluator
     )
@@ -133,6 +142,7 @@ def named_world(full_case, theory, evaluator, manager, other_site):
         "configuration": configuration,
         "interview": Interview.objects.get(pair=pair),
         "observation": observation,
+        "logbook": logbook,
         "written": write_names_everywhere(),
     }
 
@@ -148,6 +158,7 @@ def evaluator_pages(world) -> dict[str, str]:
         "interview_detail": {"pk": world["interview"].pk},
         "interview_edit": {"pk": world["interview"].pk},
         "observation_detail": {"pk": world["observation"].pk},
+        "logbook_detail": {"pk": world["logbook"].pk},
     }
     names = [
         p.name
@@ -187,7 +198,7 @@ def test_no_evaluator_page_shows_a_name_written_into_any_free_text(client, evalu
     ]:
         assert field in named_world["written"], field
     assert Evidence.objects.filter(quote=TEXT).count() == 5
-    assert MeaningUnit.objects.filter(text=TEXT).count() == 2
+    assert MeaningUnit.objects.filter(text=TEXT).count() == 3
 
     client.force_login(evaluator)
     pages = evaluator_pages(named_world)

@@ -50,8 +50,9 @@ PINNED: dict[tuple[str, str | None], int] = {
     ("evaluation:dashboard", "manager"): 9,
     ("evaluation:export_csv", "evaluator"): 33,
     ("evaluation:export_csv", "manager"): 33,
-    ("evaluation:export_qdpx", "evaluator"): 27,
-    ("evaluation:export_qdpx", "manager"): 27,
+    # the coded units of each chunk of logbooks, with their code groups and evidence (3)
+    ("evaluation:export_qdpx", "evaluator"): 30,
+    ("evaluation:export_qdpx", "manager"): 30,
     ("evaluation:interview_create", "evaluator"): 4,
     ("evaluation:interview_detail", "evaluator"): 11,
     ("evaluation:interview_detail", "manager"): 10,
@@ -62,6 +63,11 @@ PINNED: dict[tuple[str, str | None], int] = {
     ("evaluation:nurse_visit_detail", "nurse"): 7,
     ("evaluation:nurse_visit_edit", "nurse"): 10,
     ("evaluation:observation_create", "evaluator"): 6,
+    # a case's logbook coded as a source (the demo codes one per case): the logbook with its
+    # pair and peer, the access log, its units with their code groups and themes; the
+    # evaluator's form adds the codebook
+    ("evaluation:logbook_detail", "evaluator"): 12,
+    ("evaluation:logbook_detail", "manager"): 11,
     ("evaluation:observation_detail", "evaluator"): 11,
     ("evaluation:observation_detail", "manager"): 10,
     ("evaluation:observation_list", "evaluator"): 7,
@@ -96,7 +102,8 @@ PINNED: dict[tuple[str, str | None], int] = {
     ("logbooks:information_sheet", "supporter"): 2,
     ("logbooks:logbook_detail", "manager"): 8,
     ("logbooks:logbook_detail", "supporter"): 5,
-    ("logbooks:logbook_edit", "supporter"): 4,
+    # whether the evaluation has coded the logbook, which locks its written answers (1)
+    ("logbooks:logbook_edit", "supporter"): 5,
     ("logbooks:logbook_paper", "manager"): 5,
     ("logbooks:logbook_list", "manager"): 5,
     ("logbooks:logbook_list", "supporter"): 5,

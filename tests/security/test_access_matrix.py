@@ -207,6 +207,7 @@ MATRIX: dict[str, Row] = {
     "evaluation:observation_list": r(M, E),
     "evaluation:observation_create": r(E),
     "evaluation:observation_detail": r(M, E, obj="observation"),
+    "evaluation:logbook_detail": r(M, E, obj="case_logbook"),
     "evaluation:report_sample": r(M, E),
     "evaluation:report_icamo": r(M, E),
     "evaluation:report_prepost": r(M, E),
@@ -287,6 +288,18 @@ def _pending_invitation(site, manager):
         expires_at=timezone.now() + invitation_max_age(),
     )
     return invitation, token
+
+
+def _case_logbook(evaluator):
+    """A submitted logbook with a reflection, of a case the evaluator may code."""
+    from evaluation.engagement import SUBMITTED
+    from evaluation.reports import case_pairs, cases_for
+    from logbooks.models import Logbook
+
+    logbooks = Logbook.objects.filter(
+        meeting__pair__in=case_pairs(cases_for(evaluator)), status__in=SUBMITTED
+    ).exclude(reflections="")
+    return first(logbooks.order_by("id"), "logbook of a case")
 
 
 def build_world() -> World:
@@ -397,6 +410,7 @@ def build_world() -> World:
         },
         "interview": {"pk": Interview.objects.filter(site=copenhagen).first().pk},
         "observation": {"pk": Observation.objects.filter(site=copenhagen).first().pk},
+        "case_logbook": {"pk": _case_logbook(world.users[E]).pk},
         "site_slug": {"slug": copenhagen.slug},
         "site": {"site": copenhagen.pk},
         "import_upload": {"site": copenhagen.pk, "ref": upload_reference(waiting)},

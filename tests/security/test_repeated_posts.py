@@ -110,6 +110,19 @@ def _source_text(model: str, attribute: str) -> Callable[[World, dict], dict]:
     return typed
 
 
+def _logbook_text(world, form) -> dict:
+    """The first line of the case logbook's first answer (its source document's second line)."""
+    from evaluation.models import CodeGroup
+    from evaluation.sources import source_text
+    from logbooks.models import Logbook
+
+    logbook = Logbook.objects.get(**world.kwargs["case_logbook"])
+    return {
+        "text": source_text(logbook).split("\n")[1][:40].strip(),
+        "code_groups": str(CodeGroup.objects.order_by("pk").first().pk),
+    }
+
+
 def _substitute(world, form) -> dict:
     """A supporter offered on the form whom the pair's peer may have (no requirement, refusal
     or earlier pair excludes them)."""
@@ -364,6 +377,7 @@ CREATES: dict[str, Create] = {
     "evaluation:observation_detail": Create(
         E, "observation", typed=_source_text("Observation", "field_notes")
     ),
+    "evaluation:logbook_detail": Create(E, "case_logbook", typed=_logbook_text),
 }
 
 NOT_CREATING: dict[str, str] = {
