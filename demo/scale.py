@@ -61,6 +61,7 @@ from programme.models import (
     Status,
     TrainingAttendance,
     TrainingDay,
+    purposes_for,
 )
 from programme.services.site_settings import site_settings_ensure
 from tod.accounts.factories import SiteFactory, UserFactory
@@ -368,7 +369,8 @@ def _seed_recruitment(world: ScaleWorld) -> None:
                     result=ScreeningResult.ELIGIBLE,
                 )
             )
-            for purpose, text in texts_of[site_world.site.pk].items():
+            for purpose in purposes_for(person.kind):
+                text = texts_of[site_world.site.pk][purpose]
                 consents.append(
                     ConsentFactory.build(
                         participant=person,

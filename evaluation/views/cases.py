@@ -47,7 +47,7 @@ from ..models import (
     TheoryConfiguration,
 )
 from ..pseudonyms import age_on, case_pseudonym, participant_pseudonym
-from ..queries import redactor_for
+from ..queries import allowed_interviews, interviews_allowed_q, redactor_for
 from ..reports import (
     case_pairs,
     cases_for,
@@ -80,7 +80,7 @@ def _case(request, pk):
         .prefetch_related(
             Prefetch(
                 "interviews",
-                Interview.objects.order_by("-conducted_on", "-id"),
+                Interview.objects.filter(interviews_allowed_q()).order_by("-conducted_on", "-id"),
                 to_attr="interview_list",
             )
         ),
@@ -103,6 +103,7 @@ def _offered(user, pair) -> dict:
         "excerpt": list(
             MeaningUnit.objects.for_user(user)
             .filter(Q(interview__pair=pair) | Q(observation__isnull=False))
+            .filter(Q(interview__isnull=True) | Q(interview__in=allowed_interviews()))
             .order_by("id")
         ),
         "theory_configuration": list(
@@ -328,6 +329,7 @@ def _excerpts(user, pair):
     return (
         MeaningUnit.objects.for_user(user)
         .filter(Q(interview__pair=pair) | Q(observation__isnull=False))
+        .filter(Q(interview__isnull=True) | Q(interview__in=allowed_interviews()))
         .order_by("id")
     )
 

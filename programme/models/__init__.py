@@ -2,11 +2,13 @@
 screening, consent, withdrawal, the training course, supervision and network meetings."""
 
 from .consent import (
+    RESEARCH_PURPOSES,
     Consent,
     ConsentDecision,
     ConsentMethod,
     ConsentPurpose,
     ConsentText,
+    purposes_for,
 )
 from .imports import FileFormat, ImportLog, ImportUpload
 from .participants import (
@@ -47,6 +49,8 @@ __all__ = [
     "ConsentMethod",
     "ConsentPurpose",
     "ConsentText",
+    "RESEARCH_PURPOSES",
+    "purposes_for",
     "Course",
     "CourseInvitation",
     "DataChoice",

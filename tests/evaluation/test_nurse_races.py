@@ -101,7 +101,7 @@ def test_a_correction_over_a_newer_correction_is_refused_and_says_what_changed(c
 def _withdraw_evaluation_consent(peer, by):
     programme_services.consent_record(
         participant=peer,
-        purpose=ConsentPurpose.EVALUATION,
+        purpose=ConsentPurpose.ROUTINE_DATA,
         decision=ConsentDecision.WITHDRAWN,
         decided_on=dt.date(2026, 3, 1),
         method=ConsentMethod.WRITTEN,
