@@ -20,6 +20,7 @@ from tod.once.guard import once_per_submission
 from .. import services
 from ..forms import InterviewForm, MeaningUnitForm, ObservationForm, redact_initial
 from ..models import Interview, Observation
+from ..observed import not_observable_at
 from ..pseudonyms import case_pseudonym
 from ..queries import interviews_allowed_q, redactor_for
 from ..reports import cases_for
@@ -164,7 +165,12 @@ def observation_detail(request: HttpRequest, pk: int) -> HttpResponse:
         Permission.VIEW_EVALUATION,
         pk=pk,
     )
-    return _source_detail(request, observation, "evaluation/observation_detail.html", {})
+    return _source_detail(
+        request,
+        observation,
+        "evaluation/observation_detail.html",
+        {"not_observable": not_observable_at(observation)},
+    )
 
 
 @requires(Permission.EDIT_EVALUATION)
