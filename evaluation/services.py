@@ -64,20 +64,25 @@ def _require_interview_consent(interview: Interview) -> None:
     the supporter's to agree to)."""
     if interview.pair is None:
         return
-    informant = {
-        InformantType.PEER: interview.pair.peer,
-        InformantType.SUPPORTER: interview.pair.supporter,
-    }.get(interview.informant_type)
+    refusals = {
+        InformantType.PEER: (
+            interview.pair.peer,
+            _(
+                "The peer of this case has not consented to being interviewed: their interview "
+                "cannot be recorded. An interview with the supporter about the case can."
+            ),
+        ),
+        InformantType.SUPPORTER: (
+            interview.pair.supporter,
+            _(
+                "The supporter of this case has not consented to being interviewed: their "
+                "interview cannot be recorded."
+            ),
+        ),
+    }
+    informant, refusal = refusals.get(interview.informant_type, (None, ""))
     if informant is not None and not has_interview_consent(informant):
-        raise ValidationError(
-            {
-                "informant_type": _(
-                    "The %(informant)s of this case has not consented to being interviewed; "
-                    "the interview cannot be recorded."
-                )
-                % {"informant": interview.get_informant_type_display().lower()}
-            }
-        )
+        raise ValidationError({"informant_type": refusal})
 
 
 @transaction.atomic

@@ -121,7 +121,7 @@ def test_after_consent_is_withdrawn_the_nurse_reads_her_visit_but_records_nothin
     page = client.get(detail)
     assert page.status_code == 200
     text = page.content.decode()
-    assert "trukket sit samtykke til evalueringen tilbage" in text
+    assert "trukket sit samtykke til brug af rutinedata i evalueringen tilbage" in text
     assert edit_url(case.peer) not in text  # no "Correct the visit"
 
     # The correction form and the post-visit form send her back, saying why; nothing is stored.
