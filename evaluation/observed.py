@@ -118,7 +118,7 @@ _SUPPORTER_PSEUDONYM = re.compile(r"\bS-[0-9A-Z]{8}\b")
 
 def _not_observable(people: QuerySet[Participant]) -> QuerySet[Participant]:
     observable = Participant.objects.with_consent(ConsentPurpose.OBSERVATION).values("pk")
-    return people.supporters().exclude(pk__in=observable)
+    return people.filter(kind=Kind.SUPPORTER).exclude(pk__in=observable)
 
 
 def not_observable_at(observation: Observation) -> list[str]:

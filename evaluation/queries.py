@@ -34,24 +34,20 @@ def routine_data_consent_q(prefix: str = "") -> Q:
     """A filter on Participant (or on a relation to it, with `prefix` like 'peer__') for the
     participants whose latest answer on the use of their routine data is 'given', as one
     subquery."""
-    return _consent_q(Participant.objects.with_routine_data_consent(), prefix)
+    return _consent_q(routine_data_consented(), prefix)
 
 
 def has_routine_data_consent(participant: Participant) -> bool:
     return routine_data_consented().filter(pk=participant.pk).exists()
 
 
-def interview_consent_q(prefix: str = "") -> Q:
-    """As routine_data_consent_q, for being interviewed."""
-    return _consent_q(Participant.objects.with_consent(ConsentPurpose.INTERVIEW), prefix)
+def interview_consented() -> QuerySet[Participant]:
+    consented: QuerySet[Participant] = Participant.objects.with_consent(ConsentPurpose.INTERVIEW)
+    return consented
 
 
 def has_interview_consent(participant: Participant) -> bool:
-    return (
-        Participant.objects.with_consent(ConsentPurpose.INTERVIEW)
-        .filter(pk=participant.pk)
-        .exists()
-    )
+    return interview_consented().filter(pk=participant.pk).exists()
 
 
 def _consent_q(consented: QuerySet[Participant], prefix: str) -> Q:
@@ -67,8 +63,11 @@ def interviews_allowed_q() -> Q:
     return (
         Q(pair__isnull=True)
         | ~Q(informant_type__in=(InformantType.PEER, InformantType.SUPPORTER))
-        | Q(informant_type=InformantType.PEER, pair__peer__in=_interviewed())
-        | Q(informant_type=InformantType.SUPPORTER, pair__supporter__in=_interviewed())
+        | Q(informant_type=InformantType.PEER, pair__peer__in=interview_consented().values("pk"))
+        | Q(
+            informant_type=InformantType.SUPPORTER,
+            pair__supporter__in=interview_consented().values("pk"),
+        )
     )
 
 
@@ -77,10 +76,6 @@ def allowed_interviews() -> QuerySet[Interview]:
     from .models import Interview
 
     return Interview.objects.filter(interviews_allowed_q())
-
-
-def _interviewed() -> QuerySet[Participant]:
-    return Participant.objects.with_consent(ConsentPurpose.INTERVIEW).values("pk")
 
 
 def installation_redactor() -> Redactor:

@@ -64,7 +64,7 @@ def _require_interview_consent(interview: Interview) -> None:
     the supporter's to agree to)."""
     if interview.pair is None:
         return
-    refusals = {
+    refusals: dict[str, tuple[Participant, str]] = {
         InformantType.PEER: (
             interview.pair.peer,
             _(
@@ -80,8 +80,10 @@ def _require_interview_consent(interview: Interview) -> None:
             ),
         ),
     }
-    informant, refusal = refusals.get(interview.informant_type, (None, ""))
-    if informant is not None and not has_interview_consent(informant):
+    if interview.informant_type not in refusals:
+        return  # staff (manager, nurse) are not participants
+    informant, refusal = refusals[interview.informant_type]
+    if not has_interview_consent(informant):
         raise ValidationError({"informant_type": refusal})
 
 
