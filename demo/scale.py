@@ -1,8 +1,8 @@
 """A national programme for measuring the app at scale (`manage.py seed_scale`).
 
 Sites, their staff, and the people of each site: the peers and supporters of the pairs, plus a
-matching pool of unmatched peers and supporters, each screened eligible, with programme and
-evaluation consent, an initial conversation and a match survey; the supporters trained. The
+matching pool of unmatched peers and supporters, each screened eligible, with consent to the programme and to
+each research purpose of their kind, an initial conversation and a match survey; the supporters trained. The
 pairs, their meetings, logbooks, nurse visits and the supervision and network meetings are made
 by `demo.scale_pairs`.
 

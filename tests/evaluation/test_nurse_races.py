@@ -4,7 +4,7 @@
   connection): one visit, no 500, the others answered "Already saved" at the visit.
 - A correction made from a page opened before someone else's correction is refused and says
   what they changed; the typed values stay in the form.
-- After the peer withdrew evaluation consent the nurse still reads her visit (her clinical
+- After the peer withdrew routine-data consent the nurse still reads her visit (her clinical
   record), told that consent was withdrawn, and can neither correct it nor start a new one;
   the evaluation leaves the visit out.
 """
