@@ -1,10 +1,10 @@
 """A national programme for measuring the app at scale (`manage.py seed_scale`).
 
 Sites, their staff, and the people of each site: the peers and supporters of the pairs, plus a
-matching pool of unmatched peers and supporters, each screened eligible, with consent to the programme and to
-each research purpose of their kind, an initial conversation and a match survey; the supporters trained. The
-pairs, their meetings, logbooks, nurse visits and the supervision and network meetings are made
-by `demo.scale_pairs`.
+matching pool of unmatched peers and supporters, each screened eligible, with consent to the
+programme and to each research purpose of their kind, an initial conversation and a match
+survey; the supporters trained. The pairs, their meetings, logbooks, nurse visits and the
+supervision and network meetings are made by `demo.scale_pairs`.
 
 Every row is built by the apps' factories (`.build()`, unsaved) and written with bulk_create in
 batches, through the audit triggers like any other write: the rows are recorded as made by the
