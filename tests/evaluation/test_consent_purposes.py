@@ -10,13 +10,14 @@ import datetime as dt
 import pytest
 from django.core.exceptions import ValidationError
 from django.urls import reverse
+from django.utils import timezone
 
 from evaluation import services
 from evaluation.models import Interview, NurseVisit, Observation
 from evaluation.observed import WITHHELD
 from evaluation.pseudonyms import case_pseudonym, participant_pseudonym
-from logbooks.factories import PairFactory
-from logbooks.models import PairStatus
+from logbooks.factories import LogbookFactory, MeetingFactory, PairFactory
+from logbooks.models import MeetingStatus, PairStatus
 from programme import services as programme_services
 from programme.factories import SessionFactory, at
 from programme.models import (
@@ -78,9 +79,16 @@ def declined_interview(site, programme_round, manager):
 
 
 def test_case_of_a_peer_who_declined_only_the_interview_stays_in_the_evaluation(
-    client, evaluator, nurse, declined_interview
+    client, evaluator, nurse, manager, declined_interview
 ):
     record_evaluation(declined_interview, nurse)
+    meeting = MeetingFactory.create(
+        pair=declined_interview,
+        planned_at=timezone.now(),
+        status=MeetingStatus.HELD,
+        held_on=dt.date(2026, 2, 15),
+    )
+    LogbookFactory.create(meeting=meeting, author=manager, reflections="We walked to the harbour.")
     client.force_login(evaluator)
 
     listed = client.get(reverse("evaluation:case_list")).content.decode()
@@ -91,6 +99,7 @@ def test_case_of_a_peer_who_declined_only_the_interview_stays_in_the_evaluation(
     assert [row["case"] for row in exported["cases"]] == [pseudonym]
     assert NurseVisit.objects.filter(peer=declined_interview.peer).count() == 2
     assert {row["case"] for row in exported["outcomes"]} == {pseudonym}
+    assert [row["case"] for row in exported["logbooks"]] == [pseudonym]
 
 
 def test_interview_of_a_peer_who_declined_it_is_refused_with_a_message(
