@@ -3,9 +3,10 @@
 Nurse pre-visits for every consented peer in Copenhagen and post-visits for the pairs that
 completed (the sample table's backgrounds are programme's: demo.programme); the initial programme
 theory and its refinement; and for each case its outcomes, contexts, mechanisms, ICAMO
-configurations, an interview with coded meaning units and evidence, plus observations of the
-training course, a supervision and a network meeting. Quotes are the study's. Everything is keyed
-on natural keys or created only when missing, so a second run changes nothing.
+configurations, interviews with coded meaning units and evidence (the supporter's, and the
+peer's unless the peer declined being interviewed, as two did in the study), plus observations of
+the training course, a supervision and a network meeting. Quotes are the study's. Everything is
+keyed on natural keys or created only when missing, so a second run changes nothing.
 """
 
 from __future__ import annotations
@@ -25,7 +26,7 @@ from evaluation.models import (
     TheoryConfiguration,
 )
 from evaluation.observed import observable_events
-from evaluation.queries import evaluation_consented
+from evaluation.queries import has_interview_consent, routine_data_consented
 from evaluation.reports import STARTED
 from logbooks.factories import PairFactory
 from logbooks.models import Logbook, MeetingStatus, Pair, PairStatus
@@ -248,7 +249,7 @@ def _completed_pairs(ctx: DemoContext, manager) -> None:
 
 
 def _visits(ctx: DemoContext, nurse) -> None:
-    consented = set(evaluation_consented().values_list("pk", flat=True))
+    consented = set(routine_data_consented().values_list("pk", flat=True))
     started = {
         p.peer_id: p for p in Pair.objects.filter(site=ctx.site, status__in=STARTED).order_by("id")
     }
@@ -377,6 +378,42 @@ def _case(pair: Pair, index: int, theory: ProgrammeTheory, evaluator, manager) -
         stance="supports" if management == "yes" else "refines",
         by=evaluator,
     )
+    # Two peers declined only their own interview (as in the study): their case is analysed
+    # from the routine data and the supporter's interview about them.
+    if has_interview_consent(pair.peer):
+        _peer_interview(pair, index, quote, first, outcomes, evaluator)
+    supporter_interview = services.interview_save(
+        site=pair.site,
+        by=evaluator,
+        values={
+            "pair": pair,
+            "informant_type": "supporter",
+            "conducted_on": (pair.ended_on or timezone.localdate()) + dt.timedelta(days=8),
+            "mode": "in_person",
+            "transcript": f"Interviewer: How did you see your role?\nSupporter: {SUPPORTER_QUOTE}",
+        },
+    )
+    supporter_unit = services.meaning_unit_add(
+        source=supporter_interview,
+        text=SUPPORTER_QUOTE,
+        condensed="Adapting the role from diabetes support to befriender",
+        code_groups=CodeGroup.objects.filter(key="resources-adapting_role"),
+        by=evaluator,
+    )
+    services.evidence_add(
+        target=adapting,
+        site_id=pair.site_id,
+        source_kind="interview",
+        quote=supporter_unit.text,
+        excerpt=supporter_unit,
+        interview=supporter_interview,
+        by=evaluator,
+    )
+
+    _logbook_coded(pair, trust, evaluator)
+
+
+def _peer_interview(pair, index, quote, first, outcomes, evaluator) -> None:
     transcript = (
         "Interviewer: What has the meetings meant to you?\n"
         f"Peer: {quote}\n"
@@ -421,34 +458,6 @@ def _case(pair: Pair, index: int, theory: ProgrammeTheory, evaluator, manager) -
         interview=interview,
         by=evaluator,
     )
-    supporter_interview = services.interview_save(
-        site=pair.site,
-        by=evaluator,
-        values={
-            "pair": pair,
-            "informant_type": "supporter",
-            "conducted_on": (pair.ended_on or timezone.localdate()) + dt.timedelta(days=8),
-            "mode": "in_person",
-            "transcript": f"Interviewer: How did you see your role?\nSupporter: {SUPPORTER_QUOTE}",
-        },
-    )
-    supporter_unit = services.meaning_unit_add(
-        source=supporter_interview,
-        text=SUPPORTER_QUOTE,
-        condensed="Adapting the role from diabetes support to befriender",
-        code_groups=CodeGroup.objects.filter(key="resources-adapting_role"),
-        by=evaluator,
-    )
-    services.evidence_add(
-        target=adapting,
-        site_id=pair.site_id,
-        source_kind="interview",
-        quote=supporter_unit.text,
-        excerpt=supporter_unit,
-        interview=supporter_interview,
-        by=evaluator,
-    )
-    _logbook_coded(pair, trust, evaluator)
 
 
 def _logbook_coded(pair: Pair, mechanism, evaluator) -> None:
@@ -512,7 +521,7 @@ def seed(ctx: DemoContext) -> None:
     _completed_pairs(ctx, manager)
     _visits(ctx, nurse)
     theory = _theories(ctx, evaluator)
-    consented = evaluation_consented()
+    consented = routine_data_consented()
     cases = (  # one per case: a substitute's pair continues its first pair's case
         Pair.objects.case_roots()
         .filter(site=ctx.site, status__in=STARTED)

@@ -5,7 +5,8 @@ Mirrors the seed paper's recruitment: ten supporters (5 Centre for Diabetes, 2 D
 Association, 1 GP, 2 web page; six men and four women, as in its Table 2) and twelve peers (6
 Centre for Diabetes, 2 home care, 1 GP, 3 from other channels; the nine of the paper's channels,
 who become the cases, seven men and two women). Everyone is screened eligible after an initial
-conversation and has given programme consent; two peers declined the evaluation's interviews,
+conversation and has given programme consent and consent to the evaluation's purposes (routine
+data, interview, and for supporters observation); two peers declined only their own interview,
 as in the study. The supporters took the two-day course in January (one made up day 2 on the
 March course), and a year of bimonthly supervision and network meetings runs from February,
 with attendance, dilemmas and follow-up actions for the sessions that have taken place. Every
@@ -35,6 +36,7 @@ from programme.factories import (
 )
 from programme.models import (
     CRITERIA,
+    RESEARCH_PURPOSES,
     Answer,
     ConsentDecision,
     ConsentMethod,
@@ -49,6 +51,7 @@ from programme.models import (
     Sex,
     TopicSource,
     TrainingAttendance,
+    purposes_for,
 )
 from tod.accounts.factories import SiteFactory, UserFactory
 from tod.accounts.models import Role, Site, User
@@ -246,8 +249,9 @@ def seed() -> DemoContext:
     return ctx
 
 
-# Two peers took part in the programme but declined the evaluation's interviews.
-DECLINED_EVALUATION = {("Karen", "Holm"), ("Ulla", "Schmidt")}
+# Two peers took part in the programme and gave their routine data, but declined being
+# interviewed: their cases were analysed from the supporters' data.
+DECLINED_INTERVIEW = {("Karen", "Holm"), ("Ulla", "Schmidt")}
 
 
 def _seed_recruitment(ctx: DemoContext) -> None:
@@ -278,16 +282,20 @@ def _seed_recruitment(ctx: DemoContext) -> None:
                 method=ConsentMethod.WRITTEN,
                 by=manager,
             )
-            declined = (participant.first_name, participant.last_name) in DECLINED_EVALUATION
-            services.consent_record(
-                participant=participant,
-                purpose=ConsentPurpose.EVALUATION,
-                decision=ConsentDecision.DECLINED if declined else ConsentDecision.GIVEN,
-                decided_on=met + dt.timedelta(days=7),
-                method=ConsentMethod.WRITTEN,
-                by=manager,
-                note="Ønsker ikke at blive interviewet." if declined else "",
-            )
+            declined = (participant.first_name, participant.last_name) in DECLINED_INTERVIEW
+            for purpose in purposes_for(participant.kind):
+                if purpose not in RESEARCH_PURPOSES:
+                    continue
+                no = declined and purpose == ConsentPurpose.INTERVIEW
+                services.consent_record(
+                    participant=participant,
+                    purpose=purpose,
+                    decision=ConsentDecision.DECLINED if no else ConsentDecision.GIVEN,
+                    decided_on=met + dt.timedelta(days=7),
+                    method=ConsentMethod.WRITTEN,
+                    by=manager,
+                    note="Ønsker ikke at blive interviewet." if no else "",
+                )
 
 
 def _seed_backgrounds(ctx: DemoContext) -> None:

@@ -1,10 +1,10 @@
 """A national programme for measuring the app at scale (`manage.py seed_scale`).
 
 Sites, their staff, and the people of each site: the peers and supporters of the pairs, plus a
-matching pool of unmatched peers and supporters, each screened eligible, with programme and
-evaluation consent, an initial conversation and a match survey; the supporters trained. The
-pairs, their meetings, logbooks, nurse visits and the supervision and network meetings are made
-by `demo.scale_pairs`.
+matching pool of unmatched peers and supporters, each screened eligible, with consent to the
+programme and to each research purpose of their kind, an initial conversation and a match
+survey; the supporters trained. The pairs, their meetings, logbooks, nurse visits and the
+supervision and network meetings are made by `demo.scale_pairs`.
 
 Every row is built by the apps' factories (`.build()`, unsaved) and written with bulk_create in
 batches, through the audit triggers like any other write: the rows are recorded as made by the
@@ -63,6 +63,7 @@ from programme.models import (
     Status,
     TrainingAttendance,
     TrainingDay,
+    purposes_for,
 )
 from programme.services.site_settings import site_settings_ensure
 from tod.accounts.factories import SiteFactory, UserFactory
@@ -371,7 +372,8 @@ def _seed_recruitment(world: ScaleWorld) -> None:
                     result=ScreeningResult.ELIGIBLE,
                 )
             )
-            for purpose, text in texts_of[site_world.site.pk].items():
+            for purpose in purposes_for(person.kind):
+                text = texts_of[site_world.site.pk][purpose]
                 consents.append(
                     ConsentFactory.build(
                         participant=person,

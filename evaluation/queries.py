@@ -1,7 +1,8 @@
 """Reads the evaluation reuses: which participants may enter evaluation data, and the Redactor
-that knows every person of the installation. Nothing of a participant enters
-evaluation data without their evaluation consent (programme's Consent records: the latest
-answer for the evaluation purpose must be 'given')."""
+that knows every person of the installation. Nothing of a participant enters evaluation data
+without their consent for that purpose (programme's Consent records, the latest answer per
+purpose): routine data for the case and its records, interview for an interview of them
+(docs/evaluation.md, "Consent")."""
 
 from __future__ import annotations
 
@@ -11,30 +12,70 @@ from typing import TYPE_CHECKING
 from django.conf import settings
 from django.db.models import Q, QuerySet
 
-from programme.models import Participant
+from programme.models import ConsentPurpose, Participant
+
+from .models.choices import InformantType
 
 if TYPE_CHECKING:
     from django.contrib.auth.models import AnonymousUser
 
     from tod.accounts.models import Site, User
 
+    from .models import Interview
     from .pseudonyms import Redactor
 
 
-def evaluation_consented() -> QuerySet[Participant]:
-    consented: QuerySet[Participant] = Participant.objects.with_evaluation_consent()
+def routine_data_consented() -> QuerySet[Participant]:
+    consented: QuerySet[Participant] = Participant.objects.with_routine_data_consent()
     return consented
 
 
-def evaluation_consent_q(prefix: str = "") -> Q:
+def routine_data_consent_q(prefix: str = "") -> Q:
     """A filter on Participant (or on a relation to it, with `prefix` like 'peer__') for the
-    participants whose latest evaluation consent is 'given', as one subquery."""
+    participants whose latest answer on the use of their routine data is 'given', as one
+    subquery."""
+    return _consent_q(routine_data_consented(), prefix)
+
+
+def has_routine_data_consent(participant: Participant) -> bool:
+    return routine_data_consented().filter(pk=participant.pk).exists()
+
+
+def interview_consented() -> QuerySet[Participant]:
+    consented: QuerySet[Participant] = Participant.objects.with_consent(ConsentPurpose.INTERVIEW)
+    return consented
+
+
+def has_interview_consent(participant: Participant) -> bool:
+    return interview_consented().filter(pk=participant.pk).exists()
+
+
+def _consent_q(consented: QuerySet[Participant], prefix: str) -> Q:
     field = f"{prefix[:-2]}__in" if prefix else "pk__in"
-    return Q(**{field: evaluation_consented().values("pk")})
+    return Q(**{field: consented.values("pk")})
 
 
-def has_evaluation_consent(participant: Participant) -> bool:
-    return evaluation_consented().filter(pk=participant.pk).exists()
+def interviews_allowed_q() -> Q:
+    """A filter on Interview: the interviews whose informant agreed to be interviewed. An
+    interview of a case names its informant by type: the peer, or the case's supporter, whose
+    interview consent must be given; staff (manager, nurse) are not participants, and an
+    interview of no case has no participant to ask about."""
+    return (
+        Q(pair__isnull=True)
+        | ~Q(informant_type__in=(InformantType.PEER, InformantType.SUPPORTER))
+        | Q(informant_type=InformantType.PEER, pair__peer__in=interview_consented().values("pk"))
+        | Q(
+            informant_type=InformantType.SUPPORTER,
+            pair__supporter__in=interview_consented().values("pk"),
+        )
+    )
+
+
+def allowed_interviews() -> QuerySet[Interview]:
+    """The interviews whose informant agreed to be interviewed (interviews_allowed_q)."""
+    from .models import Interview
+
+    return Interview.objects.filter(interviews_allowed_q())
 
 
 def installation_redactor() -> Redactor:

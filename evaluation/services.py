@@ -1,7 +1,8 @@
 """Writes of the evaluation: the nurse's visits and the evaluation records of each case.
 
 Every service is keyword-only, atomic and takes the acting user as `by=`. Access is checked by
-the views; the services refuse data about participants without evaluation consent.
+the views; the services refuse data about participants without the consent its purpose needs
+(routine data, or interview).
 """
 
 from __future__ import annotations
@@ -35,17 +36,55 @@ from .models import (
     ProgrammeTheory,
     TheoryConfiguration,
 )
+from .models.choices import InformantType
 from .pseudonyms import moved
-from .queries import has_evaluation_consent, installation_redactor, redactor_for_site
+from .queries import (
+    has_interview_consent,
+    has_routine_data_consent,
+    installation_redactor,
+    redactor_for_site,
+)
 from .sources import source_text
 
 
 def _require_consent(participant: Participant) -> None:
-    if not has_evaluation_consent(participant):
+    if not has_routine_data_consent(participant):
         raise ValidationError(
-            _("%(name)s has not consented to the evaluation; nothing can be recorded.")
+            _(
+                "%(name)s has not consented to the use of their routine data in the evaluation; "
+                "nothing can be recorded."
+            )
             % {"name": participant.full_name}
         )
+
+
+def _require_interview_consent(interview: Interview) -> None:
+    """An interview of a case with its peer or supporter needs that informant's consent to be
+    interviewed (the supporter interviewed about a peer who declined their own interview is
+    the supporter's to agree to)."""
+    if interview.pair is None:
+        return
+    refusals: dict[str, tuple[Participant, str]] = {
+        InformantType.PEER: (
+            interview.pair.peer,
+            _(
+                "The peer of this case has not consented to being interviewed: their interview "
+                "cannot be recorded. An interview with the supporter about the case can."
+            ),
+        ),
+        InformantType.SUPPORTER: (
+            interview.pair.supporter,
+            _(
+                "The supporter of this case has not consented to being interviewed: their "
+                "interview cannot be recorded."
+            ),
+        ),
+    }
+    if interview.informant_type not in refusals:
+        return  # staff (manager, nurse) are not participants
+    informant, refusal = refusals[interview.informant_type]
+    if not has_interview_consent(informant):
+        raise ValidationError({"informant_type": refusal})
 
 
 @transaction.atomic
@@ -291,12 +330,14 @@ def _pseudonymised(site: Site, values: dict[str, Any], fields: Collection[str]) 
 def interview_save(
     *, site: Site, values: dict[str, Any], by: User, interview: Interview | None = None
 ) -> Interview:
-    """Record an interview; the transcript and notes are stored pseudonymised."""
+    """Record an interview; the transcript and notes are stored pseudonymised. An interview of
+    a case with its peer or supporter needs that person's interview consent."""
     interview = interview or Interview(site=site, interviewer=by)
     for name, value in _pseudonymised(site, values, ("transcript", "notes")).items():
         setattr(interview, name, value)
     if interview.pair is not None and interview.pair.site_id != site.id:
         raise ValidationError(_("The case belongs to another site."))
+    _require_interview_consent(interview)
     interview.save()
     return interview
 
@@ -396,7 +437,7 @@ def nurse_post_visit_reminders_plan(*, now: dt.datetime | None = None) -> int:
     from tod.outbox.services import outbox_plan_for_user
 
     from .models import post_visit_due_on
-    from .queries import evaluation_consent_q
+    from .queries import routine_data_consent_q
     from .reports import STARTED
 
     now = now or timezone.now()
@@ -404,7 +445,7 @@ def nurse_post_visit_reminders_plan(*, now: dt.datetime | None = None) -> int:
     # out since.
     pairs = (
         Pair.objects.filter(status__in=STARTED, started_on__isnull=False)
-        .filter(evaluation_consent_q("peer__"))
+        .filter(routine_data_consent_q("peer__"))
         .filter(peer__in=Participant.objects.eligible_peers().values("pk"))
         .exclude(peer__nurse_visits__kind="post")
         .order_by("peer_id", "-started_on")

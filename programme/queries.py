@@ -50,6 +50,7 @@ from .models import (
     TrainingAttendance,
     TrainingDay,
     Withdrawal,
+    purposes_for,
 )
 from .registries import timeline_sources
 from .status import pair_stage_filters
@@ -222,16 +223,17 @@ def _outdated(consent: Consent | None) -> bool:
 def participant_page(participant: WithAnnotations[Participant, DetailFlags]) -> dict[str, Any]:
     """What the participant page shows besides the participant, from a participant of
     participant_detail_queryset(): two more queries (the timeline's), three with twins."""
-    current: dict[str, Consent | None] = {purpose: None for purpose in ConsentPurpose.values}
+    purposes = purposes_for(participant.kind)
+    current: dict[str, Consent | None] = {purpose: None for purpose in purposes}
     for consent in sorted(participant.consents.all(), key=lambda c: (c.recorded_at, c.id)):
         current[consent.purpose] = consent
     consents = [
         {
-            "purpose": label,
+            "purpose": purpose.label,
             "consent": current[purpose],
             "outdated": _outdated(current[purpose]),
         }
-        for purpose, label in ConsentPurpose.choices
+        for purpose in purposes
     ]
     programme_consent = current[ConsentPurpose.PROGRAMME]
     duplicates = (

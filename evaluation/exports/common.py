@@ -19,6 +19,7 @@ from programme.models import Participant
 from .. import engagement
 from ..models import CodeGroup, Interview
 from ..pseudonyms import date_shift_days, shift_date
+from ..queries import interviews_allowed_q
 from ..reports import case_pairs, cases_for
 from ..sources import logbook_source_text
 
@@ -107,9 +108,12 @@ def code_groups():
 
 
 def case_interviews(user, cases):
+    """The interviews the exports hold: of no case or of the `cases`, and with an informant
+    who agreed to be interviewed (queries.interviews_allowed_q)."""
     return (
         Interview.objects.for_user(user)
         .filter(Q(pair__isnull=True) | Q(pair__in=cases))
+        .filter(interviews_allowed_q())
         .order_by("id")
     )
 

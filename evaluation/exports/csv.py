@@ -27,6 +27,7 @@ from ..models import (
     ProgrammeTheory,
     TheoryConfiguration,
 )
+from ..observed import Withhold
 from ..pseudonyms import (
     age_on,
     birth_year,
@@ -464,6 +465,9 @@ def csv_tables(user, *, exact_dates: bool = False) -> Iterator[tuple[str, Iterab
 
     yield "interviews", interview_rows()
 
+    # Supporters who did not agree to being observed: their pseudonyms are withheld.
+    withhold = Withhold(user)
+
     def observation_rows():
         yield [
             "observation_id",
@@ -484,8 +488,8 @@ def csv_tables(user, *, exact_dates: bool = False) -> Iterator[tuple[str, Iterab
                 COURSE(o.course_id) if o.course_id else "",
                 SESSION(o.session_id) if o.session_id else "",
                 dates.site(o.observed_on, o.site_id),
-                redact(o.title),
-                redact(o.field_notes),
+                withhold(redact(o.title)),
+                withhold(redact(o.field_notes)),
             ]
 
     yield "observations", observation_rows()
@@ -539,6 +543,7 @@ def csv_tables(user, *, exact_dates: bool = False) -> Iterator[tuple[str, Iterab
                     else ("observation", u.observation_id)
                 )
                 spans = spans_of.get(source, [])
+            text = withhold if u.observation_id else str
             yield [
                 MU(u.id),
                 IV(u.interview_id),
@@ -546,8 +551,8 @@ def csv_tables(user, *, exact_dates: bool = False) -> Iterator[tuple[str, Iterab
                 L(u.logbook_id),
                 moved(u.start, spans),
                 moved(u.end, spans, end=True),
-                redact(u.text),
-                redact(u.condensed),
+                text(redact(u.text)),
+                text(redact(u.condensed)),
                 _list(g.key for g in u.ordered_groups),
             ]
 

@@ -209,7 +209,8 @@ TABLES: dict[str, tuple[str, dict[str, tuple[str, str]]]] = {
         },
     ),
     "interviews": (
-        "One row per research interview, with its transcript or notes.",
+        "One row per research interview whose informant consented to being interviewed, with "
+        "its transcript or notes; an interview of no case has an empty case.",
         {
             "informant_type": ("string", codes(InformantType)),
             "conducted_on": ("date", "The day of the interview."),
@@ -226,7 +227,11 @@ TABLES: dict[str, tuple[str, dict[str, tuple[str, str]]]] = {
             "session_id": ("string", "The supervision session or network meeting (SE-…)."),
             "observed_on": ("date", "The day observed."),
             "title": ("string", "The observation's title, pseudonymised."),
-            "field_notes": ("string", "The field notes, pseudonymised."),
+            "field_notes": (
+                "string",
+                "The field notes, pseudonymised; a supporter who has not consented to being "
+                "observed is written S-WITHHELD.",
+            ),
         },
     ),
     "code_groups": (

@@ -30,6 +30,7 @@ from ..models import (
     TheoryConfiguration,
 )
 from ..models.choices import OutcomeKind
+from ..observed import Withhold
 from ..pseudonyms import age_on, case_pseudonym, moved, record_guid, user_pseudonym
 from ..queries import redactor_for
 from ..reports import case_pairs, cases_for, engagement_rows
@@ -277,9 +278,10 @@ def _write_qdpx(user, file, *, now: dt.datetime, exact_dates: bool) -> None:
         )
         evidence_codes = _evidence_codes(groups_by_key)
 
-        def add_source(kind, pk, name, text, created, units=()):
+        def add_source(kind, pk, name, text, created, units=(), mask=str):
             guid = _guid(kind, pk)
             text, spans = redact.spans(text)
+            text = mask(text)
             with zip_entry(archive, f"sources/{guid}.txt") as entry:
                 entry.write(text.encode("utf-8"))
             source = _element(
@@ -295,14 +297,14 @@ def _write_qdpx(user, file, *, now: dt.datetime, exact_dates: bool) -> None:
                     source,
                     "PlainTextSelection",
                     guid=_guid("meaning_unit", u.id),
-                    name=redact(u.condensed or u.text)[:80],
+                    name=mask(redact(u.condensed or u.text))[:80],
                     startPosition=moved(u.start, spans),
                     endPosition=moved(u.end, spans, end=True),
                     creatingUser=user_guid,
                     creationDateTime=stamp,
                 )
                 if u.condensed:
-                    _el(selection, "Description").text = redact(u.condensed)
+                    _el(selection, "Description").text = mask(redact(u.condensed))
                 targets = [group_guid[g.id] for g in u.ordered_groups]
                 for e in u.citing:
                     targets += evidence_codes(e, icamo_guid, group_guid)
@@ -333,6 +335,8 @@ def _write_qdpx(user, file, *, now: dt.datetime, exact_dates: bool) -> None:
                 f"{on.isoformat()}T00:00:00",
                 i.units,
             )
+        # Supporters who did not agree to being observed: their pseudonyms are withheld.
+        withhold = Withhold(user)
         for o in stream(observations_qs.prefetch_related(excerpts)):
             on = dates.site(o.observed_on, o.site_id)
             add_source(
@@ -342,6 +346,7 @@ def _write_qdpx(user, file, *, now: dt.datetime, exact_dates: bool) -> None:
                 o.text,
                 f"{on.isoformat()}T00:00:00",
                 o.units,
+                mask=withhold,
             )
         # A logbook's coded units, read with its chunk of logbooks (one query a chunk).
         for chunk in _chunks(case_logbooks(cases_qs)):

@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING
 
 from logbooks.models import Pair, PairStatus
 
-from ..queries import evaluation_consent_q
+from ..queries import routine_data_consent_q
 
 if TYPE_CHECKING:
     from django.contrib.auth.models import AnonymousUser
@@ -32,7 +32,7 @@ def cases_for(user: Reader) -> PairQuerySet:
     roots = Pair.objects.case_roots().filter(status__in=STARTED)
     cases: PairQuerySet = (
         roots.for_user(user)  # type: ignore[assignment]  # for_user keeps the queryset's class
-        .filter(evaluation_consent_q("peer__"), evaluation_consent_q("supporter__"))
+        .filter(routine_data_consent_q("peer__"), routine_data_consent_q("supporter__"))
         .order_by("started_on", "id")
     )
     return cases
@@ -46,7 +46,7 @@ def case_pairs(cases: PairQuerySet) -> PairQuerySet:
     pairs: PairQuerySet = (
         Pair.objects.of_cases(cases)
         .filter(status__in=STARTED)
-        .filter(evaluation_consent_q("supporter__"))
+        .filter(routine_data_consent_q("supporter__"))
         .order_by("created_at", "id")
     )
     return pairs

@@ -42,7 +42,7 @@ CONSENTED = {Status.CONSENTED, Status.TRAINED, Status.ACTIVE, Status.COMPLETED}
 def recruitment_funnel(user: Reader) -> list[dict[str, Any]]:
     """Participants of the user's sites at each step, peers and supporters. Two queries.
 
-    Counts only, no persons: every participant counts, whatever their evaluation consent."""
+    Counts only, no persons: every participant counts, whatever their research consents."""
     counts: dict[str, Counter[str]] = {Kind.PEER: Counter(), Kind.SUPPORTER: Counter()}
     for row in Participant.objects.for_user(user).values("kind", "status").annotate(n=Count("id")):
         counts.setdefault(row["kind"], Counter())[row["status"]] += row["n"]

@@ -13,7 +13,7 @@ from logbooks.models import Pair
 from ..models import Outcome
 from ..models.choices import Influence, OutcomeKind, OutcomeResult
 from ..pseudonyms import case_pseudonym, participant_pseudonym
-from ..queries import evaluation_consent_q
+from ..queries import routine_data_consent_q
 from .cases import STARTED, cases_for
 
 if TYPE_CHECKING:
@@ -81,7 +81,7 @@ def outcome_pattern_queryset(user: Reader) -> QuerySet[Pair]:
     """The cases with their outcomes, contexts and substitute supporters prefetched."""
     substitutes = (
         Pair.objects.filter(status__in=STARTED)
-        .filter(evaluation_consent_q("supporter__"))
+        .filter(routine_data_consent_q("supporter__"))
         .order_by("created_at", "id")
         .only("id", "root_pair_id", "supporter_id")
     )

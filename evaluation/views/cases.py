@@ -45,7 +45,7 @@ from ..models import (
     TheoryConfiguration,
 )
 from ..pseudonyms import age_on, case_pseudonym, participant_pseudonym
-from ..queries import redactor_for
+from ..queries import allowed_interviews, interviews_allowed_q, redactor_for
 from ..reports import (
     case_pairs,
     cases_for,
@@ -79,7 +79,7 @@ def _case(request, pk):
         .prefetch_related(
             Prefetch(
                 "interviews",
-                Interview.objects.order_by("-conducted_on", "-id"),
+                Interview.objects.filter(interviews_allowed_q()).order_by("-conducted_on", "-id"),
                 to_attr="interview_list",
             )
         ),
@@ -329,6 +329,7 @@ def _excerpts(user, pair):
             | Q(logbook__meeting__pair__in=_case_pair_ids(pair))
             | Q(observation__isnull=False)
         )
+        .filter(Q(interview__isnull=True) | Q(interview__in=allowed_interviews()))
         .order_by("id")
     )
 

@@ -21,7 +21,7 @@ from tod.audit.services import access_record
 from .. import services
 from ..forms import NurseVisitForm
 from ..models import NurseVisit, VisitKind, post_visit_due_on, post_visit_is_early
-from ..queries import evaluation_consent_q, has_evaluation_consent
+from ..queries import has_routine_data_consent, routine_data_consent_q
 from ..reports import STARTED, visit_changes
 from .common import paginate
 
@@ -32,22 +32,22 @@ VISIT_READ = {
 }
 
 WITHDRAWN = gettext_noop(
-    "The peer has withdrawn consent to the evaluation (or never gave it): no visit can be "
-    "recorded or corrected for the research. A visit recorded before is kept as your clinical "
-    "record and is left out of the evaluation."
+    "The peer has withdrawn consent to the use of their routine data in the evaluation (or "
+    "never gave it): no visit can be recorded or corrected for the research. A visit recorded "
+    "before is kept as your clinical record and is left out of the evaluation."
 )
 
 
 def peers_with_visits(user):
     """The peers of the user's sites who are in the programme (screened eligible, consented,
-    not withdrawn: programme's `eligible_peers()`) and consented to the evaluation, annotated
-    with their visits and their latest started pair. One query per page."""
+    not withdrawn: programme's `eligible_peers()`) and consented to the use of their routine
+    data, annotated with their visits and their latest started pair. One query per page."""
     visits = NurseVisit.objects.filter(peer=OuterRef("pk"))
     pairs = Pair.objects.filter(peer=OuterRef("pk"), status__in=STARTED).order_by("-started_on")
     return (
         Participant.objects.for_user(user)
         .eligible_peers()
-        .filter(evaluation_consent_q())
+        .filter(routine_data_consent_q())
         .annotate(
             pre_on=Subquery(visits.filter(kind=VisitKind.PRE).values("visited_on")[:1]),
             pre_id=Subquery(visits.filter(kind=VisitKind.PRE).values("id")[:1]),
@@ -136,7 +136,7 @@ def nurse_visit_edit(request: HttpRequest, peer_id: int, kind: str) -> HttpRespo
 
 def _visit_form(request: HttpRequest, peer: Participant, kind: str) -> HttpResponse:
     visit = NurseVisit.objects.filter(peer=peer, kind=kind).first()
-    if not has_evaluation_consent(peer):
+    if not has_routine_data_consent(peer):
         messages.error(request, _(WITHDRAWN))
         if visit is not None:
             return redirect("evaluation:nurse_visit_detail", pk=visit.pk)
@@ -203,7 +203,7 @@ def nurse_visit_detail(request: HttpRequest, pk: int) -> HttpResponse:
     access_record(request=request, participant=visit.peer, what=VISIT_READ[visit.kind])
     # Her clinical record stays readable to the nurse after a withdrawal; it says so, offers no
     # correction, and the evaluation leaves it out (reports.cases_for: both consented).
-    withdrawn = not has_evaluation_consent(visit.peer)
+    withdrawn = not has_routine_data_consent(visit.peer)
     changes = None
     if visit.kind == VisitKind.POST:
         pre = NurseVisit.objects.filter(peer_id=visit.peer_id, kind=VisitKind.PRE).first()

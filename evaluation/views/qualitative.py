@@ -9,6 +9,7 @@ what was stored before it knew a name."""
 from __future__ import annotations
 
 from django.contrib import messages
+from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
@@ -24,8 +25,9 @@ from .. import services
 from ..engagement import SUBMITTED
 from ..forms import InterviewForm, MeaningUnitForm, ObservationForm, redact_initial
 from ..models import Interview, Observation
+from ..observed import not_observable_at
 from ..pseudonyms import case_pseudonym, participant_pseudonym
-from ..queries import redactor_for
+from ..queries import interviews_allowed_q, redactor_for
 from ..reports import case_pairs, cases_for
 from ..sources import LOGBOOK_SOURCE_LANGUAGE, source_text
 from .common import paginate
@@ -34,7 +36,11 @@ from .theory import _site_for
 
 @requires(Permission.VIEW_EVALUATION)
 def interview_list(request: HttpRequest) -> HttpResponse:
-    interviews = Interview.objects.for_user(request.user).order_by("-conducted_on", "-id")
+    interviews = (
+        Interview.objects.for_user(request.user)
+        .filter(interviews_allowed_q())
+        .order_by("-conducted_on", "-id")
+    )
     page = paginate(request, interviews)
     for interview in page:
         interview.case = case_pseudonym(interview.pair_id) if interview.pair_id else ""
@@ -52,10 +58,25 @@ def interview_create(request: HttpRequest) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         pair = form.cleaned_data["pair"]
         site = pair.site if pair else _site_for(request)
-        interview = services.interview_save(site=site, values=form.cleaned_data, by=request.user)
-        messages.success(request, _("The interview is saved."))
-        return redirect("evaluation:interview_detail", pk=interview.pk)
+        try:
+            interview = services.interview_save(
+                site=site, values=form.cleaned_data, by=request.user
+            )
+        except ValidationError as error:
+            _add_error(form, error)
+        else:
+            messages.success(request, _("The interview is saved."))
+            return redirect("evaluation:interview_detail", pk=interview.pk)
     return render(request, "evaluation/interview_form.html", {"form": form})
+
+
+def _add_error(form, error: ValidationError) -> None:
+    """Show the service's refusal (an informant without interview consent) on the form."""
+    if hasattr(error, "error_dict"):
+        for name, errors in error.error_dict.items():
+            form.add_error(name if name in form.fields else None, errors)
+    else:
+        form.add_error(None, error)
 
 
 def _source_detail(request, source, template, extra, *, units=None):
@@ -99,7 +120,10 @@ def _source_detail(request, source, template, extra, *, units=None):
 @once_per_submission
 def interview_detail(request: HttpRequest, pk: int) -> HttpResponse:
     interview = get_object_for_user(
-        Interview.objects.all(), request.user, Permission.VIEW_EVALUATION, pk=pk
+        Interview.objects.filter(interviews_allowed_q()),
+        request.user,
+        Permission.VIEW_EVALUATION,
+        pk=pk,
     )
     return _source_detail(
         request,
@@ -151,7 +175,12 @@ def observation_detail(request: HttpRequest, pk: int) -> HttpResponse:
         Permission.VIEW_EVALUATION,
         pk=pk,
     )
-    return _source_detail(request, observation, "evaluation/observation_detail.html", {})
+    return _source_detail(
+        request,
+        observation,
+        "evaluation/observation_detail.html",
+        {"not_observable": not_observable_at(observation)},
+    )
 
 
 @requires(Permission.VIEW_EVALUATION)
@@ -190,7 +219,10 @@ def interview_edit(request: HttpRequest, pk: int) -> HttpResponse:
     """Correct an interview's details. The transcript is locked once excerpts are coded, since
     their positions point into it."""
     interview = get_object_for_user(
-        Interview.objects.all(), request.user, Permission.EDIT_EVALUATION, pk=pk
+        Interview.objects.filter(interviews_allowed_q()),
+        request.user,
+        Permission.EDIT_EVALUATION,
+        pk=pk,
     )
     form = InterviewForm(request.POST or None, instance=interview, pairs=cases_for(request.user))
     locked = interview.excerpts.exists()
@@ -203,9 +235,13 @@ def interview_edit(request: HttpRequest, pk: int) -> HttpResponse:
         if locked:
             # Kept as stored, not redacted anew: the coded excerpts' positions point into it.
             values.pop("transcript")
-        services.interview_save(
-            site=interview.site, values=values, by=request.user, interview=interview
-        )
-        messages.success(request, _("The interview is saved."))
-        return redirect("evaluation:interview_detail", pk=interview.pk)
+        try:
+            services.interview_save(
+                site=interview.site, values=values, by=request.user, interview=interview
+            )
+        except ValidationError as error:
+            _add_error(form, error)
+        else:
+            messages.success(request, _("The interview is saved."))
+            return redirect("evaluation:interview_detail", pk=interview.pk)
     return render(request, "evaluation/interview_form.html", {"form": form, "locked": locked})

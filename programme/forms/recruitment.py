@@ -25,6 +25,7 @@ from ..models import (
     ScreeningResult,
     Status,
     WithdrawalInitiator,
+    purposes_for,
 )
 from .common import SiteScopedFormMixin, not_in_future, plausible_birth_date
 
@@ -210,9 +211,13 @@ class ConsentForm(forms.Form):
         ),
     )
 
-    def __init__(self, *args, site, **kwargs):
+    def __init__(self, *args, site, kind=None, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["decided_on"].initial = timezone.localdate()
+        if kind is not None:
+            # A peer is not asked about being observed: only supporters are at courses,
+            # supervision and network meetings.
+            self.fields["purpose"].choices = [(p.value, p.label) for p in purposes_for(kind)]
         # Only the participant's site's texts: each site is its own data controller.
         self.fields["text"].queryset = ConsentText.objects.of_site(site)
 

@@ -4,11 +4,13 @@ screening, consent, withdrawal, the training course, supervision and network mee
 from .background import BACKGROUND_FIELDS, Background
 from .choices import Complication, Diagnosis, Education, Employment, Origin
 from .consent import (
+    RESEARCH_PURPOSES,
     Consent,
     ConsentDecision,
     ConsentMethod,
     ConsentPurpose,
     ConsentText,
+    purposes_for,
 )
 from .imports import FileFormat, ImportLog, ImportUpload
 from .participants import (
@@ -56,6 +58,8 @@ __all__ = [
     "ConsentMethod",
     "ConsentPurpose",
     "ConsentText",
+    "RESEARCH_PURPOSES",
+    "purposes_for",
     "Course",
     "CourseInvitation",
     "DataChoice",

@@ -7,10 +7,38 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from .choices import Kind
+
 
 class ConsentPurpose(models.TextChoices):
+    """What a participant agrees to, each answered on its own: declining one purpose never
+    removes what the others allow (docs/programme.md, "Consent")."""
+
     PROGRAMME = "programme", _("Taking part in the programme")
-    EVALUATION = "evaluation", _("Taking part in the evaluation")
+    ROUTINE_DATA = (
+        "routine_data",
+        _("Use of routine data (visits, logbooks, meetings) in the evaluation"),
+    )
+    INTERVIEW = "interview", _("Being interviewed for the evaluation")
+    OBSERVATION = "observation", _("Being observed at courses, supervision and network meetings")
+
+
+# The purposes of the evaluation (research), as opposed to taking part in the programme.
+RESEARCH_PURPOSES = (
+    ConsentPurpose.ROUTINE_DATA,
+    ConsentPurpose.INTERVIEW,
+    ConsentPurpose.OBSERVATION,
+)
+
+
+def purposes_for(kind: str) -> list[ConsentPurpose]:
+    """The purposes a participant of `kind` is asked about: supporters are observed at their
+    course, supervision and network meetings; peers attend none of them."""
+    return [
+        purpose
+        for purpose in ConsentPurpose
+        if purpose != ConsentPurpose.OBSERVATION or kind == Kind.SUPPORTER
+    ]
 
 
 class ConsentDecision(models.TextChoices):

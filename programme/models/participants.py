@@ -107,10 +107,11 @@ class ParticipantQuerySet(SiteScopedQuerySet):
 
         return self.with_consent(ConsentPurpose.PROGRAMME)
 
-    def with_evaluation_consent(self):
-        """Only these may enter evaluation data (interviews, logbooks and visits for research)."""
+    def with_routine_data_consent(self):
+        """Only these bring their routine data (nurse visits, logbooks, meetings, the case and
+        its records) into the evaluation."""
 
-        return self.with_consent(ConsentPurpose.EVALUATION)
+        return self.with_consent(ConsentPurpose.ROUTINE_DATA)
 
     def screened_eligible(self):
         """Participants whose latest screening's result is 'eligible'."""

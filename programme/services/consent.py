@@ -15,6 +15,7 @@ from ..models import (
     ConsentText,
     Participant,
     ScreeningResult,
+    purposes_for,
 )
 from ..status import participant_statuses_refresh
 
@@ -40,6 +41,10 @@ def consent_record(
     text = text or ConsentText.objects.current(purpose, site=participant.site_id)
     if text is None or text.purpose != purpose or text.site_id != participant.site_id:
         raise ValidationError(_("Choose a consent text for this purpose."))
+    if purpose not in purposes_for(participant.kind):
+        raise ValidationError(
+            {"purpose": _("Peers are not observed: only supporters are asked about it.")}
+        )
     if participant.is_withdrawn and decision == ConsentDecision.GIVEN:
         raise ValidationError(_("The participant has withdrawn from the programme."))
     screening_override_reason = screening_override_reason.strip()
@@ -79,7 +84,9 @@ def latest_screening_result(participant: Participant) -> str | None:
 
 def current_consents(participant: Participant) -> dict[str, Consent | None]:
     """The latest answer per purpose (None when never asked)."""
-    latest: dict[str, Consent | None] = {purpose: None for purpose in ConsentPurpose.values}
+    latest: dict[str, Consent | None] = {
+        purpose: None for purpose in purposes_for(participant.kind)
+    }
     for consent in participant.consents.select_related("text").order_by("recorded_at", "id"):
         latest[consent.purpose] = consent
     return latest

@@ -23,11 +23,22 @@ FIRST_CONSENT_TEXTS = {
         "giver samtykke til at deltage. Jeg ved, at jeg til enhver tid kan trække mit samtykke "
         "tilbage uden begrundelse.",
     ),
-    ConsentPurpose.EVALUATION: (
-        "Samtykke til at deltage i evalueringen",
-        "Jeg giver samtykke til, at forskere må interviewe mig og bruge logbøger og data fra "
-        "besøg til forskning i pseudonymiseret form. Jeg kan til enhver tid trække mit samtykke "
-        "tilbage.",
+    ConsentPurpose.ROUTINE_DATA: (
+        "Samtykke til brug af rutinedata i evalueringen",
+        "Jeg giver samtykke til, at forskere må bruge data fra besøg hos diabetessygeplejersken, "
+        "logbøger og møder til forskning i pseudonymiseret form. Jeg kan til enhver tid trække "
+        "mit samtykke tilbage.",
+    ),
+    ConsentPurpose.INTERVIEW: (
+        "Samtykke til at blive interviewet",
+        "Jeg giver samtykke til, at forskere må interviewe mig og bruge interviewet til "
+        "forskning i pseudonymiseret form. Jeg kan til enhver tid trække mit samtykke tilbage.",
+    ),
+    ConsentPurpose.OBSERVATION: (
+        "Samtykke til at blive observeret",
+        "Jeg giver samtykke til, at forskere må observere mig på kurset, til supervision og "
+        "netværksmøder og bruge deres feltnoter til forskning i pseudonymiseret form. Jeg kan "
+        "til enhver tid trække mit samtykke tilbage.",
     ),
 }
 

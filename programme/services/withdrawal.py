@@ -10,15 +10,16 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from ..models import (
+    RESEARCH_PURPOSES,
     Consent,
     ConsentDecision,
-    ConsentPurpose,
     ConsentText,
     CourseInvitation,
     DataChoice,
     Participant,
     SessionInvitation,
     Withdrawal,
+    purposes_for,
 )
 from ..registries import withdrawal_reactions_run
 from ..status import participant_statuses_refresh
@@ -77,8 +78,8 @@ def participant_erase_personal_data(*, participant: Participant, by) -> Particip
     """The participant's own part of an erasure (use tod.privacy.erasure.participant_erase, which
     also cleans every other text and the audit trail): erase what identifies the participant
     (name, contact, address, free text about them), keep the year of birth, sex and the records
-    the programme needs, and record that the evaluation consent is withdrawn so nothing of
-    theirs enters evaluation data. Idempotent."""
+    the programme needs, and record that every research consent (routine data, interview,
+    observation) is withdrawn so nothing of theirs enters evaluation data. Idempotent."""
     if participant.erased_at is not None:
         return participant
     participant.first_name = _("Erased")
@@ -94,18 +95,22 @@ def participant_erase_personal_data(*, participant: Participant, by) -> Particip
     participant.save()
     participant.conversations.update(notes="")
     participant.screenings.update(notes="")
-    text = ConsentText.objects.current(ConsentPurpose.EVALUATION, site=participant.site_id)
-    if text is not None:
-        current = current_consents(participant)[ConsentPurpose.EVALUATION]
-        if current is None or current.decision == ConsentDecision.GIVEN:
-            Consent.objects.create(
-                participant=participant,
-                purpose=ConsentPurpose.EVALUATION,
-                decision=ConsentDecision.WITHDRAWN,
-                text=current.text if current else text,
-                decided_on=timezone.localdate(),
-                method=current.method if current else "written",
-                recorded_by=by,
-                note=_("Withdrawn with the erasure of personal data."),
-            )
+    current = current_consents(participant)
+    for purpose in purposes_for(participant.kind):
+        if purpose not in RESEARCH_PURPOSES:
+            continue
+        text = ConsentText.objects.current(purpose, site=participant.site_id)
+        answer = current[purpose]
+        if text is None or (answer is not None and answer.decision != ConsentDecision.GIVEN):
+            continue
+        Consent.objects.create(
+            participant=participant,
+            purpose=purpose,
+            decision=ConsentDecision.WITHDRAWN,
+            text=answer.text if answer else text,
+            decided_on=timezone.localdate(),
+            method=answer.method if answer else "written",
+            recorded_by=by,
+            note=_("Withdrawn with the erasure of personal data."),
+        )
     return participant

@@ -35,6 +35,7 @@ from ..models import (
     Kind,
     Participant,
     Round,
+    purposes_for,
 )
 from ..queries import (
     FUNNEL_STAGES,
@@ -257,11 +258,12 @@ def participant_screen(request: HttpRequest, pk: int) -> HttpResponse:
 def participant_consent(request: HttpRequest, pk: int) -> HttpResponse:
     participant = _participant(request, pk)
     purpose = request.GET.get("purpose", ConsentPurpose.PROGRAMME)
-    if purpose not in ConsentPurpose.values:
+    if purpose not in purposes_for(participant.kind):
         purpose = ConsentPurpose.PROGRAMME
     form = ConsentForm(
         request.POST or None,
         site=participant.site,
+        kind=participant.kind,
         initial={
             "purpose": purpose,
             "text": ConsentText.objects.current(purpose, site=participant.site),

@@ -18,7 +18,7 @@ from tod.once.guard import once_per_submission
 
 from .. import services
 from ..forms import ConsentTextForm, SiteSettingsForm
-from ..models import ConsentText
+from ..models import ConsentPurpose, ConsentText
 from .common import add_service_error
 
 P = Permission.MANAGE_PARTICIPANTS
@@ -68,7 +68,11 @@ def site_settings(request: HttpRequest, slug: str) -> HttpResponse:
     return render(
         request,
         "programme/site_settings.html",
-        {"site": site, "form": form, "current_texts": list(texts.values())},
+        {
+            "site": site,
+            "form": form,
+            "current_texts": [texts[p] for p in ConsentPurpose if p in texts],
+        },
     )
 
 

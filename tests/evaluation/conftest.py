@@ -18,12 +18,14 @@ from logbooks.models import Pair, PairStatus
 from programme import services as programme_services
 from programme.factories import ConsentFactory, ParticipantFactory, RoundFactory
 from programme.models import (
+    RESEARCH_PURPOSES,
     ConsentDecision,
     ConsentMethod,
     ConsentPurpose,
     Kind,
     Participant,
     Sex,
+    purposes_for,
 )
 from tests.conftest import make_participant, screen_eligible
 
@@ -67,14 +69,19 @@ def identifying_values() -> list[str]:
     ]
 
 
-def give_evaluation_consent(participant: Participant, by, decision=ConsentDecision.GIVEN):
-    """Screened eligible, then programme consent and the evaluation consent (`decision`)."""
+def give_evaluation_consent(
+    participant: Participant, by, decision=ConsentDecision.GIVEN, *, purposes=RESEARCH_PURPOSES
+):
+    """Screened eligible, then programme consent and the full evaluation consent: every
+    research purpose of the participant's kind (routine data, interview, and for supporters
+    observation) answered `decision`, or only those of `purposes` (the others given)."""
     screen_eligible(participant, by)
-    for purpose in (ConsentPurpose.PROGRAMME, ConsentPurpose.EVALUATION):
+    for purpose in purposes_for(participant.kind):
+        answer = decision if purpose in purposes else ConsentDecision.GIVEN
         programme_services.consent_record(
             participant=participant,
             purpose=purpose,
-            decision=decision if purpose == ConsentPurpose.EVALUATION else ConsentDecision.GIVEN,
+            decision=ConsentDecision.GIVEN if purpose == ConsentPurpose.PROGRAMME else answer,
             decided_on=dt.date(2026, 1, 11),
             method=ConsentMethod.WRITTEN,
             by=by,
@@ -252,7 +259,7 @@ def bulk_cases(n, site, programme_round, manager):
                 recorded_by=manager,
             )
             for person in people
-            for purpose in (ConsentPurpose.PROGRAMME, ConsentPurpose.EVALUATION)
+            for purpose in purposes_for(person.kind)
         ]
     )
     pairs = Pair.objects.bulk_create(

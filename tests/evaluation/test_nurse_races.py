@@ -4,7 +4,7 @@
   connection): one visit, no 500, the others answered "Already saved" at the visit.
 - A correction made from a page opened before someone else's correction is refused and says
   what they changed; the typed values stay in the form.
-- After the peer withdrew evaluation consent the nurse still reads her visit (her clinical
+- After the peer withdrew routine-data consent the nurse still reads her visit (her clinical
   record), told that consent was withdrawn, and can neither correct it nor start a new one;
   the evaluation leaves the visit out.
 """
@@ -101,7 +101,7 @@ def test_a_correction_over_a_newer_correction_is_refused_and_says_what_changed(c
 def _withdraw_evaluation_consent(peer, by):
     programme_services.consent_record(
         participant=peer,
-        purpose=ConsentPurpose.EVALUATION,
+        purpose=ConsentPurpose.ROUTINE_DATA,
         decision=ConsentDecision.WITHDRAWN,
         decided_on=dt.date(2026, 3, 1),
         method=ConsentMethod.WRITTEN,
@@ -121,7 +121,7 @@ def test_after_consent_is_withdrawn_the_nurse_reads_her_visit_but_records_nothin
     page = client.get(detail)
     assert page.status_code == 200
     text = page.content.decode()
-    assert "trukket sit samtykke til evalueringen tilbage" in text
+    assert "trukket sit samtykke til brug af rutinedata i evalueringen tilbage" in text
     assert edit_url(case.peer) not in text  # no "Correct the visit"
 
     # The correction form and the post-visit form send her back, saying why; nothing is stored.

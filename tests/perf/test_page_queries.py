@@ -48,11 +48,13 @@ PINNED: dict[tuple[str, str | None], int] = {
     ("evaluation:case_print", "manager"): 20,
     ("evaluation:dashboard", "evaluator"): 9,
     ("evaluation:dashboard", "manager"): 9,
-    ("evaluation:export_csv", "evaluator"): 33,
-    ("evaluation:export_csv", "manager"): 33,
-    # the coded units of each chunk of logbooks, with their code groups and evidence (3)
-    ("evaluation:export_qdpx", "evaluator"): 30,
-    ("evaluation:export_qdpx", "manager"): 30,
+    # The exports read once who declined being observed (their pseudonyms are withheld).
+    ("evaluation:export_csv", "evaluator"): 34,
+    ("evaluation:export_csv", "manager"): 34,
+    # the coded units of each chunk of logbooks, with their code groups and evidence (3), and
+    # once who declined being observed (1)
+    ("evaluation:export_qdpx", "evaluator"): 31,
+    ("evaluation:export_qdpx", "manager"): 31,
     ("evaluation:interview_create", "evaluator"): 4,
     ("evaluation:interview_detail", "evaluator"): 11,
     ("evaluation:interview_detail", "manager"): 10,
@@ -68,8 +70,9 @@ PINNED: dict[tuple[str, str | None], int] = {
     # evaluator's form adds the codebook
     ("evaluation:logbook_detail", "evaluator"): 12,
     ("evaluation:logbook_detail", "manager"): 11,
-    ("evaluation:observation_detail", "evaluator"): 11,
-    ("evaluation:observation_detail", "manager"): 10,
+    # One more: who at the observed event may not be observed.
+    ("evaluation:observation_detail", "evaluator"): 12,
+    ("evaluation:observation_detail", "manager"): 11,
     ("evaluation:observation_list", "evaluator"): 7,
     ("evaluation:observation_list", "manager"): 7,
     ("evaluation:report_engagement", "evaluator"): 7,

@@ -98,7 +98,7 @@ def test_an_eligible_screening_needs_no_reason_and_keeps_none(client, manager, c
 
 @pytest.mark.parametrize(
     "purpose, decision",
-    [(ConsentPurpose.EVALUATION, "given"), (ConsentPurpose.PROGRAMME, "declined")],
+    [(ConsentPurpose.ROUTINE_DATA, "given"), (ConsentPurpose.PROGRAMME, "declined")],
 )
 def test_other_answers_need_no_screening(client, manager, candidate, purpose, decision):
     client.force_login(manager)

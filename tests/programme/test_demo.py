@@ -6,6 +6,7 @@ import pytest
 from django.core.management import call_command
 
 from programme.models import (
+    ConsentPurpose,
     Course,
     Dilemma,
     Participant,
@@ -26,7 +27,11 @@ def test_demo_has_screenings_consents_a_course_and_a_year_of_sessions(db):
     copenhagen = Participant.objects.filter(site__slug="copenhagen")
     assert copenhagen.eligible_peers().count() == 12
     assert copenhagen.eligible_supporters().count() == 10
-    assert copenhagen.with_evaluation_consent().count() == 20  # two peers declined
+    # As in the study: everyone gave their routine data; two peers declined only their
+    # interview; every supporter agreed to be observed.
+    assert copenhagen.with_routine_data_consent().count() == 22
+    assert copenhagen.with_consent(ConsentPurpose.INTERVIEW).count() == 20
+    assert copenhagen.with_consent(ConsentPurpose.OBSERVATION).count() == 10
     assert Course.objects.filter(site__slug="copenhagen").count() == 2
     sessions = Session.objects.filter(site__slug="copenhagen")
     assert sessions.filter(kind=SessionKind.SUPERVISION).count() == 6

@@ -88,7 +88,7 @@ def test_peer_needs_eligible_latest_screening(site, manager, ready_peer):
 def test_peer_without_consent_or_withdrawn_is_not_eligible(site, manager, ready_peer):
     other = make_participant(site, Kind.PEER)
     screen(other, manager)
-    consent(other, manager, purpose=ConsentPurpose.EVALUATION)
+    consent(other, manager, purpose=ConsentPurpose.ROUTINE_DATA)
     assert list(Participant.objects.eligible_peers()) == [ready_peer]
     withdraw(ready_peer, manager)
     assert not Participant.objects.eligible_peers().exists()

@@ -225,7 +225,7 @@ def test_consent_per_purpose_keeps_history(client, manager, site):
     client.force_login(manager)
     url = reverse("programme:participant_consent", args=[peer.pk])
     programme_text = ConsentText.objects.current(ConsentPurpose.PROGRAMME, site=site)
-    evaluation_text = ConsentText.objects.current(ConsentPurpose.EVALUATION, site=site)
+    evaluation_text = ConsentText.objects.current(ConsentPurpose.ROUTINE_DATA, site=site)
     base = {"decided_on": "2026-05-01", "method": "written", "note": ""}
     client.post(
         url,
@@ -233,20 +233,20 @@ def test_consent_per_purpose_keeps_history(client, manager, site):
     )
     client.post(
         url,
-        {**base, "purpose": "evaluation", "decision": "declined", "text": evaluation_text.pk},
+        {**base, "purpose": "routine_data", "decision": "declined", "text": evaluation_text.pk},
     )
     assert list(Participant.objects.with_programme_consent()) == [peer]
-    assert not Participant.objects.with_evaluation_consent().exists()
+    assert not Participant.objects.with_routine_data_consent().exists()
     peer.refresh_from_db()
     assert peer.status == Status.CONSENTED
 
     client.post(
         url,
-        {**base, "purpose": "evaluation", "decision": "given", "text": evaluation_text.pk},
+        {**base, "purpose": "routine_data", "decision": "given", "text": evaluation_text.pk},
     )
-    assert list(Participant.objects.with_evaluation_consent()) == [peer]
+    assert list(Participant.objects.with_routine_data_consent()) == [peer]
     assert peer.consents.count() == 3
-    latest = services.current_consents(peer)[ConsentPurpose.EVALUATION]
+    latest = services.current_consents(peer)[ConsentPurpose.ROUTINE_DATA]
     assert latest.recorded_by == manager and latest.text.version == 1
 
 
@@ -258,7 +258,7 @@ def test_consent_text_must_match_purpose_and_date_not_future(client, manager, si
         {
             "purpose": "programme",
             "decision": "given",
-            "text": ConsentText.objects.current(ConsentPurpose.EVALUATION, site=site).pk,
+            "text": ConsentText.objects.current(ConsentPurpose.ROUTINE_DATA, site=site).pk,
             "decided_on": "2027-01-01",
             "method": "written",
         },
@@ -357,7 +357,7 @@ def test_withdrawal_with_erasure_removes_personal_data(client, manager, site, su
     participant.phone = "+4520123456"
     participant.address = "Vej 1"
     participant.save()
-    consent(participant, manager, purpose=ConsentPurpose.EVALUATION)
+    consent(participant, manager, purpose=ConsentPurpose.ROUTINE_DATA)
     services.conversation_record(
         participant=participant, held_on=dt.date(2026, 5, 1), notes="Private", by=manager
     )
@@ -373,7 +373,7 @@ def test_withdrawal_with_erasure_removes_personal_data(client, manager, site, su
     assert participant.date_of_birth == dt.date(1960, 1, 1)
     assert participant.conversations.get().notes == ""
     assert participant.erased_at is not None
-    assert not Participant.objects.with_evaluation_consent().exists()
+    assert not Participant.objects.with_routine_data_consent().exists()
     assert supporter.is_active is False
     # The record stays: nothing is deleted silently.
     assert Participant.objects.filter(pk=participant.pk).exists()

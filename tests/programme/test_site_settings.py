@@ -83,8 +83,10 @@ def test_a_new_site_starts_from_the_installations_defaults(db, settings):
     assert [
         (t.purpose, t.version) for t in ConsentText.objects.of_site(site).order_by("purpose")
     ] == [
-        (ConsentPurpose.EVALUATION, 1),
+        (ConsentPurpose.INTERVIEW, 1),
+        (ConsentPurpose.OBSERVATION, 1),
         (ConsentPurpose.PROGRAMME, 1),
+        (ConsentPurpose.ROUTINE_DATA, 1),
     ]
 
 
