@@ -6,8 +6,9 @@ from django import forms
 from django.utils import formats
 from django.utils.translation import gettext_lazy as _
 
-from logbooks.models import Logbook
+from logbooks.models import Logbook, Pair
 from programme.forms import ModelMultipleChoiceField
+from programme.models import Participant
 from tod.editconflict import EditConflictMixin
 from tod.widgets import DateInput
 
@@ -36,7 +37,7 @@ from .models.choices import (
     TheoryKind,
 )
 from .observed import observable_events
-from .pseudonyms import case_pseudonym
+from .pseudonyms import case_pseudonym, participant_pseudonym
 from .queries import installation_redactor
 from .ranges import RANGES, check_measures
 from .sources import source_text
@@ -387,8 +388,22 @@ class CaseChoiceField(forms.ModelChoiceField):
         return case_pseudonym(obj.pk)
 
 
+class SupporterChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, obj):
+        return participant_pseudonym(obj.pk, "supporter")
+
+
 class InterviewForm(forms.ModelForm):
     pair = CaseChoiceField(label=_("Case"), queryset=None, required=False)
+    supporter = SupporterChoiceField(
+        label=_("Which supporter"),
+        queryset=None,
+        required=False,
+        help_text=_(
+            "Only for an interview with a supporter of a case a substitute took over: the one "
+            "interviewed."
+        ),
+    )
 
     class Meta:
         model = Interview
@@ -401,7 +416,14 @@ class InterviewForm(forms.ModelForm):
 
     def __init__(self, *args, pairs, **kwargs):
         super().__init__(*args, **kwargs)
+        self.order_fields(["pair", "informant_type", "supporter"])
         self.fields["pair"].queryset = pairs
+        # The supporters of the cases offered (a substitute's too), shown by pseudonym.
+        self.fields["supporter"].queryset = Participant.objects.filter(
+            pk__in=Pair.objects.of_cases(pairs).values("supporter_id")
+        ).order_by("id")
+        if self.instance.pk and self.instance.informant_type == "supporter":
+            self.initial.setdefault("supporter", self.instance.informant_id)
 
     def clean(self):
         cleaned = super().clean()

@@ -30,11 +30,9 @@ from .models import (
 
 
 def informant_subjects(prefix: str = "") -> list[Subject]:
-    """The interview (at `prefix`) is the data of its informant, when a party of the pair."""
-    return [
-        Subject(f"{prefix}pair__peer", when=Q(**{f"{prefix}informant_type": "peer"})),
-        Subject(f"{prefix}pair__supporter", when=Q(**{f"{prefix}informant_type": "supporter"})),
-    ]
+    """The interview (at `prefix`) is the data of its informant, when a party of the case (the
+    peer, or whichever of the case's supporters was interviewed)."""
+    return [Subject(f"{prefix}informant")]
 
 
 def actor_subjects(field: str) -> list[Subject]:

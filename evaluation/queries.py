@@ -14,8 +14,6 @@ from django.db.models import Q, QuerySet
 
 from programme.models import ConsentPurpose, Participant
 
-from .models.choices import InformantType
-
 if TYPE_CHECKING:
     from django.contrib.auth.models import AnonymousUser
 
@@ -57,18 +55,10 @@ def _consent_q(consented: QuerySet[Participant], prefix: str) -> Q:
 
 def interviews_allowed_q() -> Q:
     """A filter on Interview: the interviews whose informant agreed to be interviewed. An
-    interview of a case names its informant by type: the peer, or the case's supporter, whose
+    interview of a case with its peer or one of its supporters names them (`informant`), whose
     interview consent must be given; staff (manager, nurse) are not participants, and an
     interview of no case has no participant to ask about."""
-    return (
-        Q(pair__isnull=True)
-        | ~Q(informant_type__in=(InformantType.PEER, InformantType.SUPPORTER))
-        | Q(informant_type=InformantType.PEER, pair__peer__in=interview_consented().values("pk"))
-        | Q(
-            informant_type=InformantType.SUPPORTER,
-            pair__supporter__in=interview_consented().values("pk"),
-        )
-    )
+    return Q(informant__isnull=True) | Q(informant__in=interview_consented().values("pk"))
 
 
 def allowed_interviews() -> QuerySet[Interview]:

@@ -58,33 +58,59 @@ def _require_consent(participant: Participant) -> None:
         )
 
 
+def _name_the_informant(interview: Interview, supporter: Participant | None) -> None:
+    """The interviewee: the case's peer, or the case's supporter who was interviewed. A case a
+    substitute continued has two supporters: `supporter` says which (with one, it is that
+    one). Staff and interviews of no case name nobody."""
+    interview.informant = None
+    if interview.pair is None:
+        return
+    if interview.informant_type == InformantType.PEER:
+        interview.informant = interview.pair.peer
+    elif interview.informant_type == InformantType.SUPPORTER:
+        supporters = list(
+            dict.fromkeys(
+                Pair.objects.of_cases([interview.pair.case_key])
+                .order_by("created_at", "id")
+                .values_list("supporter_id", flat=True)
+            )
+        )
+        if supporter is not None and supporter.pk not in supporters:
+            raise ValidationError(
+                {"supporter": _("This supporter was not a supporter of the case.")}
+            )
+        if supporter is None and len(supporters) > 1:
+            raise ValidationError(
+                {
+                    "supporter": _(
+                        "A substitute took over this case: choose which of its supporters was "
+                        "interviewed."
+                    )
+                }
+            )
+        interview.informant_id = supporter.pk if supporter else supporters[0]
+
+
 def _require_interview_consent(interview: Interview) -> None:
     """An interview of a case with its peer or supporter needs that informant's consent to be
     interviewed (the supporter interviewed about a peer who declined their own interview is
     the supporter's to agree to)."""
-    if interview.pair is None:
+    informant = interview.informant
+    if informant is None:
+        return  # staff (manager, nurse) are not participants; an interview of no case
+    if has_interview_consent(informant):
         return
-    refusals: dict[str, tuple[Participant, str]] = {
-        InformantType.PEER: (
-            interview.pair.peer,
-            _(
-                "The peer of this case has not consented to being interviewed: their interview "
-                "cannot be recorded. An interview with the supporter about the case can."
-            ),
-        ),
-        InformantType.SUPPORTER: (
-            interview.pair.supporter,
-            _(
-                "The supporter of this case has not consented to being interviewed: their "
-                "interview cannot be recorded."
-            ),
-        ),
-    }
-    if interview.informant_type not in refusals:
-        return  # staff (manager, nurse) are not participants
-    informant, refusal = refusals[interview.informant_type]
-    if not has_interview_consent(informant):
-        raise ValidationError({"informant_type": refusal})
+    if interview.informant_type == InformantType.PEER:
+        refusal = _(
+            "The peer of this case has not consented to being interviewed: their interview "
+            "cannot be recorded. An interview with the supporter about the case can."
+        )
+    else:
+        refusal = _(
+            "The supporter of this case has not consented to being interviewed: their "
+            "interview cannot be recorded."
+        )
+    raise ValidationError({"informant_type": refusal})
 
 
 @transaction.atomic
@@ -331,12 +357,16 @@ def interview_save(
     *, site: Site, values: dict[str, Any], by: User, interview: Interview | None = None
 ) -> Interview:
     """Record an interview; the transcript and notes are stored pseudonymised. An interview of
-    a case with its peer or supporter needs that person's interview consent."""
+    a case with its peer or supporter names them (`values["supporter"]`: which supporter, in a
+    case a substitute continued) and needs their interview consent."""
     interview = interview or Interview(site=site, interviewer=by)
+    values = dict(values)
+    supporter = values.pop("supporter", None)
     for name, value in _pseudonymised(site, values, ("transcript", "notes")).items():
         setattr(interview, name, value)
     if interview.pair is not None and interview.pair.site_id != site.id:
         raise ValidationError(_("The case belongs to another site."))
+    _name_the_informant(interview, supporter)
     _require_interview_consent(interview)
     interview.save()
     return interview

@@ -443,7 +443,7 @@ def csv_tables(user, *, exact_dates: bool = False) -> Iterator[tuple[str, Iterab
     spans_of: dict[tuple[str, int], list] = {}
 
     def interview_rows():
-        yield ["interview_id", "case", "informant_type", "conducted_on", "mode"] + [
+        yield ["interview_id", "case", "informant_type", "informant", "conducted_on", "mode"] + [
             "transcript",
             "notes",
         ]
@@ -455,6 +455,7 @@ def csv_tables(user, *, exact_dates: bool = False) -> Iterator[tuple[str, Iterab
                 IV(i.id),
                 case_pseudonym(i.pair_id) if i.pair_id else "",
                 i.informant_type,
+                participant_pseudonym(i.informant_id, i.informant_type) if i.informant_id else "",
                 dates.case(i.conducted_on, i.pair_id)
                 if i.pair_id
                 else dates.site(i.conducted_on, i.site_id),

@@ -213,6 +213,12 @@ TABLES: dict[str, tuple[str, dict[str, tuple[str, str]]]] = {
         "its transcript or notes; an interview of no case has an empty case.",
         {
             "informant_type": ("string", codes(InformantType)),
+            "informant": (
+                "string",
+                "The peer (P-…) or supporter (S-…) interviewed, as in participants.csv; in a "
+                "case a substitute continued, whichever of its supporters it was. Empty for "
+                "staff and for an interview of no case.",
+            ),
             "conducted_on": ("date", "The day of the interview."),
             "mode": ("string", codes(InterviewMode)),
             "transcript": ("string", "The transcript, pseudonymised."),

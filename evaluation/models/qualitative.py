@@ -31,6 +31,18 @@ class Interview(models.Model):
         related_name="interviews",
     )
     informant_type = models.CharField(_("informant"), max_length=16, choices=InformantType.choices)
+    # The peer or the supporter interviewed (set by services.interview_save from the case and
+    # the informant type): a case with a substitute has two supporters, and each one's consent
+    # to being interviewed is their own. Empty for staff and for an interview of no case.
+    informant = models.ForeignKey(
+        "programme.Participant",
+        verbose_name=_("interviewee"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        editable=False,
+        related_name="+",
+    )
     conducted_on = models.DateField(_("date"))
     mode = models.CharField(_("how"), max_length=10, choices=InterviewMode.choices)
     transcript = models.TextField(_("transcript"), blank=True)

@@ -8,15 +8,24 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-from django.db.models import Q
+from django.db.models import Exists, OuterRef, Q
 from django.template.defaultfilters import floatformat
 from django.utils.translation import gettext_lazy as _
 
 from programme.models import Kind, Participant, Sex
 
-from ..models import Complication, Diagnosis, Education, Employment, NurseVisit, Origin
+from ..models import (
+    Complication,
+    Diagnosis,
+    Education,
+    Employment,
+    Interview,
+    NurseVisit,
+    Origin,
+)
 from ..models.choices import VisitKind
 from ..pseudonyms import age_on
+from ..queries import interviews_allowed_q
 from .cases import case_pairs, cases_for
 
 if TYPE_CHECKING:
@@ -65,6 +74,13 @@ def sample_table(user: Reader, *, on: dt.date) -> list[SampleRow]:
             "background__other_diagnoses",
             "background__support_work_experience",
         )
+        .annotate(
+            # Interviewed: named by an interview they agreed to (a peer who declined only
+            # their interview is in the cases, not among the interviewed).
+            interviewed=Exists(
+                Interview.objects.filter(interviews_allowed_q(), informant=OuterRef("pk"))
+            )
+        )
     )
     pre_visits: dict[int, Mapping[str, Any]] = {
         v["peer_id"]: v
@@ -103,6 +119,7 @@ def sample_table(user: Reader, *, on: dt.date) -> list[SampleRow]:
         )
 
     add(_("Number"), _("Total"), len)
+    add(_("Number"), _("Interviewed"), lambda ps: sum(p.interviewed for p in ps))
     for value, label in Sex.choices:
         add(_("Sex"), label, lambda ps, v=value: sum(p.sex == v for p in ps))
     add(

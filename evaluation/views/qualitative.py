@@ -129,7 +129,12 @@ def interview_detail(request: HttpRequest, pk: int) -> HttpResponse:
         request,
         interview,
         "evaluation/interview_detail.html",
-        {"case": case_pseudonym(interview.pair_id) if interview.pair_id else ""},
+        {
+            "case": case_pseudonym(interview.pair_id) if interview.pair_id else "",
+            "informant": participant_pseudonym(interview.informant_id, interview.informant_type)
+            if interview.informant_id
+            else "",
+        },
     )
 
 

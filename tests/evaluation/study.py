@@ -47,6 +47,7 @@ from programme.models import (
     Participant,
     SessionKind,
     Sex,
+    purposes_for,
 )
 from tests.conftest import make_participant, screen_eligible
 
@@ -120,14 +121,19 @@ class Study:
 
 
 def consent(person: Participant, by, *, routine_data=True, interview=True) -> None:
-    """Screened eligible, programme consent, then the research purposes as answered."""
+    """Screened eligible, programme consent, then each research purpose of the person's kind
+    as answered (a supporter who agrees to the evaluation agrees to being observed too)."""
     screen_eligible(person, by)
-    answers = {ConsentPurpose.PROGRAMME: True, ConsentPurpose.EVALUATION: routine_data}
-    for purpose, given in answers.items():
+    declined = set()
+    if not routine_data:
+        declined |= {ConsentPurpose.ROUTINE_DATA, ConsentPurpose.OBSERVATION}
+    if not interview:
+        declined.add(ConsentPurpose.INTERVIEW)
+    for purpose in purposes_for(person.kind):
         programme_services.consent_record(
             participant=person,
             purpose=purpose,
-            decision=ConsentDecision.GIVEN if given else ConsentDecision.DECLINED,
+            decision=ConsentDecision.DECLINED if purpose in declined else ConsentDecision.GIVEN,
             decided_on=dt.date(2026, 1, 11),
             method=ConsentMethod.WRITTEN,
             by=by,
@@ -376,7 +382,7 @@ def _evaluation_records(study: Study, site, evaluator) -> None:
 def _interviews(study: Study, site, evaluator) -> list:
     interviews = []
 
-    def interview(pair, informant, mode, on, text):
+    def interview(pair, informant, mode, on, text, supporter=None):
         interviews.append(
             services.interview_save(
                 site=site,
@@ -384,6 +390,7 @@ def _interviews(study: Study, site, evaluator) -> list:
                 values={
                     "pair": pair,
                     "informant_type": informant,
+                    "supporter": supporter,
                     "conducted_on": on,
                     "mode": mode,
                     "transcript": text,
@@ -394,10 +401,15 @@ def _interviews(study: Study, site, evaluator) -> list:
     after = START + dt.timedelta(weeks=7 * 4 + 28)
     for index, pair in enumerate(study.cases):
         # The supporters of the case, one interview each (the substituted case has two).
-        for number, _supporter in enumerate(CASE_SUPPORTERS[index]):
+        for number, supporter in enumerate(CASE_SUPPORTERS[index]):
             mode = "telephone" if index in TELEPHONE_SUPPORTER_CASES else "in_person"
             interview(
-                pair, "supporter", mode, after, f"Interviewer: Hvordan gik det? ({index}.{number})"
+                pair,
+                "supporter",
+                mode,
+                after,
+                f"Interviewer: Hvordan gik det? ({index}.{number})",
+                supporter=study.supporters[supporter],
             )
         if index not in DECLINED_INTERVIEW:
             mode = "telephone" if index in TELEPHONE_PEER_CASES else "in_person"

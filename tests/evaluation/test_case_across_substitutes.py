@@ -20,12 +20,20 @@ from django.utils.translation import override
 
 from evaluation import reports
 from evaluation.factories import OutcomeFactory
-from evaluation.models import Outcome
+from evaluation.models import Interview, Outcome
 from evaluation.pseudonyms import case_pseudonym, participant_pseudonym
 from logbooks import services as pair_services
 from logbooks.factories import PairFactory
 from logbooks.models import Meeting, Pair, PairStatus
-from programme.models import Kind, Participant, Sex
+from programme import services as programme_services
+from programme.models import (
+    ConsentDecision,
+    ConsentMethod,
+    ConsentPurpose,
+    Kind,
+    Participant,
+    Sex,
+)
 from tests.conftest import make_participant
 from tests.html_text import table_rows
 
@@ -285,3 +293,47 @@ def test_records_on_a_substitutes_pair_move_to_the_case(site, programme_round, m
     moved.refresh_from_db()
     assert kept.description == "Før\n\nEfter" and moved.pair_id == first.pk
     assert not Outcome.objects.filter(pk=merged.pk).exists()
+
+
+def interview_values(case, **values):
+    return {
+        "pair": case.pk,
+        "informant_type": "supporter",
+        "conducted_on": "2026-06-02",
+        "mode": "telephone",
+        "transcript": "Interviewer: Hvordan var det at tage over?",
+        **values,
+    }
+
+
+def test_an_interview_names_which_of_the_cases_supporters_was_interviewed(
+    client, evaluator, manager, substituted
+):
+    """The case has two supporters: the evaluator says which was interviewed, and that one's
+    consent to being interviewed decides (Jens declined; Hanne agreed)."""
+    first, second, _held, _later = substituted
+    programme_services.consent_record(
+        participant=second.supporter,
+        purpose=ConsentPurpose.INTERVIEW,
+        decision=ConsentDecision.DECLINED,
+        decided_on=dt.date(2026, 5, 30),
+        method=ConsentMethod.WRITTEN,
+        by=manager,
+    )
+    client.force_login(evaluator)
+    url = reverse("evaluation:interview_create")
+    form = client.get(url).content.decode()
+    jens = participant_pseudonym(second.supporter_id, "supporter")
+    assert jens in form and "Jens" not in form  # offered by pseudonym
+
+    unnamed = client.post(url, interview_values(first))
+    assert "vælg hvem" in unnamed.content.decode()
+    refused = client.post(url, interview_values(first, supporter=second.supporter_id))
+    assert "ikke givet samtykke" in refused.content.decode()
+    assert not Interview.objects.exists()
+
+    client.post(url, interview_values(first, supporter=first.supporter_id))
+    (interview,) = Interview.objects.all()
+    assert (interview.pair, interview.informant) == (first, first.supporter)
+    page = client.get(reverse("evaluation:interview_detail", args=[interview.pk]))
+    assert participant_pseudonym(first.supporter_id, "supporter") in page.content.decode()

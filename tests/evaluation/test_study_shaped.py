@@ -13,14 +13,15 @@ import datetime as dt
 from collections import Counter
 
 import pytest
+from django.core.exceptions import ValidationError
 from django.urls import reverse
 from django.utils.translation import override
 
-from evaluation import reports
+from evaluation import reports, services
 from evaluation.models import Interview, Observation
-from evaluation.pseudonyms import case_pseudonym
+from evaluation.pseudonyms import case_pseudonym, participant_pseudonym
 
-from .study import build_study
+from .study import DECLINED_INTERVIEW, build_study
 from .test_pseudonymised_export import QDA, project, tables
 
 
@@ -103,6 +104,9 @@ def test_the_study_counts_eleven_cases_in_every_report(client, evaluator, study)
         rows = reports.sample_table(evaluator, on=dt.date(2027, 3, 1))
     sample = {(r.section, r.label): (r.peers, r.supporters) for r in rows}
     assert sample[("Number", "Total")] == (11, 10)
+    # Nine peers interviewed (two declined only their interview), and all ten supporters: the
+    # case a substitute continued has both its supporters' interviews.
+    assert sample[("Number", "Interviewed")] == (9, 10)
     assert sample[("Sex", "Male")] == (9, 6)
     assert sample[("Sex", "Female")] == (2, 4)
     assert sample[("Lived experience", "Work experience as a support person")][1] == 4
@@ -178,3 +182,39 @@ def test_the_study_exports_count_eleven_cases(client, evaluator, study):
         case_pseudonym(pair.pk) for pair in study.cases
     }
     assert len(list(root.iter(f"{QDA}Case"))) == 11
+    interviews = {row["interview_id"]: row for row in exported["interviews"]}
+    substituted = case_pseudonym(study.cases[3].pk)
+    assert {row["informant"] for row in interviews.values() if row["case"] == substituted} >= {
+        participant_pseudonym(s.pk, "supporter") for s in study.supporters[1:3]
+    }
+
+
+def test_the_peers_who_declined_only_their_interview_keep_their_cases(client, evaluator, study):
+    """Two peers declined being interviewed: their own interview is refused, their cases are
+    analysed from the supporter's interview about them and the routine data."""
+    declined = [study.cases[index] for index in DECLINED_INTERVIEW]
+    with pytest.raises(ValidationError, match="informant_type"):
+        services.interview_save(
+            site=declined[0].site,
+            by=evaluator,
+            values={
+                "pair": declined[0],
+                "informant_type": "peer",
+                "conducted_on": dt.date(2027, 3, 1),
+                "mode": "in_person",
+                "transcript": "Interviewer: ...",
+            },
+        )
+    cases = reports.cases_for(evaluator)
+    assert all(pair in cases for pair in declined)
+    client.force_login(evaluator)
+    exported = tables(client)
+    for pair in declined:
+        rows = [row for row in exported["interviews"] if row["case"] == case_pseudonym(pair.pk)]
+        assert [row["informant_type"] for row in rows] == ["supporter"]
+        peer = participant_pseudonym(pair.peer_id, "peer")
+        assert {row["kind"] for row in exported["nurse_visits"] if row["peer"] == peer} == {
+            "pre",
+            "post",
+        }
+        assert any(row["case"] == case_pseudonym(pair.pk) for row in exported["logbooks"])
