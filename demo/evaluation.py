@@ -382,12 +382,15 @@ def _case(pair: Pair, index: int, theory: ProgrammeTheory, evaluator, manager) -
     # from the routine data and the supporter's interview about them.
     if has_interview_consent(pair.peer):
         _peer_interview(pair, index, quote, first, outcomes, evaluator)
+    # The supporter who saw the case through (in a case a substitute continued, the substitute).
+    last = Pair.objects.of_cases([pair.pk]).order_by("created_at", "id").last()
     supporter_interview = services.interview_save(
         site=pair.site,
         by=evaluator,
         values={
             "pair": pair,
             "informant_type": "supporter",
+            "supporter": last.supporter if last else pair.supporter,
             "conducted_on": (pair.ended_on or timezone.localdate()) + dt.timedelta(days=8),
             "mode": "in_person",
             "transcript": f"Interviewer: How did you see your role?\nSupporter: {SUPPORTER_QUOTE}",

@@ -65,6 +65,18 @@ def lines_with(text: str, spelling: str) -> list[str]:
     return [line for line in text.splitlines() if spelling.lower() in line.lower()]
 
 
+def ids_past_any_postcode() -> None:
+    """Start every id sequence at 100,000 or above: the dump is searched for the postcode as a
+    column of its own ("\t2977\t"), which a row whose id happened to be 2977 (ids climb over
+    a whole test session) would match too."""
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT relname FROM pg_class WHERE relkind = 'S'")
+        for (sequence,) in cursor.fetchall():
+            cursor.execute(f'SELECT last_value FROM "{sequence}"')
+            if cursor.fetchone()[0] < 100_000:
+                cursor.execute("SELECT setval(%s, 100000)", [f'"{sequence}"'])
+
+
 def plant_world():
     """The demo, and the peer's identifiers written across the apps."""
     from evaluation.models import Interview, NurseVisit
@@ -74,6 +86,7 @@ def plant_world():
     from programme.services import supervision_topic_suggest
     from tod.accounts.models import Site
 
+    ids_past_any_postcode()
     call_command("seed_demo", stdout=io.StringIO())
     logbook = (
         Logbook.objects.filter(
@@ -131,6 +144,7 @@ def plant_world():
         site=pair.site,
         pair=pair,
         informant_type="peer",
+        informant=peer,
         conducted_on=dt.date(2026, 6, 1),
         mode="in_person",
         transcript="Jeg hedder Bent Madsen og bor på Kildevældsgade 17.",
@@ -140,6 +154,7 @@ def plant_world():
         site=pair.site,
         pair=pair,
         informant_type="supporter",
+        informant=pair.supporter,
         conducted_on=dt.date(2026, 6, 2),
         mode="in_person",
         transcript="Madsen, Bent var min første makker; Hr. Madsen er en god mand.",
