@@ -12,7 +12,7 @@ from django.db.models import F, Prefetch, Q
 from django.utils import timezone
 
 from logbooks.mechanisms import iter_mechanisms
-from programme.models import Background
+from programme.models import BACKGROUND_FIELDS, Background
 from tod import csvsafe
 
 from ..models import (
@@ -182,13 +182,7 @@ def csv_tables(user, *, exact_dates: bool = False) -> Iterator[tuple[str, Iterab
             "age_at_start",
             "referral_channel",
             "status",
-            "origin",
-            "education",
-            "employment",
-            "lives_alone",
-            "support_work_experience",
-            "complications",
-            "other_diagnoses",
+            *BACKGROUND_FIELDS,  # the one background (programme), as its pages show it
         ]
         rows = people.select_related("background").order_by("last_name", "first_name", "id")
         for person in stream(rows):
@@ -203,13 +197,10 @@ def csv_tables(user, *, exact_dates: bool = False) -> Iterator[tuple[str, Iterab
                 age_on(person.date_of_birth, start_of.get(person.id) or timezone.localdate()),
                 person.referral_channel,
                 person.status,
-                b.origin,
-                b.education,
-                b.employment,
-                b.lives_alone,
-                b.support_work_experience,
-                _list(b.complications),
-                _list(b.other_diagnoses),
+                *(
+                    _list(value) if isinstance(value := getattr(b, name), list) else value
+                    for name in BACKGROUND_FIELDS
+                ),
             ]
 
     yield "participants", participants()
