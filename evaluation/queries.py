@@ -17,6 +17,7 @@ from programme.models import ConsentPurpose, Participant
 if TYPE_CHECKING:
     from django.contrib.auth.models import AnonymousUser
 
+    from logbooks.models import Pair
     from tod.accounts.models import Site, User
 
     from .models import Interview
@@ -66,6 +67,25 @@ def allowed_interviews() -> QuerySet[Interview]:
     from .models import Interview
 
     return Interview.objects.filter(interviews_allowed_q())
+
+
+def evidence_allowed_q(pairs: QuerySet[Pair]) -> Q:
+    """A filter on Evidence: the evidence whose source is still in the evaluation. A quote from
+    an interview (cited, or through its coded excerpt) whose informant has since withdrawn
+    their interview consent goes with the interview; a quote from a logbook or a nurse visit
+    goes when its case no longer counts. `pairs`: the reader's case pairs (reports.case_pairs),
+    as a queryset."""
+    interviews = allowed_interviews().values("pk")
+    return (
+        (Q(interview__isnull=True) | Q(interview__in=interviews))
+        & (Q(excerpt__interview__isnull=True) | Q(excerpt__interview__in=interviews))
+        & (Q(logbook__isnull=True) | Q(logbook__meeting__pair__in=pairs.values("pk")))
+        & (
+            Q(excerpt__logbook__isnull=True)
+            | Q(excerpt__logbook__meeting__pair__in=pairs.values("pk"))
+        )
+        & (Q(nurse_visit__isnull=True) | Q(nurse_visit__peer__in=pairs.values("peer_id")))
+    )
 
 
 def installation_redactor() -> Redactor:

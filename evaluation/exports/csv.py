@@ -36,7 +36,7 @@ from ..pseudonyms import (
     participant_pseudonym,
     record_pseudonym,
 )
-from ..queries import redactor_for
+from ..queries import evidence_allowed_q, redactor_for
 from ..reports import case_pairs, cases_for, engagement_rows
 from ..scoring import bmi, hba1c_percent
 from ..sources import source_text
@@ -395,6 +395,7 @@ def csv_tables(user, *, exact_dates: bool = False) -> Iterator[tuple[str, Iterab
             | Q(mechanism__pair__in=cases)
             | Q(case_configuration__pair__in=cases)
         )
+        .filter(evidence_allowed_q(case_pairs(cases)))
         .order_by("id")
     )
     yield (

@@ -168,11 +168,14 @@ class CodeGroup(models.Model):
 
 
 class MeaningUnitQuerySet(SiteScopedQuerySet):
-    def within(self, pairs) -> MeaningUnitQuerySet:
-        """Leave out the units of logbooks of pairs not in `pairs` (reports.case_pairs): a
-        logbook is in the evaluation only while its case's consents bring it in."""
+    def within(self, pairs, *, interviews) -> MeaningUnitQuerySet:
+        """Leave out the units of logbooks of pairs not in `pairs` (reports.case_pairs) and of
+        interviews not in `interviews` (queries.allowed_interviews): a logbook is in the
+        evaluation only while its case's consents bring it in, an interview while its
+        informant's consent to being interviewed stands."""
         return self.filter(
-            models.Q(logbook__isnull=True) | models.Q(logbook__meeting__pair__in=pairs)
+            models.Q(logbook__isnull=True) | models.Q(logbook__meeting__pair__in=pairs),
+            models.Q(interview__isnull=True) | models.Q(interview__in=interviews),
         )
 
 

@@ -9,11 +9,13 @@ from django.db.models import Count
 
 from ..models import CaseConfiguration, Evidence, TheoryConfiguration
 from ..models.choices import MechanismCategory, OutcomeKind
-from .cases import cases_for
+from ..queries import evidence_allowed_q
+from .cases import case_pairs, cases_for
 
 if TYPE_CHECKING:
     from django.contrib.auth.models import AnonymousUser
 
+    from logbooks.models.pairs import PairQuerySet
     from tod.accounts.models import User
 
     from ..models import ProgrammeTheory
@@ -35,7 +37,7 @@ def icamo_matrix(user: Reader, theory: ProgrammeTheory | None) -> list[dict[str,
         .annotate(n=Count("pair_id", distinct=True))
     ):
         stances[row["theory_configuration_id"]][row["stance"]] += row["n"]
-    evidence = _evidence_counts(configurations)
+    evidence = _evidence_counts(configurations, cases)
     return [
         {
             "configuration": c,
@@ -48,11 +50,14 @@ def icamo_matrix(user: Reader, theory: ProgrammeTheory | None) -> list[dict[str,
     ]
 
 
-def _evidence_counts(configurations: list[TheoryConfiguration]) -> dict[int, int]:
-
+def _evidence_counts(
+    configurations: list[TheoryConfiguration], cases: PairQuerySet
+) -> dict[int, int]:
+    """The evidence cited for each configuration whose source is still in the evaluation."""
     return {
         row["theory_configuration_id"]: row["n"]
         for row in Evidence.objects.filter(theory_configuration__in=configurations)
+        .filter(evidence_allowed_q(case_pairs(cases)))
         .values("theory_configuration_id")
         .annotate(n=Count("id"))
     }

@@ -45,7 +45,12 @@ from ..models import (
     TheoryConfiguration,
 )
 from ..pseudonyms import age_on, case_pseudonym, participant_pseudonym
-from ..queries import allowed_interviews, interviews_allowed_q, redactor_for
+from ..queries import (
+    allowed_interviews,
+    evidence_allowed_q,
+    interviews_allowed_q,
+    redactor_for,
+)
 from ..reports import (
     case_pairs,
     cases_for,
@@ -136,18 +141,20 @@ def case_list(request: HttpRequest) -> HttpResponse:
     )
 
 
-def _with_evidence(records):
-    """The records, each with the evidence citing it (oldest first) as `evidence_items`."""
+def _with_evidence(records, user):
+    """The records, each with the evidence citing it (oldest first) as `evidence_items`: the
+    evidence whose source is still in the user's evaluation (queries.evidence_allowed_q)."""
+    allowed = Evidence.objects.filter(evidence_allowed_q(case_pairs(cases_for(user))))
     return records.prefetch_related(
-        Prefetch("evidence", Evidence.objects.order_by("id"), to_attr="evidence_items")
+        Prefetch("evidence", allowed.order_by("id"), to_attr="evidence_items")
     )
 
 
 def _case_context(request, pair) -> dict:
-    outcomes = list(_with_evidence(pair.outcomes.all()))
+    outcomes = list(_with_evidence(pair.outcomes.all(), request.user))
     # Each configuration's contexts, the same objects as the page's list of contexts.
     contexts = list(
-        _with_evidence(pair.contexts.all()).prefetch_related(
+        _with_evidence(pair.contexts.all(), request.user).prefetch_related(
             Prefetch("configurations", CaseConfiguration.objects.only("id"), to_attr="named_by")
         )
     )
@@ -155,9 +162,9 @@ def _case_context(request, pair) -> dict:
     for context in contexts:
         for configuration in context.named_by:
             contexts_of[configuration.pk].append(context)
-    mechanisms = list(_with_evidence(pair.mechanisms.all()))
+    mechanisms = list(_with_evidence(pair.mechanisms.all(), request.user))
     configurations = list(
-        _with_evidence(pair.configurations.all()).select_related(
+        _with_evidence(pair.configurations.all(), request.user).select_related(
             "mechanism", "outcome", "theory_configuration__theory"
         )
     )
@@ -460,7 +467,9 @@ def evidence_add(request: HttpRequest, target: str, target_id: int) -> HttpRespo
     else:
         raise Http404
     pair_ids = _case_pair_ids(pair) if pair else case_pairs(cases_for(request.user)).values("pk")
-    excerpts = MeaningUnit.objects.for_user(request.user).within(pair_ids)
+    excerpts = MeaningUnit.objects.for_user(request.user).within(
+        pair_ids, interviews=allowed_interviews()
+    )
     logbooks = _logbooks(pair_ids)
     form = EvidenceForm(request.POST, excerpts=excerpts, logbooks=logbooks)
     if form.is_valid():

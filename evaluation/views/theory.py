@@ -19,7 +19,7 @@ from .. import services
 from ..forms import EvidenceForm, TheoryConfigurationForm, TheoryForm, redact_initial
 from ..models import CaseConfiguration, Evidence, MeaningUnit, ProgrammeTheory, TheoryConfiguration
 from ..pseudonyms import case_pseudonym
-from ..queries import redactor_for
+from ..queries import allowed_interviews, evidence_allowed_q, redactor_for
 from ..reports import case_pairs, cases_for
 from .cases import _logbooks
 from .common import paginate
@@ -96,7 +96,7 @@ def theory_detail(request: HttpRequest, pk: int) -> HttpResponse:
             case_configuration__theory_configuration__theory=theory,
             case_configuration__pair__in=cases,
         )
-    )
+    ).filter(evidence_allowed_q(case_pairs(cases)))
     by_theory: dict[int, list[Evidence]] = defaultdict(list)
     by_case: dict[int, list[Evidence]] = defaultdict(list)
     for item in evidence:
@@ -125,7 +125,7 @@ def theory_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "evidence_form": (
                 EvidenceForm(
                     excerpts=MeaningUnit.objects.for_user(request.user).within(
-                        case_pairs(cases).values("pk")
+                        case_pairs(cases).values("pk"), interviews=allowed_interviews()
                     ),
                     logbooks=_logbooks(cases.values("pk")),
                     redact=redact,

@@ -12,7 +12,7 @@ from django.core.exceptions import ValidationError
 from django.urls import reverse
 from django.utils import timezone
 
-from evaluation import services
+from evaluation import reports, services
 from evaluation.models import Interview, NurseVisit, Observation
 from evaluation.observed import WITHHELD
 from evaluation.pseudonyms import case_pseudonym, participant_pseudonym
@@ -191,6 +191,52 @@ def test_interview_is_left_out_once_its_informant_withdraws_interview_consent(
     assert reverse("evaluation:interview_detail", args=[stored.pk]) not in listed
     assert tables(client)["interviews"] == []
     assert tables(client)["cases"] != []  # the routine data still counts
+
+
+def test_quotes_from_an_interview_go_with_it_when_its_informant_withdraws(
+    client, evaluator, manager, declined_interview, theory
+):
+    """Evidence quoting the interview, for the case and for the programme theory, leaves the
+    case page, the theory page, the ICAMO matrix's count and evidence.csv with the interview."""
+    client.force_login(evaluator)
+    interview(client, declined_interview, "supporter")
+    stored = Interview.objects.get()
+    quote = "We met every second week."
+    unit = services.meaning_unit_add(source=stored, text=quote, code_groups=[], by=evaluator)
+    mechanism = services.mechanism_add(
+        pair=declined_interview, category="trust", actor="both", by=evaluator
+    )
+    configuration = theory.configurations.get()
+    for target in (mechanism, configuration):
+        services.evidence_add(
+            target=target,
+            site_id=declined_interview.site_id,
+            source_kind="interview",
+            quote=quote,
+            excerpt=unit,
+            interview=stored,
+            by=evaluator,
+        )
+    case_page = reverse("evaluation:case_detail", args=[declined_interview.pk])
+    theory_page = reverse("evaluation:theory_detail", args=[theory.pk])
+    assert quote in client.get(case_page).content.decode()
+    assert quote in client.get(theory_page).content.decode()
+    assert len(tables(client)["evidence"]) == 2
+    assert reports.icamo_matrix(evaluator, theory)[0]["evidence"] == 1
+
+    programme_services.consent_record(
+        participant=declined_interview.supporter,
+        purpose=ConsentPurpose.INTERVIEW,
+        decision=ConsentDecision.WITHDRAWN,
+        decided_on=dt.date(2026, 9, 1),
+        method=ConsentMethod.WRITTEN,
+        by=manager,
+    )
+
+    assert quote not in client.get(case_page).content.decode()
+    assert quote not in client.get(theory_page).content.decode()
+    assert tables(client)["evidence"] == []
+    assert reports.icamo_matrix(evaluator, theory)[0]["evidence"] == 0
 
 
 def test_supporter_who_declined_being_observed_is_listed_and_withheld_from_the_export(

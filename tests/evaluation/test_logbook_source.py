@@ -71,7 +71,7 @@ def test_logbook_coding_page_of_another_site_is_404(client, other_site, full_cas
     assert not MeaningUnit.objects.filter(logbook=logbook).exists()
 
 
-def test_logbook_coding_page_is_404_once_the_peer_withdrew_evaluation_consent(
+def test_logbook_coding_page_is_404_once_the_peer_withdrew_routine_data_consent(
     client, evaluator, manager, full_case
 ):
     import datetime as dt
@@ -81,7 +81,7 @@ def test_logbook_coding_page_is_404_once_the_peer_withdrew_evaluation_consent(
 
     programme_services.consent_record(
         participant=full_case.peer,
-        purpose=ConsentPurpose.EVALUATION,
+        purpose=ConsentPurpose.ROUTINE_DATA,
         decision=ConsentDecision.WITHDRAWN,
         decided_on=dt.date(2026, 9, 1),
         method=ConsentMethod.WRITTEN,

@@ -55,10 +55,11 @@ PINNED: dict[tuple[str, str | None], int] = {
     # once who declined being observed (1)
     ("evaluation:export_qdpx", "evaluator"): 31,
     ("evaluation:export_qdpx", "manager"): 31,
-    ("evaluation:interview_create", "evaluator"): 4,
+    # the interview form lists the cases' supporters too (which one, in a case of two) (+1)
+    ("evaluation:interview_create", "evaluator"): 5,
     ("evaluation:interview_detail", "evaluator"): 11,
     ("evaluation:interview_detail", "manager"): 10,
-    ("evaluation:interview_edit", "evaluator"): 9,
+    ("evaluation:interview_edit", "evaluator"): 10,
     ("evaluation:interview_list", "evaluator"): 5,
     ("evaluation:interview_list", "manager"): 5,
     ("evaluation:nurse_home", "nurse"): 7,
