@@ -9,6 +9,7 @@ from axes.models import AccessAttempt
 from django.apps import apps
 from django.core.management import call_command
 from django.db import models
+from django.db.models import Count
 
 from programme.models import Participant, Status
 from tod.accounts.models import User
@@ -96,7 +97,14 @@ def test_other_participants_with_the_same_first_name_keep_theirs(demo, django_us
 def test_retention_erases_those_past_their_sites_period_and_logs_it(demo):
     from logbooks.models import Pair
 
-    pair = Pair.objects.filter(site__slug="copenhagen").select_related("peer").first()
+    # A peer with one pair (the demo's substituted case has two, the second ending today).
+    pair = (
+        Pair.objects.filter(site__slug="copenhagen")
+        .annotate(pairs=Count("peer__pairs_as_peer"))
+        .filter(pairs=1)
+        .select_related("peer")
+        .first()
+    )
     long_finished, recent = pair.peer, Participant.objects.peers().exclude(pk=pair.peer_id)[0]
     Pair.objects.filter(pk=pair.pk).update(ended_on=dt.date(2019, 6, 1))
     Participant.objects.filter(pk__in=[long_finished.pk, recent.pk]).update(status=Status.COMPLETED)
