@@ -440,10 +440,13 @@ def test_the_migration_gives_every_site_the_texts_with_their_history_and_keeps_e
             .order_by("purpose", "version")
             .values_list("purpose", "version", "title", "body")
         )
+        # The evaluation's text became one per research purpose on the way (migration 0015).
         assert history == [
-            ("evaluation", 1, "e1", "eval"),
+            ("interview", 1, "e1", "eval"),
+            ("observation", 1, "e1", "eval"),
             ("programme", 1, "v1", "one"),
             ("programme", 2, "v2", "two"),
+            ("routine_data", 1, "e1", "eval"),
         ]
         assert SiteSettings.objects.filter(site=site).exists()
         answer = Consent.objects.select_related("text").get(pk=answered[slug])

@@ -754,11 +754,24 @@ def interview_fix(values: dict) -> dict:
     return values
 
 
+def name_the_informant(interview_pk: int) -> None:
+    """As services.interview_save names them: the case's peer, or its (one) supporter."""
+    from evaluation.models import Interview
+
+    interview = Interview.objects.select_related("pair").get(pk=interview_pk)
+    pair = interview.pair
+    informant = {"peer": pair and pair.peer_id, "supporter": pair and pair.supporter_id}
+    Interview.objects.filter(pk=interview_pk).update(
+        informant_id=informant.get(interview.informant_type)
+    )
+
+
 def coded_interview_store(fx: Fx, values: dict) -> dict:
     """The world's interview, with coded excerpts: its transcript is locked."""
     from evaluation.models import Interview
 
     store_columns(Interview, fx.interview.pk, values)
+    name_the_informant(fx.interview.pk)
     assert fx.interview.excerpts.exists()
     return {"pk": fx.interview.pk}
 
@@ -771,6 +784,7 @@ def new_interview_store(fx: Fx, values: dict) -> dict:
         interviewer=fx.world.users[E],
         **{f"{n}_id" if n == "pair" else n: v for n, v in values.items()},
     )
+    name_the_informant(interview.pk)
     return {"pk": interview.pk}
 
 
