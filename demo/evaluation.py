@@ -382,8 +382,24 @@ def _case(pair: Pair, index: int, theory: ProgrammeTheory, evaluator, manager) -
     # from the routine data and the supporter's interview about them.
     if has_interview_consent(pair.peer):
         _peer_interview(pair, index, quote, first, outcomes, evaluator)
-    # The supporter who saw the case through (in a case a substitute continued, the substitute).
-    last = Pair.objects.of_cases([pair.pk]).order_by("created_at", "id").last()
+    # Each supporter of the case is interviewed: one who stopped (their health, in the study)
+    # briefly, the one who saw the case through at length, quoted as evidence.
+    pairs = list(Pair.objects.of_cases([pair.pk]).order_by("created_at", "id"))
+    last = pairs[-1] if pairs else None
+    for earlier in pairs[:-1]:
+        services.interview_save(
+            site=pair.site,
+            by=evaluator,
+            values={
+                "pair": pair,
+                "informant_type": "supporter",
+                "supporter": earlier.supporter,
+                "conducted_on": (pair.ended_on or timezone.localdate()) + dt.timedelta(days=9),
+                "mode": "telephone",
+                "transcript": "Interviewer: Why did you stop?\nSupporter: My health did not "
+                "allow me to go on, and he deserved someone who could.",
+            },
+        )
     supporter_interview = services.interview_save(
         site=pair.site,
         by=evaluator,

@@ -251,7 +251,7 @@ def seed() -> DemoContext:
 
 # Two peers took part in the programme and gave their routine data, but declined being
 # interviewed: their cases were analysed from the supporters' data.
-DECLINED_INTERVIEW = {("Karen", "Holm"), ("Ulla", "Schmidt")}
+DECLINED_INTERVIEW = {("Poul", "Møller"), ("Gunnar", "Knudsen")}
 
 
 def _seed_recruitment(ctx: DemoContext) -> None:

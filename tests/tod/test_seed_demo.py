@@ -48,6 +48,8 @@ def test_seed_demo_mirrors_the_studys_sample(db, capsys):
     case_peers = copenhagen.filter(pk__in=cases_for(evaluator).values("peer_id"))
     assert sexes(case_peers) == {Sex.MALE: 7, Sex.FEMALE: 2}
     total = sample_table(evaluator, on=dt.date(2026, 12, 1))
+    # Seven of the nine case peers interviewed (two declined only that), all ten supporters.
+    assert (total[1].peers, total[1].supporters) == (7, 10)
     sex_rows = {row.label: (row.peers, row.supporters) for row in total[2:4]}  # after the number
     # All ten supporters are in the cases: Michael took over Torben's case from Anne.
     assert sorted(sex_rows.values()) == [(2, 4), (7, 6)]
