@@ -200,6 +200,12 @@ def record_evaluation(pair, by, *, aware="yes", hindering=True, theory=None):
 
 @pytest.fixture
 def theory(site, evaluator):
+    return initial_theory(site, evaluator)
+
+
+def initial_theory(site, evaluator):
+    """The initial programme theory with one configuration: being with a like-minded person
+    builds trust, which raises self-care awareness."""
     from evaluation import services
 
     initial = services.theory_create(

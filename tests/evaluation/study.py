@@ -51,6 +51,8 @@ from programme.models import (
 )
 from tests.conftest import make_participant, screen_eligible
 
+from .conftest import initial_theory
+
 # The ten consenting supporters as Table 2 describes them (six men, four women), with their
 # backgrounds: origin, education, employment, lives alone, work experience as a support
 # person (four had it), complications, other diagnoses.
@@ -264,10 +266,12 @@ def build_study(site, programme_round, *, manager, nurse, evaluator) -> Study:
 
 def _backgrounds(supporters, peers, by) -> None:
     """Entered once, on the participant's record (the match survey asks the same questions and
-    writes the same record)."""
-    for person, (_sex, origin, education, employment, alone, work, compl, other) in zip(
-        supporters, SUPPORTERS, strict=True
-    ):
+    writes the same record). Peers have no work experience as a support person."""
+    rows = [(person, row) for person, row in zip(supporters, SUPPORTERS, strict=True)]
+    rows += [
+        (person, (*row[:5], False, *row[5:])) for person, row in zip(peers, PEERS, strict=True)
+    ]
+    for person, (_sex, origin, education, employment, alone, work, compl, other) in rows:
         programme_services.background_update(
             participant=person,
             by=by,
@@ -277,21 +281,6 @@ def _backgrounds(supporters, peers, by) -> None:
                 "employment": employment,
                 "lives_alone": alone,
                 "support_work_experience": work,
-                "complications": compl,
-                "other_diagnoses": other,
-            },
-        )
-    for person, (_sex, origin, education, employment, alone, compl, other) in zip(
-        peers, PEERS, strict=True
-    ):
-        programme_services.background_update(
-            participant=person,
-            by=by,
-            values={
-                "origin": origin,
-                "education": education,
-                "employment": employment,
-                "lives_alone": alone,
                 "complications": compl,
                 "other_diagnoses": other,
             },
@@ -335,23 +324,8 @@ def _visits(peers, nurse, cases) -> None:
 
 
 def _evaluation_records(study: Study, site, evaluator) -> None:
-    theory = services.theory_create(
-        site=site, kind="initial", title="Initial programme theory", by=evaluator
-    )
-    configuration = services.theory_configuration_save(
-        theory=theory,
-        by=evaluator,
-        values={
-            "code": "ICAMO 1",
-            "intervention": "meetings",
-            "context": "Peers' life circumstances",
-            "actor": "both",
-            "resource": "lived_experience",
-            "reasonings": ["trust", "being_equal"],
-            "outcome": "self_care_awareness",
-            "statement": "Being with a like-minded person builds trust.",
-        },
-    )
+    theory = initial_theory(site, evaluator)
+    configuration = theory.configurations.get()
     study.theory = theory  # type: ignore[attr-defined]
     for index, pair in enumerate(study.cases):
         outcomes = {
