@@ -7,12 +7,12 @@ from django.utils import timezone
 from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 
-from programme.models import Education, Employment, Origin
+from programme.models import Education, Employment, Origin, background_of
 
 from . import scoring
 from .choices import Activity, Language, Slot, Vulnerability
 from .models import MatchSurvey, MatchWeights
-from .pool import age_on, answers_for, background_of
+from .pool import age_on, answers_for
 
 SHARED, CONFLICT = "shared", "conflict"
 

@@ -19,7 +19,7 @@ from django.db.models import Count, Exists, F, OuterRef, Prefetch, Q, Subquery
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
-from programme.models import Background, Participant
+from programme.models import Background, Participant, background_of
 
 from . import geo, scoring
 from .models import MatchRule, MatchSurvey, MatchWeights, RuleKind
@@ -90,15 +90,6 @@ def without_location(site_id: int):
 
 def age_on(born: dt.date, today: dt.date) -> int:
     return today.year - born.year - ((today.month, today.day) < (born.month, born.day))
-
-
-def background_of(participant: Participant) -> Background:
-    """The participant's background (programme's, ADR 0013); an empty one when none is
-    recorded, so the scorer sees unanswered questions."""
-    try:
-        return participant.background
-    except Background.DoesNotExist:
-        return Background(participant=participant)
 
 
 def answers_for(

@@ -16,7 +16,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
-from programme.models import Kind, Participant
+from programme.models import Kind, Participant, background_of
 from tod.accounts.models import Site
 from tod.accounts.permissions import get_object_for_user, requires
 from tod.accounts.roles import Permission
@@ -41,7 +41,7 @@ from .models import (
     UnmatchedReason,
 )
 from .occupancy import occupancy
-from .pool import background_of, load_pool, without_location
+from .pool import load_pool, without_location
 
 P = Permission
 PAGE_SIZE = 25

@@ -12,7 +12,7 @@ from django.db.models import F, Prefetch, Q
 from django.utils import timezone
 
 from logbooks.mechanisms import iter_mechanisms
-from programme.models import BACKGROUND_FIELDS, Background
+from programme.models import BACKGROUND_FIELDS, background_of
 from tod import csvsafe
 
 from ..models import (
@@ -56,13 +56,6 @@ from .programme_tables import programme_tables
 
 def _list(values) -> str:
     return ";".join(str(v) for v in values or [])
-
-
-def _background(person) -> Background:
-    try:
-        return person.background
-    except Background.DoesNotExist:
-        return Background()
 
 
 def _id(kind: str):
@@ -186,7 +179,7 @@ def csv_tables(user, *, exact_dates: bool = False) -> Iterator[tuple[str, Iterab
         ]
         rows = people.select_related("background").order_by("last_name", "first_name", "id")
         for person in stream(rows):
-            b = _background(person)
+            b = background_of(person)
             yield [
                 P(person.id, person.kind),
                 person.kind,

@@ -104,7 +104,7 @@ def _offered(user, pair) -> dict:
             .select_related("meeting")
             .order_by("meeting__held_on", "id")
         ),
-        "excerpt": list(_excerpts(user, pair)),
+        "excerpt": list(_excerpts(user, _case_pair_ids(pair), pair)),
         "theory_configuration": list(
             _theory_configurations(user)
             .select_related("theory")
@@ -141,20 +141,21 @@ def case_list(request: HttpRequest) -> HttpResponse:
     )
 
 
-def _with_evidence(records, user):
-    """The records, each with the evidence citing it (oldest first) as `evidence_items`: the
-    evidence whose source is still in the user's evaluation (queries.evidence_allowed_q)."""
-    allowed = Evidence.objects.filter(evidence_allowed_q(case_pairs(cases_for(user))))
+def _with_evidence(records, allowed):
+    """The records, each with the `allowed` evidence citing it (oldest first) as
+    `evidence_items`."""
     return records.prefetch_related(
         Prefetch("evidence", allowed.order_by("id"), to_attr="evidence_items")
     )
 
 
 def _case_context(request, pair) -> dict:
-    outcomes = list(_with_evidence(pair.outcomes.all(), request.user))
+    # The evidence whose source is still in the user's evaluation (queries.evidence_allowed_q).
+    allowed = Evidence.objects.filter(evidence_allowed_q(case_pairs(cases_for(request.user))))
+    outcomes = list(_with_evidence(pair.outcomes.all(), allowed))
     # Each configuration's contexts, the same objects as the page's list of contexts.
     contexts = list(
-        _with_evidence(pair.contexts.all(), request.user).prefetch_related(
+        _with_evidence(pair.contexts.all(), allowed).prefetch_related(
             Prefetch("configurations", CaseConfiguration.objects.only("id"), to_attr="named_by")
         )
     )
@@ -162,9 +163,9 @@ def _case_context(request, pair) -> dict:
     for context in contexts:
         for configuration in context.named_by:
             contexts_of[configuration.pk].append(context)
-    mechanisms = list(_with_evidence(pair.mechanisms.all(), request.user))
+    mechanisms = list(_with_evidence(pair.mechanisms.all(), allowed))
     configurations = list(
-        _with_evidence(pair.configurations.all(), request.user).select_related(
+        _with_evidence(pair.configurations.all(), allowed).select_related(
             "mechanism", "outcome", "theory_configuration__theory"
         )
     )
@@ -271,7 +272,7 @@ def case_detail(request: HttpRequest, pk: int) -> HttpResponse:
                 pair, context, _theory_configurations(request.user), offered
             ),
             evidence_form=EvidenceForm(
-                excerpts=_excerpts(request.user, pair),
+                excerpts=_excerpts(request.user, _case_pair_ids(pair), pair),
                 logbooks=_logbooks(_case_pair_ids(pair)),
                 offered={key: offered[key] for key in ("excerpt", "logbook")},
                 redact=context["redact"],
@@ -326,19 +327,16 @@ def _logbooks(pair_ids):
     )
 
 
-def _excerpts(user, pair):
-    """The excerpts a case's records may cite: of its interviews, of its logbooks (every pair
-    of the case) and of any observation."""
-    return (
-        MeaningUnit.objects.for_user(user)
-        .filter(
-            Q(interview__pair=pair)
-            | Q(logbook__meeting__pair__in=_case_pair_ids(pair))
-            | Q(observation__isnull=False)
+def _excerpts(user, pair_ids, pair=None):
+    """The excerpts a record may cite: those still in the evaluation (MeaningUnitQuerySet.within:
+    logbooks of `pair_ids`, interviews whose informant agreed), and for a case's record
+    (`pair`) only of its own interviews and logbooks, or of an observation."""
+    excerpts = MeaningUnit.objects.for_user(user).within(pair_ids, interviews=allowed_interviews())
+    if pair is not None:
+        excerpts = excerpts.filter(
+            Q(interview__pair=pair) | Q(logbook__isnull=False) | Q(observation__isnull=False)
         )
-        .filter(Q(interview__isnull=True) | Q(interview__in=allowed_interviews()))
-        .order_by("id")
-    )
+    return excerpts.order_by("id")
 
 
 def _post_case_form(request, pk, form_class, save, success):
@@ -467,9 +465,7 @@ def evidence_add(request: HttpRequest, target: str, target_id: int) -> HttpRespo
     else:
         raise Http404
     pair_ids = _case_pair_ids(pair) if pair else case_pairs(cases_for(request.user)).values("pk")
-    excerpts = MeaningUnit.objects.for_user(request.user).within(
-        pair_ids, interviews=allowed_interviews()
-    )
+    excerpts = _excerpts(request.user, pair_ids, pair)
     logbooks = _logbooks(pair_ids)
     form = EvidenceForm(request.POST, excerpts=excerpts, logbooks=logbooks)
     if form.is_valid():

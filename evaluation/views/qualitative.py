@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
 from logbooks.models import Logbook
+from programme.views.common import add_service_error
 from tod.accounts.permissions import get_object_for_user, has_permission, requires
 from tod.accounts.roles import Permission
 from tod.audit.services import access_record
@@ -63,20 +64,11 @@ def interview_create(request: HttpRequest) -> HttpResponse:
                 site=site, values=form.cleaned_data, by=request.user
             )
         except ValidationError as error:
-            _add_error(form, error)
+            add_service_error(form, error)
         else:
             messages.success(request, _("The interview is saved."))
             return redirect("evaluation:interview_detail", pk=interview.pk)
     return render(request, "evaluation/interview_form.html", {"form": form})
-
-
-def _add_error(form, error: ValidationError) -> None:
-    """Show the service's refusal (an informant without interview consent) on the form."""
-    if hasattr(error, "error_dict"):
-        for name, errors in error.error_dict.items():
-            form.add_error(name if name in form.fields else None, errors)
-    else:
-        form.add_error(None, error)
 
 
 def _source_detail(request, source, template, extra, *, units=None):
@@ -245,7 +237,7 @@ def interview_edit(request: HttpRequest, pk: int) -> HttpResponse:
                 site=interview.site, values=values, by=request.user, interview=interview
             )
         except ValidationError as error:
-            _add_error(form, error)
+            add_service_error(form, error)
         else:
             messages.success(request, _("The interview is saved."))
             return redirect("evaluation:interview_detail", pk=interview.pk)

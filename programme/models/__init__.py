@@ -1,7 +1,7 @@
 """People and the programme's components 1, 2 and 5: rounds, participants, recruitment,
 screening, consent, withdrawal, the training course, supervision and network meetings."""
 
-from .background import BACKGROUND_FIELDS, Background
+from .background import BACKGROUND_FIELDS, Background, background_of
 from .choices import Complication, Diagnosis, Education, Employment, Origin
 from .consent import (
     RESEARCH_PURPOSES,
@@ -44,6 +44,7 @@ from .training import Course, CourseInvitation, TrainingAttendance, TrainingDay
 
 __all__ = [
     "BACKGROUND_FIELDS",
+    "background_of",
     "Background",
     "Complication",
     "Diagnosis",

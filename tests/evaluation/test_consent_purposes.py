@@ -277,3 +277,32 @@ def test_supporter_who_declined_being_observed_is_listed_and_withheld_from_the_e
     warning = page.content.decode().split('id="not-observable"')[1].split("</div>")[0]
     assert hidden in warning and shown not in warning
     assert row["field_notes"] == f"{WITHHELD} asked {shown} about the visits."
+
+
+def test_a_cases_record_cites_only_its_own_interviews(
+    client, evaluator, site, programme_round, manager, declined_interview
+):
+    """The evidence form of a case offers the excerpts of its own interviews (and logbooks and
+    observations); an excerpt of another case's interview posted by hand stores nothing."""
+    other = case_with(site, programme_round, manager)
+    client.force_login(evaluator)
+    units = {}
+    for pair in (declined_interview, other):
+        interview(client, pair, "supporter")
+        units[pair] = services.meaning_unit_add(
+            source=Interview.objects.get(pair=pair),
+            text="We met every second week.",
+            code_groups=[],
+            by=evaluator,
+        )
+    mechanism = services.mechanism_add(
+        pair=declined_interview, category="trust", actor="both", by=evaluator
+    )
+    url = reverse("evaluation:evidence_add", args=["mechanism", mechanism.pk])
+
+    for pair in (other, declined_interview):
+        client.post(
+            url, {"source_kind": "interview", "stance": "supports", "excerpt": units[pair].pk}
+        )
+
+    assert [e.excerpt for e in mechanism.evidence.all()] == [units[declined_interview]]
